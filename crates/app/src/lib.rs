@@ -1,1 +1,58 @@
-//! placeholder
+//! Use cases: one function each, one transaction each, the audit row written in the same
+//! transaction as the change. Every function takes the [`Actor`] and filters by its scope;
+//! a unit outside the scope answers [`AppError::NotFound`], exactly as a missing one would.
+
+mod audit;
+mod auth;
+mod bootstrap;
+mod demo;
+mod error;
+mod secret;
+mod units;
+mod users;
+
+pub use audit::AuditPage;
+pub use auth::{LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_HOURS};
+pub use bootstrap::{AdminCreated, BootReport};
+pub use demo::{DEMO_PASSWORD, DemoReport};
+pub use error::AppError;
+pub use units::{SuccessorLink, UnitView};
+pub use users::{NewUser, UserView};
+
+pub use ansinh_domain as domain;
+pub use ansinh_store as store;
+
+use ansinh_store::Db;
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: a database and the use cases on it.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+}
+
+impl App {
+    /// Connect and migrate.
+    pub async fn open(url: &str) -> Result<App> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        Ok(App { db })
+    }
+
+    /// Wrap an already-migrated database (tests).
+    pub fn with_db(db: Db) -> App {
+        App { db }
+    }
+}
+
+/// Now, for timestamps.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Today's date in Việt Nam (UTC+7), the date legal validity is judged on.
+pub fn today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+}

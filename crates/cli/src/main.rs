@@ -1,1 +1,263 @@
-fn main() {}
+//! `ansinh` — the one binary: serve the web and API, migrate, look up units, manage users,
+//! load demo data, and (with the rules) calculate contributions and pensions.
+
+mod config;
+mod units;
+mod user;
+
+use ansinh_app::App;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "ansinh", version, about = "An Sinh — mở rộng bao phủ an sinh xã hội / widening social-insurance coverage")]
+struct Cli {
+    /// TOML configuration file (keys: database, data_dir, listen, secure_cookies, trusted_origins).
+    #[arg(long, global = true, env = "ANSINH_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://user@host/db. Default: SQLite in the data directory.
+    #[arg(long, global = true, env = "ANSINH_DATABASE_URL")]
+    database: Option<String>,
+    /// Directory of the embedded SQLite database (default ./ansinh-data).
+    #[arg(long, global = true, env = "ANSINH_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API. Creates and migrates the database, loads the
+    /// administrative units and creates the administrator `admin` on first start.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "ANSINH_LISTEN")]
+        listen: Option<String>,
+        /// Also load the demo places and accounts.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (set when served over HTTPS).
+        #[arg(long, env = "ANSINH_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Origin allowed to post forms besides this host (repeatable), e.g. https://ansinh.example.vn
+        #[arg(long = "trusted-origin")]
+        trusted_origins: Vec<String>,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo places and accounts into the database (idempotent).
+    Demo,
+    /// Administrative units: list children, find what a unit became.
+    Units {
+        #[command(subcommand)]
+        command: units::UnitsCommand,
+    },
+    /// User accounts and API tokens.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
+}
+
+/// A failure with the exit code the contract promises (2: bad input).
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<ansinh_app::AppError> for Failure {
+    fn from(e: ansinh_app::AppError) -> Self {
+        use ansinh_app::AppError::*;
+        match e {
+            Invalid(i) => Failure { code: 2, message: format!("{} / {}", i.vi, i.en) },
+            NotFound => Failure { code: 1, message: "Không tìm thấy / not found".into() },
+            Forbidden => Failure { code: 1, message: "Không có quyền / forbidden".into() },
+            e => Failure { code: 1, message: e.to_string() },
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure { code: 1, message: e.to_string() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Open the database the flags, environment or file name.
+async fn open(cli_db: Option<String>, data_dir: Option<PathBuf>, file: &config::FileConfig) -> Result<App, Failure> {
+    let data_dir = data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
+    let url = config::database_url(cli_db.or_else(|| file.database.clone()), &data_dir)?;
+    App::open(&url).await.map_err(|e| Failure { code: 1, message: format!("cơ sở dữ liệu / database ({}): {e}", redact(&url)) })
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let file = config::FileConfig::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve { listen, demo, secure_cookies, trusted_origins } => {
+            init_logging();
+            let started = Instant::now();
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            let demo_report = if demo { Some(app.seed_demo().await?) } else { None };
+            let listen = listen.or(file.listen.clone()).unwrap_or_else(|| config::DEFAULT_LISTEN.into());
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| Failure { code: 1, message: format!("không mở được cổng / cannot listen on {listen}: {e}") })?;
+            let addr = listener.local_addr().map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            let mut origins = trusted_origins;
+            origins.extend(file.trusted_origins.iter().cloned());
+            let web = ansinh_web::WebConfig {
+                secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
+                trusted_origins: origins,
+            };
+            print_banner(&app, &boot, demo_report.as_ref(), &addr.to_string(), started.elapsed());
+            ansinh_web::serve(listener, app.clone(), web, shutdown_signal())
+                .await
+                .map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            app.db.close().await;
+            println!("Đã dừng. / Stopped.");
+            Ok(())
+        }
+        Command::Migrate => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            println!("Đã áp dụng migration ({}). / Migrations applied.", app.db.backend());
+            Ok(())
+        }
+        Command::Demo => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            let r = app.seed_demo().await?;
+            print_admin(&boot);
+            println!("Đã tạo {} thôn/tổ liên gia, {} tài khoản mẫu. / Created {} places, {} demo accounts.",
+                r.places_created, r.accounts_created.len(), r.places_created, r.accounts_created.len());
+            print_demo_accounts();
+            Ok(())
+        }
+        Command::Units { command } => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            eprint_admin(&boot);
+            units::run(&app, command).await
+        }
+        Command::User { command } => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            eprint_admin(&boot);
+            user::run(&app, command).await
+        }
+    }
+}
+
+fn print_admin(boot: &ansinh_app::BootReport) {
+    if let Some(a) = &boot.admin {
+        match &a.generated_password {
+            Some(p) => println!(
+                "Tài khoản quản trị / administrator: {}  mật khẩu / password: {p}\n  (chỉ in một lần — hãy lưu lại / printed once — keep it)",
+                a.username
+            ),
+            None => println!("Tài khoản quản trị / administrator: {} (mật khẩu từ ANSINH_ADMIN_PASSWORD)", a.username),
+        }
+    }
+}
+
+/// Like [`print_admin`], on standard error: for commands whose standard output is data.
+fn eprint_admin(boot: &ansinh_app::BootReport) {
+    if let Some(a) = &boot.admin {
+        match &a.generated_password {
+            Some(p) => eprintln!("Tài khoản quản trị / administrator: {}  mật khẩu / password: {p} (in một lần / printed once)", a.username),
+            None => eprintln!("Tài khoản quản trị / administrator: {} (mật khẩu từ ANSINH_ADMIN_PASSWORD)", a.username),
+        }
+    }
+}
+
+fn print_demo_accounts() {
+    println!("Tài khoản mẫu / demo accounts (mật khẩu / password: {}):", ansinh_app::DEMO_PASSWORD);
+    for (u, role, unit) in App::demo_accounts() {
+        println!("  {u:<14} {role:<18} {unit}");
+    }
+}
+
+fn print_banner(
+    app: &App,
+    boot: &ansinh_app::BootReport,
+    demo: Option<&ansinh_app::DemoReport>,
+    addr: &str,
+    took: std::time::Duration,
+) {
+    println!("An Sinh {} — cơ sở dữ liệu / database: {}", env!("CARGO_PKG_VERSION"), app.db.backend());
+    if boot.units_loaded > 0 {
+        println!("Đã nạp {} đơn vị hành chính. / Loaded {} administrative units.", boot.units_loaded, boot.units_loaded);
+    }
+    print_admin(boot);
+    if boot.admin.is_none() {
+        println!("Đăng nhập bằng tài khoản đã có (quản trị: admin). / Sign in with an existing account (administrator: admin).");
+        println!("  Quên mật khẩu? / Lost it?  ansinh user password --username admin");
+    }
+    if let Some(d) = demo {
+        if d.places_created > 0 {
+            println!("Dữ liệu mẫu: {} thôn/tổ liên gia. / Demo data: {} places.", d.places_created, d.places_created);
+        }
+        print_demo_accounts();
+    }
+    println!("Sẵn sàng sau {:.2} s. Mở / Open: http://{addr}/", took.as_secs_f64());
+    println!("Dừng: Ctrl+C. / Stop: Ctrl+C.");
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ANSINH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

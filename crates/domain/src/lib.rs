@@ -1,1 +1,13 @@
-//! placeholder
+//! Domain types that cannot hold invalid data, and the logic that needs no storage.
+//!
+//! Everything here is parsed at the edge (forms, files, CLI flags) and then trusted.
+//! Errors are [`Invalid`]: a field name plus a Vietnamese and an English reason.
+
+pub mod error;
+pub mod text;
+pub mod unit;
+pub mod user;
+
+pub use error::Invalid;
+pub use unit::{Level, NewPlace, Unit, UnitCode};
+pub use user::{Actor, Grant, Permission, Role, Username};

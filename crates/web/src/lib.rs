@@ -1,1 +1,88 @@
-//! placeholder
+//! The web: server-rendered pages (askama + vendored htmx) and the JSON API under `/api/v1`
+//! (OpenAPI via utoipa, Swagger UI vendored at `/api/docs`). Handlers are named by verb in
+//! files named by resource; none of them writes SQL — they call `ansinh_app` use cases.
+
+pub mod api;
+pub mod error;
+pub mod fmt;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+pub mod templates;
+
+use ansinh_app::App;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use std::sync::Arc;
+use tower_http::csrf::CsrfLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Web settings (from flags, environment or the TOML file).
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Always mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Extra origins allowed to POST (e.g. `https://ansinh.hatinh.gov.vn` behind a proxy).
+    pub trusted_origins: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+}
+
+/// All routes, with the security layers.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let mut csrf = CsrfLayer::new();
+    for o in &config.trusted_origins {
+        match csrf.clone().add_trusted_origin(o) {
+            Ok(c) => csrf = c,
+            Err(e) => tracing::warn!(origin = %o, error = ?e, "ignoring trusted origin"),
+        }
+    }
+    let state = AppState { app, config: Arc::new(config) };
+    Router::new()
+        .route("/", get(pages::home::show))
+        .route("/healthz", get(pages::home::healthz))
+        .route("/static/{file}", get(pages::assets::get))
+        .route("/lang/{code}", get(pages::home::set_lang))
+        .route("/login", get(pages::login::show).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/units", get(pages::units::index))
+        .route("/units/search", get(pages::units::search))
+        .route("/units/{id}", get(pages::units::show))
+        .route("/units/{id}/children", get(pages::units::children))
+        .route("/units/{id}/places", post(pages::units::create_place))
+        .route("/units/{id}/rename", post(pages::units::rename))
+        .route("/audit", get(pages::audit::list))
+        .route("/users", get(pages::users::list).post(pages::users::create))
+        .route("/users/{id}", get(pages::users::show))
+        .route("/users/{id}/tokens", post(pages::users::create_token))
+        .route("/users/{id}/tokens/{token}/revoke", post(pages::users::revoke_token))
+        .merge(api::routes())
+        .fallback(pages::home::not_found)
+        .layer(csrf)
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    config: WebConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app, config)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,87 @@
+//! Demo places and accounts for `serve --demo` / `ansinh demo`: the seed communes of the
+//! community models (DOMAIN.md §9) get villages and inter-family groups, and three accounts
+//! show how scope works. Idempotent: what exists is left alone. The population itself comes
+//! with the registry.
+
+use crate::{App, AppError, NewUser, Result};
+use ansinh_domain::{Actor, Level};
+use chrono::NaiveDate;
+
+/// Password of the demo accounts (never of `admin`). Printed by `serve --demo`.
+pub const DEMO_PASSWORD: &str = "demo-ansinh-2026";
+
+/// (commune code, villages; the first village gets inter-family groups).
+const PLACES: &[(&str, &[&str], usize)] = &[
+    // Mai Hoa (was Đức Lĩnh, Vũ Quang): "Tổ liên gia 100%", Thanh Bình village, 82 workers.
+    ("18322", &["Thanh Bình", "Trung Lĩnh", "Yên Thịnh", "Vĩnh Hòa"], 6),
+    // Hoành Sơn (was Kỳ Nam, TX Kỳ Anh): "Cây mai an sinh".
+    ("18832", &["Tân Sơn", "Hải Phong", "Hoành Sơn"], 4),
+    // Phúc Trạch (was Hương Trạch, Hương Khê): "Cây bưởi BHXH tự nguyện".
+    ("18547", &["Phúc Đồng", "Trung Hà", "Hà Bắc"], 3),
+];
+
+/// (username, display name, role, unit code).
+const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
+    ("tinh.hatinh", "Nguyễn Thị Hương (BHXH tỉnh Hà Tĩnh)", "province_officer", "42"),
+    ("xa.maihoa", "Phan Văn Thắng (UBND xã Mai Hoa)", "commune_officer", "18322"),
+    ("hoi.hoanhson", "Võ Thị Lan (Hội Nông dân xã Hoành Sơn)", "org_member", "18832"),
+];
+
+#[derive(Debug, Default)]
+pub struct DemoReport {
+    pub places_created: usize,
+    pub accounts_created: Vec<String>,
+}
+
+impl App {
+    pub async fn seed_demo(&self) -> Result<DemoReport> {
+        let system = Actor::system();
+        let mut report = DemoReport::default();
+        let on = NaiveDate::from_ymd_opt(2025, 8, 1);
+        for (code, villages, groups) in PLACES {
+            let commune = self.unit_by_code(&system, code, on).await?;
+            let existing = self.unit_view(&system, commune.id, None).await?.children;
+            // Wards (phường) have residential groups, communes (xã) villages.
+            let kind = if commune.kind == "Phường" { "Tổ dân phố" } else { "Thôn" };
+            for (i, name) in villages.iter().enumerate() {
+                let village = match existing.iter().find(|(u, _)| u.name == *name && u.level == Level::Village) {
+                    Some((u, _)) => u.clone(),
+                    None => {
+                        report.places_created += 1;
+                        self.create_place(&system, commune.id, name, Some(kind)).await?
+                    }
+                };
+                if i == 0 {
+                    let have = self.unit_view(&system, village.id, None).await?.children;
+                    for n in 1..=*groups {
+                        let g = format!("Tổ liên gia số {n}");
+                        if !have.iter().any(|(u, _)| u.name == g) {
+                            self.create_place(&system, village.id, &g, None).await?;
+                            report.places_created += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for (username, name, role, unit) in ACCOUNTS {
+            let n = NewUser {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                password: DEMO_PASSWORD.into(),
+                role: (*role).into(),
+                unit_code: (*unit).into(),
+            };
+            match self.add_user(&system, &n).await {
+                Ok(_) => report.accounts_created.push((*username).into()),
+                Err(AppError::Invalid(i)) if i.field == "username" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(report)
+    }
+
+    /// The demo accounts: (username, role, unit code).
+    pub fn demo_accounts() -> Vec<(&'static str, &'static str, &'static str)> {
+        ACCOUNTS.iter().map(|(u, _, r, c)| (*u, *r, *c)).collect()
+    }
+}

@@ -1,0 +1,188 @@
+//! User accounts, role grants, and API tokens.
+
+use crate::auth::{actor_of, province_of};
+use crate::{App, AppError, Result, audit, secret};
+use ansinh_domain::user::check_password;
+use ansinh_domain::{Actor, Grant, Permission, Role, UnitCode, Username, text};
+use ansinh_store::{TokenRow, UserRow};
+use serde::Serialize;
+
+/// A user to create (parsed from a form, the CLI or the API).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: String,
+    pub unit_code: String,
+}
+
+/// A user's page.
+#[derive(Debug, Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub grants: Vec<Grant>,
+    pub tokens: Vec<TokenRow>,
+    /// The viewer may create and revoke this user's tokens.
+    pub can_manage: bool,
+}
+
+impl App {
+    /// Create a user with one role on one unit's subtree. The actor must manage users there.
+    pub async fn add_user(&self, actor: &Actor, n: &NewUser) -> Result<i64> {
+        let username = Username::parse(&n.username)?;
+        let role = Role::parse(&n.role)?;
+        check_password(&n.password)?;
+        let display = text::clean(&n.display_name);
+        let display = if display.is_empty() { username.as_str().to_string() } else { display };
+        if display.chars().count() > 100 {
+            return Err(AppError::invalid("display_name", "Họ tên dài quá 100 ký tự", "name is longer than 100 characters"));
+        }
+        let unit = self.unit_by_code(actor, &n.unit_code, None).await.map_err(|e| match e {
+            AppError::NotFound | AppError::Invalid(_) => AppError::invalid(
+                "unit",
+                format!("Không tìm thấy đơn vị mã «{}» trong phạm vi của bạn", n.unit_code.trim()),
+                format!("no unit with code «{}» in your scope", n.unit_code.trim()),
+            ),
+            e => e,
+        })?;
+        if !actor.can(Permission::ManageUsers, &unit.path) {
+            return Err(AppError::Forbidden);
+        }
+        let hash = secret::hash_password(n.password.clone()).await?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if c.user_by_username(username.as_str()).await?.is_some() {
+            return Err(AppError::invalid(
+                "username",
+                format!("Tên đăng nhập «{}» đã có người dùng", username.as_str()),
+                format!("username «{}» is taken", username.as_str()),
+            ));
+        }
+        let id = c.insert_user(username.as_str(), &display, &hash, crate::now()).await?;
+        c.insert_grant(id, role, unit.id).await?;
+        let after = serde_json::json!({
+            "username": username.as_str(), "display_name": display, "role": role.as_str(), "unit": unit.code
+        });
+        audit::record(&mut c, actor, "user.create", "user", id, &unit.province_code, &unit.path, None, Some(after))
+            .await?;
+        drop(c);
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Users the actor manages.
+    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<(UserRow, Vec<Grant>)>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let users = c.users_in_scope(&actor.roots(Permission::ManageUsers)).await?;
+        let mut out = Vec::with_capacity(users.len());
+        for u in users {
+            let g = c.grants_of(u.id).await?;
+            out.push((u, g));
+        }
+        Ok(out)
+    }
+
+    /// Whether `actor` may manage the user holding `grants` (self, or ManageUsers over a grant).
+    fn may_manage(actor: &Actor, user_id: i64, grants: &[Grant]) -> bool {
+        actor.user_id == Some(user_id) || grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
+    }
+
+    /// A user's page: visible to the user and to whoever manages them.
+    pub async fn user_view(&self, actor: &Actor, id: i64) -> Result<UserView> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let user = c.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+        let grants = c.grants_of(id).await?;
+        if !Self::may_manage(actor, id, &grants) {
+            return Err(AppError::NotFound);
+        }
+        let tokens = c.tokens_of(id).await?;
+        Ok(UserView {
+            id,
+            locked: user.locked_until.is_some_and(|t| t > crate::now()),
+            username: user.username,
+            display_name: user.display_name,
+            grants,
+            tokens,
+            can_manage: true,
+        })
+    }
+
+    /// Create an API token for `username`; returns the stored row and the secret (shown once).
+    pub async fn create_token(&self, actor: &Actor, username: &str, label: &str) -> Result<(TokenRow, String)> {
+        let username = Username::parse(username)?;
+        let label = text::clean(label);
+        let label = if label.is_empty() { "API".to_string() } else { label };
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let user = c.user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
+        let target = actor_of(&mut c, &user).await?;
+        if !Self::may_manage(actor, user.id, &target.grants) {
+            return Err(AppError::NotFound);
+        }
+        let token = format!("ansinh_{}", secret::random_hex(24)?);
+        let prefix: String = token.chars().take(14).collect();
+        let now = crate::now();
+        let id = c.insert_token(user.id, &label, &secret::sha256_hex(&token), &prefix, now).await?;
+        let path = target.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = province_of(&mut c, &path).await?;
+        let after = serde_json::json!({ "user": user.username, "label": label, "prefix": prefix });
+        audit::record(&mut c, actor, "token.create", "api_token", id, &province, &path, None, Some(after)).await?;
+        drop(c);
+        tx.commit().await?;
+        let row = TokenRow { id, user_id: user.id, label, prefix, created_at: now, last_used_at: None, revoked_at: None };
+        Ok((row, token))
+    }
+
+    /// Revoke one of a user's tokens.
+    pub async fn revoke_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let grants = c.grants_of(user_id).await?;
+        if c.user_by_id(user_id).await?.is_none() || !Self::may_manage(actor, user_id, &grants) {
+            return Err(AppError::NotFound);
+        }
+        if !c.revoke_token(token_id, user_id, crate::now()).await? {
+            return Err(AppError::NotFound);
+        }
+        let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = province_of(&mut c, &path).await?;
+        audit::record(&mut c, actor, "token.revoke", "api_token", token_id, &province, &path, None, None).await?;
+        drop(c);
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Resolve a unit code for the CLI's `user add --unit` (validates the format first).
+    pub fn parse_unit_code(code: &str) -> Result<UnitCode> {
+        Ok(UnitCode::parse(code)?)
+    }
+}
+
+impl App {
+    /// Set a user's password (and unlock the account). The actor must manage the user.
+    pub async fn reset_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
+        let username = Username::parse(username)?;
+        check_password(password)?;
+        let hash = secret::hash_password(password.to_string()).await?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let user = c.user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
+        let grants = c.grants_of(user.id).await?;
+        if !Self::may_manage(actor, user.id, &grants) {
+            return Err(AppError::NotFound);
+        }
+        c.set_password(user.id, &hash).await?;
+        let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = province_of(&mut c, &path).await?;
+        audit::record(&mut c, actor, "user.password", "user", user.id, &province, &path, None, None).await?;
+        drop(c);
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! `ansinh user add|token|password`.
+
+use crate::Failure;
+use ansinh_app::{App, NewUser};
+use ansinh_domain::Actor;
+use clap::Subcommand;
+use std::io::{BufRead, IsTerminal};
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user with a role on a unit's subtree.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, province_officer, commune_officer, org_member, collector, viewer
+        #[arg(long)]
+        role: String,
+        /// Unit code the role applies to (its whole subtree), e.g. 42 or 18322.
+        #[arg(long)]
+        unit: String,
+        /// Full name shown in the interface.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from the first line of standard input (otherwise prompted).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print a new API bearer token for a user (stored hashed; revocable on the user's page).
+    Token {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "CLI")]
+        label: String,
+    },
+    /// Set a new password (unlocks the account).
+    Password {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn read_password(from_stdin: bool) -> Result<String, Failure> {
+    let fail = |m: String| Failure { code: 2, message: m };
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| fail(format!("stdin: {e}")))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(fail("Cần --password-stdin khi không có bàn phím / use --password-stdin when not on a terminal".into()));
+    }
+    let p1 = rpassword::prompt_password("Mật khẩu / password: ").map_err(|e| fail(e.to_string()))?;
+    let p2 = rpassword::prompt_password("Nhập lại / again: ").map_err(|e| fail(e.to_string()))?;
+    if p1 != p2 {
+        return Err(fail("Hai lần nhập không khớp / the passwords differ".into()));
+    }
+    Ok(p1)
+}
+
+pub async fn run(app: &App, cmd: UserCommand) -> Result<(), Failure> {
+    let system = Actor::system();
+    match cmd {
+        UserCommand::Add { username, role, unit, name, password_stdin } => {
+            // Check what can be checked before asking for a password.
+            ansinh_domain::Username::parse(&username).map_err(ansinh_app::AppError::from)?;
+            ansinh_domain::Role::parse(&role).map_err(ansinh_app::AppError::from)?;
+            let password = read_password(password_stdin)?;
+            let n = NewUser { username: username.clone(), display_name: name, password, role, unit_code: unit };
+            let id = app.add_user(&system, &n).await?;
+            println!("Đã tạo người dùng {username} (#{id}). / User created.");
+            Ok(())
+        }
+        UserCommand::Token { username, label } => {
+            let (_, token) = app.create_token(&system, &username, &label).await?;
+            println!("{token}");
+            Ok(())
+        }
+        UserCommand::Password { username, password_stdin } => {
+            let password = read_password(password_stdin)?;
+            app.reset_password(&system, &username, &password).await?;
+            println!("Đã đặt mật khẩu mới cho {username}. / Password set.");
+            Ok(())
+        }
+    }
+}

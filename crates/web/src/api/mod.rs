@@ -1,0 +1,64 @@
+//! JSON API under `/api/v1`, described by OpenAPI at `/api/openapi.json`, Swagger UI at
+//! `/api/docs`. Authentication: `Authorization: Bearer <token>` (from `ansinh user token`) or
+//! the browser session. Every answer is filtered by the caller's scope.
+
+pub mod me;
+pub mod units;
+
+use crate::AppState;
+use crate::error::{ApiErrorBody, ApiErrorDetail, FieldError};
+use ansinh_app::AppError;
+use axum::Router;
+use axum::routing::get;
+use chrono::NaiveDate;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "An Sinh API",
+        version = "1",
+        description = "An Sinh — mở rộng bao phủ BHXH tự nguyện, BHTN, BHYT hộ gia đình. \
+                       Errors: {\"error\": {\"code\", \"field\", \"message_vi\", \"message_en\"}}."
+    ),
+    paths(units::list, units::get, me::get),
+    components(schemas(units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "units", description = "Đơn vị hành chính — administrative units"),
+         (name = "me", description = "Người gọi — the caller"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/units", get(units::list))
+        .route("/api/v1/units/{code}", get(units::get))
+        .route("/api/v1/me", get(me::get))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+}
+
+/// Parse an optional `on` date (YYYY-MM-DD or dd/mm/yyyy) from a query.
+pub fn parse_on(on: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    match on.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => crate::fmt::parse_date(s).map(Some).ok_or_else(|| {
+            AppError::invalid(
+                "on",
+                format!("Ngày «{s}» không hợp lệ, cần dạng YYYY-MM-DD"),
+                format!("date «{s}» is invalid, expected YYYY-MM-DD"),
+            )
+        }),
+    }
+}

@@ -1,0 +1,53 @@
+//! Home page, language switch, health check, 404.
+
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::pages::render;
+use crate::session::{LANG_COOKIE, Page, safe_next};
+use crate::templates::HomeTpl;
+use crate::{AppState, session};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub async fn show(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
+    let roots = match &page.actor {
+        Some(a) => state.app.scope_roots(a).await.map_err(|e| page.fail(e))?,
+        None => Vec::new(),
+    };
+    render(&HomeTpl { page: &page, roots })
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn set_lang(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Vi);
+    let secure = session::is_https(&headers, &state);
+    let cookie = session::set_cookie(LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365, secure);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(q.next.as_deref()))).into_response()
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.app.db.read().await {
+        Ok(mut r) => match r.conn().count_units().await {
+            Ok(n) => Json(serde_json::json!({ "status": "ok", "database": state.app.db.backend(), "units": n }))
+                .into_response(),
+            Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
+        },
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
+    }
+}
+
+pub async fn not_found(page: Page) -> Response {
+    page.fail(ansinh_app::AppError::NotFound).into_response()
+}

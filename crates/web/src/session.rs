@@ -1,0 +1,158 @@
+//! Who is asking: the [`Page`] context of an HTML request (language, signed-in actor, current
+//! path) and the [`ApiUser`] of an API request (bearer token or session cookie).
+
+use crate::error::{ApiError, PageError, message, status_of};
+use crate::i18n::{Lang, tr};
+use crate::{AppState, templates};
+use ansinh_app::AppError;
+use ansinh_domain::{Actor, Permission};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+
+pub const SESSION_COOKIE: &str = "ansinh_session";
+pub const LANG_COOKIE: &str = "ansinh_lang";
+
+/// The value of cookie `name`.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// Whether the request reached us over TLS (directly or through a proxy that says so).
+pub fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
+    state.config.secure_cookies
+        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value with our policy: HttpOnly, SameSite=Lax, Path=/, Secure behind TLS.
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Context of an HTML request.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub lang: Lang,
+    pub actor: Option<Actor>,
+    /// Path and query of this request (for "come back here" links).
+    pub here: String,
+    pub state_backend: &'static str,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(|l| Lang::parse(&l)).unwrap_or(Lang::Vi);
+        let actor = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => state.app.session_actor(&token).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "session lookup");
+                None
+            }),
+            None => None,
+        };
+        let here = parts.uri.path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+        Ok(Page { lang, actor, here, state_backend: state.app.db.backend() })
+    }
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        tr(self.lang, key)
+    }
+
+    /// The signed-in actor, or a redirect to the login page that comes back here.
+    pub fn actor(&self) -> Result<&Actor, PageError> {
+        self.actor.as_ref().ok_or_else(|| PageError::Redirect(format!("/login?next={}", urlencode(&self.here))))
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.has(p))
+    }
+
+    pub fn can_audit(&self) -> bool {
+        self.can(Permission::ViewAudit)
+    }
+
+    pub fn can_users(&self) -> bool {
+        self.can(Permission::ManageUsers)
+    }
+
+    pub fn username(&self) -> String {
+        self.actor.as_ref().map(|a| a.username.clone()).unwrap_or_default()
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.actor.as_ref().and_then(|a| a.user_id).unwrap_or(0)
+    }
+
+    pub fn is_vi(&self) -> bool {
+        self.lang == Lang::Vi
+    }
+
+    pub fn here_encoded(&self) -> String {
+        urlencode(&self.here)
+    }
+
+    /// Turn an application error into an error page (or the login redirect).
+    pub fn fail(&self, e: AppError) -> PageError {
+        if matches!(e, AppError::Unauthenticated) {
+            return PageError::Redirect(format!("/login?next={}", urlencode(&self.here)));
+        }
+        let status = status_of(&e);
+        let msg = message(self.lang, &e);
+        PageError::Page(status, templates::error_page(self, status.as_u16(), &msg))
+    }
+}
+
+/// The caller of an API request: a bearer token (`Authorization: Bearer ansinh_…`) or a
+/// browser session.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub Actor);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::to_string);
+        let actor = if let Some(t) = bearer {
+            state.app.token_actor(&t).await?
+        } else if let Some(s) = cookie(&parts.headers, SESSION_COOKIE) {
+            state.app.session_actor(&s).await?
+        } else {
+            None
+        };
+        actor.map(ApiUser).ok_or(ApiError(AppError::Unauthenticated))
+    }
+}
+
+/// Percent-encode for a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A local redirect target: only same-site paths, never `//host` or a scheme.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
