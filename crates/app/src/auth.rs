@@ -14,14 +14,18 @@ pub const LOCK_MINUTES: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
 
 /// A hash to verify against when the user does not exist, so timing does not reveal it.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2V1i1QHjJ3mRrQyqCbFv4G7T7ABwGx3EoY8F3iK1d4Y";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2V1i1QHjJ3mRrQyqCbFv4G7T7ABwGx3EoY8F3iK1d4Y";
 
 pub(crate) async fn actor_of(c: &mut Conn<'_>, user: &UserRow) -> Result<Actor> {
     Ok(Actor { user_id: Some(user.id), username: user.username.clone(), grants: c.grants_of(user.id).await? })
 }
 
 fn home_path(actor: &Actor) -> (String, String) {
-    actor.grants.first().map_or_else(|| ("00".into(), ROOT_PATH.into()), |g| (String::new(), g.unit_path.clone()))
+    actor
+        .grants
+        .first()
+        .map_or_else(|| ("00".into(), ROOT_PATH.into()), |g| (String::new(), g.unit_path.clone()))
 }
 
 impl App {
@@ -60,7 +64,18 @@ impl App {
                 let until = now + Duration::minutes(LOCK_MINUTES);
                 c.set_login_failures(user.id, 0, Some(until)).await?;
                 let after = serde_json::json!({ "locked_until": until, "failures": failed });
-                audit::record(&mut c, &actor, "user.lock", "user", user.id, &province, &path, None, Some(after)).await?;
+                audit::record(
+                    &mut c,
+                    &actor,
+                    "user.lock",
+                    "user",
+                    user.id,
+                    &province,
+                    &path,
+                    None,
+                    Some(after),
+                )
+                .await?;
                 AppError::Locked { until }
             } else {
                 c.set_login_failures(user.id, failed, None).await?;
@@ -72,7 +87,8 @@ impl App {
         }
         let token = secret::random_hex(32)?;
         c.set_login_failures(user.id, 0, None).await?;
-        c.insert_session(&secret::sha256_hex(&token), user.id, now, now + Duration::hours(SESSION_HOURS)).await?;
+        c.insert_session(&secret::sha256_hex(&token), user.id, now, now + Duration::hours(SESSION_HOURS))
+            .await?;
         audit::record(&mut c, &actor, "user.login", "user", user.id, &province, &path, None, None).await?;
         drop(c);
         tx.commit().await?;

@@ -139,8 +139,18 @@ impl App {
             c.sync_id_sequences().await?;
             report.units_loaded = seeds.len();
             let after = serde_json::json!({ "units": seeds.len(), "source": "vietnamadminunits 1.0.4" });
-            audit::record(&mut c, &Actor::system(), "units.load", "unit", "*", "00", ROOT_PATH, None, Some(after))
-                .await?;
+            audit::record(
+                &mut c,
+                &Actor::system(),
+                "units.load",
+                "unit",
+                "*",
+                "00",
+                ROOT_PATH,
+                None,
+                Some(after),
+            )
+            .await?;
         }
         if c.count_users().await? == 0 {
             let (password, generated) = match admin_password {
@@ -157,8 +167,18 @@ impl App {
             let id = c.insert_user("admin", "Quản trị hệ thống", &hash, crate::now()).await?;
             c.insert_grant(id, Role::Admin, ROOT_ID).await?;
             let after = serde_json::json!({ "username": "admin", "role": "admin", "unit": "VN" });
-            audit::record(&mut c, &Actor::system(), "user.create", "user", id, "00", ROOT_PATH, None, Some(after))
-                .await?;
+            audit::record(
+                &mut c,
+                &Actor::system(),
+                "user.create",
+                "user",
+                id,
+                "00",
+                ROOT_PATH,
+                None,
+                Some(after),
+            )
+            .await?;
             report.admin = Some(AdminCreated { username: "admin".into(), generated_password: generated });
         }
         drop(c);

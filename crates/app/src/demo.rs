@@ -44,13 +44,14 @@ impl App {
             // Wards (phường) have residential groups, communes (xã) villages.
             let kind = if commune.kind == "Phường" { "Tổ dân phố" } else { "Thôn" };
             for (i, name) in villages.iter().enumerate() {
-                let village = match existing.iter().find(|(u, _)| u.name == *name && u.level == Level::Village) {
-                    Some((u, _)) => u.clone(),
-                    None => {
-                        report.places_created += 1;
-                        self.create_place(&system, commune.id, name, Some(kind)).await?
-                    }
-                };
+                let village =
+                    match existing.iter().find(|(u, _)| u.name == *name && u.level == Level::Village) {
+                        Some((u, _)) => u.clone(),
+                        None => {
+                            report.places_created += 1;
+                            self.create_place(&system, commune.id, name, Some(kind)).await?
+                        }
+                    };
                 if i == 0 {
                     let have = self.unit_view(&system, village.id, None).await?.children;
                     for n in 1..=*groups {

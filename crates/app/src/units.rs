@@ -80,7 +80,12 @@ impl App {
     }
 
     /// Children of the unit with `parent` code (the country when `None`), valid on `on`.
-    pub async fn list_units(&self, actor: &Actor, parent: Option<&str>, on: Option<NaiveDate>) -> Result<Vec<Unit>> {
+    pub async fn list_units(
+        &self,
+        actor: &Actor,
+        parent: Option<&str>,
+        on: Option<NaiveDate>,
+    ) -> Result<Vec<Unit>> {
         let parent_id = match parent {
             Some(code) => self.unit_by_code(actor, code, on).await?.id,
             None => ansinh_domain::unit::ROOT_ID,
@@ -189,8 +194,16 @@ impl App {
         if parent.valid_to.is_some_and(|t| t <= crate::today()) {
             return Err(AppError::invalid(
                 "parent",
-                format!("{} đã hết hiệu lực từ {}; hãy thêm vào đơn vị mới", parent.full_name(), fmt_date(parent.valid_to)),
-                format!("{} ceased to exist on {}; add it under the new unit", parent.full_name(), fmt_date(parent.valid_to)),
+                format!(
+                    "{} đã hết hiệu lực từ {}; hãy thêm vào đơn vị mới",
+                    parent.full_name(),
+                    fmt_date(parent.valid_to)
+                ),
+                format!(
+                    "{} ceased to exist on {}; add it under the new unit",
+                    parent.full_name(),
+                    fmt_date(parent.valid_to)
+                ),
             ));
         }
         let siblings = c.unit_children(parent.id, None).await?;
@@ -220,8 +233,18 @@ impl App {
         let after = serde_json::json!({
             "code": unit.code, "name": unit.name, "kind": unit.kind, "level": unit.level, "parent": parent.code
         });
-        audit::record(&mut c, actor, "unit.create", "unit", unit.id, &unit.province_code, &unit.path, None, Some(after))
-            .await?;
+        audit::record(
+            &mut c,
+            actor,
+            "unit.create",
+            "unit",
+            unit.id,
+            &unit.province_code,
+            &unit.path,
+            None,
+            Some(after),
+        )
+        .await?;
         drop(c);
         tx.commit().await?;
         Ok(unit)
@@ -243,8 +266,18 @@ impl App {
         c.rename_unit(unit.id, &name, &text::fold(&name)).await?;
         unit.name = name;
         let after = serde_json::json!({ "name": unit.name });
-        audit::record(&mut c, actor, "unit.rename", "unit", unit.id, &unit.province_code, &unit.path, Some(before), Some(after))
-            .await?;
+        audit::record(
+            &mut c,
+            actor,
+            "unit.rename",
+            "unit",
+            unit.id,
+            &unit.province_code,
+            &unit.path,
+            Some(before),
+            Some(after),
+        )
+        .await?;
         drop(c);
         tx.commit().await?;
         Ok(unit)

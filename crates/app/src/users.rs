@@ -39,7 +39,11 @@ impl App {
         let display = text::clean(&n.display_name);
         let display = if display.is_empty() { username.as_str().to_string() } else { display };
         if display.chars().count() > 100 {
-            return Err(AppError::invalid("display_name", "Họ tên dài quá 100 ký tự", "name is longer than 100 characters"));
+            return Err(AppError::invalid(
+                "display_name",
+                "Họ tên dài quá 100 ký tự",
+                "name is longer than 100 characters",
+            ));
         }
         let unit = self.unit_by_code(actor, &n.unit_code, None).await.map_err(|e| match e {
             AppError::NotFound | AppError::Invalid(_) => AppError::invalid(
@@ -67,8 +71,18 @@ impl App {
         let after = serde_json::json!({
             "username": username.as_str(), "display_name": display, "role": role.as_str(), "unit": unit.code
         });
-        audit::record(&mut c, actor, "user.create", "user", id, &unit.province_code, &unit.path, None, Some(after))
-            .await?;
+        audit::record(
+            &mut c,
+            actor,
+            "user.create",
+            "user",
+            id,
+            &unit.province_code,
+            &unit.path,
+            None,
+            Some(after),
+        )
+        .await?;
         drop(c);
         tx.commit().await?;
         Ok(id)
@@ -89,7 +103,8 @@ impl App {
 
     /// Whether `actor` may manage the user holding `grants` (self, or ManageUsers over a grant).
     fn may_manage(actor: &Actor, user_id: i64, grants: &[Grant]) -> bool {
-        actor.user_id == Some(user_id) || grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
+        actor.user_id == Some(user_id)
+            || grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
     }
 
     /// A user's page: visible to the user and to whoever manages them.
@@ -114,7 +129,12 @@ impl App {
     }
 
     /// Create an API token for `username`; returns the stored row and the secret (shown once).
-    pub async fn create_token(&self, actor: &Actor, username: &str, label: &str) -> Result<(TokenRow, String)> {
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        username: &str,
+        label: &str,
+    ) -> Result<(TokenRow, String)> {
         let username = Username::parse(username)?;
         let label = text::clean(label);
         let label = if label.is_empty() { "API".to_string() } else { label };
@@ -129,13 +149,23 @@ impl App {
         let prefix: String = token.chars().take(14).collect();
         let now = crate::now();
         let id = c.insert_token(user.id, &label, &secret::sha256_hex(&token), &prefix, now).await?;
-        let path = target.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let path =
+            target.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
         let province = province_of(&mut c, &path).await?;
         let after = serde_json::json!({ "user": user.username, "label": label, "prefix": prefix });
-        audit::record(&mut c, actor, "token.create", "api_token", id, &province, &path, None, Some(after)).await?;
+        audit::record(&mut c, actor, "token.create", "api_token", id, &province, &path, None, Some(after))
+            .await?;
         drop(c);
         tx.commit().await?;
-        let row = TokenRow { id, user_id: user.id, label, prefix, created_at: now, last_used_at: None, revoked_at: None };
+        let row = TokenRow {
+            id,
+            user_id: user.id,
+            label,
+            prefix,
+            created_at: now,
+            last_used_at: None,
+            revoked_at: None,
+        };
         Ok((row, token))
     }
 
@@ -152,7 +182,8 @@ impl App {
         }
         let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
         let province = province_of(&mut c, &path).await?;
-        audit::record(&mut c, actor, "token.revoke", "api_token", token_id, &province, &path, None, None).await?;
+        audit::record(&mut c, actor, "token.revoke", "api_token", token_id, &province, &path, None, None)
+            .await?;
         drop(c);
         tx.commit().await?;
         Ok(())

@@ -20,10 +20,12 @@ pub struct FileConfig {
 impl FileConfig {
     pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
         let Some(path) = path else { return Ok(FileConfig::default()) };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("không đọc được tệp cấu hình {} / cannot read config file: {e}", path.display()))?;
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("tệp cấu hình {} không hợp lệ / invalid config file: {e}", path.display()))
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("không đọc được tệp cấu hình {} / cannot read config file: {e}", path.display())
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            anyhow::anyhow!("tệp cấu hình {} không hợp lệ / invalid config file: {e}", path.display())
+        })
     }
 }
 

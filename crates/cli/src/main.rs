@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "ansinh", version, about = "An Sinh — mở rộng bao phủ an sinh xã hội / widening social-insurance coverage")]
+#[command(
+    name = "ansinh",
+    version,
+    about = "An Sinh — mở rộng bao phủ an sinh xã hội / widening social-insurance coverage"
+)]
 struct Cli {
     /// TOML configuration file (keys: database, data_dir, listen, secure_cookies, trusted_origins).
     #[arg(long, global = true, env = "ANSINH_CONFIG")]
@@ -104,10 +108,18 @@ fn main() -> ExitCode {
 }
 
 /// Open the database the flags, environment or file name.
-async fn open(cli_db: Option<String>, data_dir: Option<PathBuf>, file: &config::FileConfig) -> Result<App, Failure> {
-    let data_dir = data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
+async fn open(
+    cli_db: Option<String>,
+    data_dir: Option<PathBuf>,
+    file: &config::FileConfig,
+) -> Result<App, Failure> {
+    let data_dir =
+        data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
     let url = config::database_url(cli_db.or_else(|| file.database.clone()), &data_dir)?;
-    App::open(&url).await.map_err(|e| Failure { code: 1, message: format!("cơ sở dữ liệu / database ({}): {e}", redact(&url)) })
+    App::open(&url).await.map_err(|e| Failure {
+        code: 1,
+        message: format!("cơ sở dữ liệu / database ({}): {e}", redact(&url)),
+    })
 }
 
 /// A URL without its password, for messages.
@@ -134,9 +146,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             let demo_report = if demo { Some(app.seed_demo().await?) } else { None };
             let listen = listen.or(file.listen.clone()).unwrap_or_else(|| config::DEFAULT_LISTEN.into());
-            let listener = tokio::net::TcpListener::bind(&listen)
-                .await
-                .map_err(|e| Failure { code: 1, message: format!("không mở được cổng / cannot listen on {listen}: {e}") })?;
+            let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| Failure {
+                code: 1,
+                message: format!("không mở được cổng / cannot listen on {listen}: {e}"),
+            })?;
             let addr = listener.local_addr().map_err(|e| Failure { code: 1, message: e.to_string() })?;
             let mut origins = trusted_origins;
             origins.extend(file.trusted_origins.iter().cloned());
@@ -162,8 +175,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             let r = app.seed_demo().await?;
             print_admin(&boot);
-            println!("Đã tạo {} thôn/tổ liên gia, {} tài khoản mẫu. / Created {} places, {} demo accounts.",
-                r.places_created, r.accounts_created.len(), r.places_created, r.accounts_created.len());
+            println!(
+                "Đã tạo {} thôn/tổ liên gia, {} tài khoản mẫu. / Created {} places, {} demo accounts.",
+                r.places_created,
+                r.accounts_created.len(),
+                r.places_created,
+                r.accounts_created.len()
+            );
             print_demo_accounts();
             Ok(())
         }
@@ -189,7 +207,10 @@ fn print_admin(boot: &ansinh_app::BootReport) {
                 "Tài khoản quản trị / administrator: {}  mật khẩu / password: {p}\n  (chỉ in một lần — hãy lưu lại / printed once — keep it)",
                 a.username
             ),
-            None => println!("Tài khoản quản trị / administrator: {} (mật khẩu từ ANSINH_ADMIN_PASSWORD)", a.username),
+            None => println!(
+                "Tài khoản quản trị / administrator: {} (mật khẩu từ ANSINH_ADMIN_PASSWORD)",
+                a.username
+            ),
         }
     }
 }
@@ -198,8 +219,14 @@ fn print_admin(boot: &ansinh_app::BootReport) {
 fn eprint_admin(boot: &ansinh_app::BootReport) {
     if let Some(a) = &boot.admin {
         match &a.generated_password {
-            Some(p) => eprintln!("Tài khoản quản trị / administrator: {}  mật khẩu / password: {p} (in một lần / printed once)", a.username),
-            None => eprintln!("Tài khoản quản trị / administrator: {} (mật khẩu từ ANSINH_ADMIN_PASSWORD)", a.username),
+            Some(p) => eprintln!(
+                "Tài khoản quản trị / administrator: {}  mật khẩu / password: {p} (in một lần / printed once)",
+                a.username
+            ),
+            None => eprintln!(
+                "Tài khoản quản trị / administrator: {} (mật khẩu từ ANSINH_ADMIN_PASSWORD)",
+                a.username
+            ),
         }
     }
 }
@@ -220,16 +247,24 @@ fn print_banner(
 ) {
     println!("An Sinh {} — cơ sở dữ liệu / database: {}", env!("CARGO_PKG_VERSION"), app.db.backend());
     if boot.units_loaded > 0 {
-        println!("Đã nạp {} đơn vị hành chính. / Loaded {} administrative units.", boot.units_loaded, boot.units_loaded);
+        println!(
+            "Đã nạp {} đơn vị hành chính. / Loaded {} administrative units.",
+            boot.units_loaded, boot.units_loaded
+        );
     }
     print_admin(boot);
     if boot.admin.is_none() {
-        println!("Đăng nhập bằng tài khoản đã có (quản trị: admin). / Sign in with an existing account (administrator: admin).");
+        println!(
+            "Đăng nhập bằng tài khoản đã có (quản trị: admin). / Sign in with an existing account (administrator: admin)."
+        );
         println!("  Quên mật khẩu? / Lost it?  ansinh user password --username admin");
     }
     if let Some(d) = demo {
         if d.places_created > 0 {
-            println!("Dữ liệu mẫu: {} thôn/tổ liên gia. / Demo data: {} places.", d.places_created, d.places_created);
+            println!(
+                "Dữ liệu mẫu: {} thôn/tổ liên gia. / Demo data: {} places.",
+                d.places_created, d.places_created
+            );
         }
         print_demo_accounts();
     }

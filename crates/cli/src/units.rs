@@ -35,14 +35,20 @@ fn parse_on(on: Option<&str>) -> Result<Option<NaiveDate>, Failure> {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map(Some).map_err(|_| Failure {
             code: 2,
-            message: format!("--on: ngày «{s}» không hợp lệ, cần YYYY-MM-DD / date «{s}» is invalid, expected YYYY-MM-DD"),
+            message: format!(
+                "--on: ngày «{s}» không hợp lệ, cần YYYY-MM-DD / date «{s}» is invalid, expected YYYY-MM-DD"
+            ),
         }),
     }
 }
 
 fn validity(u: &Unit) -> String {
     let d = |d: Option<NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "…".into());
-    if u.valid_from.is_none() && u.valid_to.is_none() { String::new() } else { format!("{} – {}", d(u.valid_from), d(u.valid_to)) }
+    if u.valid_from.is_none() && u.valid_to.is_none() {
+        String::new()
+    } else {
+        format!("{} – {}", d(u.valid_from), d(u.valid_to))
+    }
 }
 
 pub async fn run(app: &App, cmd: UnitsCommand) -> Result<(), Failure> {
@@ -53,7 +59,11 @@ pub async fn run(app: &App, cmd: UnitsCommand) -> Result<(), Failure> {
             let units = app.list_units(&system, parent.as_deref(), on).await?;
             if json {
                 let dtos: Vec<UnitDto> = units.iter().map(UnitDto::from).collect();
-                println!("{}", serde_json::to_string_pretty(&dtos).map_err(|e| Failure { code: 1, message: e.to_string() })?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&dtos)
+                        .map_err(|e| Failure { code: 1, message: e.to_string() })?
+                );
             } else {
                 for u in &units {
                     println!("{:<10} {:<40} {}", u.code, u.full_name(), validity(u));
@@ -75,14 +85,19 @@ pub async fn run(app: &App, cmd: UnitsCommand) -> Result<(), Failure> {
                     .iter()
                     .map(|l| serde_json::json!({ "old": UnitDto::from(&l.old), "new": l.new.iter().map(UnitDto::from).collect::<Vec<_>>() }))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&v).map_err(|e| Failure { code: 1, message: e.to_string() })?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&v)
+                        .map_err(|e| Failure { code: 1, message: e.to_string() })?
+                );
                 return Ok(());
             }
             if links.is_empty() {
                 println!("{code}: không đổi / unchanged (no successor)");
             }
             for l in &links {
-                let new: Vec<String> = l.new.iter().map(|n| format!("{} ({})", n.code, n.full_name())).collect();
+                let new: Vec<String> =
+                    l.new.iter().map(|n| format!("{} ({})", n.code, n.full_name())).collect();
                 println!("{} ({}) {} → {}", l.old.code, l.old.full_name(), validity(&l.old), new.join(", "));
             }
             Ok(())

@@ -49,7 +49,9 @@ fn read_password(from_stdin: bool) -> Result<String, Failure> {
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(fail("Cần --password-stdin khi không có bàn phím / use --password-stdin when not on a terminal".into()));
+        return Err(fail(
+            "Cần --password-stdin khi không có bàn phím / use --password-stdin when not on a terminal".into(),
+        ));
     }
     let p1 = rpassword::prompt_password("Mật khẩu / password: ").map_err(|e| fail(e.to_string()))?;
     let p2 = rpassword::prompt_password("Nhập lại / again: ").map_err(|e| fail(e.to_string()))?;
@@ -67,7 +69,8 @@ pub async fn run(app: &App, cmd: UserCommand) -> Result<(), Failure> {
             ansinh_domain::Username::parse(&username).map_err(ansinh_app::AppError::from)?;
             ansinh_domain::Role::parse(&role).map_err(ansinh_app::AppError::from)?;
             let password = read_password(password_stdin)?;
-            let n = NewUser { username: username.clone(), display_name: name, password, role, unit_code: unit };
+            let n =
+                NewUser { username: username.clone(), display_name: name, password, role, unit_code: unit };
             let id = app.add_user(&system, &n).await?;
             println!("Đã tạo người dùng {username} (#{id}). / User created.");
             Ok(())

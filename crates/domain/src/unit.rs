@@ -49,7 +49,11 @@ impl Level {
 
     pub fn parse(s: &str) -> Result<Level, Invalid> {
         Level::ALL.into_iter().find(|l| l.as_str() == s).ok_or_else(|| {
-            Invalid::new("level", format!("Cấp hành chính không hợp lệ: «{s}»"), format!("unknown level «{s}»"))
+            Invalid::new(
+                "level",
+                format!("Cấp hành chính không hợp lệ: «{s}»"),
+                format!("unknown level «{s}»"),
+            )
         })
     }
 
@@ -79,8 +83,12 @@ impl UnitCode {
         let bad = || {
             Invalid::new(
                 "code",
-                format!("Mã đơn vị «{s}» không hợp lệ: cần 2, 3 hoặc 5 chữ số, hoặc mã thôn/tổ dạng 18322-01"),
-                format!("unit code «{s}» is invalid: expected 2, 3 or 5 digits, or a local code like 18322-01"),
+                format!(
+                    "Mã đơn vị «{s}» không hợp lệ: cần 2, 3 hoặc 5 chữ số, hoặc mã thôn/tổ dạng 18322-01"
+                ),
+                format!(
+                    "unit code «{s}» is invalid: expected 2, 3 or 5 digits, or a local code like 18322-01"
+                ),
             )
         };
         if s == "VN" {

@@ -37,8 +37,14 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Admin, Role::ProvinceOfficer, Role::CommuneOfficer, Role::OrgMember, Role::Collector, Role::Viewer];
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::ProvinceOfficer,
+        Role::CommuneOfficer,
+        Role::OrgMember,
+        Role::Collector,
+        Role::Viewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -124,10 +130,18 @@ impl Username {
 pub fn check_password(p: &str) -> Result<(), Invalid> {
     let n = p.chars().count();
     if n < 10 {
-        return Err(Invalid::new("password", "Mật khẩu cần ít nhất 10 ký tự", "password needs at least 10 characters"));
+        return Err(Invalid::new(
+            "password",
+            "Mật khẩu cần ít nhất 10 ký tự",
+            "password needs at least 10 characters",
+        ));
     }
     if n > 200 {
-        return Err(Invalid::new("password", "Mật khẩu dài quá 200 ký tự", "password is longer than 200 characters"));
+        return Err(Invalid::new(
+            "password",
+            "Mật khẩu dài quá 200 ký tự",
+            "password is longer than 200 characters",
+        ));
     }
     Ok(())
 }
@@ -219,7 +233,12 @@ mod tests {
     #[test]
     fn roots_drop_nested() {
         let mut a = actor(Role::Viewer, "/0/5/");
-        a.grants.push(Grant { role: Role::Viewer, unit_id: 9, unit_path: "/0/5/9/".into(), unit_name: "Y".into() });
+        a.grants.push(Grant {
+            role: Role::Viewer,
+            unit_id: 9,
+            unit_path: "/0/5/9/".into(),
+            unit_name: "Y".into(),
+        });
         assert_eq!(a.roots(Permission::View), vec!["/0/5/".to_string()]);
     }
 

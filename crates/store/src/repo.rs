@@ -28,8 +28,7 @@ macro_rules! push_scope {
     }};
 }
 
-const UNIT_COLS: &str =
-    "id, code, name, kind, level, parent_id, path, province_code, valid_from, valid_to";
+const UNIT_COLS: &str = "id, code, name, kind, level, parent_id, path, province_code, valid_from, valid_to";
 
 #[derive(FromRow)]
 struct UnitRow {
@@ -162,7 +161,9 @@ impl Conn<'_> {
     // ---------------------------------------------------------------- units
 
     pub async fn count_units(&mut self) -> Result<i64> {
-        Ok(on!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM units").fetch_one(&mut **c).await)?)
+        Ok(
+            on!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM units").fetch_one(&mut **c).await)?,
+        )
     }
 
     /// Insert units with their ids and paths as given (the bundled official list).
@@ -359,7 +360,9 @@ impl Conn<'_> {
     // ---------------------------------------------------------------- users
 
     pub async fn count_users(&mut self) -> Result<i64> {
-        Ok(on!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(&mut **c).await)?)
+        Ok(
+            on!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(&mut **c).await)?,
+        )
     }
 
     pub async fn insert_user(
@@ -412,7 +415,8 @@ impl Conn<'_> {
     pub async fn grants_of(&mut self, user_id: i64) -> Result<Vec<Grant>> {
         let sql = "SELECT g.role, g.unit_id, u.path, u.kind, u.name FROM user_grants g \
                    JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY u.path";
-        let rows = on!(self, c => sqlx::query_as::<_, GrantRow>(sql).bind(user_id).fetch_all(&mut **c).await)?;
+        let rows =
+            on!(self, c => sqlx::query_as::<_, GrantRow>(sql).bind(user_id).fetch_all(&mut **c).await)?;
         Ok(rows
             .into_iter()
             .filter_map(|r| {
@@ -456,8 +460,10 @@ impl Conn<'_> {
 
     /// The user id and expiry of a session.
     pub async fn session(&mut self, id_hash: &str) -> Result<Option<(i64, DateTime<Utc>)>> {
-        Ok(on!(self, c => sqlx::query_as::<_, (i64, DateTime<Utc>)>("SELECT user_id, expires_at FROM sessions WHERE id_hash = $1")
-            .bind(id_hash).fetch_optional(&mut **c).await)?)
+        Ok(
+            on!(self, c => sqlx::query_as::<_, (i64, DateTime<Utc>)>("SELECT user_id, expires_at FROM sessions WHERE id_hash = $1")
+            .bind(id_hash).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn delete_session(&mut self, id_hash: &str) -> Result<()> {
@@ -485,7 +491,9 @@ impl Conn<'_> {
     pub async fn token_by_hash(&mut self, token_hash: &str) -> Result<Option<TokenRow>> {
         let sql = "SELECT id, user_id, label, prefix, created_at, last_used_at, revoked_at \
                    FROM api_tokens WHERE token_hash = $1";
-        Ok(on!(self, c => sqlx::query_as::<_, TokenRow>(sql).bind(token_hash).fetch_optional(&mut **c).await)?)
+        Ok(
+            on!(self, c => sqlx::query_as::<_, TokenRow>(sql).bind(token_hash).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn tokens_of(&mut self, user_id: i64) -> Result<Vec<TokenRow>> {
@@ -496,7 +504,8 @@ impl Conn<'_> {
 
     /// Revoke a token of `user_id`; false if there was no such live token.
     pub async fn revoke_token(&mut self, id: i64, user_id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
+        let sql =
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
         let r = on!(self, c => sqlx::query(sql).bind(now).bind(id).bind(user_id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(r == 1)
     }
@@ -519,7 +528,12 @@ impl Conn<'_> {
     }
 
     /// Audit rows inside the scope roots, newest first.
-    pub async fn list_audit(&mut self, roots: &[String], f: &AuditFilter, limit: i64) -> Result<Vec<AuditRow>> {
+    pub async fn list_audit(
+        &mut self,
+        roots: &[String],
+        f: &AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
         let rows = on!(self, c => {
             let mut qb = QueryBuilder::new(
                 "SELECT id, province_code, unit_path, actor_id, actor, action, entity, entity_id, \
@@ -552,8 +566,10 @@ impl Conn<'_> {
 
     /// Distinct action names present in the audit (for the filter list).
     pub async fn audit_actions(&mut self) -> Result<Vec<String>> {
-        Ok(on!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT action FROM audit ORDER BY action")
-            .fetch_all(&mut **c).await)?)
+        Ok(
+            on!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT action FROM audit ORDER BY action")
+            .fetch_all(&mut **c).await)?,
+        )
     }
 
     /// Backend-specific spelling of a date literal in ORDER BY.

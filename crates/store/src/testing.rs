@@ -51,7 +51,10 @@ pub async fn postgres() -> Option<TestDb> {
     let name = format!("ansinh_t_{}_{}_{n}", std::process::id(), nanos());
     let admin = Db::connect(&base).await.expect("postgres connect");
     if let Db::Postgres(p) = &admin {
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(p).await.expect("create database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(p)
+            .await
+            .expect("create database");
     }
     admin.close().await;
     let url = match base.rfind('/') {
@@ -77,5 +80,8 @@ pub async fn all() -> Vec<TestDb> {
 }
 
 fn nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() % 1_000_000).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() % 1_000_000)
+        .unwrap_or(0)
 }

@@ -84,7 +84,13 @@ impl IntoResponse for ApiError {
             }
         };
         let body = ApiErrorBody {
-            error: ApiErrorDetail { code: code.into(), field, message_vi: vi, message_en: en, fields: Vec::new() },
+            error: ApiErrorDetail {
+                code: code.into(),
+                field,
+                message_vi: vi,
+                message_en: en,
+                fields: Vec::new(),
+            },
         };
         (status, Json(body)).into_response()
     }

@@ -15,16 +15,24 @@ pub const LANG_COOKIE: &str = "ansinh_lang";
 
 /// The value of cookie `name`.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
 }
 
 /// Whether the request reached us over TLS (directly or through a proxy that says so).
 pub fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
     state.config.secure_cookies
-        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 /// A `Set-Cookie` value with our policy: HttpOnly, SameSite=Lax, Path=/, Secure behind TLS.
@@ -69,7 +77,9 @@ impl Page {
 
     /// The signed-in actor, or a redirect to the login page that comes back here.
     pub fn actor(&self) -> Result<&Actor, PageError> {
-        self.actor.as_ref().ok_or_else(|| PageError::Redirect(format!("/login?next={}", urlencode(&self.here))))
+        self.actor
+            .as_ref()
+            .ok_or_else(|| PageError::Redirect(format!("/login?next={}", urlencode(&self.here))))
     }
 
     pub fn can(&self, p: Permission) -> bool {

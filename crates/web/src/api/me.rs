@@ -31,7 +31,11 @@ pub async fn get(State(_state): State<AppState>, ApiUser(actor): ApiUser) -> Res
         grants: actor
             .grants
             .iter()
-            .map(|g| GrantDto { role: g.role.as_str().into(), unit_id: g.unit_id, unit_name: g.unit_name.clone() })
+            .map(|g| GrantDto {
+                role: g.role.as_str().into(),
+                unit_id: g.unit_id,
+                unit_name: g.unit_name.clone(),
+            })
             .collect(),
     }))
 }

@@ -1,11 +1,11 @@
 //! Sign in and out. The session id is rotated at every login: a new random secret is issued
 //! and any session the browser carried before is ended.
 
+use crate::AppState;
 use crate::error::{PageError, message};
 use crate::pages::render;
 use crate::session::{self, Page, SESSION_COOKIE, cookie, safe_next};
 use crate::templates::LoginTpl;
-use crate::AppState;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
@@ -18,7 +18,12 @@ pub struct LoginQuery {
 }
 
 pub async fn show(page: Page, Query(q): Query<LoginQuery>) -> Result<Html<String>, PageError> {
-    render(&LoginTpl { page: &page, next: safe_next(q.next.as_deref()), username: String::new(), error: None })
+    render(&LoginTpl {
+        page: &page,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -63,4 +68,3 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let clear = session::set_cookie(SESSION_COOKIE, "", 0, secure);
     ([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response()
 }
-

@@ -69,7 +69,14 @@ pub async fn children(
     let actor = page.actor()?;
     let era = q.era();
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
-    render(&ChildrenTpl { page: &page, view, era, error: None, form_name: String::new(), kinds: &VILLAGE_KINDS })
+    render(&ChildrenTpl {
+        page: &page,
+        view,
+        era,
+        error: None,
+        form_name: String::new(),
+        kinds: &VILLAGE_KINDS,
+    })
 }
 
 #[derive(Deserialize)]
@@ -114,14 +121,28 @@ pub async fn create_place(
         Ok(_) if !is_htmx(&headers) => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
         Ok(_) => {
             let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
-            let t = ChildrenTpl { page: &page, view, era, error: None, form_name: String::new(), kinds: &VILLAGE_KINDS };
+            let t = ChildrenTpl {
+                page: &page,
+                view,
+                era,
+                error: None,
+                form_name: String::new(),
+                kinds: &VILLAGE_KINDS,
+            };
             Ok(render(&t)?.into_response())
         }
         Err(e @ AppError::Invalid(_)) => {
             let error = Some(message(page.lang, &e));
             let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
             let html = if is_htmx(&headers) {
-                render(&ChildrenTpl { page: &page, view, era, error, form_name: f.name, kinds: &VILLAGE_KINDS })?
+                render(&ChildrenTpl {
+                    page: &page,
+                    view,
+                    era,
+                    error,
+                    form_name: f.name,
+                    kinds: &VILLAGE_KINDS,
+                })?
             } else {
                 render(&UnitTpl { page: &page, view, era, error, form_name: f.name, kinds: &VILLAGE_KINDS })?
             };

@@ -48,7 +48,11 @@ pub async fn create(
     }
 }
 
-pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Result<Html<String>, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     let view = state.app.user_view(actor, id).await.map_err(|e| page.fail(e))?;
     render(&UserTpl { page: &page, view, new_token: None })
@@ -68,7 +72,8 @@ pub async fn create_token(
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     let view = state.app.user_view(actor, id).await.map_err(|e| page.fail(e))?;
-    let (_, secret) = state.app.create_token(actor, &view.username, &f.label).await.map_err(|e| page.fail(e))?;
+    let (_, secret) =
+        state.app.create_token(actor, &view.username, &f.label).await.map_err(|e| page.fail(e))?;
     let view = state.app.user_view(actor, id).await.map_err(|e| page.fail(e))?;
     render(&UserTpl { page: &page, view, new_token: Some(secret) })
 }

@@ -1,0 +1,334 @@
+//! Contract suite: every repository method, on SQLite always and on PostgreSQL when
+//! `ANSINH_TEST_DATABASE_URL` is set (required in CI through `ANSINH_REQUIRE_POSTGRES=1`).
+
+use ansinh_domain::unit::{ROOT_ID, ROOT_PATH};
+use ansinh_domain::{Level, Role, Unit};
+use ansinh_store::testing::{self, TestDb};
+use ansinh_store::{AuditFilter, NewAudit, NewUnit, UnitSeed};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn seed(
+    id: i64,
+    code: &str,
+    name: &str,
+    level: Level,
+    parent: Option<i64>,
+    path: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> UnitSeed {
+    UnitSeed {
+        name_key: ansinh_domain::text::fold(name),
+        unit: Unit {
+            id,
+            code: code.into(),
+            name: name.into(),
+            kind: if level == Level::Province { "Tỉnh".into() } else { "Xã".into() },
+            level,
+            parent_id: parent,
+            path: path.into(),
+            province_code: "42".into(),
+            valid_from: from,
+            valid_to: to,
+        },
+    }
+}
+
+/// Root, Hà Tĩnh, an old district with an old commune, and the new commune it became.
+fn small_tree() -> Vec<UnitSeed> {
+    let reform = Some(d(2025, 7, 1));
+    vec![
+        seed(ROOT_ID, "VN", "Việt Nam", Level::Country, None, ROOT_PATH, None, None),
+        seed(28, "42", "Hà Tĩnh", Level::Province, Some(0), "/0/28/", None, None),
+        seed(378, "436", "Vũ Quang", Level::District, Some(28), "/0/28/378/", None, reform),
+        seed(6140, "18322", "Đức Lĩnh", Level::Commune, Some(378), "/0/28/378/6140/", None, reform),
+        seed(6141, "18316", "Ân Phú", Level::Commune, Some(378), "/0/28/378/6141/", None, reform),
+        seed(12501, "18322", "Mai Hoa", Level::Commune, Some(28), "/0/28/12501/", reform, None),
+    ]
+}
+
+async fn loaded(t: &TestDb) {
+    let mut tx = t.db.begin().await.unwrap();
+    let mut c = tx.conn();
+    c.insert_units(&small_tree()).await.unwrap();
+    c.insert_successors(&[(6140, 12501), (6141, 12501)]).await.unwrap();
+    c.sync_id_sequences().await.unwrap();
+    drop(c);
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn units_contract() {
+    for t in testing::all().await {
+        let l = t.label;
+        loaded(&t).await;
+        let mut r = t.db.read().await.unwrap();
+        let mut c = r.conn();
+        assert_eq!(c.count_units().await.unwrap(), 6, "{l}");
+        let hat = c.unit_by_id(28).await.unwrap().unwrap();
+        assert_eq!(
+            (hat.code.as_str(), hat.level, hat.path.as_str()),
+            ("42", Level::Province, "/0/28/"),
+            "{l}"
+        );
+        assert!(c.unit_by_id(999_999).await.unwrap().is_none(), "{l}");
+
+        // Versions of a reused code, oldest first.
+        let v = c.units_by_code("18322").await.unwrap();
+        assert_eq!(v.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Đức Lĩnh", "Mai Hoa"], "{l}");
+        assert_eq!(v[0].valid_to, Some(d(2025, 7, 1)), "{l}");
+
+        // Children on a date: the district before the reform, the new commune after.
+        let before = c.unit_children(28, Some(d(2025, 6, 30))).await.unwrap();
+        assert_eq!(before.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["436"], "{l}");
+        let after = c.unit_children(28, Some(d(2025, 7, 1))).await.unwrap();
+        assert_eq!(after.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["18322"], "{l}");
+        assert_eq!(c.unit_children(28, None).await.unwrap().len(), 2, "{l}");
+        let counts = c.child_counts(&[28, 378], Some(d(2025, 1, 1))).await.unwrap();
+        assert!(counts.contains(&(28, 1)) && counts.contains(&(378, 2)), "{l}: {counts:?}");
+        assert!(c.child_counts(&[], None).await.unwrap().is_empty(), "{l}");
+
+        // Across eras.
+        let succ = c.successors(6140).await.unwrap();
+        assert_eq!(succ.iter().map(|u| u.id).collect::<Vec<_>>(), [12501], "{l}");
+        let pred = c.predecessors(12501).await.unwrap();
+        assert_eq!(pred.iter().map(|u| u.id).collect::<Vec<_>>(), [6141, 6140], "{l}: ordered by code");
+
+        // Search by folded prefix, inside scope only.
+        let all = vec![ROOT_PATH.to_string()];
+        let found = c.search_units("duc", &all, None, 10).await.unwrap();
+        assert_eq!(found.iter().map(|u| u.id).collect::<Vec<_>>(), [6140], "{l}");
+        let scoped = c.search_units("mai", &["/0/28/378/".to_string()], None, 10).await.unwrap();
+        assert!(scoped.is_empty(), "{l}: Mai Hoa is outside the district subtree");
+        assert!(c.search_units("mai", &[], None, 10).await.unwrap().is_empty(), "{l}: no scope, nothing");
+        let on_date = c.search_units("", &all, Some(d(2025, 8, 1)), 10).await.unwrap();
+        assert!(on_date.iter().all(|u| u.valid_on(d(2025, 8, 1))), "{l}");
+        drop(c);
+        drop(r);
+
+        // User-created places: local sequence, id from the backend's identity, path after it.
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        assert_eq!(c.next_local_seq(12501).await.unwrap(), 1, "{l}");
+        assert_eq!(c.next_local_seq(12501).await.unwrap(), 2, "{l}");
+        let village = c
+            .insert_unit(&NewUnit {
+                code: "18322-02".into(),
+                name: "Thanh Bình".into(),
+                name_key: "thanh binh".into(),
+                kind: "Thôn".into(),
+                level: Level::Village,
+                parent_id: 12501,
+                parent_path: "/0/28/12501/".into(),
+                province_code: "42".into(),
+                valid_from: Some(d(2026, 1, 1)),
+            })
+            .await
+            .unwrap();
+        assert!(village.id > 12501, "{l}: identity moved past the bundled ids");
+        assert_eq!(village.path, format!("/0/28/12501/{}/", village.id), "{l}");
+        c.rename_unit(village.id, "Thanh Bình Mới", "thanh binh moi").await.unwrap();
+        let again = c.unit_by_id(village.id).await.unwrap().unwrap();
+        assert_eq!((again.name.as_str(), again.level), ("Thanh Bình Mới", Level::Village), "{l}");
+        drop(c);
+        tx.commit().await.unwrap();
+
+        // A dropped transaction writes nothing.
+        let mut tx = t.db.begin().await.unwrap();
+        tx.conn().rename_unit(28, "X", "x").await.unwrap();
+        drop(tx);
+        let mut r = t.db.read().await.unwrap();
+        assert_eq!(r.conn().unit_by_id(28).await.unwrap().unwrap().name, "Hà Tĩnh", "{l}: rolled back");
+    }
+}
+
+#[tokio::test]
+async fn users_sessions_tokens_contract() {
+    for t in testing::all().await {
+        let l = t.label;
+        loaded(&t).await;
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
+        // A duplicate username is a unique violation (in its own transaction: PostgreSQL
+        // aborts the transaction a failed statement ran in).
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        c.insert_user("dup.test", "A", "h", now).await.unwrap();
+        let dup = c.insert_user("dup.test", "B", "h", now).await.unwrap_err();
+        assert!(dup.is_unique_violation(), "{l}: {dup}");
+        drop(c);
+        drop(tx);
+
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        assert_eq!(c.count_users().await.unwrap(), 0, "{l}: the duplicate test rolled back");
+        let a = c.insert_user("xa.maihoa", "Phan Văn Thắng", "hash-a", now).await.unwrap();
+        let b = c.insert_user("tinh.hatinh", "Nguyễn Thị Hương", "hash-b", now).await.unwrap();
+        c.insert_grant(a, Role::CommuneOfficer, 12501).await.unwrap();
+        c.insert_grant(b, Role::ProvinceOfficer, 28).await.unwrap();
+        c.insert_grant(b, Role::Viewer, 378).await.unwrap();
+
+        let ua = c.user_by_username("xa.maihoa").await.unwrap().unwrap();
+        assert_eq!(
+            (ua.id, ua.display_name.as_str(), ua.failed_logins, ua.active),
+            (a, "Phan Văn Thắng", 0, true),
+            "{l}"
+        );
+        assert_eq!(c.user_by_id(b).await.unwrap().unwrap().username, "tinh.hatinh", "{l}");
+        assert!(c.user_by_username("nobody").await.unwrap().is_none(), "{l}");
+
+        let g = c.grants_of(b).await.unwrap();
+        assert_eq!(g.len(), 2, "{l}");
+        assert_eq!(
+            (g[0].role, g[0].unit_path.as_str(), g[0].unit_name.as_str()),
+            (Role::ProvinceOfficer, "/0/28/", "Tỉnh Hà Tĩnh"),
+            "{l}"
+        );
+
+        // Users in scope: the commune officer is inside the province, not the other way.
+        let in_commune = c.users_in_scope(&["/0/28/12501/".to_string()]).await.unwrap();
+        assert_eq!(in_commune.iter().map(|u| u.id).collect::<Vec<_>>(), [a], "{l}");
+        assert_eq!(c.users_in_scope(&["/0/28/".to_string()]).await.unwrap().len(), 2, "{l}");
+        assert!(c.users_in_scope(&[]).await.unwrap().is_empty(), "{l}");
+
+        // Lock-out bookkeeping and password change.
+        let until = now + Duration::minutes(15);
+        c.set_login_failures(a, 5, Some(until)).await.unwrap();
+        let ua = c.user_by_id(a).await.unwrap().unwrap();
+        assert_eq!((ua.failed_logins, ua.locked_until), (5, Some(until)), "{l}");
+        c.set_password(a, "hash-new").await.unwrap();
+        let ua = c.user_by_id(a).await.unwrap().unwrap();
+        assert_eq!(
+            (ua.password_hash.as_str(), ua.failed_logins, ua.locked_until),
+            ("hash-new", 0, None),
+            "{l}"
+        );
+
+        // Sessions.
+        c.insert_session("s-hash", a, now, now + Duration::hours(12)).await.unwrap();
+        assert_eq!(c.session("s-hash").await.unwrap(), Some((a, now + Duration::hours(12))), "{l}");
+        c.delete_session("s-hash").await.unwrap();
+        assert_eq!(c.session("s-hash").await.unwrap(), None, "{l}");
+
+        // API tokens.
+        let tid = c.insert_token(a, "thu", "t-hash", "ansinh_abc", now).await.unwrap();
+        let tok = c.token_by_hash("t-hash").await.unwrap().unwrap();
+        assert_eq!((tok.id, tok.user_id, tok.label.as_str(), tok.revoked_at), (tid, a, "thu", None), "{l}");
+        c.touch_token(tid, now + Duration::minutes(1)).await.unwrap();
+        assert_eq!(c.tokens_of(a).await.unwrap()[0].last_used_at, Some(now + Duration::minutes(1)), "{l}");
+        assert!(!c.revoke_token(tid, b, now).await.unwrap(), "{l}: not b's token");
+        assert!(c.revoke_token(tid, a, now).await.unwrap(), "{l}");
+        assert!(!c.revoke_token(tid, a, now).await.unwrap(), "{l}: already revoked");
+        assert_eq!(c.token_by_hash("t-hash").await.unwrap().unwrap().revoked_at, Some(now), "{l}");
+        assert!(c.tokens_of(b).await.unwrap().is_empty(), "{l}");
+        drop(c);
+        tx.commit().await.unwrap();
+    }
+}
+
+fn audit(path: &str, action: &str, actor: &str, at: chrono::DateTime<Utc>) -> NewAudit {
+    NewAudit {
+        province_code: "42".into(),
+        unit_path: path.into(),
+        actor_id: None,
+        actor: actor.into(),
+        action: action.into(),
+        entity: "unit".into(),
+        entity_id: "1".into(),
+        before_json: Some(r#"{"name":"A"}"#.into()),
+        after_json: Some(r#"{"name":"B"}"#.into()),
+        at,
+    }
+}
+
+#[tokio::test]
+async fn audit_contract() {
+    for t in testing::all().await {
+        let l = t.label;
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        c.insert_audit(&audit("/0/28/12501/", "unit.create", "xa.maihoa", t0)).await.unwrap();
+        c.insert_audit(&audit("/0/28/12501/99/", "unit.rename", "xa.maihoa", t0 + Duration::days(1)))
+            .await
+            .unwrap();
+        c.insert_audit(&audit("/0/28/6140/", "unit.create", "other", t0 + Duration::days(2))).await.unwrap();
+        c.insert_audit(&audit("/0/30/", "user.create", "admin", t0 + Duration::days(3))).await.unwrap();
+        drop(c);
+        tx.commit().await.unwrap();
+
+        let mut r = t.db.read().await.unwrap();
+        let mut c = r.conn();
+        let commune = vec!["/0/28/12501/".to_string()];
+        let rows = c.list_audit(&commune, &AuditFilter::default(), 10).await.unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+            ["unit.rename", "unit.create"],
+            "{l}: newest first, scoped"
+        );
+        assert_eq!(rows[0].before_json.as_deref(), Some(r#"{"name":"A"}"#), "{l}");
+        let province = vec!["/0/28/".to_string()];
+        assert_eq!(c.list_audit(&province, &AuditFilter::default(), 10).await.unwrap().len(), 3, "{l}");
+        assert!(c.list_audit(&[], &AuditFilter::default(), 10).await.unwrap().is_empty(), "{l}");
+        let f = AuditFilter { action: Some("unit.create".into()), ..Default::default() };
+        assert_eq!(c.list_audit(&province, &f, 10).await.unwrap().len(), 2, "{l}");
+        let f = AuditFilter { actor: Some("other".into()), ..Default::default() };
+        assert_eq!(c.list_audit(&province, &f, 10).await.unwrap().len(), 1, "{l}");
+        let f = AuditFilter {
+            from: Some(t0 + Duration::hours(12)),
+            to: Some(t0 + Duration::days(2)),
+            ..Default::default()
+        };
+        let rows = c.list_audit(&province, &f, 10).await.unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+            ["unit.rename"],
+            "{l}: half-open time range"
+        );
+        let first = c.list_audit(&province, &AuditFilter::default(), 1).await.unwrap();
+        let f = AuditFilter { before_id: Some(first[0].id), ..Default::default() };
+        let next = c.list_audit(&province, &f, 10).await.unwrap();
+        assert_eq!(next.len(), 2, "{l}: keyset page");
+        assert!(next.iter().all(|r| r.id < first[0].id), "{l}");
+        let actions = c.audit_actions().await.unwrap();
+        assert_eq!(actions, ["unit.create", "unit.rename", "user.create"], "{l}");
+        drop(c);
+        drop(r);
+
+        // Append-only: the database itself refuses changes.
+        let mut tx = t.db.begin().await.unwrap();
+        let res = match tx.conn() {
+            ansinh_store::Conn::Sqlite(c) => {
+                sqlx::query("UPDATE audit SET actor = 'x'").execute(&mut *c).await.map(|_| ())
+            }
+            ansinh_store::Conn::Postgres(c) => {
+                sqlx::query("UPDATE audit SET actor = 'x'").execute(&mut *c).await.map(|_| ())
+            }
+        };
+        assert!(res.is_err(), "{l}: audit UPDATE must fail");
+        drop(tx);
+        let mut tx = t.db.begin().await.unwrap();
+        let res = match tx.conn() {
+            ansinh_store::Conn::Sqlite(c) => {
+                sqlx::query("DELETE FROM audit").execute(&mut *c).await.map(|_| ())
+            }
+            ansinh_store::Conn::Postgres(c) => {
+                sqlx::query("DELETE FROM audit").execute(&mut *c).await.map(|_| ())
+            }
+        };
+        assert!(res.is_err(), "{l}: audit DELETE must fail");
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_urls_checked() {
+    for t in testing::all().await {
+        t.db.migrate().await.unwrap();
+        t.db.migrate().await.unwrap();
+    }
+    let e = ansinh_store::Db::connect("mysql://x").await.unwrap_err();
+    assert!(e.to_string().contains("mysql://x"));
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README says: formatting, lints, then every test (unit, property,
+# contract, HTTP, CLI) on SQLite and on a throwaway PostgreSQL 15 started here. The PostgreSQL
+# half cannot be skipped: ANSINH_REQUIRE_POSTGRES=1 makes a missing database an error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+. scripts/pg.sh
+pg_start
+export ANSINH_REQUIRE_POSTGRES=1
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo test (SQLite + PostgreSQL)"
+cargo test --workspace
