@@ -57,7 +57,7 @@ impl App {
         } else {
             None
         };
-        let actions = c.audit_actions().await?;
+        let actions = c.audit_actions(&roots).await?;
         Ok(AuditPage { rows, next_before, actions })
     }
 }

@@ -564,12 +564,14 @@ impl Conn<'_> {
         Ok(rows)
     }
 
-    /// Distinct action names present in the audit (for the filter list).
-    pub async fn audit_actions(&mut self) -> Result<Vec<String>> {
-        Ok(
-            on!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT action FROM audit ORDER BY action")
-            .fetch_all(&mut **c).await)?,
-        )
+    /// Distinct action names in the audit inside the scope roots (for the filter list).
+    pub async fn audit_actions(&mut self, roots: &[String]) -> Result<Vec<String>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new("SELECT DISTINCT action FROM audit WHERE ");
+            push_scope!(qb, "unit_path", roots);
+            qb.push(" ORDER BY action");
+            qb.build_query_scalar::<String>().fetch_all(&mut **c).await
+        })?)
     }
 
     /// Backend-specific spelling of a date literal in ORDER BY.

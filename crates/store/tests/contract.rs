@@ -293,8 +293,9 @@ async fn audit_contract() {
         let next = c.list_audit(&province, &f, 10).await.unwrap();
         assert_eq!(next.len(), 2, "{l}: keyset page");
         assert!(next.iter().all(|r| r.id < first[0].id), "{l}");
-        let actions = c.audit_actions().await.unwrap();
+        let actions = c.audit_actions(&[ROOT_PATH.to_string()]).await.unwrap();
         assert_eq!(actions, ["unit.create", "unit.rename", "user.create"], "{l}");
+        assert_eq!(c.audit_actions(&commune).await.unwrap(), ["unit.create", "unit.rename"], "{l}: scoped");
         drop(c);
         drop(r);
 

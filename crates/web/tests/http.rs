@@ -1,0 +1,357 @@
+//! HTTP tests, in process (the real router, no socket), on SQLite and PostgreSQL.
+
+use ansinh_app::{App, NewUser};
+use ansinh_domain::Actor;
+use ansinh_store::testing;
+use ansinh_web::{WebConfig, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Resp {
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+    }
+
+    fn set_cookie_line(&self, name: &str) -> String {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn location(&self) -> String {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+async fn send(r: &Router, req: Request<Body>) -> Resp {
+    let res = r.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(uri).header(header::HOST, "localhost");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+fn bearer(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
+}
+
+/// A same-origin form post, as a browser sends it.
+fn post(uri: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::post(uri)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(form.to_string())).unwrap()
+}
+
+fn enc(s: &str) -> String {
+    ansinh_web::session::urlencode(s)
+}
+
+async fn login(r: &Router, user: &str, password: &str) -> String {
+    let res = send(r, post("/login", &format!("username={}&password={}", enc(user), enc(password)), None)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    format!("ansinh_session={}", res.cookie("ansinh_session").expect("session cookie"))
+}
+
+/// Routers on every backend, bootstrapped, with two commune officers and a village each.
+async fn setups() -> Vec<(Router, App, &'static str, testing::TestDb)> {
+    let mut out = Vec::new();
+    for t in testing::all().await {
+        let app = App::with_db(t.db.clone());
+        app.bootstrap(Some("admin-password-1")).await.unwrap();
+        let sys = Actor::system();
+        for (u, code) in [("xa.maihoa", "18322"), ("xa.hoanhson", "18832")] {
+            let n = NewUser {
+                username: u.into(),
+                display_name: String::new(),
+                password: "password-123".into(),
+                role: "commune_officer".into(),
+                unit_code: code.into(),
+            };
+            app.add_user(&sys, &n).await.unwrap();
+        }
+        out.push((router(app.clone(), WebConfig::default()), app, t.label, t));
+    }
+    out
+}
+
+#[tokio::test]
+async fn pages_login_session_and_language() {
+    for (r, _app, l, _t) in setups().await {
+        let home = send(&r, get("/", None)).await;
+        assert_eq!(home.status, StatusCode::OK, "{l}");
+        assert!(home.body.contains("lang=\"vi\"") && home.body.contains("Đơn vị hành chính"), "{l}");
+        assert!(home.body.contains("/static/htmx.min.js"), "{l}: vendored htmx");
+        let en = send(&r, get("/", Some("ansinh_lang=en"))).await;
+        assert!(en.body.contains("lang=\"en\"") && en.body.contains("Administrative units"), "{l}");
+        let switch = send(&r, get("/lang/en?next=/units", None)).await;
+        assert_eq!((switch.status, switch.location().as_str()), (StatusCode::SEE_OTHER, "/units"), "{l}");
+        assert!(switch.set_cookie_line("ansinh_lang").starts_with("ansinh_lang=en"), "{l}");
+        assert_eq!(send(&r, get("/lang/en?next=//evil.example", None)).await.location(), "/", "{l}: open redirect");
+        assert_eq!(send(&r, get("/static/htmx.min.js", None)).await.status, StatusCode::OK, "{l}");
+        let health = send(&r, get("/healthz", None)).await;
+        assert_eq!(health.json()["status"], "ok", "{l}");
+
+        // Pages need a session: redirected to the login page, coming back afterwards.
+        let units = send(&r, get("/units", None)).await;
+        assert_eq!((units.status, units.location().as_str()), (StatusCode::SEE_OTHER, "/login?next=/units"), "{l}");
+
+        // Wrong password: the form again, in Vietnamese, 401.
+        let bad = send(&r, post("/login", "username=admin&password=nope", None)).await;
+        assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "{l}");
+        assert!(bad.body.contains("Sai tên đăng nhập hoặc mật khẩu"), "{l}");
+
+        let res = send(&r, post("/login", "username=admin&password=admin-password-1&next=%2Faudit", None)).await;
+        assert_eq!((res.status, res.location().as_str()), (StatusCode::SEE_OTHER, "/audit"), "{l}");
+        let line = res.set_cookie_line("ansinh_session");
+        assert!(line.contains("HttpOnly") && line.contains("SameSite=Lax") && !line.contains("Secure"), "{l}: {line}");
+        let s1 = format!("ansinh_session={}", res.cookie("ansinh_session").unwrap());
+        let units = send(&r, get("/units", Some(&s1))).await;
+        assert_eq!(units.location(), "/units/0", "{l}: a national admin's one root is the country");
+        let page = send(&r, get("/units/0", Some(&s1))).await;
+        assert_eq!(page.status, StatusCode::OK, "{l}: {}", page.body);
+        assert!(page.body.contains("Tỉnh Hà Tĩnh"), "{l}: national admin sees the provinces");
+
+        // Session id rotated at login: logging in again with the old cookie ends the old one.
+        let again = send(&r, post("/login", "username=admin&password=admin-password-1", Some(&s1))).await;
+        let s2 = format!("ansinh_session={}", again.cookie("ansinh_session").unwrap());
+        assert_ne!(s1, s2, "{l}");
+        assert_eq!(send(&r, get("/units/0", Some(&s1))).await.status, StatusCode::SEE_OTHER, "{l}: old session dead");
+        assert_eq!(send(&r, get("/units/0", Some(&s2))).await.status, StatusCode::OK, "{l}");
+
+        // Behind TLS the cookie is Secure.
+        let mut req = post("/login", "username=admin&password=admin-password-1", None);
+        req.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(send(&r, req).await.set_cookie_line("ansinh_session").contains("; Secure"), "{l}");
+
+        // Logout ends the session.
+        let out = send(&r, post("/logout", "", Some(&s2))).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(send(&r, get("/units/0", Some(&s2))).await.status, StatusCode::SEE_OTHER, "{l}");
+
+        // Unknown pages: a Vietnamese 404 page.
+        let nf = send(&r, get("/khong-co", None)).await;
+        assert_eq!(nf.status, StatusCode::NOT_FOUND, "{l}");
+        assert!(nf.body.contains("Không tìm thấy"), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn lockout_and_cross_origin_refusal() {
+    for (r, _app, l, _t) in setups().await {
+        for _ in 0..4 {
+            let res = send(&r, post("/login", "username=xa.maihoa&password=wrong-one", None)).await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{l}");
+        }
+        let fifth = send(&r, post("/login", "username=xa.maihoa&password=wrong-one", None)).await;
+        assert_eq!(fifth.status, StatusCode::TOO_MANY_REQUESTS, "{l}");
+        assert!(fifth.body.contains("tạm khoá") && fifth.body.contains("15 phút"), "{l}: {}", fifth.body);
+        let right = send(&r, post("/login", "username=xa.maihoa&password=password-123", None)).await;
+        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{l}: still locked with the right password");
+
+        // Cross-origin writes are refused before any handler runs.
+        let mut evil = post("/login", "username=admin&password=admin-password-1", None);
+        evil.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        evil.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+        let res = send(&r, evil).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{l}");
+        assert!(res.cookie("ansinh_session").is_none(), "{l}");
+        let mut old_browser = post("/login", "username=admin&password=admin-password-1", None);
+        old_browser.headers_mut().remove("sec-fetch-site");
+        old_browser.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert_eq!(send(&r, old_browser).await.status, StatusCode::FORBIDDEN, "{l}: Origin ≠ Host");
+    }
+}
+
+#[tokio::test]
+async fn scope_places_htmx_and_audit_page() {
+    for (r, app, l, _t) in setups().await {
+        let mai_hoa = login(&r, "xa.maihoa", "password-123").await;
+        let hoanh_son = login(&r, "xa.hoanhson", "password-123").await;
+        let commune = app.unit_by_code(&Actor::system(), "18322", None).await.unwrap();
+
+        // The officer's /units lands on the commune.
+        let units = send(&r, get("/units", Some(&mai_hoa))).await;
+        assert_eq!(units.location(), format!("/units/{}", commune.id), "{l}");
+        let page = send(&r, get(&units.location(), Some(&mai_hoa))).await;
+        assert!(page.body.contains("Xã Mai Hoa") && page.body.contains("Thêm thôn/tổ dân phố"), "{l}");
+        assert!(page.body.contains("Hình thành từ"), "{l}: predecessors listed");
+
+        // Add a village through htmx: the children fragment comes back with it.
+        let mut req = post(&format!("/units/{}/places", commune.id), "kind=Th%C3%B4n&name=Thanh+B%C3%ACnh", Some(&mai_hoa));
+        req.headers_mut().insert("hx-request", "true".parse().unwrap());
+        let frag = send(&r, req).await;
+        assert_eq!(frag.status, StatusCode::OK, "{l}");
+        assert!(frag.body.starts_with("<section id=\"children\"") && frag.body.contains("Thôn Thanh Bình"), "{l}: {}", frag.body);
+        assert!(!frag.body.contains("<html"), "{l}: a fragment, not a page");
+        // A bad name comes back in the fragment, in Vietnamese, and nothing is written.
+        let mut req = post(&format!("/units/{}/places", commune.id), "kind=Th%C3%B4n&name=+", Some(&mai_hoa));
+        req.headers_mut().insert("hx-request", "true".parse().unwrap());
+        let bad = send(&r, req).await;
+        assert!(bad.body.contains("Tên không được để trống"), "{l}");
+        let view = app.unit_view(&Actor::system(), commune.id, None).await.unwrap();
+        assert_eq!(view.children.len(), 1, "{l}");
+        let village = view.children[0].0.clone();
+
+        // Without htmx: redirect after post.
+        let res = send(&r, post(&format!("/units/{}/places", village.id), "name=T%E1%BB%95+1", Some(&mai_hoa))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{l}");
+
+        // Another commune's officer: the village page, its children fragment, writes and the
+        // API all answer "not found".
+        for uri in [format!("/units/{}", village.id), format!("/units/{}/children", village.id)] {
+            assert_eq!(send(&r, get(&uri, Some(&hoanh_son))).await.status, StatusCode::NOT_FOUND, "{l}: {uri}");
+        }
+        let res = send(&r, post(&format!("/units/{}/places", village.id), "name=X", Some(&hoanh_son))).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{l}");
+        let res = send(&r, post(&format!("/units/{}/rename", village.id), "name=X", Some(&hoanh_son))).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{l}");
+
+        // The audit page shows each officer only their commune's rows.
+        let mine = send(&r, get("/audit", Some(&mai_hoa))).await;
+        assert_eq!(mine.status, StatusCode::OK, "{l}");
+        assert!(mine.body.contains("unit.create") && mine.body.contains("Thanh Bình"), "{l}");
+        let theirs = send(&r, get("/audit", Some(&hoanh_son))).await;
+        assert!(!theirs.body.contains("Thanh Bình") && !theirs.body.contains("unit.create"), "{l}");
+        let filtered = send(&r, get("/audit?action=unit.create&from=01%2F01%2F2020", Some(&mai_hoa))).await;
+        assert!(filtered.body.contains("unit.create") && !filtered.body.contains("<code>user.login</code>"), "{l}");
+        let bad_date = send(&r, get("/audit?from=31%2F02%2F2025", Some(&mai_hoa))).await;
+        assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        // Officers manage no users.
+        assert_eq!(send(&r, get("/users", Some(&mai_hoa))).await.status, StatusCode::FORBIDDEN, "{l}");
+
+        // Era switch: the province before the reform lists districts.
+        let ht = app.unit_by_code(&Actor::system(), "42", None).await.unwrap();
+        let admin = login(&r, "admin", "admin-password-1").await;
+        let before = send(&r, get(&format!("/units/{}/children?era=before", ht.id), Some(&admin))).await;
+        assert!(before.body.contains("Thị xã Kỳ Anh") && before.body.contains("(12)"), "{l}");
+        let after = send(&r, get(&format!("/units/{}/children?on=2025-08-01", ht.id), Some(&admin))).await;
+        assert!(after.body.contains("Xã Mai Hoa") && after.body.contains("(69)"), "{l}");
+        let search = send(&r, get("/units/search?q=hoanh+son", Some(&admin))).await;
+        assert!(search.body.contains("Phường Hoành Sơn"), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn users_tokens_and_api() {
+    for (r, _app, l, _t) in setups().await {
+        let admin = login(&r, "admin", "admin-password-1").await;
+        let list = send(&r, get("/users", Some(&admin))).await;
+        assert!(list.body.contains("xa.maihoa") && list.body.contains("Cán bộ xã"), "{l}");
+        let bad = send(&r, post("/users", "username=ab&password=password-123&role=viewer&unit_code=42", Some(&admin))).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(bad.body.contains("Tên đăng nhập cần 3–32 ký tự"), "{l}");
+        let ok = send(&r, post("/users", "username=xem.tinh&display_name=Ng%C6%B0%E1%BB%9Di+xem&password=password-123&role=viewer&unit_code=42", Some(&admin))).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{l}: {}", ok.body);
+        let user_page = ok.location();
+
+        // Token from the user's page: shown once, listed, revocable.
+        let made = send(&r, post(&format!("{user_page}/tokens"), "label=ph%E1%BA%A7n+m%E1%BB%81m", Some(&admin))).await;
+        let token = made.body.split("<code class=\"token\">").nth(1).and_then(|s| s.split('<').next()).unwrap().to_string();
+        assert!(token.starts_with("ansinh_"), "{l}");
+
+        let me = send(&r, bearer("/api/v1/me", &token)).await;
+        assert_eq!(me.json()["username"], "xem.tinh", "{l}");
+        let communes = send(&r, bearer("/api/v1/units?parent=42&on=2025-08-01", &token)).await;
+        assert_eq!(communes.json().as_array().unwrap().len(), 69, "{l}");
+        let districts = send(&r, bearer("/api/v1/units?parent=42&on=2025-01-01", &token)).await;
+        assert_eq!(districts.json().as_array().unwrap().len(), 12, "{l}");
+        let old = send(&r, bearer("/api/v1/units/18322?on=2025-01-01", &token)).await;
+        let old = old.json();
+        assert_eq!((old["name"].as_str(), old["successors"][0]["name"].as_str()), (Some("Đức Lĩnh"), Some("Mai Hoa")), "{l}");
+        let other_province = send(&r, bearer("/api/v1/units/01", &token)).await;
+        assert_eq!(other_province.status, StatusCode::NOT_FOUND, "{l}: Hà Nội is outside the token's scope");
+        assert_eq!(other_province.json()["error"]["code"], "not_found", "{l}");
+        let bad = send(&r, bearer("/api/v1/units?parent=42&on=31-02-2025", &token)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert_eq!(bad.json()["error"]["field"], "on", "{l}");
+        assert!(bad.json()["error"]["message_vi"].as_str().unwrap().contains("không hợp lệ"), "{l}");
+
+        let anon = send(&r, get("/api/v1/units", None)).await;
+        assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "{l}");
+        assert_eq!(anon.json()["error"]["code"], "unauthenticated", "{l}");
+        // A browser session works for the API too.
+        assert_eq!(send(&r, get("/api/v1/me", Some(&admin))).await.json()["username"], "admin", "{l}");
+
+        // Revoke from the page: the token stops working.
+        let page = send(&r, get(&user_page, Some(&admin))).await;
+        let action = page.body.split("action=\"").find(|s| s.contains("/revoke")).and_then(|s| s.split('"').next()).unwrap().to_string();
+        assert_eq!(send(&r, post(&action, "", Some(&admin))).await.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(send(&r, bearer("/api/v1/me", &token)).await.status, StatusCode::UNAUTHORIZED, "{l}");
+        assert!(send(&r, get(&user_page, Some(&admin))).await.body.contains("Đã thu hồi"), "{l}");
+
+        // Swagger UI is served from the binary.
+        let docs = send(&r, get("/api/docs/", None)).await;
+        assert_eq!(docs.status, StatusCode::OK, "{l}");
+        assert!(docs.body.contains("swagger"), "{l}");
+    }
+}
+
+/// The OpenAPI document is part of the contract: changes show up in review.
+/// Regenerate with `UPDATE_SNAPSHOTS=1 cargo test -p ansinh-web openapi`.
+#[test]
+fn openapi_snapshot() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_string_pretty(&ansinh_web::api::ApiDoc::openapi()).unwrap() + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/openapi.json");
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::write(path, &doc).unwrap();
+    }
+    let want = std::fs::read_to_string(path).expect("tests/openapi.json: run with UPDATE_SNAPSHOTS=1");
+    assert_eq!(doc, want, "OpenAPI changed: review and run with UPDATE_SNAPSHOTS=1");
+}
+
+/// Every message exists in both languages, and every key a template uses exists.
+#[test]
+fn i18n_complete() {
+    use ansinh_web::i18n::{EN_FTL, VI_FTL, keys};
+    let mut vi = keys(VI_FTL);
+    let mut en = keys(EN_FTL);
+    vi.sort();
+    en.sort();
+    assert!(vi.len() > 50);
+    assert_eq!(vi, en, "vi.ftl and en.ftl must have the same keys");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for part in text.split("page.t(\"").skip(1) {
+            let key = part.split('"').next().unwrap();
+            assert!(vi.iter().any(|k| k == key), "{}: key «{key}» missing from vi.ftl", path.display());
+        }
+    }
+}
