@@ -3,7 +3,11 @@
 //! Everything here is parsed at the edge (forms, files, CLI flags) and then trusted.
 //! Errors are [`Invalid`]: a field name plus a Vietnamese and an English reason.
 
+pub mod cccd;
 pub mod error;
+pub mod import;
+pub mod person;
+pub mod population;
 pub mod text;
 pub mod unit;
 pub mod user;

@@ -1,0 +1,1 @@
+//! Tabular files (CSV, XLSX) in and out.
