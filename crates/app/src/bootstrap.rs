@@ -17,6 +17,8 @@ pub struct BootReport {
     /// Units loaded by this start (0 when they were already there).
     pub units_loaded: usize,
     pub admin: Option<AdminCreated>,
+    /// Legal-parameter versions written by this start (all of them the first time).
+    pub parameters_added: usize,
 }
 
 #[derive(Debug)]
@@ -181,6 +183,7 @@ impl App {
             .await?;
             report.admin = Some(AdminCreated { username: "admin".into(), generated_password: generated });
         }
+        report.parameters_added = self.sync_parameters(&mut c).await?;
         drop(c);
         tx.commit().await?;
         Ok(report)

@@ -7,6 +7,7 @@ mod auth;
 mod bootstrap;
 mod demo;
 mod error;
+mod params;
 mod secret;
 mod units;
 mod users;
@@ -16,10 +17,12 @@ pub use auth::{LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_HOURS};
 pub use bootstrap::{AdminCreated, BootReport};
 pub use demo::{DEMO_PASSWORD, DemoReport};
 pub use error::AppError;
+pub use params::{NewParamVersion, Params, confidence_str};
 pub use units::{SuccessorLink, UnitView};
 pub use users::{NewUser, UserView};
 
 pub use ansinh_domain as domain;
+pub use ansinh_rules as rules;
 pub use ansinh_store as store;
 
 use ansinh_store::Db;
@@ -31,6 +34,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct App {
     pub db: Db,
+    params: Params,
 }
 
 impl App {
@@ -38,12 +42,12 @@ impl App {
     pub async fn open(url: &str) -> Result<App> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
-        Ok(App { db })
+        Ok(App { db, params: Params::default() })
     }
 
     /// Wrap an already-migrated database (tests).
     pub fn with_db(db: Db) -> App {
-        App { db }
+        App { db, params: Params::default() }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `ansinh` — the one binary: serve the web and API, migrate, look up units, manage users,
 //! load demo data, and (with the rules) calculate contributions and pensions.
 
+mod calc;
 mod config;
 mod units;
 mod user;
@@ -57,6 +58,11 @@ enum Command {
     Units {
         #[command(subcommand)]
         command: units::UnitsCommand,
+    },
+    /// Calculators: voluntary SI, household HI, retirement age, pension (integers in đồng).
+    Calc {
+        #[command(subcommand)]
+        command: calc::CalcCommand,
     },
     /// User accounts and API tokens.
     User {
@@ -190,6 +196,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             eprint_admin(&boot);
             units::run(&app, command).await
+        }
+        Command::Calc { command } => {
+            // Price with the server's parameters when there is a database (an administrator may
+            // have added versions); otherwise with the bundled file. Nothing is written.
+            let data_dir = cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
+            let configured = cli.database.is_some() || file.database.is_some() || data_dir.join("ansinh.db").exists();
+            let params = if configured {
+                let app = open(cli.database, cli.data_dir, &file).await?;
+                app.load_parameters().await?
+            } else {
+                std::sync::Arc::new(ansinh_rules::ParamSet::bundled())
+            };
+            calc::run(&params, command)
         }
         Command::User { command } => {
             let app = open(cli.database, cli.data_dir, &file).await?;

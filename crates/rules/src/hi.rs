@@ -46,7 +46,8 @@ pub struct HiQuote {
 }
 
 /// Mức đóng BHYT hộ gia đình — amounts for `members` members paying `months` months from
-/// `month`. `months` must be an allowed period (`hi.household.period.{months}` = 1).
+/// `month`. `months` = 1 asks for the monthly amounts only; more months must be an allowed
+/// payment period (`hi.household.period.{months}` = 1).
 pub fn household(params: &ParamSet, members: u32, month: Month, months: u32) -> Result<HiQuote, RuleError> {
     if members == 0 {
         return Err(RuleError::NoMembers);
@@ -57,6 +58,7 @@ pub fn household(params: &ParamSet, members: u32, month: Month, months: u32) -> 
     let allowed_key = keys::hi_household_period(months);
     match params.find(&allowed_key, date) {
         Some(v) if v.value == 1 => basis.add(v),
+        _ if months == 1 => {}
         _ => {
             let allowed = (1..=60)
                 .filter(|m| params.find(&keys::hi_household_period(*m), date).is_some_and(|v| v.value == 1))

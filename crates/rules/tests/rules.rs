@@ -467,6 +467,9 @@ fn hi_worked_example_four_members() {
     assert_eq!(q.monthly_total, Vnd(294_840));
     assert_eq!(q.total, Vnd(294_840 * 12));
     assert!(q.basis.iter().any(|u| u.legal_basis.contains("146/2018")));
+    // One month is the monthly price, not a payment period: always answered.
+    let one = hi::household(params(), 4, m("2025-01"), 1).unwrap();
+    assert_eq!((one.monthly_total, one.total), (Vnd(294_840), Vnd(294_840)));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `/api/docs`. Authentication: `Authorization: Bearer <token>` (from `ansinh user token`) or
 //! the browser session. Every answer is filtered by the caller's scope.
 
+pub mod calc;
 pub mod me;
 pub mod units;
 
@@ -9,7 +10,7 @@ use crate::AppState;
 use crate::error::{ApiErrorBody, ApiErrorDetail, FieldError};
 use ansinh_app::AppError;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -23,12 +24,13 @@ use utoipa_swagger_ui::SwaggerUi;
         description = "An Sinh — mở rộng bao phủ BHXH tự nguyện, BHTN, BHYT hộ gia đình. \
                        Errors: {\"error\": {\"code\", \"field\", \"message_vi\", \"message_en\"}}."
     ),
-    paths(units::list, units::get, me::get),
-    components(schemas(units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
+    paths(units::list, units::get, me::get, calc::post_vsi, calc::post_hi, calc::post_retirement, calc::post_pension),
+    components(schemas(calc::VsiRequest, calc::VsiResponse, calc::VsiLineDto, calc::DeadlineDto, calc::BasisDto, calc::HiRequest, calc::HiResponse, calc::HiMemberDto, calc::RetirementRequest, calc::RetirementResponse, calc::PensionRequest, calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "units", description = "Đơn vị hành chính — administrative units"),
-         (name = "me", description = "Người gọi — the caller"))
+         (name = "me", description = "Người gọi — the caller"),
+         (name = "calc", description = "Máy tính BHXH — calculators (public, no sign-in)"))
 )]
 pub struct ApiDoc;
 
@@ -49,6 +51,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units", get(units::list))
         .route("/api/v1/units/{code}", get(units::get))
         .route("/api/v1/me", get(me::get))
+        .route("/api/v1/calc/vsi", post(calc::post_vsi))
+        .route("/api/v1/calc/hi-household", post(calc::post_hi))
+        .route("/api/v1/calc/retirement", post(calc::post_retirement))
+        .route("/api/v1/calc/pension", post(calc::post_pension))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
 }
 

@@ -1,0 +1,222 @@
+//! Legal parameters: kept in the database (seeded from the file bundled with the rules crate),
+//! held in memory as a validated [`ParamSet`], and extended by administrators with new
+//! versions — audited, never deleted: a new version closes the open-ended one before it.
+//!
+//! The in-memory set is swapped atomically after each committed change. A second server
+//! process on the same database sees changes after its next start (documented in the README).
+
+use crate::{App, AppError, Result, audit};
+use ansinh_domain::unit::ROOT_PATH;
+use ansinh_domain::{Actor, Permission};
+use ansinh_rules::{AddOutcome, Confidence, ParamSet, ParamVersion};
+use ansinh_store::{Conn, ParamRow};
+use chrono::NaiveDate;
+use std::sync::{Arc, RwLock};
+
+/// The parameters in force for this process.
+#[derive(Debug, Clone)]
+pub struct Params(Arc<RwLock<Arc<ParamSet>>>);
+
+impl Default for Params {
+    fn default() -> Self {
+        Params(Arc::new(RwLock::new(Arc::new(ParamSet::bundled()))))
+    }
+}
+
+impl Params {
+    pub fn get(&self) -> Arc<ParamSet> {
+        self.0.read().map(|g| Arc::clone(&g)).unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+    }
+
+    fn set(&self, p: ParamSet) {
+        match self.0.write() {
+            Ok(mut g) => *g = Arc::new(p),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(p),
+        }
+    }
+}
+
+pub fn confidence_str(c: Confidence) -> &'static str {
+    match c {
+        Confidence::V => "V",
+        Confidence::S => "S",
+        Confidence::U => "U",
+    }
+}
+
+fn parse_confidence(s: &str) -> Option<Confidence> {
+    match s.trim() {
+        "V" | "v" => Some(Confidence::V),
+        "S" | "s" => Some(Confidence::S),
+        "U" | "u" => Some(Confidence::U),
+        _ => None,
+    }
+}
+
+fn to_row(v: &ParamVersion, source: &str) -> ParamRow {
+    ParamRow {
+        key: v.key.clone(),
+        effective_from: v.effective_from,
+        effective_to: v.effective_to,
+        value: v.value,
+        legal_basis: v.legal_basis.clone(),
+        confidence: confidence_str(v.confidence).into(),
+        source: source.into(),
+    }
+}
+
+fn to_version(r: &ParamRow) -> Result<ParamVersion> {
+    Ok(ParamVersion {
+        key: r.key.clone(),
+        effective_from: r.effective_from,
+        effective_to: r.effective_to,
+        value: r.value,
+        legal_basis: r.legal_basis.clone(),
+        confidence: parse_confidence(&r.confidence)
+            .ok_or_else(|| AppError::Internal(format!("parameter {}: confidence {}", r.key, r.confidence)))?,
+    })
+}
+
+fn rule_error(e: ansinh_rules::RuleError) -> AppError {
+    AppError::invalid(e.field(), e.message_vi(), e.message_en())
+}
+
+/// A version an administrator adds (from the form or the API).
+#[derive(Debug, Clone)]
+pub struct NewParamVersion {
+    pub key: String,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub value: i64,
+    pub legal_basis: String,
+    pub confidence: String,
+}
+
+/// Stored versions with who added them, for the parameter page.
+pub type ParamListing = Vec<ParamRow>;
+
+impl App {
+    /// The parameters in force for this process.
+    pub fn params(&self) -> Arc<ParamSet> {
+        self.params.get()
+    }
+
+    /// Make sure every bundled version is in the database: all of them on an empty table;
+    /// later, versions a new release brings (same rules as an administrator's addition, so an
+    /// open-ended version is closed; a clash with an administrator's version is left as is and
+    /// logged). Then load the set into memory.
+    pub(crate) async fn sync_parameters(&self, c: &mut Conn<'_>) -> Result<usize> {
+        let stored = c.list_parameters().await?;
+        let bundled = ParamSet::bundled();
+        let mut added = 0;
+        if stored.is_empty() {
+            let rows: Vec<ParamRow> = bundled.versions().into_iter().map(|v| to_row(v, "bundled")).collect();
+            c.insert_parameters(&rows, crate::now()).await?;
+            let after = serde_json::json!({ "versions": rows.len(), "source": "bundled" });
+            audit::record(c, &Actor::system(), "parameter.seed", "parameter", "*", "00", ROOT_PATH, None, Some(after))
+                .await?;
+            added = rows.len();
+        } else {
+            let versions: Result<Vec<ParamVersion>> = stored.iter().map(to_version).collect();
+            let mut set = ParamSet::from_versions(versions?).map_err(rule_error)?;
+            for v in bundled.versions() {
+                let known = stored.iter().any(|r| r.key == v.key && r.effective_from == v.effective_from);
+                if known {
+                    continue;
+                }
+                match set.add_version(v.clone()) {
+                    Ok(outcome) => {
+                        self.write_outcome(c, &Actor::system(), &outcome, "bundled").await?;
+                        added += 1;
+                    }
+                    Err(e) => tracing::warn!(key = %v.key, error = %e, "bundled parameter version not applied"),
+                }
+            }
+        }
+        self.reload_parameters(c).await?;
+        Ok(added)
+    }
+
+    async fn reload_parameters(&self, c: &mut Conn<'_>) -> Result<()> {
+        let versions: Result<Vec<ParamVersion>> = c.list_parameters().await?.iter().map(to_version).collect();
+        self.params.set(ParamSet::from_versions(versions?).map_err(rule_error)?);
+        Ok(())
+    }
+
+    async fn write_outcome(&self, c: &mut Conn<'_>, actor: &Actor, o: &AddOutcome, source: &str) -> Result<()> {
+        let mut before = None;
+        if let Some(closed) = &o.closed {
+            let to = closed.after.effective_to.ok_or_else(|| AppError::Internal("closed version has no end".into()))?;
+            if !c.close_parameter(&closed.before.key, closed.before.effective_from, to).await? {
+                return Err(AppError::Internal(format!("parameter {} changed concurrently", closed.before.key)));
+            }
+            before = Some(serde_json::json!({ "closed": closed.before, "now": closed.after }));
+        }
+        c.insert_parameters(&[to_row(&o.added, source)], crate::now()).await?;
+        let after = serde_json::to_value(&o.added).map_err(|e| AppError::Internal(e.to_string()))?;
+        audit::record(c, actor, "parameter.add", "parameter", &o.added.key, "00", ROOT_PATH, before, Some(after)).await
+    }
+
+    /// Every stored version, by key and date.
+    pub async fn list_parameters(&self) -> Result<ParamListing> {
+        let mut r = self.db.read().await?;
+        Ok(r.conn().list_parameters().await?)
+    }
+
+    /// Whether the actor may add parameter versions (national administrators: the law is national).
+    pub fn can_manage_parameters(actor: &Actor) -> bool {
+        actor.can(Permission::ManageParameters, ROOT_PATH)
+    }
+
+    /// Add a version (e.g. a new base salary from a date). Overlaps other than with the
+    /// open-ended latest version are refused with both periods named.
+    pub async fn add_parameter(&self, actor: &Actor, n: &NewParamVersion) -> Result<AddOutcome> {
+        if !Self::can_manage_parameters(actor) {
+            return Err(AppError::Forbidden);
+        }
+        let confidence = parse_confidence(&n.confidence).ok_or_else(|| {
+            AppError::invalid("confidence", "Độ tin cậy phải là V, S hoặc U", "confidence must be V, S or U")
+        })?;
+        let basis = ansinh_domain::text::clean(&n.legal_basis);
+        if basis.is_empty() {
+            return Err(AppError::invalid(
+                "legal_basis",
+                "Cần ghi căn cứ pháp lý (số hiệu văn bản)",
+                "the legal basis (document number) is required",
+            ));
+        }
+        let v = ParamVersion {
+            key: n.key.trim().to_string(),
+            effective_from: n.effective_from,
+            effective_to: n.effective_to,
+            value: n.value,
+            legal_basis: basis,
+            confidence,
+        };
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        // Validate against the stored set, read inside the write transaction.
+        let versions: Result<Vec<ParamVersion>> = c.list_parameters().await?.iter().map(to_version).collect();
+        let mut set = ParamSet::from_versions(versions?).map_err(rule_error)?;
+        let outcome = set.add_version(v).map_err(rule_error)?;
+        self.write_outcome(&mut c, actor, &outcome, &actor.username).await?;
+        drop(c);
+        tx.commit().await?;
+        self.params.set(set);
+        Ok(outcome)
+    }
+}
+
+impl App {
+    /// Load the stored parameters into memory without writing anything (for `ansinh calc`
+    /// on an existing database); an empty table keeps the bundled set.
+    pub async fn load_parameters(&self) -> Result<Arc<ParamSet>> {
+        let mut r = self.db.read().await?;
+        let rows = r.conn().list_parameters().await?;
+        if !rows.is_empty() {
+            let versions: Result<Vec<ParamVersion>> = rows.iter().map(to_version).collect();
+            self.params.set(ParamSet::from_versions(versions?).map_err(rule_error)?);
+        }
+        Ok(self.params())
+    }
+}
