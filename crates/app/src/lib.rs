@@ -7,6 +7,7 @@ mod auth;
 mod bootstrap;
 mod demo;
 mod error;
+pub mod estimate;
 mod params;
 mod secret;
 mod units;

@@ -1,7 +1,10 @@
 //! Askama templates (`templates/*.html`; fragments for htmx end in `_partial.html`).
 
 use crate::session::Page;
+use ansinh_app::estimate::Estimate;
 use ansinh_app::{UnitView, UserView};
+use ansinh_domain::Invalid;
+use ansinh_rules::{Month, ParamUsed, Vnd};
 use ansinh_domain::{Grant, Level, Role, Unit};
 use ansinh_store::{AuditRow, UserRow};
 use askama::Template;
@@ -176,4 +179,135 @@ pub struct UserTpl<'a> {
     pub page: &'a Page,
     pub view: UserView,
     pub new_token: Option<String>,
+}
+
+impl Page {
+    pub fn day(&self, d: &NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+
+    pub fn money(&self, v: &Vnd) -> String {
+        v.format_vi()
+    }
+
+    /// "05/2042"
+    pub fn month(&self, m: &Month) -> String {
+        format!("{:02}/{}", m.month(), m.year())
+    }
+
+    /// "45%", "40,5%"
+    pub fn percent(&self, bps: &i64) -> String {
+        let s = format!("{}", *bps as f64 / 100.0);
+        format!("{}%", if self.is_vi() { s.replace('.', ",") } else { s })
+    }
+
+    /// "20 năm 3 tháng"
+    pub fn duration(&self, months: &u32) -> String {
+        let (y, m) = (months / 12, months % 12);
+        match (self.is_vi(), m) {
+            (true, 0) => format!("{y} năm"),
+            (true, _) => format!("{y} năm {m} tháng"),
+            (false, 0) => format!("{y} years"),
+            (false, _) => format!("{y} years {m} months"),
+        }
+    }
+
+    pub fn invalid_text(&self, i: &Invalid) -> String {
+        if self.is_vi() { i.vi.clone() } else { i.en.clone() }
+    }
+
+    /// A parameter's value as people read it.
+    pub fn param_value(&self, u: &ParamUsed) -> String {
+        ansinh_rules::param_info(&u.key).map_or_else(|| u.value.to_string(), |i| i.unit.format_vi(u.value))
+    }
+
+    pub fn param_name(&self, key: &str) -> String {
+        match ansinh_rules::param_info(key) {
+            Some(i) if self.is_vi() => i.name_vi.to_string(),
+            Some(i) => i.name_en.to_string(),
+            None => key.to_string(),
+        }
+    }
+}
+
+/// What the estimator shows under the form.
+pub enum EstimateView {
+    Empty,
+    Invalid(Vec<Invalid>),
+    Ok(Box<Estimate>),
+}
+
+impl EstimateView {
+    /// Chart data: one entry per plan (income, monthly payable, monthly pension), as JSON safe
+    /// to embed in a `<script type="application/json">`.
+    pub fn chart_json(&self) -> String {
+        let EstimateView::Ok(e) = self else { return "[]".into() };
+        let rows: Vec<serde_json::Value> = e
+            .plans
+            .iter()
+            .filter(|p| p.error.is_none())
+            .map(|p| {
+                serde_json::json!({
+                    "income": p.income.0,
+                    "label": p.income.format_vi(),
+                    "payable": p.monthly_payable.0,
+                    "pension": p.pension.as_ref().map_or(0, |x| x.monthly_pension.0),
+                })
+            })
+            .collect();
+        serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into()).replace('<', "\\u003c")
+    }
+
+    pub fn has_unconfirmed(&self) -> bool {
+        matches!(self, EstimateView::Ok(e) if e.basis.iter().any(|u| u.confidence == ansinh_rules::Confidence::U))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "calc.html")]
+pub struct CalcTpl<'a> {
+    pub page: &'a Page,
+    pub form: crate::pages::calc::EstimateForm,
+    pub result: EstimateView,
+    pub provinces: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "calc_result_partial.html")]
+pub struct CalcResultTpl<'a> {
+    pub page: &'a Page,
+    pub result: EstimateView,
+}
+
+/// One parameter and its versions, for the parameter page.
+pub struct ParamGroup {
+    pub key: String,
+    pub info: Option<&'static ansinh_rules::ParamInfo>,
+    pub versions: Vec<ansinh_store::ParamRow>,
+}
+
+impl ParamGroup {
+    pub fn name(&self, page: &Page) -> String {
+        match self.info {
+            Some(i) if page.is_vi() => i.name_vi.to_string(),
+            Some(i) => i.name_en.to_string(),
+            None => self.key.clone(),
+        }
+    }
+
+    pub fn display(&self, value: &i64) -> String {
+        self.info.map_or_else(|| value.to_string(), |i| i.unit.format_vi(*value))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "parameters.html")]
+pub struct ParamsTpl<'a> {
+    pub page: &'a Page,
+    pub groups: Vec<ParamGroup>,
+    pub q: String,
+    pub can_add: bool,
+    pub form: crate::pages::parameters::ParamForm,
+    pub error: Option<String>,
+    pub added: Option<String>,
 }

@@ -2,8 +2,10 @@
 
 pub mod assets;
 pub mod audit;
+pub mod calc;
 pub mod home;
 pub mod login;
+pub mod parameters;
 pub mod units;
 pub mod users;
 

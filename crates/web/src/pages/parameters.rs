@@ -1,0 +1,169 @@
+//! Tham số pháp lý — every legal parameter and its versions, with the legal basis and how sure
+//! we are (public: it is the law). National administrators add a version (e.g. a new base
+//! salary from a date); the previous open-ended version is closed, nothing is deleted.
+
+use crate::AppState;
+use crate::error::{PageError, message};
+use crate::pages::render;
+use crate::session::Page;
+use crate::templates::{ParamGroup, ParamsTpl};
+use ansinh_app::{App, AppError, NewParamVersion};
+use ansinh_rules::Unit;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ParamForm {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub effective_from: String,
+    #[serde(default)]
+    pub effective_to: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub confidence: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    added: String,
+}
+
+/// Parse a value typed as people write it for the key's unit: `2.530.000` đồng, `4,5` percent,
+/// `2,21` coefficient, `120` months, `có`/`không` flags. Returns the stored integer.
+pub fn parse_value(unit: Unit, s: &str) -> Result<i64, AppError> {
+    let s = s.trim().trim_end_matches(['%', '₫']).trim();
+    let bad = || {
+        AppError::invalid(
+            "value",
+            format!("Giá trị «{s}» không hợp lệ cho đơn vị này"),
+            format!("value «{s}» is not valid for this unit"),
+        )
+    };
+    let decimal = |scale: i64| -> Result<i64, AppError> {
+        let t = s.replace(' ', "");
+        let (whole, frac) = match t.split_once([',', '.']) {
+            Some((w, f)) if !f.contains([',', '.']) => (w.to_string(), f.to_string()),
+            None => (t.clone(), String::new()),
+            _ => return Err(bad()),
+        };
+        let digits = scale.ilog10() as usize;
+        if frac.len() > digits || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let w: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+        let f: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<digits$}").parse().map_err(|_| bad())? };
+        Ok(w * scale + f)
+    };
+    match unit {
+        Unit::Vnd => {
+            let digits: String = s.chars().filter(|c| !matches!(c, '.' | ' ' | ',')).collect();
+            digits.parse().map_err(|_| bad())
+        }
+        Unit::BasisPoints => decimal(100),
+        Unit::Coefficient => decimal(10_000),
+        Unit::Flag => match ansinh_domain::text::fold(s).as_str() {
+            "co" | "1" | "yes" => Ok(1),
+            "khong" | "0" | "no" => Ok(0),
+            _ => Err(bad()),
+        },
+        Unit::Months | Unit::Days | Unit::Years | Unit::Count => s.parse().map_err(|_| bad()),
+    }
+}
+
+fn parse_form(f: &ParamForm) -> Result<NewParamVersion, AppError> {
+    let key = f.key.trim().to_string();
+    let info = ansinh_rules::param_info(&key).ok_or_else(|| {
+        AppError::invalid("key", format!("Không có tham số «{key}»"), format!("no parameter «{key}»"))
+    })?;
+    let date = |field: &str, s: &str| {
+        crate::fmt::parse_date(s).ok_or_else(|| {
+            AppError::invalid(field, format!("Ngày «{s}» không hợp lệ (dd/mm/yyyy)"), format!("date «{s}» is invalid (dd/mm/yyyy)"))
+        })
+    };
+    let effective_from = date("effective_from", &f.effective_from)?;
+    let effective_to = if f.effective_to.trim().is_empty() { None } else { Some(date("effective_to", &f.effective_to)?) };
+    Ok(NewParamVersion {
+        key,
+        effective_from,
+        effective_to,
+        value: parse_value(info.unit, &f.value)?,
+        legal_basis: f.legal_basis.clone(),
+        confidence: f.confidence.clone(),
+    })
+}
+
+async fn groups(state: &AppState, q: &str) -> Result<Vec<ParamGroup>, AppError> {
+    let rows = state.app.list_parameters().await?;
+    let needle = ansinh_domain::text::fold(q);
+    let mut out: Vec<ParamGroup> = Vec::new();
+    for r in rows {
+        let info = ansinh_rules::param_info(&r.key);
+        if !needle.is_empty() {
+            let hay = format!("{} {}", r.key, info.map_or("", |i| i.name_vi));
+            if !ansinh_domain::text::fold(&hay).contains(&needle) {
+                continue;
+            }
+        }
+        match out.last_mut() {
+            Some(g) if g.key == r.key => g.versions.push(r),
+            _ => out.push(ParamGroup { key: r.key.clone(), info, versions: vec![r] }),
+        }
+    }
+    Ok(out)
+}
+
+pub async fn list(State(state): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let groups = groups(&state, &q.q).await.map_err(|e| page.fail(e))?;
+    let can_add = page.actor.as_ref().is_some_and(App::can_manage_parameters);
+    let added = (!q.added.is_empty()).then_some(q.added);
+    let t = ParamsTpl { page: &page, groups, q: q.q, can_add, form: ParamForm::default(), error: None, added };
+    Ok(render(&t)?.into_response())
+}
+
+pub async fn add(State(state): State<AppState>, page: Page, Form(f): Form<ParamForm>) -> Result<Response, PageError> {
+    let actor = page.actor()?.clone();
+    let result = match parse_form(&f) {
+        Ok(n) => state.app.add_parameter(&actor, &n).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(o) => Ok(Redirect::to(&format!("/parameters?q={}&added={}", crate::session::urlencode(&o.added.key), crate::session::urlencode(&o.added.key))).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let groups = groups(&state, &f.key).await.map_err(|e| page.fail(e))?;
+            let error = Some(message(page.lang, &e));
+            let t = ParamsTpl { page: &page, groups, q: f.key.clone(), can_add: true, form: f, error, added: None };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&t)?).into_response())
+        }
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_as_people_type_them() {
+        assert_eq!(parse_value(Unit::Vnd, "2.530.000").unwrap(), 2_530_000);
+        assert_eq!(parse_value(Unit::Vnd, "2530000 ₫").unwrap(), 2_530_000);
+        assert_eq!(parse_value(Unit::BasisPoints, "4,5").unwrap(), 450);
+        assert_eq!(parse_value(Unit::BasisPoints, "22%").unwrap(), 2200);
+        assert_eq!(parse_value(Unit::Coefficient, "2,21").unwrap(), 22_100);
+        assert_eq!(parse_value(Unit::Coefficient, "1.0789").unwrap(), 10_789);
+        assert_eq!(parse_value(Unit::Months, "120").unwrap(), 120);
+        assert_eq!(parse_value(Unit::Flag, "Không").unwrap(), 0);
+        assert!(parse_value(Unit::BasisPoints, "4,555").is_err());
+        assert!(parse_value(Unit::Months, "abc").is_err());
+    }
+}

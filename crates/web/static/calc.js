@@ -1,0 +1,32 @@
+// Draws the plan comparison of the estimator with the vendored ECharts, on load and after
+// every htmx swap of the result. The same numbers are in the table next to the chart.
+(function () {
+  function draw() {
+    var el = document.getElementById("plan-chart");
+    var data = document.getElementById("plan-data");
+    if (!el || !data || typeof echarts === "undefined") return;
+    var rows = JSON.parse(data.textContent || "[]");
+    var lang = document.documentElement.lang;
+    var pay = lang === "vi" ? "Đóng mỗi tháng" : "Pay per month";
+    var pen = lang === "vi" ? "Lương hưu mỗi tháng" : "Pension per month";
+    var fmt = function (v) { return Number(v).toLocaleString("vi-VN") + " ₫"; };
+    var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      tooltip: { trigger: "axis", valueFormatter: fmt },
+      legend: { data: [pay, pen] },
+      grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
+      xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },
+      yAxis: { type: "value", axisLabel: { formatter: function (v) { return (v / 1e6).toLocaleString("vi-VN") + " tr"; } } },
+      series: [
+        { name: pay, type: "bar", data: rows.map(function (r) { return r.payable; }), itemStyle: { color: "#d4a000" } },
+        { name: pen, type: "bar", data: rows.map(function (r) { return r.pension; }), itemStyle: { color: "#0b5ea8" } }
+      ]
+    }, true);
+  }
+  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("htmx:afterSwap", draw);
+  window.addEventListener("resize", function () {
+    var el = document.getElementById("plan-chart");
+    if (el && typeof echarts !== "undefined" && echarts.getInstanceByDom(el)) echarts.getInstanceByDom(el).resize();
+  });
+})();
