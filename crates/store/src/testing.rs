@@ -12,6 +12,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestDb {
     pub db: Db,
     pub label: &'static str,
+    /// The URL it was opened with (for tests that run the binary against it).
+    pub url: String,
     _dir: Option<tempfile_dir::Dir>,
 }
 
@@ -33,7 +35,7 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite:{}", dir.join("t.db").display());
     let db = Db::connect(&url).await.expect("sqlite connect");
     db.migrate().await.expect("sqlite migrate");
-    TestDb { db, label: "sqlite", _dir: Some(tempfile_dir::Dir(dir)) }
+    TestDb { db, label: "sqlite", url, _dir: Some(tempfile_dir::Dir(dir)) }
 }
 
 /// A migrated, empty PostgreSQL database, if a server is configured.
@@ -67,7 +69,7 @@ pub async fn postgres() -> Option<TestDb> {
     };
     let db = Db::connect(&url).await.expect("postgres connect to test database");
     db.migrate().await.expect("postgres migrate");
-    Some(TestDb { db, label: "postgres", _dir: None })
+    Some(TestDb { db, label: "postgres", url, _dir: None })
 }
 
 /// Every backend available: SQLite, then PostgreSQL when configured.

@@ -1,0 +1,245 @@
+//! The `ansinh` binary as a person or a script uses it: exit codes, stdout/stderr, JSON.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ansinh"))
+}
+
+/// Run in a fresh working directory (its own ./ansinh-data) with `args`.
+fn run_in(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = bin();
+    c.current_dir(dir).args(args).env_remove("ANSINH_DATABASE_URL").env_remove("ANSINH_CONFIG");
+    c.env("ANSINH_ADMIN_PASSWORD", "admin-password-1");
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn ansinh");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+#[test]
+fn help_explains_each_command() {
+    let o = bin().arg("--help").output().unwrap();
+    let text = stdout(&o);
+    for cmd in ["serve", "migrate", "demo", "units", "calc", "user"] {
+        assert!(text.contains(cmd), "{cmd} missing from --help: {text}");
+    }
+    let o = bin().args(["calc", "vsi", "--help"]).output().unwrap();
+    assert!(stdout(&o).contains("--income") && stdout(&o).contains("--province"));
+}
+
+#[test]
+fn units_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["units", "list", "--parent", "42", "--on", "2025-08-01", "--json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = json(&o);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 69);
+    assert!(list.iter().all(|u| u["level"] == "commune"));
+    assert!(list.iter().any(|u| u["code"] == "18322" && u["name"] == "Mai Hoa"));
+    assert!(dir.path().join("ansinh-data/ansinh.db").exists(), "created the embedded database");
+    // The first command created the administrator: its note goes to stderr, not into the JSON.
+    assert!(stderr(&o).contains("admin"), "{}", stderr(&o));
+
+    let o = run_in(dir.path(), &["units", "list", "--parent", "42", "--on", "2025-01-01", "--json"], None);
+    assert_eq!(json(&o).as_array().unwrap().len(), 12, "Hà Tĩnh's districts before the reform");
+
+    let o = run_in(dir.path(), &["units", "successor", "18322"], None);
+    assert!(stdout(&o).contains("→ 18322 (Xã Mai Hoa)"), "{}", stdout(&o));
+    let o = run_in(dir.path(), &["units", "successor", "18847", "--json"], None);
+    let v = json(&o);
+    assert_eq!(v[0]["new"][0]["code"], "18832");
+    assert_eq!(v[0]["new"][0]["name"], "Hoành Sơn");
+
+    let o = run_in(dir.path(), &["units", "list", "--on", "01/08/2025"], None);
+    assert_eq!(o.status.code(), Some(2), "bad date is bad input");
+    assert!(stderr(&o).contains("--on") && stdout(&o).is_empty());
+    let o = run_in(dir.path(), &["units", "successor", "99999"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("99999"));
+}
+
+#[test]
+fn calc_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| run_in(dir.path(), args, None);
+    let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-06", "--category", "others", "--json"]);
+    let v = json(&o);
+    assert_eq!((v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()), (Some(330_000), Some(33_000), Some(297_000)));
+    assert_eq!((v["local_support"].as_i64(), v["months"].as_i64()), (Some(0), Some(1)));
+    assert!(v["lines"].is_array());
+    let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07", "--months", "12", "--json"]);
+    let v = json(&o);
+    assert_eq!((v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()), (Some(3_960_000), Some(792_000), Some(3_168_000)));
+    // Hà Tĩnh's own layer, while it was valid.
+    let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07", "--province", "42", "--json"]);
+    assert_eq!(json(&o)["local_support"].as_i64(), Some(66_000));
+
+    let o = run(&["calc", "hi-household", "--members", "4", "--month", "2025-01", "--json"]);
+    let v = json(&o);
+    assert_eq!((v["monthly_total"].as_i64(), v["total"].as_i64()), (Some(294_840), Some(294_840)));
+    assert_eq!(v["members"][1]["monthly"].as_i64(), Some(73_710));
+    assert_eq!(v["members"][1]["ordinal"].as_i64(), Some(2));
+
+    let o = run(&["calc", "retirement", "--sex", "male", "--birth", "1964-09", "--json"]);
+    let v = json(&o);
+    assert_eq!((v["age_years"].as_i64(), v["age_months"].as_i64()), (Some(61), Some(3)));
+    assert_eq!((v["reached"].as_str(), v["pension_start"].as_str()), (Some("2025-12"), Some("2026-01")));
+    let o = run(&["calc", "retirement", "--sex", "female", "--birth", "1975", "--json"]);
+    assert!(json(&o)["reached"].as_str().unwrap().starts_with("20"));
+
+    let o = run(&["calc", "pension", "--sex", "male", "--years", "20", "--average-income", "6000000", "--on", "2026-01", "--json"]);
+    let v = json(&o);
+    assert_eq!((v["eligible"].as_bool(), v["rate_percent"].as_f64(), v["monthly_pension"].as_i64(), v["lump_sum"].as_i64()), (Some(true), Some(45.0), Some(2_700_000), Some(0)));
+
+    // Readable Vietnamese without --json.
+    let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07"]);
+    assert!(stdout(&o).contains("SỐ TIỀN CẦN ĐÓNG: 264.000 ₫"), "{}", stdout(&o));
+    let o = run(&["calc", "hi-household", "--members", "4", "--month", "2025-01"]);
+    assert!(stdout(&o).contains("294.840 ₫"));
+
+    // Invalid input: exit 2, one line on stderr (Vietnamese / English), nothing on stdout.
+    for args in [
+        vec!["calc", "vsi", "--income", "1000000", "--month", "2025-03", "--json"],
+        vec!["calc", "vsi", "--income", "2000000", "--month", "2025-3"],
+        vec!["calc", "vsi", "--income", "2000000", "--month", "2025-03", "--category", "rich"],
+        vec!["calc", "vsi", "--income", "2000000", "--month", "2025-03", "--months", "7"],
+        vec!["calc", "hi-household", "--members", "0", "--month", "2025-01"],
+        vec!["calc", "retirement", "--sex", "other", "--birth", "1970"],
+        vec!["calc", "pension", "--sex", "male", "--years", "20", "--months", "12", "--average-income", "1"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(" / "), "bilingual: {err}");
+    }
+    let o = run(&["calc", "vsi", "--income", "1000000", "--month", "2025-03"]);
+    assert!(stderr(&o).contains("1.500.000 ₫"), "names the allowed range: {}", stderr(&o));
+    assert!(!dir.path().join("ansinh-data").exists(), "calc writes nothing without a database");
+}
+
+#[test]
+fn users_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["user", "add", "--username", "xa.maihoa", "--role", "commune_officer", "--unit", "18322", "--name", "Phan Văn Thắng", "--password-stdin"], Some("password-123\n"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("xa.maihoa"));
+    let o = run_in(dir.path(), &["user", "add", "--username", "xa.maihoa", "--role", "viewer", "--unit", "42", "--password-stdin"], Some("password-123\n"));
+    assert_eq!(o.status.code(), Some(2), "duplicate username");
+    assert!(stderr(&o).contains("xa.maihoa"));
+    let o = run_in(dir.path(), &["user", "add", "--username", "x", "--role", "viewer", "--unit", "42", "--password-stdin"], Some("password-123\n"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = run_in(dir.path(), &["user", "add", "--username", "abc", "--role", "viewer", "--unit", "42"], None);
+    assert_eq!(o.status.code(), Some(2), "no terminal and no --password-stdin");
+    let o = run_in(dir.path(), &["user", "token", "--username", "xa.maihoa"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = stdout(&o).trim().to_string();
+    assert!(token.starts_with("ansinh_") && token.len() > 30);
+    let o = run_in(dir.path(), &["user", "password", "--username", "xa.maihoa", "--password-stdin"], Some("another-password\n"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_in(dir.path(), &["migrate"], None);
+    assert!(o.status.success());
+}
+
+#[test]
+fn config_file_and_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("elsewhere.db");
+    std::fs::write(dir.path().join("ansinh.toml"), format!("database = \"sqlite:{}\"\n", db.display())).unwrap();
+    let o = run_in(dir.path(), &["--config", "ansinh.toml", "demo"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("xa.maihoa") && stdout(&o).contains("demo-ansinh-2026"));
+    assert!(db.exists() && !dir.path().join("ansinh-data").exists(), "the file's database was used");
+    std::fs::write(dir.path().join("bad.toml"), "databse = 1\n").unwrap();
+    let o = run_in(dir.path(), &["--config", "bad.toml", "migrate"], None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bad.toml"));
+}
+
+/// The same binary on PostgreSQL (`--database postgres://…`), when a server is configured.
+#[tokio::test]
+async fn runs_on_postgres_too() {
+    let Some(t) = ansinh_store::testing::postgres().await else { return };
+    t.db.close().await;
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["--database", &t.url, "units", "list", "--parent", "42", "--on", "2025-08-01", "--json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o).as_array().unwrap().len(), 69);
+    let o = run_in(dir.path(), &["--database", &t.url, "units", "successor", "18847"], None);
+    assert!(stdout(&o).contains("18832"), "{}", stdout(&o));
+    let o = run_in(dir.path(), &["--database", &t.url, "calc", "hi-household", "--members", "4", "--month", "2025-01", "--json"], None);
+    assert_eq!(json(&o)["total"].as_i64(), Some(294_840));
+    assert!(!dir.path().join("ansinh-data").exists());
+}
+
+/// `serve`: prints the URL and how to sign in, answers HTTP, stops cleanly on SIGTERM.
+fn serve_once(extra: &[&str]) {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let mut child = bin()
+        .current_dir(dir.path())
+        .args(&args)
+        .env_remove("ANSINH_ADMIN_PASSWORD")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve exited early: {banner}");
+        banner.push_str(&line);
+        if let Some(i) = line.find("http://") {
+            break line[i..].trim().trim_end_matches('/').to_string();
+        }
+    };
+    assert!(banner.contains("admin") && banner.contains("password"), "how to sign in: {banner}");
+    let addr = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200") && resp.contains("\"status\":\"ok\""), "{resp}");
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "clean shutdown: {status:?}");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("Đã dừng"), "{rest}");
+}
+
+#[test]
+fn serve_sqlite_prints_url_and_stops_on_sigterm() {
+    serve_once(&["--demo"]);
+}
+
+#[tokio::test]
+async fn serve_postgres() {
+    let Some(t) = ansinh_store::testing::postgres().await else { return };
+    t.db.close().await;
+    let url = t.url.clone();
+    tokio::task::spawn_blocking(move || serve_once(&["--database", &url])).await.unwrap();
+}
