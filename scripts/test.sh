@@ -15,3 +15,17 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test (SQLite + PostgreSQL)"
 cargo test --workspace
+
+echo "== browser flows (Playwright driving Debian's Chromium)"
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing chromium…"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+cargo build -q -p ansinh
+(cd e2e && npm ci --no-audit --no-fund --loglevel=error && ANSINH_BIN="$PWD/../target/debug/ansinh" npm test)

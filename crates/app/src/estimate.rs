@@ -52,6 +52,8 @@ pub struct Estimate {
     pub plans: Vec<Plan>,
     /// Every parameter used, without duplicates.
     pub basis: Vec<ParamUsed>,
+    /// A provincial layer was asked for but gives nothing for these months or this group.
+    pub local_layer_missing: bool,
 }
 
 fn invalid(e: RuleError) -> Invalid {
@@ -152,7 +154,18 @@ pub fn estimate(params: &ParamSet, i: &EstimateInput) -> Result<Estimate, Invali
         };
         plans.push(plan);
     }
-    Ok(Estimate { quote: q, retirement: ret, retired_already, months_at_retirement, pension: p, missing_months, plans, basis })
+    let local_layer_missing = i.province.is_some() && q.local_support.0 == 0;
+    Ok(Estimate {
+        quote: q,
+        retirement: ret,
+        retired_already,
+        months_at_retirement,
+        pension: p,
+        missing_months,
+        plans,
+        basis,
+        local_layer_missing,
+    })
 }
 
 #[cfg(test)]

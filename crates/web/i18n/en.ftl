@@ -193,3 +193,4 @@ params-add = Add a new version
 params-add-help = For example a new base salary from 01/07/2026. The open-ended version in force ends on the new version's first day; nothing is deleted. Other overlaps are refused.
 params-added = New version added for
 params-none = No parameter matches.
+calc-no-local = The province has no top-up in force for these months or this group.

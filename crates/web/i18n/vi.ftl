@@ -193,3 +193,4 @@ params-add = Thêm phiên bản mới
 params-add-help = Ví dụ: lương cơ sở mới từ 01/07/2026. Phiên bản đang có hiệu lực không thời hạn sẽ kết thúc vào ngày bắt đầu của phiên bản mới; không xoá phiên bản nào. Các khoảng thời gian chồng lấn khác bị từ chối.
 params-added = Đã thêm phiên bản mới cho
 params-none = Không có tham số nào khớp.
+calc-no-local = Tỉnh không có mức hỗ trợ thêm còn hiệu lực cho thời gian hoặc nhóm này.
