@@ -81,7 +81,6 @@ impl App {
                 c.set_login_failures(user.id, failed, None).await?;
                 AppError::BadCredentials
             };
-            drop(c);
             tx.commit().await?;
             return Err(result);
         }
@@ -90,7 +89,6 @@ impl App {
         c.insert_session(&secret::sha256_hex(&token), user.id, now, now + Duration::hours(SESSION_HOURS))
             .await?;
         audit::record(&mut c, &actor, "user.login", "user", user.id, &province, &path, None, None).await?;
-        drop(c);
         tx.commit().await?;
         Ok((actor, token))
     }

@@ -184,7 +184,6 @@ impl App {
             report.admin = Some(AdminCreated { username: "admin".into(), generated_password: generated });
         }
         report.parameters_added = self.sync_parameters(&mut c).await?;
-        drop(c);
         tx.commit().await?;
         Ok(report)
     }

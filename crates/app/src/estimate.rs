@@ -66,11 +66,20 @@ fn mode(months: u32) -> Result<PaymentMode, Invalid> {
         3 => Ok(PaymentMode::Every3),
         6 => Ok(PaymentMode::Every6),
         12 => Ok(PaymentMode::Every12),
-        _ => Err(Invalid::new("mode", "Phương thức đóng: 1, 3, 6 hoặc 12 tháng", "payment mode: 1, 3, 6 or 12 months")),
+        _ => Err(Invalid::new(
+            "mode",
+            "Phương thức đóng: 1, 3, 6 hoặc 12 tháng",
+            "payment mode: 1, 3, 6 or 12 months",
+        )),
     }
 }
 
-fn quote(params: &ParamSet, i: &EstimateInput, income: Vnd, mode: PaymentMode) -> Result<VsiQuote, RuleError> {
+fn quote(
+    params: &ParamSet,
+    i: &EstimateInput,
+    income: Vnd,
+    mode: PaymentMode,
+) -> Result<VsiQuote, RuleError> {
     let mut input = vsi::VsiInput::new(i.start, income);
     input.category = i.category;
     input.mode = mode;
@@ -79,7 +88,13 @@ fn quote(params: &ParamSet, i: &EstimateInput, income: Vnd, mode: PaymentMode) -
     vsi::quote(params, &input)
 }
 
-fn pension_at(params: &ParamSet, i: &EstimateInput, months: u32, income: Vnd, on: Month) -> Result<pension::Pension, RuleError> {
+fn pension_at(
+    params: &ParamSet,
+    i: &EstimateInput,
+    months: u32,
+    income: Vnd,
+    on: Month,
+) -> Result<pension::Pension, RuleError> {
     pension::compute(
         params,
         pension::PensionInput {

@@ -113,8 +113,18 @@ impl App {
             let rows: Vec<ParamRow> = bundled.versions().into_iter().map(|v| to_row(v, "bundled")).collect();
             c.insert_parameters(&rows, crate::now()).await?;
             let after = serde_json::json!({ "versions": rows.len(), "source": "bundled" });
-            audit::record(c, &Actor::system(), "parameter.seed", "parameter", "*", "00", ROOT_PATH, None, Some(after))
-                .await?;
+            audit::record(
+                c,
+                &Actor::system(),
+                "parameter.seed",
+                "parameter",
+                "*",
+                "00",
+                ROOT_PATH,
+                None,
+                Some(after),
+            )
+            .await?;
             added = rows.len();
         } else {
             let versions: Result<Vec<ParamVersion>> = stored.iter().map(to_version).collect();
@@ -129,7 +139,9 @@ impl App {
                         self.write_outcome(c, &Actor::system(), &outcome, "bundled").await?;
                         added += 1;
                     }
-                    Err(e) => tracing::warn!(key = %v.key, error = %e, "bundled parameter version not applied"),
+                    Err(e) => {
+                        tracing::warn!(key = %v.key, error = %e, "bundled parameter version not applied")
+                    }
                 }
             }
         }
@@ -143,18 +155,41 @@ impl App {
         Ok(())
     }
 
-    async fn write_outcome(&self, c: &mut Conn<'_>, actor: &Actor, o: &AddOutcome, source: &str) -> Result<()> {
+    async fn write_outcome(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        o: &AddOutcome,
+        source: &str,
+    ) -> Result<()> {
         let mut before = None;
         if let Some(closed) = &o.closed {
-            let to = closed.after.effective_to.ok_or_else(|| AppError::Internal("closed version has no end".into()))?;
+            let to = closed
+                .after
+                .effective_to
+                .ok_or_else(|| AppError::Internal("closed version has no end".into()))?;
             if !c.close_parameter(&closed.before.key, closed.before.effective_from, to).await? {
-                return Err(AppError::Internal(format!("parameter {} changed concurrently", closed.before.key)));
+                return Err(AppError::Internal(format!(
+                    "parameter {} changed concurrently",
+                    closed.before.key
+                )));
             }
             before = Some(serde_json::json!({ "closed": closed.before, "now": closed.after }));
         }
         c.insert_parameters(&[to_row(&o.added, source)], crate::now()).await?;
         let after = serde_json::to_value(&o.added).map_err(|e| AppError::Internal(e.to_string()))?;
-        audit::record(c, actor, "parameter.add", "parameter", &o.added.key, "00", ROOT_PATH, before, Some(after)).await
+        audit::record(
+            c,
+            actor,
+            "parameter.add",
+            "parameter",
+            &o.added.key,
+            "00",
+            ROOT_PATH,
+            before,
+            Some(after),
+        )
+        .await
     }
 
     /// Every stored version, by key and date.
@@ -200,7 +235,6 @@ impl App {
         let mut set = ParamSet::from_versions(versions?).map_err(rule_error)?;
         let outcome = set.add_version(v).map_err(rule_error)?;
         self.write_outcome(&mut c, actor, &outcome, &actor.username).await?;
-        drop(c);
         tx.commit().await?;
         self.params.set(set);
         Ok(outcome)

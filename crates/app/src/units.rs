@@ -245,7 +245,6 @@ impl App {
             Some(after),
         )
         .await?;
-        drop(c);
         tx.commit().await?;
         Ok(unit)
     }
@@ -278,7 +277,6 @@ impl App {
             Some(after),
         )
         .await?;
-        drop(c);
         tx.commit().await?;
         Ok(unit)
     }

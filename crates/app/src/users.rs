@@ -83,7 +83,6 @@ impl App {
             Some(after),
         )
         .await?;
-        drop(c);
         tx.commit().await?;
         Ok(id)
     }
@@ -155,7 +154,6 @@ impl App {
         let after = serde_json::json!({ "user": user.username, "label": label, "prefix": prefix });
         audit::record(&mut c, actor, "token.create", "api_token", id, &province, &path, None, Some(after))
             .await?;
-        drop(c);
         tx.commit().await?;
         let row = TokenRow {
             id,
@@ -184,7 +182,6 @@ impl App {
         let province = province_of(&mut c, &path).await?;
         audit::record(&mut c, actor, "token.revoke", "api_token", token_id, &province, &path, None, None)
             .await?;
-        drop(c);
         tx.commit().await?;
         Ok(())
     }
@@ -212,7 +209,6 @@ impl App {
         let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
         let province = province_of(&mut c, &path).await?;
         audit::record(&mut c, actor, "user.password", "user", user.id, &province, &path, None, None).await?;
-        drop(c);
         tx.commit().await?;
         Ok(())
     }

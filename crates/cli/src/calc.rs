@@ -120,7 +120,10 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
                 return print_json(&r);
             }
             println!("BHXH tự nguyện — thu nhập chọn đóng {} / tháng, {} tháng", money(income), r.months);
-            println!("{:<8} {:>14} {:>14} {:>14} {:>14}", "Tháng", "Phải đóng 22%", "NN hỗ trợ", "Tỉnh hỗ trợ", "Còn phải đóng");
+            println!(
+                "{:<8} {:>14} {:>14} {:>14} {:>14}",
+                "Tháng", "Phải đóng 22%", "NN hỗ trợ", "Tỉnh hỗ trợ", "Còn phải đóng"
+            );
             for l in &r.lines {
                 println!(
                     "{:<8} {:>14} {:>14} {:>14} {:>14}",
@@ -131,7 +134,12 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
                     money(l.payable)
                 );
             }
-            println!("Tổng: phải đóng {}, Nhà nước hỗ trợ {}, tỉnh hỗ trợ {}", money(r.gross), money(r.state_support), money(r.local_support));
+            println!(
+                "Tổng: phải đóng {}, Nhà nước hỗ trợ {}, tỉnh hỗ trợ {}",
+                money(r.gross),
+                money(r.state_support),
+                money(r.local_support)
+            );
             if r.discount > 0 {
                 println!("Giảm trừ do đóng trước: {}", money(r.discount));
             }
@@ -143,13 +151,19 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
             print_basis(&r.basis);
         }
         CalcCommand::HiHousehold { members, month, months, json } => {
-            let r = calc::compute_hi(params, &HiRequest { members, month, months: Some(months) }).map_err(invalid)?;
+            let r = calc::compute_hi(params, &HiRequest { members, month, months: Some(months) })
+                .map_err(invalid)?;
             if json {
                 return print_json(&r);
             }
             println!("BHYT hộ gia đình — {} thành viên", r.members.len());
             for m in &r.members {
-                println!("  Người thứ {:<3} {:>6}%  {:>14} / tháng", m.ordinal, m.share_percent, money(m.monthly));
+                println!(
+                    "  Người thứ {:<3} {:>6}%  {:>14} / tháng",
+                    m.ordinal,
+                    m.share_percent,
+                    money(m.monthly)
+                );
             }
             println!("Cộng mỗi tháng: {}", money(r.monthly_total));
             println!("Tổng {} tháng: {}", r.months, money(r.total));
@@ -172,9 +186,15 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
             if json {
                 return print_json(&r);
             }
-            println!("Thời gian đóng: {years} năm {months} tháng; thu nhập bình quân {}", money(average_income));
+            println!(
+                "Thời gian đóng: {years} năm {months} tháng; thu nhập bình quân {}",
+                money(average_income)
+            );
             if r.eligible {
-                println!("Đủ điều kiện hưởng lương hưu. Tỷ lệ hưởng: {}%", r.rate_percent.to_string().replace('.', ","));
+                println!(
+                    "Đủ điều kiện hưởng lương hưu. Tỷ lệ hưởng: {}%",
+                    r.rate_percent.to_string().replace('.', ",")
+                );
                 println!("Lương hưu hằng tháng: {}", money(r.monthly_pension));
                 if r.lump_sum > 0 {
                     println!("Trợ cấp một lần khi nghỉ hưu: {}", money(r.lump_sum));

@@ -200,8 +200,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Calc { command } => {
             // Price with the server's parameters when there is a database (an administrator may
             // have added versions); otherwise with the bundled file. Nothing is written.
-            let data_dir = cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
-            let configured = cli.database.is_some() || file.database.is_some() || data_dir.join("ansinh.db").exists();
+            let data_dir = cli
+                .data_dir
+                .clone()
+                .or_else(|| file.data_dir.clone())
+                .unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
+            let configured =
+                cli.database.is_some() || file.database.is_some() || data_dir.join("ansinh.db").exists();
             let params = if configured {
                 let app = open(cli.database, cli.data_dir, &file).await?;
                 app.load_parameters().await?

@@ -80,14 +80,21 @@ fn units_contract() {
 fn calc_contract() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| run_in(dir.path(), args, None);
-    let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-06", "--category", "others", "--json"]);
+    let o =
+        run(&["calc", "vsi", "--income", "1500000", "--month", "2025-06", "--category", "others", "--json"]);
     let v = json(&o);
-    assert_eq!((v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()), (Some(330_000), Some(33_000), Some(297_000)));
+    assert_eq!(
+        (v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()),
+        (Some(330_000), Some(33_000), Some(297_000))
+    );
     assert_eq!((v["local_support"].as_i64(), v["months"].as_i64()), (Some(0), Some(1)));
     assert!(v["lines"].is_array());
     let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07", "--months", "12", "--json"]);
     let v = json(&o);
-    assert_eq!((v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()), (Some(3_960_000), Some(792_000), Some(3_168_000)));
+    assert_eq!(
+        (v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()),
+        (Some(3_960_000), Some(792_000), Some(3_168_000))
+    );
     // Hà Tĩnh's own layer, while it was valid.
     let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07", "--province", "42", "--json"]);
     assert_eq!(json(&o)["local_support"].as_i64(), Some(66_000));
@@ -105,9 +112,29 @@ fn calc_contract() {
     let o = run(&["calc", "retirement", "--sex", "female", "--birth", "1975", "--json"]);
     assert!(json(&o)["reached"].as_str().unwrap().starts_with("20"));
 
-    let o = run(&["calc", "pension", "--sex", "male", "--years", "20", "--average-income", "6000000", "--on", "2026-01", "--json"]);
+    let o = run(&[
+        "calc",
+        "pension",
+        "--sex",
+        "male",
+        "--years",
+        "20",
+        "--average-income",
+        "6000000",
+        "--on",
+        "2026-01",
+        "--json",
+    ]);
     let v = json(&o);
-    assert_eq!((v["eligible"].as_bool(), v["rate_percent"].as_f64(), v["monthly_pension"].as_i64(), v["lump_sum"].as_i64()), (Some(true), Some(45.0), Some(2_700_000), Some(0)));
+    assert_eq!(
+        (
+            v["eligible"].as_bool(),
+            v["rate_percent"].as_f64(),
+            v["monthly_pension"].as_i64(),
+            v["lump_sum"].as_i64()
+        ),
+        (Some(true), Some(45.0), Some(2_700_000), Some(0))
+    );
 
     // Readable Vietnamese without --json.
     let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07"]);
@@ -140,21 +167,50 @@ fn calc_contract() {
 #[test]
 fn users_and_tokens() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run_in(dir.path(), &["user", "add", "--username", "xa.maihoa", "--role", "commune_officer", "--unit", "18322", "--name", "Phan Văn Thắng", "--password-stdin"], Some("password-123\n"));
+    let o = run_in(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--username",
+            "xa.maihoa",
+            "--role",
+            "commune_officer",
+            "--unit",
+            "18322",
+            "--name",
+            "Phan Văn Thắng",
+            "--password-stdin",
+        ],
+        Some("password-123\n"),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("xa.maihoa"));
-    let o = run_in(dir.path(), &["user", "add", "--username", "xa.maihoa", "--role", "viewer", "--unit", "42", "--password-stdin"], Some("password-123\n"));
+    let o = run_in(
+        dir.path(),
+        &["user", "add", "--username", "xa.maihoa", "--role", "viewer", "--unit", "42", "--password-stdin"],
+        Some("password-123\n"),
+    );
     assert_eq!(o.status.code(), Some(2), "duplicate username");
     assert!(stderr(&o).contains("xa.maihoa"));
-    let o = run_in(dir.path(), &["user", "add", "--username", "x", "--role", "viewer", "--unit", "42", "--password-stdin"], Some("password-123\n"));
+    let o = run_in(
+        dir.path(),
+        &["user", "add", "--username", "x", "--role", "viewer", "--unit", "42", "--password-stdin"],
+        Some("password-123\n"),
+    );
     assert_eq!(o.status.code(), Some(2));
-    let o = run_in(dir.path(), &["user", "add", "--username", "abc", "--role", "viewer", "--unit", "42"], None);
+    let o =
+        run_in(dir.path(), &["user", "add", "--username", "abc", "--role", "viewer", "--unit", "42"], None);
     assert_eq!(o.status.code(), Some(2), "no terminal and no --password-stdin");
     let o = run_in(dir.path(), &["user", "token", "--username", "xa.maihoa"], None);
     assert!(o.status.success(), "{}", stderr(&o));
     let token = stdout(&o).trim().to_string();
     assert!(token.starts_with("ansinh_") && token.len() > 30);
-    let o = run_in(dir.path(), &["user", "password", "--username", "xa.maihoa", "--password-stdin"], Some("another-password\n"));
+    let o = run_in(
+        dir.path(),
+        &["user", "password", "--username", "xa.maihoa", "--password-stdin"],
+        Some("another-password\n"),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run_in(dir.path(), &["migrate"], None);
     assert!(o.status.success());
@@ -164,7 +220,8 @@ fn users_and_tokens() {
 fn config_file_and_demo() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("elsewhere.db");
-    std::fs::write(dir.path().join("ansinh.toml"), format!("database = \"sqlite:{}\"\n", db.display())).unwrap();
+    std::fs::write(dir.path().join("ansinh.toml"), format!("database = \"sqlite:{}\"\n", db.display()))
+        .unwrap();
     let o = run_in(dir.path(), &["--config", "ansinh.toml", "demo"], None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("xa.maihoa") && stdout(&o).contains("demo-ansinh-2026"));
@@ -181,12 +238,20 @@ async fn runs_on_postgres_too() {
     let Some(t) = ansinh_store::testing::postgres().await else { return };
     t.db.close().await;
     let dir = tempfile::tempdir().unwrap();
-    let o = run_in(dir.path(), &["--database", &t.url, "units", "list", "--parent", "42", "--on", "2025-08-01", "--json"], None);
+    let o = run_in(
+        dir.path(),
+        &["--database", &t.url, "units", "list", "--parent", "42", "--on", "2025-08-01", "--json"],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(json(&o).as_array().unwrap().len(), 69);
     let o = run_in(dir.path(), &["--database", &t.url, "units", "successor", "18847"], None);
     assert!(stdout(&o).contains("18832"), "{}", stdout(&o));
-    let o = run_in(dir.path(), &["--database", &t.url, "calc", "hi-household", "--members", "4", "--month", "2025-01", "--json"], None);
+    let o = run_in(
+        dir.path(),
+        &["--database", &t.url, "calc", "hi-household", "--members", "4", "--month", "2025-01", "--json"],
+        None,
+    );
     assert_eq!(json(&o)["total"].as_i64(), Some(294_840));
     assert!(!dir.path().join("ansinh-data").exists());
 }

@@ -11,6 +11,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn seed(
     id: i64,
     code: &str,
@@ -57,7 +58,6 @@ async fn loaded(t: &TestDb) {
     c.insert_units(&small_tree()).await.unwrap();
     c.insert_successors(&[(6140, 12501), (6141, 12501)]).await.unwrap();
     c.sync_id_sequences().await.unwrap();
-    drop(c);
     tx.commit().await.unwrap();
 }
 
@@ -107,7 +107,6 @@ async fn units_contract() {
         assert!(c.search_units("mai", &[], None, 10).await.unwrap().is_empty(), "{l}: no scope, nothing");
         let on_date = c.search_units("", &all, Some(d(2025, 8, 1)), 10).await.unwrap();
         assert!(on_date.iter().all(|u| u.valid_on(d(2025, 8, 1))), "{l}");
-        drop(c);
         drop(r);
 
         // User-created places: local sequence, id from the backend's identity, path after it.
@@ -134,7 +133,6 @@ async fn units_contract() {
         c.rename_unit(village.id, "Thanh Bình Mới", "thanh binh moi").await.unwrap();
         let again = c.unit_by_id(village.id).await.unwrap().unwrap();
         assert_eq!((again.name.as_str(), again.level), ("Thanh Bình Mới", Level::Village), "{l}");
-        drop(c);
         tx.commit().await.unwrap();
 
         // A dropped transaction writes nothing.
@@ -159,7 +157,6 @@ async fn users_sessions_tokens_contract() {
         c.insert_user("dup.test", "A", "h", now).await.unwrap();
         let dup = c.insert_user("dup.test", "B", "h", now).await.unwrap_err();
         assert!(dup.is_unique_violation(), "{l}: {dup}");
-        drop(c);
         drop(tx);
 
         let mut tx = t.db.begin().await.unwrap();
@@ -224,7 +221,6 @@ async fn users_sessions_tokens_contract() {
         assert!(!c.revoke_token(tid, a, now).await.unwrap(), "{l}: already revoked");
         assert_eq!(c.token_by_hash("t-hash").await.unwrap().unwrap().revoked_at, Some(now), "{l}");
         assert!(c.tokens_of(b).await.unwrap().is_empty(), "{l}");
-        drop(c);
         tx.commit().await.unwrap();
     }
 }
@@ -257,7 +253,6 @@ async fn audit_contract() {
             .unwrap();
         c.insert_audit(&audit("/0/28/6140/", "unit.create", "other", t0 + Duration::days(2))).await.unwrap();
         c.insert_audit(&audit("/0/30/", "user.create", "admin", t0 + Duration::days(3))).await.unwrap();
-        drop(c);
         tx.commit().await.unwrap();
 
         let mut r = t.db.read().await.unwrap();
@@ -296,7 +291,6 @@ async fn audit_contract() {
         let actions = c.audit_actions(&[ROOT_PATH.to_string()]).await.unwrap();
         assert_eq!(actions, ["unit.create", "unit.rename", "user.create"], "{l}");
         assert_eq!(c.audit_actions(&commune).await.unwrap(), ["unit.create", "unit.rename"], "{l}: scoped");
-        drop(c);
         drop(r);
 
         // Append-only: the database itself refuses changes.

@@ -82,7 +82,8 @@ fn enc(s: &str) -> String {
 }
 
 async fn login(r: &Router, user: &str, password: &str) -> String {
-    let res = send(r, post("/login", &format!("username={}&password={}", enc(user), enc(password)), None)).await;
+    let res =
+        send(r, post("/login", &format!("username={}&password={}", enc(user), enc(password)), None)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     format!("ansinh_session={}", res.cookie("ansinh_session").expect("session cookie"))
 }
@@ -121,24 +122,36 @@ async fn pages_login_session_and_language() {
         let switch = send(&r, get("/lang/en?next=/units", None)).await;
         assert_eq!((switch.status, switch.location().as_str()), (StatusCode::SEE_OTHER, "/units"), "{l}");
         assert!(switch.set_cookie_line("ansinh_lang").starts_with("ansinh_lang=en"), "{l}");
-        assert_eq!(send(&r, get("/lang/en?next=//evil.example", None)).await.location(), "/", "{l}: open redirect");
+        assert_eq!(
+            send(&r, get("/lang/en?next=//evil.example", None)).await.location(),
+            "/",
+            "{l}: open redirect"
+        );
         assert_eq!(send(&r, get("/static/htmx.min.js", None)).await.status, StatusCode::OK, "{l}");
         let health = send(&r, get("/healthz", None)).await;
         assert_eq!(health.json()["status"], "ok", "{l}");
 
         // Pages need a session: redirected to the login page, coming back afterwards.
         let units = send(&r, get("/units", None)).await;
-        assert_eq!((units.status, units.location().as_str()), (StatusCode::SEE_OTHER, "/login?next=/units"), "{l}");
+        assert_eq!(
+            (units.status, units.location().as_str()),
+            (StatusCode::SEE_OTHER, "/login?next=/units"),
+            "{l}"
+        );
 
         // Wrong password: the form again, in Vietnamese, 401.
         let bad = send(&r, post("/login", "username=admin&password=nope", None)).await;
         assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "{l}");
         assert!(bad.body.contains("Sai tên đăng nhập hoặc mật khẩu"), "{l}");
 
-        let res = send(&r, post("/login", "username=admin&password=admin-password-1&next=%2Faudit", None)).await;
+        let res =
+            send(&r, post("/login", "username=admin&password=admin-password-1&next=%2Faudit", None)).await;
         assert_eq!((res.status, res.location().as_str()), (StatusCode::SEE_OTHER, "/audit"), "{l}");
         let line = res.set_cookie_line("ansinh_session");
-        assert!(line.contains("HttpOnly") && line.contains("SameSite=Lax") && !line.contains("Secure"), "{l}: {line}");
+        assert!(
+            line.contains("HttpOnly") && line.contains("SameSite=Lax") && !line.contains("Secure"),
+            "{l}: {line}"
+        );
         let s1 = format!("ansinh_session={}", res.cookie("ansinh_session").unwrap());
         let units = send(&r, get("/units", Some(&s1))).await;
         assert_eq!(units.location(), "/units/0", "{l}: a national admin's one root is the country");
@@ -150,7 +163,11 @@ async fn pages_login_session_and_language() {
         let again = send(&r, post("/login", "username=admin&password=admin-password-1", Some(&s1))).await;
         let s2 = format!("ansinh_session={}", again.cookie("ansinh_session").unwrap());
         assert_ne!(s1, s2, "{l}");
-        assert_eq!(send(&r, get("/units/0", Some(&s1))).await.status, StatusCode::SEE_OTHER, "{l}: old session dead");
+        assert_eq!(
+            send(&r, get("/units/0", Some(&s1))).await.status,
+            StatusCode::SEE_OTHER,
+            "{l}: old session dead"
+        );
         assert_eq!(send(&r, get("/units/0", Some(&s2))).await.status, StatusCode::OK, "{l}");
 
         // Behind TLS the cookie is Secure.
@@ -212,11 +229,19 @@ async fn scope_places_htmx_and_audit_page() {
         assert!(page.body.contains("Hình thành từ"), "{l}: predecessors listed");
 
         // Add a village through htmx: the children fragment comes back with it.
-        let mut req = post(&format!("/units/{}/places", commune.id), "kind=Th%C3%B4n&name=Thanh+B%C3%ACnh", Some(&mai_hoa));
+        let mut req = post(
+            &format!("/units/{}/places", commune.id),
+            "kind=Th%C3%B4n&name=Thanh+B%C3%ACnh",
+            Some(&mai_hoa),
+        );
         req.headers_mut().insert("hx-request", "true".parse().unwrap());
         let frag = send(&r, req).await;
         assert_eq!(frag.status, StatusCode::OK, "{l}");
-        assert!(frag.body.starts_with("<section id=\"children\"") && frag.body.contains("Thôn Thanh Bình"), "{l}: {}", frag.body);
+        assert!(
+            frag.body.starts_with("<section id=\"children\"") && frag.body.contains("Thôn Thanh Bình"),
+            "{l}: {}",
+            frag.body
+        );
         assert!(!frag.body.contains("<html"), "{l}: a fragment, not a page");
         // A bad name comes back in the fragment, in Vietnamese, and nothing is written.
         let mut req = post(&format!("/units/{}/places", commune.id), "kind=Th%C3%B4n&name=+", Some(&mai_hoa));
@@ -228,13 +253,19 @@ async fn scope_places_htmx_and_audit_page() {
         let village = view.children[0].0.clone();
 
         // Without htmx: redirect after post.
-        let res = send(&r, post(&format!("/units/{}/places", village.id), "name=T%E1%BB%95+1", Some(&mai_hoa))).await;
+        let res =
+            send(&r, post(&format!("/units/{}/places", village.id), "name=T%E1%BB%95+1", Some(&mai_hoa)))
+                .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{l}");
 
         // Another commune's officer: the village page, its children fragment, writes and the
         // API all answer "not found".
         for uri in [format!("/units/{}", village.id), format!("/units/{}/children", village.id)] {
-            assert_eq!(send(&r, get(&uri, Some(&hoanh_son))).await.status, StatusCode::NOT_FOUND, "{l}: {uri}");
+            assert_eq!(
+                send(&r, get(&uri, Some(&hoanh_son))).await.status,
+                StatusCode::NOT_FOUND,
+                "{l}: {uri}"
+            );
         }
         let res = send(&r, post(&format!("/units/{}/places", village.id), "name=X", Some(&hoanh_son))).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{l}");
@@ -248,7 +279,10 @@ async fn scope_places_htmx_and_audit_page() {
         let theirs = send(&r, get("/audit", Some(&hoanh_son))).await;
         assert!(!theirs.body.contains("Thanh Bình") && !theirs.body.contains("unit.create"), "{l}");
         let filtered = send(&r, get("/audit?action=unit.create&from=01%2F01%2F2020", Some(&mai_hoa))).await;
-        assert!(filtered.body.contains("unit.create") && !filtered.body.contains("<code>user.login</code>"), "{l}");
+        assert!(
+            filtered.body.contains("unit.create") && !filtered.body.contains("<code>user.login</code>"),
+            "{l}"
+        );
         let bad_date = send(&r, get("/audit?from=31%2F02%2F2025", Some(&mai_hoa))).await;
         assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         // Officers manage no users.
@@ -272,7 +306,11 @@ async fn users_tokens_and_api() {
         let admin = login(&r, "admin", "admin-password-1").await;
         let list = send(&r, get("/users", Some(&admin))).await;
         assert!(list.body.contains("xa.maihoa") && list.body.contains("Cán bộ xã"), "{l}");
-        let bad = send(&r, post("/users", "username=ab&password=password-123&role=viewer&unit_code=42", Some(&admin))).await;
+        let bad = send(
+            &r,
+            post("/users", "username=ab&password=password-123&role=viewer&unit_code=42", Some(&admin)),
+        )
+        .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("Tên đăng nhập cần 3–32 ký tự"), "{l}");
         let ok = send(&r, post("/users", "username=xem.tinh&display_name=Ng%C6%B0%E1%BB%9Di+xem&password=password-123&role=viewer&unit_code=42", Some(&admin))).await;
@@ -280,8 +318,16 @@ async fn users_tokens_and_api() {
         let user_page = ok.location();
 
         // Token from the user's page: shown once, listed, revocable.
-        let made = send(&r, post(&format!("{user_page}/tokens"), "label=ph%E1%BA%A7n+m%E1%BB%81m", Some(&admin))).await;
-        let token = made.body.split("<code class=\"token\">").nth(1).and_then(|s| s.split('<').next()).unwrap().to_string();
+        let made =
+            send(&r, post(&format!("{user_page}/tokens"), "label=ph%E1%BA%A7n+m%E1%BB%81m", Some(&admin)))
+                .await;
+        let token = made
+            .body
+            .split("<code class=\"token\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap()
+            .to_string();
         assert!(token.starts_with("ansinh_"), "{l}");
 
         let me = send(&r, bearer("/api/v1/me", &token)).await;
@@ -292,7 +338,11 @@ async fn users_tokens_and_api() {
         assert_eq!(districts.json().as_array().unwrap().len(), 12, "{l}");
         let old = send(&r, bearer("/api/v1/units/18322?on=2025-01-01", &token)).await;
         let old = old.json();
-        assert_eq!((old["name"].as_str(), old["successors"][0]["name"].as_str()), (Some("Đức Lĩnh"), Some("Mai Hoa")), "{l}");
+        assert_eq!(
+            (old["name"].as_str(), old["successors"][0]["name"].as_str()),
+            (Some("Đức Lĩnh"), Some("Mai Hoa")),
+            "{l}"
+        );
         let other_province = send(&r, bearer("/api/v1/units/01", &token)).await;
         assert_eq!(other_province.status, StatusCode::NOT_FOUND, "{l}: Hà Nội is outside the token's scope");
         assert_eq!(other_province.json()["error"]["code"], "not_found", "{l}");
@@ -309,7 +359,13 @@ async fn users_tokens_and_api() {
 
         // Revoke from the page: the token stops working.
         let page = send(&r, get(&user_page, Some(&admin))).await;
-        let action = page.body.split("action=\"").find(|s| s.contains("/revoke")).and_then(|s| s.split('"').next()).unwrap().to_string();
+        let action = page
+            .body
+            .split("action=\"")
+            .find(|s| s.contains("/revoke"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
         assert_eq!(send(&r, post(&action, "", Some(&admin))).await.status, StatusCode::SEE_OTHER, "{l}");
         assert_eq!(send(&r, bearer("/api/v1/me", &token)).await.status, StatusCode::UNAUTHORIZED, "{l}");
         assert!(send(&r, get(&user_page, Some(&admin))).await.body.contains("Đã thu hồi"), "{l}");
@@ -367,47 +423,148 @@ fn json_post(uri: &str, body: serde_json::Value) -> Request<Body> {
 async fn calc_api_contract() {
     for (r, _app, l, _t) in setups().await {
         // Worked example (DOMAIN.md §4): 1,500,000, others, before and after 1 Jul 2025.
-        let v = send(&r, json_post("/api/v1/calc/vsi", serde_json::json!({"income": 1500000, "month": "2025-06", "category": "others"}))).await;
+        let v = send(
+            &r,
+            json_post(
+                "/api/v1/calc/vsi",
+                serde_json::json!({"income": 1500000, "month": "2025-06", "category": "others"}),
+            ),
+        )
+        .await;
         assert_eq!(v.status, StatusCode::OK, "{l}: {}", v.body);
         let v = v.json();
-        assert_eq!((v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()), (Some(330_000), Some(33_000), Some(297_000)), "{l}");
+        assert_eq!(
+            (v["gross"].as_i64(), v["state_support"].as_i64(), v["payable"].as_i64()),
+            (Some(330_000), Some(33_000), Some(297_000)),
+            "{l}"
+        );
         assert_eq!((v["local_support"].as_i64(), v["months"].as_i64()), (Some(0), Some(1)), "{l}");
         assert_eq!(v["lines"].as_array().unwrap().len(), 1, "{l}");
-        assert!(v["basis"].as_array().unwrap().iter().any(|b| b["legal_basis"].as_str().unwrap().contains("134/2015")), "{l}");
-        let v = send(&r, json_post("/api/v1/calc/vsi", serde_json::json!({"income": 1500000, "month": "2025-07", "months": 3}))).await.json();
-        assert_eq!((v["state_support"].as_i64(), v["payable"].as_i64(), v["months"].as_i64()), (Some(198_000), Some(792_000), Some(3)), "{l}");
+        assert!(
+            v["basis"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["legal_basis"].as_str().unwrap().contains("134/2015")),
+            "{l}"
+        );
+        let v = send(
+            &r,
+            json_post(
+                "/api/v1/calc/vsi",
+                serde_json::json!({"income": 1500000, "month": "2025-07", "months": 3}),
+            ),
+        )
+        .await
+        .json();
+        assert_eq!(
+            (v["state_support"].as_i64(), v["payable"].as_i64(), v["months"].as_i64()),
+            (Some(198_000), Some(792_000), Some(3)),
+            "{l}"
+        );
         // Out of range income: 422 naming the field and the allowed range.
-        let bad = send(&r, json_post("/api/v1/calc/vsi", serde_json::json!({"income": 1000000, "month": "2025-03"}))).await;
+        let bad = send(
+            &r,
+            json_post("/api/v1/calc/vsi", serde_json::json!({"income": 1000000, "month": "2025-03"})),
+        )
+        .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         let e = bad.json();
         assert_eq!(e["error"]["field"], "income", "{l}");
         assert!(e["error"]["message_vi"].as_str().unwrap().contains("1.500.000 ₫"), "{l}: {e}");
-        let bad = send(&r, json_post("/api/v1/calc/vsi", serde_json::json!({"income": 2000000, "month": "2025-13"}))).await;
+        let bad = send(
+            &r,
+            json_post("/api/v1/calc/vsi", serde_json::json!({"income": 2000000, "month": "2025-13"})),
+        )
+        .await;
         assert_eq!(bad.json()["error"]["field"], "month", "{l}");
-        let bad = send(&r, json_post("/api/v1/calc/vsi", serde_json::json!({"income": 2000000, "month": "2025-01", "months": 5}))).await;
+        let bad = send(
+            &r,
+            json_post(
+                "/api/v1/calc/vsi",
+                serde_json::json!({"income": 2000000, "month": "2025-01", "months": 5}),
+            ),
+        )
+        .await;
         assert_eq!(bad.json()["error"]["field"], "months", "{l}");
 
-        let hi = send(&r, json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 4, "month": "2025-01"}))).await.json();
-        let monthly: Vec<i64> = hi["members"].as_array().unwrap().iter().map(|m| m["monthly"].as_i64().unwrap()).collect();
+        let hi = send(
+            &r,
+            json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 4, "month": "2025-01"})),
+        )
+        .await
+        .json();
+        let monthly: Vec<i64> =
+            hi["members"].as_array().unwrap().iter().map(|m| m["monthly"].as_i64().unwrap()).collect();
         assert_eq!(monthly, [105_300, 73_710, 63_180, 52_650], "{l}");
-        assert_eq!((hi["monthly_total"].as_i64(), hi["total"].as_i64()), (Some(294_840), Some(294_840)), "{l}");
-        let hi = send(&r, json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 4, "month": "2025-01", "months": 12}))).await.json();
+        assert_eq!(
+            (hi["monthly_total"].as_i64(), hi["total"].as_i64()),
+            (Some(294_840), Some(294_840)),
+            "{l}"
+        );
+        let hi = send(
+            &r,
+            json_post(
+                "/api/v1/calc/hi-household",
+                serde_json::json!({"members": 4, "month": "2025-01", "months": 12}),
+            ),
+        )
+        .await
+        .json();
         assert_eq!(hi["total"].as_i64(), Some(294_840 * 12), "{l}");
-        let bad = send(&r, json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 0, "month": "2025-01"}))).await;
+        let bad = send(
+            &r,
+            json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 0, "month": "2025-01"})),
+        )
+        .await;
         assert_eq!(bad.json()["error"]["field"], "members", "{l}");
 
-        let ret = send(&r, json_post("/api/v1/calc/retirement", serde_json::json!({"sex": "male", "birth": "1964-09"}))).await.json();
+        let ret = send(
+            &r,
+            json_post("/api/v1/calc/retirement", serde_json::json!({"sex": "male", "birth": "1964-09"})),
+        )
+        .await
+        .json();
         assert_eq!((ret["age_years"].as_i64(), ret["age_months"].as_i64()), (Some(61), Some(3)), "{l}");
-        assert_eq!((ret["reached"].as_str(), ret["pension_start"].as_str()), (Some("2025-12"), Some("2026-01")), "{l}");
-        let bad = send(&r, json_post("/api/v1/calc/retirement", serde_json::json!({"sex": "x", "birth": "1964"}))).await;
+        assert_eq!(
+            (ret["reached"].as_str(), ret["pension_start"].as_str()),
+            (Some("2025-12"), Some("2026-01")),
+            "{l}"
+        );
+        let bad =
+            send(&r, json_post("/api/v1/calc/retirement", serde_json::json!({"sex": "x", "birth": "1964"})))
+                .await;
         assert_eq!(bad.json()["error"]["field"], "sex", "{l}");
 
-        let p = send(&r, json_post("/api/v1/calc/pension", serde_json::json!({"sex": "female", "years": 20, "average_income": 5000000, "on": "2026-01"}))).await.json();
-        assert_eq!((p["eligible"].as_bool(), p["rate_percent"].as_f64(), p["monthly_pension"].as_i64()), (Some(true), Some(55.0), Some(2_750_000)), "{l}");
-        let p = send(&r, json_post("/api/v1/calc/pension", serde_json::json!({"sex": "male", "years": 14, "average_income": 5000000, "on": "2026-01"}))).await.json();
+        let p = send(
+            &r,
+            json_post(
+                "/api/v1/calc/pension",
+                serde_json::json!({"sex": "female", "years": 20, "average_income": 5000000, "on": "2026-01"}),
+            ),
+        )
+        .await
+        .json();
+        assert_eq!(
+            (p["eligible"].as_bool(), p["rate_percent"].as_f64(), p["monthly_pension"].as_i64()),
+            (Some(true), Some(55.0), Some(2_750_000)),
+            "{l}"
+        );
+        let p = send(
+            &r,
+            json_post(
+                "/api/v1/calc/pension",
+                serde_json::json!({"sex": "male", "years": 14, "average_income": 5000000, "on": "2026-01"}),
+            ),
+        )
+        .await
+        .json();
         assert_eq!(p["eligible"].as_bool(), Some(false), "{l}");
         // Malformed JSON is refused by the extractor, not a 500.
-        let raw = Request::post("/api/v1/calc/vsi").header(header::CONTENT_TYPE, "application/json").body(Body::from("{")).unwrap();
+        let raw = Request::post("/api/v1/calc/vsi")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{"))
+            .unwrap();
         assert!(send(&r, raw).await.status.is_client_error(), "{l}");
     }
 }
@@ -418,11 +575,17 @@ async fn estimator_page_and_parameter_admin() {
         // Public, no sign-in; an empty form asks for input.
         let page = send(&r, get("/calc", None)).await;
         assert_eq!(page.status, StatusCode::OK, "{l}");
-        assert!(page.body.contains("Máy tính BHXH tự nguyện") && page.body.contains("/static/echarts.min.js"), "{l}");
+        assert!(
+            page.body.contains("Máy tính BHXH tự nguyện") && page.body.contains("/static/echarts.min.js"),
+            "{l}"
+        );
         let q = "/calc?sex=male&birth=1980-05&paid_years=3&paid_months=0&income=3.000.000&category=others&mode=12&start=2026-01";
         let full = send(&r, get(q, None)).await;
         assert!(full.body.contains("05/2042") && full.body.contains("So sánh các mức đóng"), "{l}");
-        assert!(full.body.contains("Thẻ BHYT miễn phí") && full.body.contains("chưa xác nhận"), "{l}: benefits with U marks");
+        assert!(
+            full.body.contains("Thẻ BHYT miễn phí") && full.body.contains("chưa xác nhận"),
+            "{l}: benefits with U marks"
+        );
         // htmx asks for the result block only.
         let mut req = get(&q.replace("/calc?", "/calc/result?"), None);
         req.headers_mut().insert("hx-request", "true".parse().unwrap());
@@ -433,14 +596,26 @@ async fn estimator_page_and_parameter_admin() {
 
         // The parameter page is public; only national administrators add versions.
         let params = send(&r, get("/parameters?q=base_salary", None)).await;
-        assert!(params.body.contains("Nghị định 73/2024/NĐ-CP") && params.body.contains("2.340.000 ₫"), "{l}");
+        assert!(
+            params.body.contains("Nghị định 73/2024/NĐ-CP") && params.body.contains("2.340.000 ₫"),
+            "{l}"
+        );
         assert!(!params.body.contains("Thêm phiên bản mới"), "{l}");
         let officer = login(&r, "xa.maihoa", "password-123").await;
         let form = "key=base_salary&effective_from=01%2F01%2F2027&value=2.800.000&legal_basis=Ngh%E1%BB%8B+%C4%91%E1%BB%8Bnh+1%2F2027&confidence=S";
-        assert_eq!(send(&r, post("/parameters", form, Some(&officer))).await.status, StatusCode::FORBIDDEN, "{l}");
+        assert_eq!(
+            send(&r, post("/parameters", form, Some(&officer))).await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
 
         let admin = login(&r, "admin", "admin-password-1").await;
-        let before = send(&r, json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 1, "month": "2027-02"}))).await.json();
+        let before = send(
+            &r,
+            json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 1, "month": "2027-02"})),
+        )
+        .await
+        .json();
         let ok = send(&r, post("/parameters", form, Some(&admin))).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{l}: {}", ok.body);
         // The open-ended version is closed, not deleted; the new one prices from its date.
@@ -449,7 +624,12 @@ async fn estimator_page_and_parameter_admin() {
         let last_two = &base[base.len() - 2..];
         assert_eq!(last_two[0].effective_to, chrono::NaiveDate::from_ymd_opt(2027, 1, 1), "{l}");
         assert_eq!((last_two[1].value, last_two[1].source.as_str()), (2_800_000, "admin"), "{l}");
-        let after = send(&r, json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 1, "month": "2027-02"}))).await.json();
+        let after = send(
+            &r,
+            json_post("/api/v1/calc/hi-household", serde_json::json!({"members": 1, "month": "2027-02"})),
+        )
+        .await
+        .json();
         assert_ne!(before["monthly_total"], after["monthly_total"], "{l}");
         assert_eq!(after["monthly_total"].as_i64(), Some(126_000), "{l}: 4.5% × 2,800,000");
         let audit = send(&r, get("/audit?action=parameter.add", Some(&admin))).await;
@@ -461,7 +641,15 @@ async fn estimator_page_and_parameter_admin() {
         assert!(res.body.contains("chồng"), "{l}: {}", res.body);
         assert_eq!(app.list_parameters().await.unwrap().len(), rows.len(), "{l}");
         // Bad value for the unit.
-        let res = send(&r, post("/parameters", "key=vsi.rate&effective_from=01%2F01%2F2030&value=abc&legal_basis=X&confidence=U", Some(&admin))).await;
+        let res = send(
+            &r,
+            post(
+                "/parameters",
+                "key=vsi.rate&effective_from=01%2F01%2F2030&value=abc&legal_basis=X&confidence=U",
+                Some(&admin),
+            ),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
     }
 }

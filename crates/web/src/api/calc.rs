@@ -7,7 +7,9 @@
 use crate::AppState;
 use crate::error::{ApiErrorBody, ApiErrorDetail, FieldError};
 use ansinh_rules::vsi::{LocalGroup, PaymentMode, SupportCategory};
-use ansinh_rules::{BirthMonth, Month, ParamSet, ParamUsed, RuleError, Sex, Vnd, hi, pension, retirement, vsi};
+use ansinh_rules::{
+    BirthMonth, Month, ParamSet, ParamUsed, RuleError, Sex, Vnd, hi, pension, retirement, vsi,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,7 +28,10 @@ impl CalcError {
 
     /// One line: "vi / en" of the first error (what the CLI prints).
     pub fn line(&self) -> String {
-        self.0.first().map(|f| format!("{}: {} / {}", f.field, f.message_vi, f.message_en)).unwrap_or_default()
+        self.0
+            .first()
+            .map(|f| format!("{}: {} / {}", f.field, f.message_vi, f.message_en))
+            .unwrap_or_default()
     }
 }
 
@@ -70,7 +75,8 @@ fn basis(used: &[ParamUsed]) -> Vec<BasisDto> {
     used.iter()
         .map(|u| {
             let v = u.version();
-            let display = ansinh_rules::param_info(&v.key).map_or_else(|| v.value.to_string(), |i| i.unit.format_vi(v.value));
+            let display = ansinh_rules::param_info(&v.key)
+                .map_or_else(|| v.value.to_string(), |i| i.unit.format_vi(v.value));
             BasisDto {
                 key: v.key.clone(),
                 value: v.value,
@@ -86,7 +92,11 @@ fn basis(used: &[ParamUsed]) -> Vec<BasisDto> {
 
 fn month(field: &str, s: &str) -> Result<Month, CalcError> {
     Month::parse(s.trim()).map_err(|_| {
-        CalcError::field(field, format!("Tháng «{s}» không hợp lệ, cần YYYY-MM"), format!("month «{s}» is invalid, expected YYYY-MM"))
+        CalcError::field(
+            field,
+            format!("Tháng «{s}» không hợp lệ, cần YYYY-MM"),
+            format!("month «{s}» is invalid, expected YYYY-MM"),
+        )
     })
 }
 
@@ -94,7 +104,11 @@ fn sex(s: &str) -> Result<Sex, CalcError> {
     match s.trim().to_lowercase().as_str() {
         "male" | "nam" | "m" => Ok(Sex::Male),
         "female" | "nữ" | "nu" | "f" => Ok(Sex::Female),
-        _ => Err(CalcError::field("sex", format!("Giới tính «{s}» không hợp lệ: male hoặc female"), format!("sex «{s}» must be male or female"))),
+        _ => Err(CalcError::field(
+            "sex",
+            format!("Giới tính «{s}» không hợp lệ: male hoặc female"),
+            format!("sex «{s}» must be male or female"),
+        )),
     }
 }
 
@@ -131,7 +145,11 @@ fn group(s: Option<&str>, province: bool) -> Result<Option<LocalGroup>, CalcErro
         None | Some("none") | Some("") => Ok(None),
         Some("farmer") => Ok(Some(LocalGroup::Farmer)),
         Some("freelance") => Ok(Some(LocalGroup::Freelance)),
-        Some(g) => Err(CalcError::field("group", format!("Nhóm «{g}» không hợp lệ: farmer, freelance, none"), format!("group «{g}» must be farmer, freelance or none"))),
+        Some(g) => Err(CalcError::field(
+            "group",
+            format!("Nhóm «{g}» không hợp lệ: farmer, freelance, none"),
+            format!("group «{g}» must be farmer, freelance or none"),
+        )),
     }
 }
 
@@ -287,18 +305,30 @@ pub struct HiResponse {
 
 pub fn compute_hi(params: &ParamSet, r: &HiRequest) -> Result<HiResponse, CalcError> {
     if r.members == 0 || r.members > 20 {
-        return Err(CalcError::field("members", "Số thành viên phải từ 1 đến 20", "members must be between 1 and 20"));
+        return Err(CalcError::field(
+            "members",
+            "Số thành viên phải từ 1 đến 20",
+            "members must be between 1 and 20",
+        ));
     }
     let months = r.months.unwrap_or(1);
     if months == 0 || months > 60 {
-        return Err(CalcError::field("months", "Số tháng phải từ 1 đến 60", "months must be between 1 and 60"));
+        return Err(CalcError::field(
+            "months",
+            "Số tháng phải từ 1 đến 60",
+            "months must be between 1 and 60",
+        ));
     }
     let q = hi::household(params, r.members, month("month", &r.month)?, months)?;
     Ok(HiResponse {
         members: q
             .members
             .iter()
-            .map(|m| HiMemberDto { ordinal: m.ordinal, share_percent: m.share_bps as f64 / 100.0, monthly: m.monthly.0 })
+            .map(|m| HiMemberDto {
+                ordinal: m.ordinal,
+                share_percent: m.share_bps as f64 / 100.0,
+                monthly: m.monthly.0,
+            })
             .collect(),
         monthly_total: q.monthly_total.0,
         total: q.total.0,
@@ -332,7 +362,11 @@ pub struct RetirementResponse {
 pub fn birth(s: &str) -> Result<BirthMonth, CalcError> {
     let s = s.trim();
     let bad = || {
-        CalcError::field("birth", format!("Ngày sinh «{s}» không hợp lệ: YYYY-MM hoặc YYYY"), format!("birth «{s}» is invalid: YYYY-MM or YYYY"))
+        CalcError::field(
+            "birth",
+            format!("Ngày sinh «{s}» không hợp lệ: YYYY-MM hoặc YYYY"),
+            format!("birth «{s}» is invalid: YYYY-MM or YYYY"),
+        )
     };
     let b = if s.len() == 4 {
         BirthMonth::year_only(s.parse().map_err(|_| bad())?)
@@ -388,7 +422,11 @@ pub struct PensionResponse {
     pub basis: Vec<BasisDto>,
 }
 
-pub fn compute_pension(params: &ParamSet, r: &PensionRequest, today: Month) -> Result<PensionResponse, CalcError> {
+pub fn compute_pension(
+    params: &ParamSet,
+    r: &PensionRequest,
+    today: Month,
+) -> Result<PensionResponse, CalcError> {
     let months = r.months.unwrap_or(0);
     if months > 11 {
         return Err(CalcError::field("months", "Số tháng lẻ phải từ 0 đến 11", "odd months must be 0–11"));
@@ -431,14 +469,20 @@ fn this_month() -> Month {
 /// BHXH tự nguyện: contribution, state and provincial support, amount to pay.
 #[utoipa::path(post, path = "/api/v1/calc/vsi", tag = "calc", request_body = VsiRequest, security(()),
     responses((status = 200, body = VsiResponse), (status = 422, body = ApiErrorBody)))]
-pub async fn post_vsi(State(s): State<AppState>, Json(r): Json<VsiRequest>) -> Result<Json<VsiResponse>, CalcError> {
+pub async fn post_vsi(
+    State(s): State<AppState>,
+    Json(r): Json<VsiRequest>,
+) -> Result<Json<VsiResponse>, CalcError> {
     Ok(Json(compute_vsi(&s.app.params(), &r)?))
 }
 
 /// BHYT hộ gia đình: each member's share, monthly total, total.
 #[utoipa::path(post, path = "/api/v1/calc/hi-household", tag = "calc", request_body = HiRequest, security(()),
     responses((status = 200, body = HiResponse), (status = 422, body = ApiErrorBody)))]
-pub async fn post_hi(State(s): State<AppState>, Json(r): Json<HiRequest>) -> Result<Json<HiResponse>, CalcError> {
+pub async fn post_hi(
+    State(s): State<AppState>,
+    Json(r): Json<HiRequest>,
+) -> Result<Json<HiResponse>, CalcError> {
     Ok(Json(compute_hi(&s.app.params(), &r)?))
 }
 

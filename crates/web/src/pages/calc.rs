@@ -93,7 +93,11 @@ impl EstimateForm {
             match s.trim().parse::<u32>() {
                 Ok(n) if n <= max => n,
                 _ => {
-                    errors.push(Invalid::new(field, format!("Cần số từ 0 đến {max}"), format!("a number from 0 to {max}")));
+                    errors.push(Invalid::new(
+                        field,
+                        format!("Cần số từ 0 đến {max}"),
+                        format!("a number from 0 to {max}"),
+                    ));
                     0
                 }
             }
@@ -104,16 +108,25 @@ impl EstimateForm {
         let income = match digits.parse::<i64>() {
             Ok(n) if n > 0 && n < 1_000_000_000 => Some(Vnd(n)),
             _ => {
-                errors.push(Invalid::new("income", "Mức thu nhập chọn đóng không hợp lệ", "the chosen income is invalid"));
+                errors.push(Invalid::new(
+                    "income",
+                    "Mức thu nhập chọn đóng không hợp lệ",
+                    "the chosen income is invalid",
+                ));
                 None
             }
         };
-        let category = SupportCategory::ALL.into_iter().find(|c| c.group() == self.category).unwrap_or_default();
+        let category =
+            SupportCategory::ALL.into_iter().find(|c| c.group() == self.category).unwrap_or_default();
         let mode_months = num("mode", &self.mode, 12, &mut errors);
         let start = match Month::parse(self.start.trim()) {
             Ok(m) => Some(m),
             Err(_) => {
-                errors.push(Invalid::new("start", "Tháng bắt đầu đóng không hợp lệ (YYYY-MM)", "start month is invalid (YYYY-MM)"));
+                errors.push(Invalid::new(
+                    "start",
+                    "Tháng bắt đầu đóng không hợp lệ (YYYY-MM)",
+                    "start month is invalid (YYYY-MM)",
+                ));
                 None
             }
         };
@@ -161,7 +174,9 @@ fn layer_provinces(state: &AppState) -> Vec<String> {
         .params()
         .keys()
         .into_iter()
-        .filter_map(|k| k.strip_prefix("vsi.local_support.").and_then(|r| r.split('.').next()).map(str::to_string))
+        .filter_map(|k| {
+            k.strip_prefix("vsi.local_support.").and_then(|r| r.split('.').next()).map(str::to_string)
+        })
         .collect();
     v.sort();
     v.dedup();

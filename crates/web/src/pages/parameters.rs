@@ -58,11 +58,15 @@ pub fn parse_value(unit: Unit, s: &str) -> Result<i64, AppError> {
             _ => return Err(bad()),
         };
         let digits = scale.ilog10() as usize;
-        if frac.len() > digits || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        if frac.len() > digits
+            || !whole.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+        {
             return Err(bad());
         }
         let w: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let f: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<digits$}").parse().map_err(|_| bad())? };
+        let f: i64 =
+            if frac.is_empty() { 0 } else { format!("{frac:0<digits$}").parse().map_err(|_| bad())? };
         Ok(w * scale + f)
     };
     match unit {
@@ -88,11 +92,16 @@ fn parse_form(f: &ParamForm) -> Result<NewParamVersion, AppError> {
     })?;
     let date = |field: &str, s: &str| {
         crate::fmt::parse_date(s).ok_or_else(|| {
-            AppError::invalid(field, format!("Ngày «{s}» không hợp lệ (dd/mm/yyyy)"), format!("date «{s}» is invalid (dd/mm/yyyy)"))
+            AppError::invalid(
+                field,
+                format!("Ngày «{s}» không hợp lệ (dd/mm/yyyy)"),
+                format!("date «{s}» is invalid (dd/mm/yyyy)"),
+            )
         })
     };
     let effective_from = date("effective_from", &f.effective_from)?;
-    let effective_to = if f.effective_to.trim().is_empty() { None } else { Some(date("effective_to", &f.effective_to)?) };
+    let effective_to =
+        if f.effective_to.trim().is_empty() { None } else { Some(date("effective_to", &f.effective_to)?) };
     Ok(NewParamVersion {
         key,
         effective_from,
@@ -123,26 +132,48 @@ async fn groups(state: &AppState, q: &str) -> Result<Vec<ParamGroup>, AppError> 
     Ok(out)
 }
 
-pub async fn list(State(state): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let groups = groups(&state, &q.q).await.map_err(|e| page.fail(e))?;
     let can_add = page.actor.as_ref().is_some_and(App::can_manage_parameters);
     let added = (!q.added.is_empty()).then_some(q.added);
-    let t = ParamsTpl { page: &page, groups, q: q.q, can_add, form: ParamForm::default(), error: None, added };
+    let t =
+        ParamsTpl { page: &page, groups, q: q.q, can_add, form: ParamForm::default(), error: None, added };
     Ok(render(&t)?.into_response())
 }
 
-pub async fn add(State(state): State<AppState>, page: Page, Form(f): Form<ParamForm>) -> Result<Response, PageError> {
+pub async fn add(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<ParamForm>,
+) -> Result<Response, PageError> {
     let actor = page.actor()?.clone();
     let result = match parse_form(&f) {
         Ok(n) => state.app.add_parameter(&actor, &n).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(o) => Ok(Redirect::to(&format!("/parameters?q={}&added={}", crate::session::urlencode(&o.added.key), crate::session::urlencode(&o.added.key))).into_response()),
+        Ok(o) => Ok(Redirect::to(&format!(
+            "/parameters?q={}&added={}",
+            crate::session::urlencode(&o.added.key),
+            crate::session::urlencode(&o.added.key)
+        ))
+        .into_response()),
         Err(e @ AppError::Invalid(_)) => {
             let groups = groups(&state, &f.key).await.map_err(|e| page.fail(e))?;
             let error = Some(message(page.lang, &e));
-            let t = ParamsTpl { page: &page, groups, q: f.key.clone(), can_add: true, form: f, error, added: None };
+            let t = ParamsTpl {
+                page: &page,
+                groups,
+                q: f.key.clone(),
+                can_add: true,
+                form: f,
+                error,
+                added: None,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&t)?).into_response())
         }
         Err(e) => Err(page.fail(e)),
