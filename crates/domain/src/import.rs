@@ -1,1 +1,472 @@
-//! (being written)
+//! Nhập danh sách nhân khẩu — turning the rows of an import file into person records, with no
+//! database: the header row is mapped to columns ([`map_headers`]), each row becomes a
+//! [`PersonRecord`] or a list of [`RowError`]s ([`parse_row`]), and problems that only show
+//! across rows (the same CCCD twice) are found by [`check_file`]. Resolving unit codes and
+//! households against what is stored is the application's job.
+//!
+//! Row numbers are those the user sees in Excel: the header is row 1, the first data row 2
+//! ([`data_row_number`]).
+
+use crate::cccd::{CitizenId, OldSiNumber};
+use crate::error::Invalid;
+use crate::person::{
+    BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, Relation, Sex, parse_sex, sex_label_vi,
+};
+use crate::text;
+use crate::unit::UnitCode;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+
+/// A column of the import template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    Cccd,
+    FullName,
+    BirthDate,
+    Sex,
+    HouseholdCode,
+    Relation,
+    UnitCode,
+    Ethnicity,
+    Phone,
+    Occupation,
+    OldSiNumber,
+}
+
+impl Column {
+    /// In template order.
+    pub const ALL: [Column; 11] = [
+        Column::Cccd,
+        Column::FullName,
+        Column::BirthDate,
+        Column::Sex,
+        Column::HouseholdCode,
+        Column::Relation,
+        Column::UnitCode,
+        Column::Ethnicity,
+        Column::Phone,
+        Column::Occupation,
+        Column::OldSiNumber,
+    ];
+
+    /// The English key accepted as a header (`full_name`).
+    pub fn key(self) -> &'static str {
+        TEMPLATE_KEYS[self as usize]
+    }
+
+    /// The Vietnamese header of the template ("Họ và tên").
+    pub fn header_vi(self) -> &'static str {
+        TEMPLATE_HEADERS[self as usize]
+    }
+
+    /// Whether a file without this column is refused. Ethnicity (default Kinh), phone,
+    /// occupation and the old SI number may be left out.
+    pub fn required(self) -> bool {
+        !matches!(self, Column::Ethnicity | Column::Phone | Column::Occupation | Column::OldSiNumber)
+    }
+
+    /// Header spellings accepted besides the template header and the key, as [`header_key`]s.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::Cccd => &[
+                "socccd",
+                "cancuoc",
+                "socancuoc",
+                "cancuoccongdan",
+                "socancuoccongdan",
+                "sodinhdanh",
+                "sodinhdanhcanhan",
+                "madinhdanh",
+                "citizenid",
+            ],
+            Column::FullName => &["hovaten", "hoten", "name"],
+            Column::BirthDate => {
+                &["ngaysinh", "ngaythangnamsinh", "namsinh", "ngaysinhnamsinh", "dob", "birth"]
+            }
+            Column::Sex => &["gioitinh", "gender"],
+            Column::HouseholdCode => &["maho", "mahogiadinh", "mahogd", "household"],
+            Column::Relation => &["quanhevoichuho", "quanhe", "quanhechuho", "relationtohead"],
+            Column::UnitCode => &["mathontoxa", "madonvi", "mathon", "mathonto", "madiaban", "unit", "place"],
+            Column::Ethnicity => &["dantoc", "ethnic"],
+            Column::Phone => &["sodienthoai", "dienthoai", "sdt", "phonenumber", "mobile"],
+            Column::Occupation => &["nghenghiep", "nghe"],
+            Column::OldSiNumber => &["masobhxhcu", "masobhxh", "sosobhxh", "sobhxh", "sinumber"],
+        }
+    }
+
+    /// The column a header names, if any: diacritics, case, spaces and punctuation are ignored,
+    /// so "Ngay sinh", "NGÀY SINH" and "birth_date" all name [`Column::BirthDate`].
+    pub fn from_header(header: &str) -> Option<Column> {
+        let key = header_key(header);
+        if key.is_empty() {
+            return None;
+        }
+        Column::ALL.into_iter().find(|c| {
+            header_key(c.header_vi()) == key
+                || header_key(c.key()) == key
+                || c.aliases().contains(&key.as_str())
+        })
+    }
+}
+
+/// Letters and digits of the folded header: "Mã thôn/tổ/xã (*)" → "mathontoxa".
+fn header_key(h: &str) -> String {
+    text::fold(h).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// The template's headers, in order (Vietnamese).
+pub const TEMPLATE_HEADERS: [&str; 11] = [
+    "Số CCCD",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Mã hộ",
+    "Quan hệ với chủ hộ",
+    "Mã thôn/tổ/xã",
+    "Dân tộc",
+    "Số điện thoại",
+    "Nghề nghiệp",
+    "Mã số BHXH cũ",
+];
+
+/// The English keys also accepted as headers, in the same order.
+pub const TEMPLATE_KEYS: [&str; 11] = [
+    "cccd",
+    "full_name",
+    "birth_date",
+    "sex",
+    "household_code",
+    "relation",
+    "unit_code",
+    "ethnicity",
+    "phone",
+    "occupation",
+    "old_si_number",
+];
+
+/// An example row for the downloadable template (it parses).
+pub fn template_example_row() -> Vec<String> {
+    [
+        "042090001234",
+        "Nguyễn Văn An",
+        "15/03/1990",
+        "Nam",
+        "18322-0001",
+        "Chủ hộ",
+        "18322-01",
+        "Kinh",
+        "0912345678",
+        "Nông, lâm, ngư nghiệp",
+        "4209001234",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The Excel row number of the data row at `index` (0-based, header excluded): `index + 2`.
+pub fn data_row_number(index: usize) -> usize {
+    index + 2
+}
+
+/// A problem with one cell (or, when `column` is empty, a whole row) of an import file.
+///
+/// Displays in Vietnamese as `dòng N, cột X: lý do`; [`RowError::to_en`] gives the English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Row number as seen in Excel (header = 1).
+    pub row: usize,
+    /// The column's header as written in the file (empty: the whole row).
+    pub column: String,
+    pub vi: String,
+    pub en: String,
+}
+
+impl RowError {
+    fn new(row: usize, column: &str, vi: impl Into<String>, en: impl Into<String>) -> RowError {
+        RowError { row, column: column.to_string(), vi: vi.into(), en: en.into() }
+    }
+
+    fn from_invalid(row: usize, column: &str, e: Invalid) -> RowError {
+        RowError { row, column: column.to_string(), vi: e.vi, en: e.en }
+    }
+
+    /// `row N, column X: reason`.
+    pub fn to_en(&self) -> String {
+        if self.column.is_empty() {
+            format!("row {}: {}", self.row, self.en)
+        } else {
+            format!("row {}, column {}: {}", self.row, self.column, self.en)
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "dòng {}: {}", self.row, self.vi)
+        } else {
+            write!(f, "dòng {}, cột {}: {}", self.row, self.column, self.vi)
+        }
+    }
+}
+
+impl std::error::Error for RowError {}
+
+/// Where each template column is in a file, and how the file names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap {
+    index: [Option<usize>; 11],
+    headers: [String; 11],
+}
+
+impl ColumnMap {
+    /// The 0-based position of `column` in a row, if the file has it.
+    pub fn index(&self, column: Column) -> Option<usize> {
+        self.index[column as usize]
+    }
+
+    /// The header the file gives `column` (the template header if the file lacks it).
+    pub fn header(&self, column: Column) -> &str {
+        &self.headers[column as usize]
+    }
+}
+
+/// Map the header row. Unknown columns are ignored; a missing required column, or two columns
+/// naming the same field, is an error (row 1).
+pub fn map_headers<S: AsRef<str>>(headers: &[S]) -> Result<ColumnMap, Vec<RowError>> {
+    let mut index = [None; 11];
+    let mut names: [String; 11] = TEMPLATE_HEADERS.map(String::from);
+    let mut errors = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = text::clean(h.as_ref());
+        let Some(c) = Column::from_header(&h) else { continue };
+        match index[c as usize] {
+            None => {
+                index[c as usize] = Some(i);
+                names[c as usize] = h;
+            }
+            Some(_) => errors.push(RowError::new(
+                1,
+                &h,
+                format!("cột «{h}» trùng với cột «{}» (cùng là «{}»)", names[c as usize], c.header_vi()),
+                format!("column «{h}» repeats column «{}» (both are «{}»)", names[c as usize], c.key()),
+            )),
+        }
+    }
+    for c in Column::ALL {
+        if c.required() && index[c as usize].is_none() {
+            errors.push(RowError::new(
+                1,
+                c.header_vi(),
+                format!("thiếu cột «{}» (hoặc «{}») ở dòng tiêu đề", c.header_vi(), c.key()),
+                format!("the header row lacks column «{}» (or «{}»)", c.header_vi(), c.key()),
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(ColumnMap { index, headers: names }) } else { Err(errors) }
+}
+
+/// Whether every cell of a row is blank (such rows are skipped, not errors).
+pub fn is_blank_row<S: AsRef<str>>(cells: &[S]) -> bool {
+    cells.iter().all(|c| c.as_ref().trim().is_empty())
+}
+
+/// One person row of an import file, parsed. `unit_code` is only checked for form; the
+/// application resolves it (and the household) against the stored units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonRecord {
+    /// Row number as seen in Excel (header = 1).
+    pub row: usize,
+    pub cccd: CitizenId,
+    pub full_name: FullName,
+    pub birth: BirthDate,
+    pub sex: Sex,
+    pub household_code: HouseholdCode,
+    pub relation: Relation,
+    pub unit_code: UnitCode,
+    /// Kinh when the cell is blank or the column is absent.
+    pub ethnicity: Ethnicity,
+    pub phone: Option<Phone>,
+    pub occupation: Option<Occupation>,
+    pub old_si_number: Option<OldSiNumber>,
+}
+
+/// Parse one data row (`row` is its Excel row number). Every bad cell is reported, not only the
+/// first; the CCCD is checked against the sex and birth year, and the relation against the sex.
+/// `today` bounds birth dates (no births in the future).
+pub fn parse_row<S: AsRef<str>>(
+    map: &ColumnMap,
+    row: usize,
+    cells: &[S],
+    today: NaiveDate,
+) -> Result<PersonRecord, Vec<RowError>> {
+    let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+    let cell = |c: Column| -> &str { map.index(c).and_then(|i| cells.get(i)).map_or("", |s| s.trim()) };
+    let mut errors = Vec::new();
+    fn keep<T>(errors: &mut Vec<RowError>, row: usize, header: &str, r: Result<T, Invalid>) -> Option<T> {
+        r.map_err(|e| errors.push(RowError::from_invalid(row, header, e))).ok()
+    }
+    macro_rules! take {
+        ($c:expr, $r:expr) => {
+            keep(&mut errors, row, map.header($c), $r)
+        };
+    }
+    // A required cell left blank gets one plain message, whatever its type.
+    let required = |c: Column| -> Result<&str, Invalid> {
+        let s = cell(c);
+        if s.is_empty() {
+            Err(Invalid::new(
+                c.key(),
+                format!("«{}» không được để trống", c.header_vi()),
+                format!("«{}» is required", c.key()),
+            ))
+        } else {
+            Ok(s)
+        }
+    };
+    let cccd = take!(Column::Cccd, required(Column::Cccd).and_then(CitizenId::parse));
+    let full_name = take!(Column::FullName, required(Column::FullName).and_then(FullName::parse));
+    let birth =
+        take!(Column::BirthDate, required(Column::BirthDate).and_then(|s| BirthDate::parse(s, today)));
+    let sex = take!(Column::Sex, required(Column::Sex).and_then(parse_sex));
+    let household_code =
+        take!(Column::HouseholdCode, required(Column::HouseholdCode).and_then(HouseholdCode::parse));
+    let relation = take!(Column::Relation, required(Column::Relation).and_then(Relation::parse));
+    let unit_code = take!(Column::UnitCode, required(Column::UnitCode).and_then(UnitCode::parse));
+    let optional = |c: Column| Some(cell(c)).filter(|s| !s.is_empty());
+    let ethnicity =
+        take!(Column::Ethnicity, optional(Column::Ethnicity).map_or(Ok(Ethnicity::KINH), Ethnicity::parse));
+    let phone = take!(Column::Phone, optional(Column::Phone).map(Phone::parse).transpose());
+    let occupation =
+        take!(Column::Occupation, optional(Column::Occupation).map(Occupation::parse).transpose());
+    let old_si_number =
+        take!(Column::OldSiNumber, optional(Column::OldSiNumber).map(OldSiNumber::parse).transpose());
+
+    if let (Some(id), Some(sex), Some(birth)) = (&cccd, sex, &birth)
+        && let Err(e) = id.check_against(sex, birth.year())
+    {
+        errors.push(RowError::from_invalid(row, map.header(Column::Cccd), e));
+    }
+    if let (Some(rel), Some(sex)) = (relation, sex)
+        && let Some(implied) = rel.implied_sex()
+        && implied != sex
+    {
+        errors.push(RowError::new(
+            row,
+            map.header(Column::Relation),
+            format!("quan hệ «{}» không khớp giới tính «{}»", rel.label_vi(), sex_label_vi(sex)),
+            format!("relation «{}» does not match sex «{}»", rel.as_str(), sex.key()),
+        ));
+    }
+
+    match (
+        cccd,
+        full_name,
+        birth,
+        sex,
+        household_code,
+        relation,
+        unit_code,
+        ethnicity,
+        phone,
+        occupation,
+        old_si_number,
+    ) {
+        (
+            Some(cccd),
+            Some(full_name),
+            Some(birth),
+            Some(sex),
+            Some(household_code),
+            Some(relation),
+            Some(unit_code),
+            Some(ethnicity),
+            Some(phone),
+            Some(occupation),
+            Some(old_si_number),
+        ) if errors.is_empty() => Ok(PersonRecord {
+            row,
+            cccd,
+            full_name,
+            birth,
+            sex,
+            household_code,
+            relation,
+            unit_code,
+            ethnicity,
+            phone,
+            occupation,
+            old_si_number,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Problems between rows of one file: the same CCCD (or old SI number) on two rows, and two
+/// heads in one household (same unit and household code). Each row involved gets an error
+/// naming the others. Sorted by row. Columns are named by the template headers.
+pub fn check_file(records: &[PersonRecord]) -> Vec<RowError> {
+    // Sorting keys with their rows finds repeats without a hash map entry per record (files
+    // reach a million rows).
+    fn repeats<K: Ord + Copy>(mut keyed: Vec<(K, usize)>) -> Vec<(K, Vec<usize>)> {
+        keyed.sort_unstable();
+        keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|g| g.len() > 1)
+            .map(|g| (g[0].0, g.iter().map(|(_, row)| *row).collect()))
+            .collect()
+    }
+    let others = |rows: &[usize], me: usize| -> String {
+        rows.iter().filter(|r| **r != me).map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    let mut errors = Vec::new();
+
+    let by_cccd = repeats(records.iter().map(|r| (r.cccd.as_str(), r.row)).collect());
+    for (cccd, rows) in by_cccd {
+        for &row in &rows {
+            let o = others(&rows, row);
+            errors.push(RowError::new(
+                row,
+                Column::Cccd.header_vi(),
+                format!("số CCCD {cccd} trùng với dòng {o}"),
+                format!("citizen ID {cccd} also appears on row {o}"),
+            ));
+        }
+    }
+    let by_si = repeats(
+        records.iter().filter_map(|r| r.old_si_number.as_ref().map(|si| (si.as_str(), r.row))).collect(),
+    );
+    for (si, rows) in by_si {
+        for &row in &rows {
+            let o = others(&rows, row);
+            errors.push(RowError::new(
+                row,
+                Column::OldSiNumber.header_vi(),
+                format!("mã số BHXH {si} trùng với dòng {o}"),
+                format!("SI number {si} also appears on row {o}"),
+            ));
+        }
+    }
+    let heads = repeats(
+        records
+            .iter()
+            .filter(|r| r.relation == Relation::Head)
+            .map(|r| ((r.unit_code.as_str(), r.household_code.as_str()), r.row))
+            .collect(),
+    );
+    for ((unit, household), rows) in heads {
+        for &row in &rows {
+            let o = others(&rows, row);
+            errors.push(RowError::new(
+                row,
+                Column::Relation.header_vi(),
+                format!("hộ {household} (đơn vị {unit}) có hơn một chủ hộ: dòng này và dòng {o}"),
+                format!("household {household} (unit {unit}) has more than one head: this row and row {o}"),
+            ));
+        }
+    }
+    errors.sort_by(|a, b| (a.row, &a.column, &a.vi).cmp(&(b.row, &b.column, &b.vi)));
+    errors
+}

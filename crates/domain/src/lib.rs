@@ -12,6 +12,11 @@ pub mod text;
 pub mod unit;
 pub mod user;
 
+pub use cccd::{CitizenId, OldSiNumber};
 pub use error::Invalid;
+pub use import::{PersonRecord, RowError};
+pub use person::{
+    BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, PovertyStatus, Relation, working_age,
+};
 pub use unit::{Level, NewPlace, Unit, UnitCode};
 pub use user::{Actor, Grant, Permission, Role, Username};

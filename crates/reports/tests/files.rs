@@ -1,0 +1,276 @@
+//! Reading and writing tabular files with real bytes, including the bad files people upload.
+
+use ansinh_reports::{
+    FileErrorKind, MAX_CELL_CHARS, MAX_ROWS, Table, csv_rows, read_csv, read_table, read_xlsx, write_csv,
+    write_csv_with, write_xlsx,
+};
+
+fn strings(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|s| s.to_string()).collect()
+}
+
+fn sample() -> Table {
+    Table::new(
+        strings(&["Số CCCD", "Họ và tên", "Ngày sinh", "Ghi chú"]),
+        vec![
+            strings(&["042090001234", "Nguyễn Văn An", "15/03/1990", "có dấu phẩy, và \"ngoặc kép\""]),
+            strings(&["042195000001", "Trần Thị Bình", "1995", ""]),
+            strings(&["001300000042", "Đậu Thị Hà", "01/01/2000", "=1+1"]),
+            strings(&["", "", "", "dòng\nxuống dòng"]),
+            strings(&["0912345678", "Hồ Sỹ Tuấn", "", "-5"]),
+        ],
+    )
+}
+
+#[test]
+fn csv_with_bom_and_commas() {
+    let bytes = "\u{feff}cccd,full_name\r\n042090001234,Nguyễn Văn An\r\n".as_bytes();
+    let t = read_csv(bytes).unwrap();
+    assert_eq!(t.headers, strings(&["cccd", "full_name"]));
+    assert_eq!(t.rows, vec![strings(&["042090001234", "Nguyễn Văn An"])]);
+}
+
+#[test]
+fn csv_without_bom_and_semicolons() {
+    let bytes =
+        "Số CCCD;Họ và tên;Ghi chú\n042090001234;Nguyễn Văn An;\"a;b, c\"\n\n042195000001;Lê Thị Hoa;x\n\n\n";
+    let t = read_csv(bytes.as_bytes()).unwrap();
+    assert_eq!(t.headers, strings(&["Số CCCD", "Họ và tên", "Ghi chú"]));
+    // The blank row in between stays (row numbers), the trailing ones go.
+    assert_eq!(t.rows.len(), 3);
+    assert_eq!(t.rows[0][2], "a;b, c");
+    assert!(t.rows[1].iter().all(|c| c.is_empty()));
+    assert_eq!(t.rows[2][1], "Lê Thị Hoa");
+}
+
+#[test]
+fn csv_rows_stream_with_row_numbers() {
+    let bytes = b"a,b\n1,2\n\"multi\nline\",3\n4,5\n";
+    let mut stream = csv_rows(bytes).unwrap();
+    assert_eq!(stream.headers(), strings(&["a", "b"]).as_slice());
+    let rows: Vec<(usize, Vec<String>)> = stream.by_ref().map(Result::unwrap).collect();
+    // A quoted line break does not shift the row numbers Excel shows.
+    assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+    assert_eq!(rows[1].1[0], "multi\nline");
+
+    // Empty lines are rows in Excel, so they count (LF and CRLF alike).
+    for text in
+        ["a,b\n\n1,2\n\"x\ny\",3\n\n\n4,5\n\n", "a,b\r\n\r\n1,2\r\n\"x\r\ny\",3\r\n\r\n\r\n4,5\r\n\r\n"]
+    {
+        let rows: Vec<(usize, Vec<String>)> =
+            csv_rows(text.as_bytes()).unwrap().map(Result::unwrap).collect();
+        let numbered: Vec<(usize, String)> =
+            rows.iter().filter(|r| !r.1.is_empty()).map(|r| (r.0, r.1[0].clone())).collect();
+        assert_eq!(numbered[0], (3, "1".to_string()), "{text:?}");
+        assert_eq!(numbered[1].0, 4, "{text:?}");
+        assert_eq!(numbered[2], (7, "4".to_string()), "{text:?}");
+        assert_eq!(read_csv(text.as_bytes()).unwrap().rows.len(), 6, "trailing blank line dropped");
+    }
+}
+
+#[test]
+fn wrong_encoding_is_explained() {
+    // "Nguyễn" in Windows-1258 is not valid UTF-8.
+    let bytes = b"cccd,full_name\n042090001234,Nguy\xEA\xDEn V\xE3n An\n";
+    let e = read_csv(bytes).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::Encoding);
+    assert!(
+        e.vi.contains("Windows-1258") && e.vi.contains("TCVN3") && e.vi.contains("CSV UTF-8"),
+        "{}",
+        e.vi
+    );
+    assert!(e.vi.contains("dòng 2"), "{}", e.vi);
+    assert!(e.en.contains("not UTF-8") && e.en.contains("line 2"), "{}", e.en);
+
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain("cccd\n1\n".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+    let e = read_csv(&utf16).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::Encoding);
+    assert!(e.vi.contains("UTF-16"), "{}", e.vi);
+}
+
+#[test]
+fn empty_files() {
+    for bytes in [&b""[..], b"\xEF\xBB\xBF", b"  \r\n\r\n"] {
+        assert_eq!(read_csv(bytes).unwrap_err().kind, FileErrorKind::Empty, "{bytes:?}");
+    }
+    assert_eq!(read_xlsx(b"").unwrap_err().kind, FileErrorKind::Empty);
+}
+
+#[test]
+fn only_a_header() {
+    let e = read_csv(b"cccd,full_name\r\n").unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::NoData);
+    assert!(e.vi.contains("chỉ có dòng tiêu đề"), "{}", e.vi);
+    let e = read_csv(b"cccd,full_name\n,\n,,\n\n").unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::NoData);
+
+    let xlsx = write_xlsx(&Table::new(strings(&["cccd", "full_name"]), vec![]), "x").unwrap();
+    assert_eq!(read_xlsx(&xlsx).unwrap_err().kind, FileErrorKind::NoData);
+}
+
+#[test]
+fn blank_first_line_is_not_a_header() {
+    let e = read_csv(b",,\ncccd,full_name\n1,2\n").unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::NoHeader);
+    let e = read_csv(b"\r\ncccd,full_name\r\n1,2\r\n").unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::NoHeader);
+}
+
+#[test]
+fn huge_cell_names_row_and_column() {
+    let big = "ắ".repeat(MAX_CELL_CHARS + 1);
+    let csv = format!("cccd,full_name\n1,ok\n2,{big}\n");
+    let e = read_csv(csv.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::CellTooLong);
+    assert!(e.vi.contains("dòng 3, cột B «full_name»"), "{}", e.vi);
+    assert!(e.en.contains("row 3, column B «full_name»"), "{}", e.en);
+    // Exactly at the limit is fine, even when the bytes exceed it.
+    let ok = format!("cccd,full_name\n1,{}\n", "ắ".repeat(MAX_CELL_CHARS));
+    assert!(read_csv(ok.as_bytes()).is_ok());
+
+    let t = Table::new(strings(&["a", "b"]), vec![strings(&["1", "2"]), vec!["x".into(), "y".repeat(1001)]]);
+    let e = read_xlsx(&write_xlsx(&t, "s").unwrap()).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::CellTooLong);
+    assert!(e.en.contains("row 3, column B «b»"), "{}", e.en);
+}
+
+#[test]
+fn too_many_rows() {
+    let mut csv = String::with_capacity(2 * (MAX_ROWS + 2) + 2);
+    csv.push_str("h\n");
+    for _ in 0..=MAX_ROWS {
+        csv.push_str("1\n");
+    }
+    let e = read_csv(csv.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::TooManyRows);
+    assert!(e.vi.contains("1.000.000"), "{}", e.vi);
+    // One row fewer is accepted.
+    let ok = &csv[..csv.len() - 2];
+    assert_eq!(read_csv(ok.as_bytes()).unwrap().rows.len(), MAX_ROWS);
+}
+
+#[test]
+fn written_csv_is_excel_friendly_and_reads_back() {
+    let t = sample();
+    let bytes = write_csv(&t);
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    assert!(text.starts_with("Số CCCD,Họ và tên,Ngày sinh,Ghi chú\r\n"), "{text}");
+    assert!(text.contains("\"có dấu phẩy, và \"\"ngoặc kép\"\"\""), "{text}");
+    assert_eq!(read_csv(&bytes).unwrap(), t);
+
+    let semi = write_csv_with(&t, b';');
+    assert!(std::str::from_utf8(&semi[3..]).unwrap().starts_with("Số CCCD;Họ và tên"));
+    assert_eq!(read_csv(&semi).unwrap(), t);
+}
+
+#[test]
+fn round_trip_csv_to_xlsx_and_back() {
+    let original = sample();
+    let from_csv = read_csv(&write_csv(&original)).unwrap();
+    let xlsx = write_xlsx(&from_csv, "Danh sách nhân khẩu").unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    let back = read_xlsx(&xlsx).unwrap();
+    assert_eq!(back.headers, original.headers);
+    // Trailing empty cells are not cells in a sheet: compare trimmed rows.
+    let trim = |r: &Vec<String>| {
+        let mut r = r.clone();
+        while r.last().is_some_and(|c| c.is_empty()) {
+            r.pop();
+        }
+        r
+    };
+    assert_eq!(
+        back.rows.iter().map(trim).collect::<Vec<_>>(),
+        original.rows.iter().map(trim).collect::<Vec<_>>()
+    );
+    assert_eq!(back.rows[0][0], "042090001234", "leading zero kept");
+    assert_eq!(back.rows[2][3], "=1+1", "text, not a formula");
+    assert_eq!(read_table("danh-sach.XLSX", &xlsx).unwrap(), back);
+}
+
+#[test]
+fn spreadsheet_numbers_and_dates_read_as_people_see_them() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["cccd", "birth_date", "amount", "flag", "when"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // A CCCD typed as a number (its leading zero is already lost in Excel).
+    ws.write_number(1, 0, 42_090_001_234.0).unwrap();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    ws.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(1990, 3, 5).unwrap(), &date).unwrap();
+    ws.write_number(1, 2, 1.5).unwrap();
+    ws.write_boolean(1, 3, true).unwrap();
+    let stamp = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let dt = ExcelDateTime::from_ymd(2025, 7, 1).unwrap().and_hms(8, 30, 0).unwrap();
+    ws.write_datetime_with_format(1, 4, dt, &stamp).unwrap();
+    ws.write_number(2, 0, 7.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+
+    let t = read_xlsx(&bytes).unwrap();
+    assert_eq!(t.rows[0], strings(&["42090001234", "05/03/1990", "1.5", "TRUE", "01/07/2025 08:30:00"]));
+    assert_eq!(t.rows[1], strings(&["7"]));
+}
+
+#[test]
+fn sheet_positions_are_kept() {
+    use rust_xlsxwriter::Workbook;
+    // Data starting at column B: column letters stay those of the sheet.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 1, "cccd").unwrap();
+    ws.write_string(1, 1, "042090001234").unwrap();
+    let t = read_xlsx(&wb.save_to_buffer().unwrap()).unwrap();
+    assert_eq!(t.headers, strings(&["", "cccd"]));
+    assert_eq!(t.rows, vec![strings(&["", "042090001234"])]);
+
+    // A header on row 3 is refused: row numbers must match what the user sees.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(2, 0, "cccd").unwrap();
+    ws.write_string(3, 0, "1").unwrap();
+    assert_eq!(read_xlsx(&wb.save_to_buffer().unwrap()).unwrap_err().kind, FileErrorKind::NoHeader);
+}
+
+#[test]
+fn unreadable_spreadsheets_and_unknown_extensions() {
+    let e = read_xlsx(b"cccd,full_name\n1,2\n").unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::Malformed);
+    assert!(e.vi.contains(".xlsx"), "{}", e.vi);
+    assert_eq!(read_table("persons.xlsx", b"PK\x03\x04garbage").unwrap_err().kind, FileErrorKind::Malformed);
+    let e = read_table("persons.pdf", b"%PDF").unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::UnsupportedFormat);
+    assert!(e.vi.contains("persons.pdf"));
+    assert_eq!(read_table("noextension", b"a\n1\n").unwrap_err().kind, FileErrorKind::UnsupportedFormat);
+    assert_eq!(read_table("Danh sach.CSV", b"a\n1\n").unwrap().rows, vec![strings(&["1"])]);
+}
+
+#[test]
+fn xlsx_writer_limits_and_names() {
+    let t = Table::new(strings(&["a"]), vec![strings(&["1"])]);
+    // Invalid characters in a sheet name are replaced, not an error.
+    assert!(write_xlsx(&t, "Xã/Phường [2025]: Kỳ Anh?").is_ok());
+    let e = write_xlsx(&t, "").map(|b| read_xlsx(&b).unwrap()).unwrap();
+    assert_eq!(e, t);
+}
+
+#[test]
+fn import_template_round_trips_through_the_domain_parser() {
+    use ansinh_domain::import::{TEMPLATE_HEADERS, map_headers, parse_row, template_example_row};
+    let t = Table::new(TEMPLATE_HEADERS.map(String::from).to_vec(), vec![template_example_row()]);
+    let today = chrono_today();
+    for bytes in [write_xlsx(&t, "Mẫu nhập").unwrap(), write_csv(&t)] {
+        let back = if bytes.starts_with(b"PK") { read_xlsx(&bytes) } else { read_csv(&bytes) }.unwrap();
+        let map = map_headers(&back.headers).unwrap();
+        let record = parse_row(&map, Table::row_number(0), &back.rows[0], today).unwrap();
+        assert_eq!(record.cccd.as_str(), "042090001234");
+        assert_eq!(record.row, 2);
+    }
+}
+
+fn chrono_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
+}
