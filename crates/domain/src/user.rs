@@ -32,6 +32,8 @@ pub enum Permission {
     ViewAudit,
     /// Add and rename villages and inter-family groups.
     ManagePlaces,
+    /// Register and edit persons and households.
+    EditPeople,
     ManageUsers,
     ManageParameters,
 }
@@ -94,8 +96,12 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::ProvinceOfficer | Role::CommuneOfficer => matches!(p, View | ViewAudit | ManagePlaces),
-            Role::OrgMember | Role::Collector | Role::Viewer => matches!(p, View),
+            Role::ProvinceOfficer | Role::CommuneOfficer => {
+                matches!(p, View | ViewAudit | ManagePlaces | EditPeople)
+            }
+            // Mass organisations register their members; collectors register whom they enrol.
+            Role::OrgMember | Role::Collector => matches!(p, View | EditPeople),
+            Role::Viewer => matches!(p, View),
         }
     }
 }

@@ -9,9 +9,11 @@
 //! Reads go through a pooled [`Reader`]; writes through a [`Tx`], committed by the use case
 //! that opened it, so that a change and its audit row land together or not at all.
 
+mod registry;
 mod repo;
 pub mod testing;
 
+pub use registry::*;
 pub use repo::*;
 
 use sqlx::pool::PoolConnection;

@@ -1,0 +1,335 @@
+//! The demo province's population (`ansinh demo --persons N --seed S`, `serve --demo`): villages
+//! and inter-family groups under each of Hà Tĩnh's communes, then a deterministic population
+//! from `ansinh_domain::population` placed in them. Thanh Bình village (Mai Hoa, the "Tổ liên
+//! gia 100%" model) gets exactly 82 working-age people, as in the seed article.
+
+use crate::registry::{name_sort_key, working_age_bounds};
+use crate::{App, AppError, Result, audit};
+use ansinh_domain::population::{DemoPlace, generate};
+use ansinh_domain::{Actor, Level, Unit, UnitCode, text};
+use ansinh_store::{Conn, HouseholdRow, NewUnit, PersonWrite, PovertyRow};
+use chrono::Datelike;
+use std::collections::HashMap;
+
+/// Working-age people of Thanh Bình village in the seed article.
+pub const THANH_BINH_WORKERS: usize = 82;
+/// Demo province.
+const PROVINCE: &str = "42";
+
+#[derive(Debug, Default)]
+pub struct PopulationReport {
+    pub places_created: usize,
+    pub households: usize,
+    pub persons: usize,
+    /// Working-age people placed in Thanh Bình.
+    pub thanh_binh_workers: usize,
+    /// The population was there already; nothing was generated.
+    pub existed: bool,
+}
+
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+impl App {
+    /// Create local places in one transaction (one audit row each); returns the new units.
+    async fn add_places(
+        &self,
+        c: &mut Conn<'_>,
+        parent: &Unit,
+        names: &[(String, &str, Level)],
+    ) -> Result<Vec<Unit>> {
+        let system = Actor::system();
+        let mut out = Vec::with_capacity(names.len());
+        for (name, kind, level) in names {
+            let seq = c.next_local_seq(parent.id).await?;
+            let u = c
+                .insert_unit(&NewUnit {
+                    code: UnitCode::local_child(&parent.code, seq).to_string(),
+                    name: name.clone(),
+                    name_key: text::fold(name),
+                    kind: (*kind).to_string(),
+                    level: *level,
+                    parent_id: parent.id,
+                    parent_path: parent.path.clone(),
+                    province_code: parent.province_code.clone(),
+                    valid_from: Some(crate::today()),
+                })
+                .await?;
+            let after =
+                serde_json::json!({ "code": u.code, "name": u.name, "kind": u.kind, "parent": parent.code });
+            audit::record(
+                c,
+                &system,
+                "unit.create",
+                "unit",
+                u.id,
+                &u.province_code,
+                &u.path,
+                None,
+                Some(after),
+            )
+            .await?;
+            out.push(u);
+        }
+        Ok(out)
+    }
+
+    /// Villages and groups under every commune of the demo province (idempotent: a commune
+    /// that has villages keeps them; a village that has groups keeps them).
+    async fn demo_places(&self, c: &mut Conn<'_>) -> Result<(Vec<Unit>, usize)> {
+        let system = Actor::system();
+        let today = crate::today();
+        let province = self.unit_by_code(&system, PROVINCE, Some(today)).await?;
+        let communes = c.unit_children(province.id, Some(today)).await?;
+        let mut created = 0;
+        let mut groups = Vec::new();
+        for commune in communes.iter().filter(|u| u.level == Level::Commune) {
+            let h = stable_hash(&commune.code);
+            let mut villages: Vec<Unit> = c
+                .unit_children(commune.id, None)
+                .await?
+                .into_iter()
+                .filter(|u| u.level == Level::Village)
+                .collect();
+            if villages.is_empty() {
+                let kind = if commune.kind == "Phường" { "Tổ dân phố" } else { "Thôn" };
+                let names: Vec<(String, &str, Level)> =
+                    (1..=3 + (h % 5)).map(|i| (format!("{kind} {i}"), kind, Level::Village)).collect();
+                // The kind is part of the name ("Thôn 1"); show it once.
+                let names: Vec<(String, &str, Level)> = names
+                    .into_iter()
+                    .map(|(n, k, l)| (n.trim_start_matches(k).trim().to_string(), k, l))
+                    .collect();
+                villages = self.add_places(c, commune, &names).await?;
+                created += villages.len();
+            }
+            for (i, v) in villages.iter().enumerate() {
+                let mut gs: Vec<Unit> = c.unit_children(v.id, None).await?;
+                if gs.is_empty() {
+                    let n = 3 + ((h >> (i % 16)) % 3);
+                    let names: Vec<(String, &str, Level)> = (1..=n)
+                        .map(|k| {
+                            (format!("Tổ liên gia số {k}"), ansinh_domain::unit::GROUP_KIND, Level::Group)
+                        })
+                        .collect();
+                    gs = self.add_places(c, v, &names).await?;
+                    created += gs.len();
+                }
+                groups.extend(gs);
+            }
+        }
+        Ok((groups, created))
+    }
+
+    /// Generate the demo population (`persons` people, deterministic for `seed`) unless the
+    /// registry already has people. Also creates the places it needs.
+    pub async fn seed_population(
+        &self,
+        persons: usize,
+        seed: u64,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<PopulationReport> {
+        let mut report = PopulationReport::default();
+        let today = crate::today();
+        let system = Actor::system();
+        // Places (and the seed villages) first.
+        self.seed_demo().await?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? > 0 {
+            report.existed = true;
+            return Ok(report);
+        }
+        let (groups, created) = self.demo_places(&mut c).await?;
+        report.places_created = created;
+        if groups.is_empty() {
+            return Err(AppError::Internal("demo: no places".into()));
+        }
+        // Units by code, and each group's commune (the path segment at commune level).
+        let mut by_code: HashMap<String, (Unit, Unit)> = HashMap::new();
+        let mut commune_cache: HashMap<i64, Unit> = HashMap::new();
+        for g in &groups {
+            let cid =
+                g.path.trim_matches('/').split('/').nth(2).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+            let commune = match commune_cache.get(&cid) {
+                Some(u) => u.clone(),
+                None => {
+                    let u =
+                        c.unit_by_id(cid).await?.ok_or_else(|| AppError::Internal("demo: commune".into()))?;
+                    commune_cache.insert(cid, u.clone());
+                    u
+                }
+            };
+            by_code.insert(g.code.clone(), (g.clone(), commune));
+        }
+        // Thanh Bình's groups weigh enough to fill it; overflow goes to Mai Hoa's other villages.
+        let thanh_binh: Vec<&Unit> = {
+            let tb = self.search_units(&system, "thanh binh", Some(today)).await?;
+            let ids: Vec<i64> = tb.iter().filter(|u| u.level == Level::Village).map(|u| u.id).collect();
+            groups.iter().filter(|g| g.parent_id.is_some_and(|p| ids.contains(&p))).collect()
+        };
+        let households_total = (persons as f64 / 3.6).max(1.0);
+        let others = (groups.len() - thanh_binh.len()).max(1) as f64;
+        let tb_weight = ((others * 60.0 / households_total).ceil() as u32).clamp(1, 1_000_000) * 100
+            / thanh_binh.len().max(1) as u32;
+        let places: Vec<DemoPlace> = groups
+            .iter()
+            .map(|g| DemoPlace {
+                unit_code: g.code.clone(),
+                commune_code: by_code[&g.code].1.code.clone(),
+                province_code: PROVINCE.into(),
+                weight: if thanh_binh.iter().any(|t| t.id == g.id) { tb_weight.max(1) } else { 100 },
+            })
+            .collect();
+        let tb_codes: Vec<&str> = thanh_binh.iter().map(|g| g.code.as_str()).collect();
+        let mai_hoa_fallback: Vec<&Unit> = groups
+            .iter()
+            .filter(|g| {
+                !tb_codes.contains(&g.code.as_str())
+                    && thanh_binh.first().is_some_and(|t| by_code[&t.code].1.id == by_code[&g.code].1.id)
+            })
+            .collect();
+
+        let w = working_age_bounds(&self.params(), today);
+        let now = crate::now();
+        let year = today.year();
+        let mut batch = Batch::default();
+        let mut tb_workers = 0usize;
+        let mut fallback_i = 0usize;
+        let mut written = 0usize;
+        for hh in generate(&places, persons, seed, today) {
+            let mut code = hh.unit_code.clone();
+            if tb_codes.contains(&code.as_str()) {
+                let wa = hh
+                    .members
+                    .iter()
+                    .filter(|m| {
+                        let d = m.birth.effective_date();
+                        d <= w.max_birth
+                            && if m.sex == ansinh_rules::Sex::Male {
+                                d > w.male_after
+                            } else {
+                                d > w.female_after
+                            }
+                    })
+                    .count();
+                if mai_hoa_fallback.is_empty() || tb_workers + wa <= THANH_BINH_WORKERS {
+                    tb_workers += wa;
+                } else {
+                    code = mai_hoa_fallback[fallback_i % mai_hoa_fallback.len()].code.clone();
+                    fallback_i += 1;
+                }
+            }
+            let (place, commune) = &by_code[&code];
+            let hh_index = batch.households.len();
+            batch.households.push(HouseholdRow {
+                id: 0,
+                province_code: place.province_code.clone(),
+                code: hh.code.as_str().to_string(),
+                commune_id: commune.id,
+                unit_id: place.id,
+                unit_path: place.path.clone(),
+                head_person_id: None,
+                ethnic_minority_area: false,
+                island: false,
+            });
+            batch.poverty.push(PovertyRow {
+                year,
+                status: hh.poverty.as_str().into(),
+                decision: format!("Danh sách {year}"),
+            });
+            for m in &hh.members {
+                let full = m.full_name.as_str().to_string();
+                batch.people.push((
+                    hh_index,
+                    PersonWrite {
+                        id: 0,
+                        province_code: place.province_code.clone(),
+                        cccd: m.cccd.as_str().to_string(),
+                        old_si_number: None,
+                        name_key: text::fold(&full),
+                        given_key: text::fold(m.full_name.given()),
+                        sort_key: name_sort_key(&full),
+                        full_name: full,
+                        birth_date: m.birth.effective_date(),
+                        birth_year_only: m.birth.is_year_only(),
+                        sex: if m.sex == ansinh_rules::Sex::Male { "male".into() } else { "female".into() },
+                        ethnicity: m.ethnicity.name().to_string(),
+                        phone: m.phone.as_ref().map(|p| p.as_str().to_string()),
+                        occupation: m.occupation.as_str().to_string(),
+                        household_id: None,
+                        relation: Some(m.relation.as_str().to_string()),
+                        unit_id: place.id,
+                        unit_path: place.path.clone(),
+                        commune_id: commune.id,
+                    },
+                ));
+            }
+            report.households += 1;
+            if batch.people.len() >= 20_000 {
+                written += batch.flush(&mut c, now).await?;
+                progress(written, persons);
+            }
+        }
+        written += batch.flush(&mut c, now).await?;
+        progress(written, persons);
+        report.persons = written;
+        report.thanh_binh_workers = tb_workers;
+        let after = serde_json::json!({ "persons": written, "households": report.households, "seed": seed });
+        audit::record(
+            &mut c,
+            &system,
+            "demo.population",
+            "person",
+            "*",
+            PROVINCE,
+            ansinh_domain::unit::ROOT_PATH,
+            None,
+            Some(after),
+        )
+        .await?;
+        c.analyze().await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+/// Households and people waiting to be written; ids are allocated at flush.
+#[derive(Default)]
+struct Batch {
+    households: Vec<HouseholdRow>,
+    poverty: Vec<PovertyRow>,
+    /// (index into `households`, person)
+    people: Vec<(usize, PersonWrite)>,
+}
+
+impl Batch {
+    async fn flush(&mut self, c: &mut Conn<'_>, now: chrono::DateTime<chrono::Utc>) -> Result<usize> {
+        let hh_ids = c.allocate_ids("households", self.households.len() as i64).await?;
+        for (h, id) in self.households.iter_mut().zip(&hh_ids) {
+            h.id = *id;
+        }
+        let p_ids = c.allocate_ids("persons", self.people.len() as i64).await?;
+        let mut people = Vec::with_capacity(self.people.len());
+        for ((hi, mut p), id) in std::mem::take(&mut self.people).into_iter().zip(p_ids) {
+            p.id = id;
+            p.household_id = Some(hh_ids[hi]);
+            // Heads are known before insert: written with the household rows.
+            if p.relation.as_deref() == Some("head") {
+                self.households[hi].head_person_id = Some(id);
+            }
+            people.push(p);
+        }
+        let poverty: Vec<(i64, String, PovertyRow)> = std::mem::take(&mut self.poverty)
+            .into_iter()
+            .zip(&self.households)
+            .map(|(p, h)| (h.id, h.province_code.clone(), p))
+            .collect();
+        c.insert_households(&self.households, now).await?;
+        c.insert_persons(&people, now).await?;
+        c.insert_poverty(&poverty).await?;
+        self.households.clear();
+        Ok(people.len())
+    }
+}

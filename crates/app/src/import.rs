@@ -1,0 +1,394 @@
+//! Import persons from CSV or XLSX (the template's Vietnamese headers or the English keys).
+//!
+//! All-or-nothing by default: one bad row and nothing is written, every bad row is reported
+//! (`dòng N, cột X: lý do`). With "valid rows only" the good rows are written and the rejected
+//! ones come back as an XLSX with a reason column. A dry run writes nothing. Re-importing the
+//! same file changes nothing: persons are matched by CCCD and rewritten only when they differ.
+
+use crate::registry::{PersonValues, person_write, same_person};
+use crate::{App, AppError, Result, audit};
+use ansinh_domain::import::{PersonRecord, RowError, check_file, is_blank_row, map_headers, parse_row};
+use ansinh_domain::person::Relation;
+use ansinh_domain::{Actor, Permission, Unit};
+use ansinh_reports::{FileError, Table};
+use ansinh_store::{HouseholdRow, PersonRow, PersonWrite};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// What to do with the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Check only; write nothing.
+    DryRun,
+    /// Write everything or, if any row is bad, nothing.
+    AllOrNothing,
+    /// Write the good rows; return the bad ones as a file.
+    ValidRowsOnly,
+}
+
+/// Stages reported to a progress callback: (stage, done, total).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Checking,
+    Writing,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ImportReport {
+    /// Data rows in the file (blank rows not counted).
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub households_created: usize,
+    /// Whether anything was written.
+    pub written: bool,
+    /// With [`ImportMode::ValidRowsOnly`]: the rejected rows with a reason column, as XLSX.
+    #[serde(skip)]
+    pub rejected_xlsx: Option<Vec<u8>>,
+}
+
+impl ImportReport {
+    pub fn bad_rows(&self) -> usize {
+        self.errors.iter().map(|e| e.row).collect::<BTreeSet<_>>().len()
+    }
+}
+
+fn file_error(e: FileError) -> AppError {
+    AppError::invalid("file", e.vi, e.en)
+}
+
+fn is_csv(filename: &str) -> bool {
+    let f = filename.to_lowercase();
+    f.ends_with(".csv") || f.ends_with(".txt")
+}
+
+/// A file opened for reading: its header row, then its data rows.
+enum Source<'a> {
+    /// Streamed: a million-row CSV is never held as cells.
+    Csv(ansinh_reports::CsvRows<'a>),
+    Table(Table),
+}
+
+impl<'a> Source<'a> {
+    fn open(filename: &str, bytes: &'a [u8]) -> Result<Source<'a>> {
+        if is_csv(filename) {
+            Ok(Source::Csv(ansinh_reports::csv_rows(bytes).map_err(file_error)?))
+        } else {
+            Ok(Source::Table(ansinh_reports::read_table(filename, bytes).map_err(file_error)?))
+        }
+    }
+
+    fn headers(&self) -> Vec<String> {
+        match self {
+            Source::Csv(r) => r.headers().to_vec(),
+            Source::Table(t) => t.headers.clone(),
+        }
+    }
+
+    /// Call `f` with (Excel row number, cells) for every data row.
+    fn for_each(self, mut f: impl FnMut(usize, &[String])) -> Result<()> {
+        match self {
+            Source::Csv(rows) => {
+                for r in rows {
+                    let (n, cells) = r.map_err(file_error)?;
+                    f(n, &cells);
+                }
+            }
+            Source::Table(t) => {
+                for (i, cells) in t.rows.iter().enumerate() {
+                    f(Table::row_number(i), cells);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn row_error(row: usize, column: &str, vi: String, en: String) -> RowError {
+    RowError { row, column: column.to_string(), vi, en }
+}
+
+const UNIT_COLUMN: &str = "Mã thôn/tổ/xã";
+
+impl App {
+    /// Import persons; see the module documentation. `progress` gets (stage, done, total).
+    pub async fn import_persons(
+        &self,
+        actor: &Actor,
+        filename: &str,
+        bytes: &[u8],
+        mode: ImportMode,
+        progress: &mut (dyn FnMut(Stage, usize, usize) + Send),
+    ) -> Result<ImportReport> {
+        let today = crate::today();
+        let mut report = ImportReport::default();
+
+        // 1. Parse every row.
+        let source = Source::open(filename, bytes)?;
+        let map = match map_headers(&source.headers()) {
+            Ok(m) => m,
+            Err(mut e) => {
+                report.errors.append(&mut e);
+                return Ok(report);
+            }
+        };
+        let mut records: Vec<PersonRecord> = Vec::new();
+        let total_hint = bytes.iter().filter(|b| **b == b'\n').count();
+        let mut seen = 0usize;
+        source.for_each(|n, cells| {
+            seen += 1;
+            if seen.is_multiple_of(20_000) {
+                progress(Stage::Reading, seen, total_hint);
+            }
+            if is_blank_row(cells) {
+                return;
+            }
+            report.rows += 1;
+            match parse_row(&map, n, cells, today) {
+                Ok(r) => records.push(r),
+                Err(mut e) => report.errors.append(&mut e),
+            }
+        })?;
+        progress(Stage::Reading, report.rows, report.rows);
+        if report.rows == 0 {
+            return Err(AppError::invalid(
+                "file",
+                "Tệp không có dòng dữ liệu nào",
+                "the file has no data rows",
+            ));
+        }
+        report.errors.extend(check_file(&records));
+
+        // 2. Places: each code once; must be current, in scope, editable.
+        let mut places: HashMap<String, std::result::Result<(Unit, Unit), (String, String)>> = HashMap::new();
+        let mut r = self.db.read().await?;
+        for rec in &records {
+            let code = rec.unit_code.as_str().to_string();
+            if places.contains_key(&code) {
+                continue;
+            }
+            let resolved = match self.resolve_place(actor, &code).await {
+                Ok(u) if actor.can(Permission::EditPeople, &u.path) => {
+                    let commune = self.commune_of(&mut r.conn(), &u).await?;
+                    Ok((u, commune))
+                }
+                Ok(u) => Err((
+                    format!("bạn không có quyền nhập dân cư cho {}", u.full_name()),
+                    format!("you may not register people in {}", u.full_name()),
+                )),
+                Err(AppError::Invalid(i)) => Err((i.vi, i.en)),
+                Err(e) => return Err(e),
+            };
+            places.insert(code, resolved);
+        }
+        progress(Stage::Checking, 0, records.len());
+
+        // 3. Existing persons (by CCCD) and households (by commune and code).
+        let cccds: Vec<String> = records.iter().map(|r| r.cccd.as_str().to_string()).collect();
+        let mut existing: HashMap<String, PersonRow> = HashMap::new();
+        {
+            let mut c = r.conn();
+            if c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? > 0 {
+                for chunk in cccds.chunks(10_000) {
+                    for p in c.persons_by_cccds(chunk).await? {
+                        existing.insert(p.cccd.clone(), p);
+                    }
+                }
+            }
+        }
+        let communes: BTreeSet<i64> =
+            places.values().filter_map(|p| p.as_ref().ok()).map(|(_, c)| c.id).collect();
+        let mut households: HashMap<(i64, String), HouseholdRow> = HashMap::new();
+        for h in r.conn().households_of_communes(&communes.into_iter().collect::<Vec<_>>()).await? {
+            households.insert((h.commune_id, h.code.clone()), h);
+        }
+        drop(r);
+
+        // 4. Rows whose place or existing record is out of reach.
+        let mut bad: BTreeSet<usize> = report.errors.iter().map(|e| e.row).collect();
+        for rec in &records {
+            match &places[rec.unit_code.as_str()] {
+                Err((vi, en)) => {
+                    report.errors.push(row_error(rec.row, UNIT_COLUMN, vi.clone(), en.clone()));
+                    bad.insert(rec.row);
+                }
+                Ok(_) => {
+                    if let Some(p) = existing.get(rec.cccd.as_str())
+                        && !actor.can(Permission::EditPeople, &p.unit_path)
+                    {
+                        report.errors.push(row_error(
+                            rec.row,
+                            "Số CCCD",
+                            format!(
+                                "số CCCD {} đã có ở đơn vị khác, ngoài phạm vi của bạn",
+                                rec.cccd.as_str()
+                            ),
+                            format!("citizen id {} exists in a unit outside your scope", rec.cccd.as_str()),
+                        ));
+                        bad.insert(rec.row);
+                    }
+                }
+            }
+        }
+        report.errors.sort_by_key(|e| e.row);
+        if mode == ImportMode::DryRun || (mode == ImportMode::AllOrNothing && !report.errors.is_empty()) {
+            return Ok(report);
+        }
+
+        // 5. Build the writes.
+        let good: Vec<&PersonRecord> = records.iter().filter(|r| !bad.contains(&r.row)).collect();
+        let mut new_households: Vec<HouseholdRow> = Vec::new();
+        let mut household_of_row: Vec<(i64, String)> = Vec::with_capacity(good.len());
+        for rec in &good {
+            let (place, commune) =
+                places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
+            let key = (commune.id, rec.household_code.as_str().to_string());
+            if !households.contains_key(&key) {
+                let h = HouseholdRow {
+                    id: 0,
+                    province_code: place.province_code.clone(),
+                    code: key.1.clone(),
+                    commune_id: commune.id,
+                    unit_id: place.id,
+                    unit_path: place.path.clone(),
+                    head_person_id: None,
+                    ethnic_minority_area: false,
+                    island: false,
+                };
+                households.insert(key.clone(), h);
+                new_households.push(households[&key].clone());
+            } else if rec.relation == Relation::Head
+                && let Some(h) = new_households.iter_mut().find(|h| h.commune_id == key.0 && h.code == key.1)
+            {
+                // A new household lives where its head lives.
+                h.unit_id = place.id;
+                h.unit_path = place.path.clone();
+            }
+            household_of_row.push(key);
+        }
+
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let hh_ids = c.allocate_ids("households", new_households.len() as i64).await?;
+        for (h, id) in new_households.iter_mut().zip(hh_ids) {
+            h.id = id;
+            households.insert((h.commune_id, h.code.clone()), h.clone());
+        }
+        let now = crate::now();
+        c.insert_households(&new_households, now).await?;
+        report.households_created = new_households.len();
+
+        let new_count = good.iter().filter(|r| !existing.contains_key(r.cccd.as_str())).count();
+        let mut ids = c.allocate_ids("persons", new_count as i64).await?.into_iter();
+        let mut inserts: Vec<PersonWrite> = Vec::with_capacity(new_count);
+        let mut updates: Vec<(PersonRow, PersonWrite)> = Vec::new();
+        let mut heads: Vec<(i64, i64)> = Vec::new();
+        for (rec, key) in good.iter().zip(&household_of_row) {
+            let (place, commune) =
+                places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
+            let household = &households[key];
+            let values = PersonValues {
+                cccd: rec.cccd.clone(),
+                old_si: rec.old_si_number.clone(),
+                name: rec.full_name.clone(),
+                birth: rec.birth,
+                sex: rec.sex,
+                ethnicity: rec.ethnicity,
+                phone: rec.phone.clone(),
+                occupation: rec.occupation.unwrap_or(ansinh_domain::person::Occupation::Other),
+            };
+            let (id, old) = match existing.get(rec.cccd.as_str()) {
+                Some(p) => (p.id, Some(p)),
+                None => (ids.next().ok_or_else(|| AppError::Internal("ids".into()))?, None),
+            };
+            let w = person_write(id, &values, place, commune.id, Some(household.id), Some(rec.relation));
+            if rec.relation == Relation::Head && household.head_person_id != Some(id) {
+                heads.push((household.id, id));
+            }
+            match old {
+                None => inserts.push(w),
+                Some(p) if same_person(p, &w) => report.unchanged += 1,
+                Some(p) => updates.push((p.clone(), w)),
+            }
+        }
+        let total = inserts.len() + updates.len();
+        for (i, chunk) in inserts.chunks(20_000).enumerate() {
+            c.insert_persons(chunk, now).await?;
+            progress(Stage::Writing, (i * 20_000 + chunk.len()).min(total), total);
+        }
+        for (before, w) in &updates {
+            c.update_person(w, now).await?;
+            let after = serde_json::json!({ "full_name": w.full_name, "unit_id": w.unit_id, "household_id": w.household_id,
+                "birth_date": w.birth_date, "phone": w.phone, "occupation": w.occupation, "relation": w.relation });
+            audit::record(
+                &mut c,
+                actor,
+                "person.update",
+                "person",
+                w.id,
+                &w.province_code,
+                &w.unit_path,
+                Some(serde_json::json!(before)),
+                Some(after),
+            )
+            .await?;
+        }
+        c.set_household_heads(&heads).await?;
+        report.created = inserts.len();
+        report.updated = updates.len();
+        let scope =
+            actor.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = places
+            .values()
+            .find_map(|p| p.as_ref().ok())
+            .map_or("00".to_string(), |(u, _)| u.province_code.clone());
+        let summary = serde_json::json!({
+            "file": filename, "rows": report.rows, "created": report.created, "updated": report.updated,
+            "unchanged": report.unchanged, "households_created": report.households_created, "rejected_rows": bad.len(),
+        });
+        audit::record(
+            &mut c,
+            actor,
+            "person.import",
+            "import",
+            filename,
+            &province,
+            &scope,
+            None,
+            Some(summary),
+        )
+        .await?;
+        if report.created > 10_000 {
+            c.analyze().await?;
+        }
+        tx.commit().await?;
+        report.written = true;
+        progress(Stage::Writing, total, total);
+
+        // 6. The rejected rows, as a file to fix and import again.
+        if mode == ImportMode::ValidRowsOnly && !bad.is_empty() {
+            let mut reasons: HashMap<usize, Vec<String>> = HashMap::new();
+            for e in &report.errors {
+                reasons.entry(e.row).or_default().push(e.to_string());
+            }
+            let mut rows = Vec::new();
+            let source = Source::open(filename, bytes)?;
+            let mut headers = source.headers();
+            source.for_each(|n, cells| {
+                if let Some(r) = reasons.get(&n) {
+                    let mut row = cells.to_vec();
+                    row.push(r.join("; "));
+                    rows.push(row);
+                }
+            })?;
+            headers.push("Lỗi".to_string());
+            let table = Table::new(headers, rows);
+            report.rejected_xlsx =
+                Some(ansinh_reports::write_xlsx(&table, "Dòng bị từ chối").map_err(file_error)?);
+        }
+        Ok(report)
+    }
+}

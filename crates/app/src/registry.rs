@@ -1,0 +1,928 @@
+//! Population registry use cases: persons and households, search, moves with history,
+//! poverty status, probable duplicates. Every read is filtered by the actor's scope (a record
+//! outside it is "not found"); every change writes an audit row in its transaction.
+
+use crate::{App, AppError, Result, audit};
+use ansinh_domain::person::{
+    BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, PovertyStatus, Relation, parse_sex,
+};
+use ansinh_domain::{Actor, CitizenId, Invalid, Level, OldSiNumber, Permission, Unit, text};
+use ansinh_rules::{BirthMonth, Month, ParamSet, Sex, retirement};
+use ansinh_store::{
+    Conn, HouseholdRow, MoveRow, PersonFilter, PersonRow, PersonWrite, PovertyRow, WorkingAgeBounds,
+};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// Working age on `on` (15 up to the month of reaching retirement age), as birth-date bounds
+/// per sex, so the database can filter without computing ages row by row.
+pub fn working_age_bounds(params: &ParamSet, on: NaiveDate) -> WorkingAgeBounds {
+    let max_birth = NaiveDate::from_ymd_opt(on.year() - 15, on.month(), on.day())
+        .or_else(|| NaiveDate::from_ymd_opt(on.year() - 15, on.month(), on.day() - 1))
+        .unwrap_or(on);
+    let this = Month::from_date(on);
+    // The latest birth month that has reached retirement age before this month; retirement
+    // month is monotonic in birth month, so a binary search finds it.
+    let cutoff = |sex: Sex| -> NaiveDate {
+        let (mut lo, mut hi) = (0i64, (on.year() as i64 - 1900) * 12 + on.month0() as i64);
+        let month_at = |i: i64| Month::new(1900, 1).map(|m| m.add(i)).ok();
+        let retired = |i: i64| -> bool {
+            month_at(i)
+                .and_then(|m| retirement::reach(params, sex, BirthMonth::new(m.year(), m.month())).ok())
+                .is_some_and(|r| r.reached < this)
+        };
+        if !retired(lo) {
+            return NaiveDate::from_ymd_opt(1899, 12, 31).unwrap_or(on);
+        }
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2;
+            if retired(mid) { lo = mid } else { hi = mid - 1 }
+        }
+        month_at(lo).map_or(on, |m| m.last_day())
+    };
+    WorkingAgeBounds { max_birth, male_after: cutoff(Sex::Male), female_after: cutoff(Sex::Female) }
+}
+
+/// Whether a stored person is of working age on `on`.
+pub fn is_working_age(p: &PersonRow, w: &WorkingAgeBounds) -> bool {
+    p.birth_date <= w.max_birth
+        && if p.sex == "male" { p.birth_date > w.male_after } else { p.birth_date > w.female_after }
+}
+
+/// The search-order key of a name: given name first, as Vietnamese lists are sorted.
+pub fn name_sort_key(full: &str) -> Vec<u8> {
+    let given = full.rsplit(' ').next().unwrap_or(full);
+    text::sort_key(&format!("{given} {full}"))
+}
+
+/// A person as typed in a form or an API call (strings; parsed here).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PersonInput {
+    #[serde(default)]
+    pub cccd: String,
+    #[serde(default)]
+    pub old_si_number: String,
+    #[serde(default)]
+    pub full_name: String,
+    /// dd/mm/yyyy or yyyy
+    #[serde(default)]
+    pub birth_date: String,
+    /// Nam/Nữ/male/female
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub ethnicity: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub occupation: String,
+    /// Village, group or commune code.
+    #[serde(default)]
+    pub unit_code: String,
+    /// Household code in the commune; created if new. Empty: no household.
+    #[serde(default)]
+    pub household_code: String,
+    #[serde(default)]
+    pub relation: String,
+}
+
+/// Parsed person values (before places are resolved).
+#[derive(Debug, Clone)]
+pub struct PersonValues {
+    pub cccd: CitizenId,
+    pub old_si: Option<OldSiNumber>,
+    pub name: FullName,
+    pub birth: BirthDate,
+    pub sex: Sex,
+    pub ethnicity: Ethnicity,
+    pub phone: Option<Phone>,
+    pub occupation: Occupation,
+}
+
+fn collect<T>(r: std::result::Result<T, Invalid>, errors: &mut Vec<Invalid>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+impl PersonInput {
+    /// Parse every field, reporting all bad ones.
+    pub fn parse(&self, today: NaiveDate) -> std::result::Result<PersonValues, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let cccd = collect(CitizenId::parse(&self.cccd), &mut errors);
+        let old_si = if self.old_si_number.trim().is_empty() {
+            Some(None)
+        } else {
+            collect(OldSiNumber::parse(&self.old_si_number).map(Some), &mut errors)
+        };
+        let name = collect(FullName::parse(&self.full_name), &mut errors);
+        let birth = collect(BirthDate::parse(&self.birth_date, today), &mut errors);
+        let sex = collect(parse_sex(&self.sex), &mut errors);
+        let ethnicity = if self.ethnicity.trim().is_empty() {
+            Some(Ethnicity::default())
+        } else {
+            collect(Ethnicity::parse(&self.ethnicity), &mut errors)
+        };
+        let phone = if self.phone.trim().is_empty() {
+            Some(None)
+        } else {
+            collect(Phone::parse(&self.phone).map(Some), &mut errors)
+        };
+        let occupation = if self.occupation.trim().is_empty() {
+            Some(Occupation::Other)
+        } else {
+            collect(Occupation::parse(&self.occupation), &mut errors)
+        };
+        if let (Some(c), Some(s), Some(b)) = (&cccd, sex, &birth)
+            && let Err(e) = c.check_against(s, b.year())
+        {
+            errors.push(e);
+        }
+        match (cccd, old_si, name, birth, sex, ethnicity, phone, occupation) {
+            (
+                Some(cccd),
+                Some(old_si),
+                Some(name),
+                Some(birth),
+                Some(sex),
+                Some(ethnicity),
+                Some(phone),
+                Some(occupation),
+            ) if errors.is_empty() => {
+                Ok(PersonValues { cccd, old_si, name, birth, sex, ethnicity, phone, occupation })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Build the stored form of a person at a place.
+pub fn person_write(
+    id: i64,
+    v: &PersonValues,
+    place: &Unit,
+    commune_id: i64,
+    household_id: Option<i64>,
+    relation: Option<Relation>,
+) -> PersonWrite {
+    let full = v.name.as_str().to_string();
+    PersonWrite {
+        id,
+        province_code: place.province_code.clone(),
+        cccd: v.cccd.as_str().to_string(),
+        old_si_number: v.old_si.as_ref().map(|o| o.as_str().to_string()),
+        name_key: text::fold(&full),
+        given_key: text::fold(v.name.given()),
+        sort_key: name_sort_key(&full),
+        full_name: full,
+        birth_date: v.birth.effective_date(),
+        birth_year_only: v.birth.is_year_only(),
+        sex: match v.sex {
+            Sex::Male => "male".into(),
+            Sex::Female => "female".into(),
+        },
+        ethnicity: v.ethnicity.name().to_string(),
+        phone: v.phone.as_ref().map(|p| p.as_str().to_string()),
+        occupation: v.occupation.as_str().to_string(),
+        household_id,
+        relation: relation.map(|r| r.as_str().to_string()),
+        unit_id: place.id,
+        unit_path: place.path.clone(),
+        commune_id,
+    }
+}
+
+/// Whether two writes describe the same person (for "re-import changes nothing").
+pub fn same_person(a: &PersonRow, b: &PersonWrite) -> bool {
+    a.old_si_number == b.old_si_number
+        && a.full_name == b.full_name
+        && a.birth_date == b.birth_date
+        && a.birth_year_only == b.birth_year_only
+        && a.sex == b.sex
+        && a.ethnicity == b.ethnicity
+        && a.phone == b.phone
+        && a.occupation == b.occupation
+        && a.household_id == b.household_id
+        && a.relation == b.relation
+        && a.unit_id == b.unit_id
+}
+
+/// The person list's query, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PersonQuery {
+    /// Name (diacritics optional), 12-digit CCCD, or phone number.
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub household: String,
+    /// Place code (village, group or commune) to narrow to.
+    #[serde(default)]
+    pub place: String,
+    /// `0-14`, `15-34`, `35-59`, `60+` …: "min-max" or "min+" in years.
+    #[serde(default)]
+    pub age: String,
+    /// `yes` for working age only.
+    #[serde(default)]
+    pub working_age: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+/// One row of the person list, with what the list shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonListItem {
+    pub person: PersonRow,
+    pub place_name: String,
+    pub household_code: Option<String>,
+    pub age: i32,
+    pub working_age: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonPage {
+    pub items: Vec<PersonListItem>,
+    pub page: i64,
+    pub per_page: i64,
+    /// Matches, counted up to a cap (`total_capped` says it was reached).
+    pub total: i64,
+    pub total_capped: bool,
+}
+
+pub const PER_PAGE: i64 = 50;
+const COUNT_CAP: i64 = 10_000;
+
+/// A person's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub person: PersonRow,
+    pub age: i32,
+    pub working_age: bool,
+    pub place: Unit,
+    /// Province → … → the place, for the breadcrumb.
+    pub place_trail: Vec<Unit>,
+    pub household: Option<HouseholdRow>,
+    pub members: Vec<PersonRow>,
+    pub moves: Vec<MoveRow>,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdView {
+    pub household: HouseholdRow,
+    pub place: Unit,
+    pub members: Vec<(PersonRow, i32)>,
+    pub poverty: Vec<PovertyRow>,
+    pub can_edit: bool,
+}
+
+/// A place's population: persons and working-age persons in its subtree.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PlaceCounts {
+    pub persons: i64,
+    pub working_age: i64,
+}
+
+fn age_on(p: &PersonRow, on: NaiveDate) -> i32 {
+    let mut age = on.year() - p.birth_date.year();
+    if (on.month(), on.day()) < (p.birth_date.month(), p.birth_date.day()) {
+        age -= 1;
+    }
+    age
+}
+
+fn invalid_list(errors: Vec<Invalid>) -> AppError {
+    // The first error names the field; the rest are joined so nothing is hidden.
+    let mut it = errors.into_iter();
+    let Some(first) = it.next() else { return AppError::Internal("empty error list".into()) };
+    let rest: Vec<Invalid> = it.collect();
+    if rest.is_empty() {
+        return AppError::Invalid(first);
+    }
+    let vi = std::iter::once(first.vi.clone())
+        .chain(rest.iter().map(|e| e.vi.clone()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let en = std::iter::once(first.en.clone())
+        .chain(rest.iter().map(|e| e.en.clone()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    AppError::Invalid(Invalid::new(first.field, vi, en))
+}
+
+impl App {
+    /// The commune a current place belongs to (the place itself when it is a commune).
+    pub(crate) async fn commune_of(&self, c: &mut Conn<'_>, place: &Unit) -> Result<Unit> {
+        if place.level == Level::Commune {
+            return Ok(place.clone());
+        }
+        for seg in place.path.trim_matches('/').split('/') {
+            if let Ok(id) = seg.parse::<i64>()
+                && let Some(u) = c.unit_by_id(id).await?
+                && u.level == Level::Commune
+            {
+                return Ok(u);
+            }
+        }
+        Err(AppError::invalid(
+            "unit_code",
+            "Đơn vị không thuộc xã/phường nào",
+            "the unit is not inside a commune",
+        ))
+    }
+
+    /// Resolve a place code (commune, village or group, valid today, in scope) for a person.
+    pub(crate) async fn resolve_place(&self, actor: &Actor, code: &str) -> Result<Unit> {
+        let bad = |vi: String, en: String| AppError::invalid("unit_code", vi, en);
+        let unit = self.unit_by_code(actor, code, None).await.map_err(|e| match e {
+            AppError::NotFound | AppError::Invalid(_) => bad(
+                format!("Không tìm thấy đơn vị mã «{}» trong phạm vi của bạn", code.trim()),
+                format!("no unit with code «{}» in your scope", code.trim()),
+            ),
+            e => e,
+        })?;
+        if !matches!(unit.level, Level::Commune | Level::Village | Level::Group) {
+            return Err(bad(
+                format!("«{}» là {}: cần mã xã/phường, thôn hoặc tổ liên gia", unit.full_name(), unit.kind),
+                format!("«{}» is not a commune, village or group", unit.full_name()),
+            ));
+        }
+        if !unit.valid_on(crate::today()) {
+            return Err(bad(
+                format!("{} đã hết hiệu lực; hãy dùng mã đơn vị mới", unit.full_name()),
+                format!("{} no longer exists; use the new unit's code", unit.full_name()),
+            ));
+        }
+        Ok(unit)
+    }
+
+    fn edit_guard(actor: &Actor, path: &str) -> Result<()> {
+        if !actor.can(Permission::View, path) {
+            return Err(AppError::NotFound);
+        }
+        if !actor.can(Permission::EditPeople, path) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+
+    /// Find or create the household `code` in the commune of `place`.
+    async fn household_for(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        place: &Unit,
+        commune: &Unit,
+        code: &str,
+    ) -> Result<Option<HouseholdRow>> {
+        if code.trim().is_empty() {
+            return Ok(None);
+        }
+        let code = HouseholdCode::parse(code)?;
+        if let Some(h) = c.household_by_code(commune.id, code.as_str()).await? {
+            return Ok(Some(h));
+        }
+        let id = c.allocate_ids("households", 1).await?[0];
+        let h = HouseholdRow {
+            id,
+            province_code: place.province_code.clone(),
+            code: code.as_str().to_string(),
+            commune_id: commune.id,
+            unit_id: place.id,
+            unit_path: place.path.clone(),
+            head_person_id: None,
+            ethnic_minority_area: false,
+            island: false,
+        };
+        c.insert_households(std::slice::from_ref(&h), crate::now()).await?;
+        audit::record(
+            c,
+            actor,
+            "household.create",
+            "household",
+            id,
+            &h.province_code,
+            &h.unit_path,
+            None,
+            Some(serde_json::json!(h)),
+        )
+        .await?;
+        Ok(Some(h))
+    }
+
+    fn duplicate_cccd(existing: &PersonRow, actor: &Actor) -> AppError {
+        let who = if actor.can(Permission::View, &existing.unit_path) {
+            format!("{} (sinh {})", existing.full_name, existing.birth_date.year())
+        } else {
+            "một người ở đơn vị khác".to_string()
+        };
+        let who_en = if actor.can(Permission::View, &existing.unit_path) {
+            format!("{} (born {})", existing.full_name, existing.birth_date.year())
+        } else {
+            "a person in another unit".to_string()
+        };
+        AppError::invalid(
+            "cccd",
+            format!("Số CCCD {} đã có: {who}", existing.cccd),
+            format!("citizen id {} already exists: {who_en}", existing.cccd),
+        )
+    }
+
+    /// Register a person.
+    pub async fn create_person(&self, actor: &Actor, input: &PersonInput) -> Result<PersonRow> {
+        let v = input.parse(crate::today()).map_err(invalid_list)?;
+        let relation =
+            if input.relation.trim().is_empty() { None } else { Some(Relation::parse(&input.relation)?) };
+        let place = self.resolve_place(actor, &input.unit_code).await?;
+        Self::edit_guard(actor, &place.path)?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if let Some(existing) = c.person_by_cccd(v.cccd.as_str()).await? {
+            return Err(Self::duplicate_cccd(&existing, actor));
+        }
+        let commune = self.commune_of(&mut c, &place).await?;
+        let household = self.household_for(&mut c, actor, &place, &commune, &input.household_code).await?;
+        let id = c.allocate_ids("persons", 1).await?[0];
+        let w = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
+        c.insert_persons(std::slice::from_ref(&w), crate::now()).await?;
+        if let (Some(h), Some(Relation::Head)) = (&household, relation)
+            && h.head_person_id.is_none()
+        {
+            c.set_household_heads(&[(h.id, id)]).await?;
+        }
+        let row = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        audit::record(
+            &mut c,
+            actor,
+            "person.create",
+            "person",
+            id,
+            &row.province_code,
+            &row.unit_path,
+            None,
+            Some(serde_json::json!(row)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Change a person's details. A change of place or household is recorded as a move.
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &PersonInput,
+        reason: &str,
+    ) -> Result<PersonRow> {
+        let v = input.parse(crate::today()).map_err(invalid_list)?;
+        let relation =
+            if input.relation.trim().is_empty() { None } else { Some(Relation::parse(&input.relation)?) };
+        let place = self.resolve_place(actor, &input.unit_code).await?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let before = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        Self::edit_guard(actor, &before.unit_path)?;
+        Self::edit_guard(actor, &place.path)?;
+        if before.cccd != v.cccd.as_str()
+            && let Some(existing) = c.person_by_cccd(v.cccd.as_str()).await?
+        {
+            return Err(Self::duplicate_cccd(&existing, actor));
+        }
+        let commune = self.commune_of(&mut c, &place).await?;
+        let household = self.household_for(&mut c, actor, &place, &commune, &input.household_code).await?;
+        let mut w = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
+        w.cccd = v.cccd.as_str().to_string();
+        if same_person(&before, &w) && before.cccd == w.cccd {
+            return Ok(before);
+        }
+        c.update_person(&w, crate::now()).await?;
+        if before.cccd != w.cccd {
+            c.set_person_cccd(id, &w.cccd).await?;
+        }
+        let now = crate::now();
+        if before.unit_id != w.unit_id || before.household_id != w.household_id {
+            let m = MoveRow {
+                id: 0,
+                person_id: id,
+                from_household_id: before.household_id,
+                to_household_id: w.household_id,
+                from_unit_id: before.unit_id,
+                to_unit_id: w.unit_id,
+                moved_on: crate::today(),
+                reason: text::clean(reason),
+                actor: actor.username.clone(),
+                at: now,
+            };
+            c.insert_move(&w.province_code, &m).await?;
+        }
+        if let (Some(h), Some(Relation::Head)) = (&household, relation) {
+            c.set_household_heads(&[(h.id, id)]).await?;
+        }
+        let after = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        audit::record(
+            &mut c,
+            actor,
+            "person.update",
+            "person",
+            id,
+            &after.province_code,
+            &after.unit_path,
+            Some(serde_json::json!(before)),
+            Some(serde_json::json!(after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A person's page.
+    pub async fn person_view(&self, actor: &Actor, id: i64) -> Result<PersonView> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let person = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        if !actor.can(Permission::View, &person.unit_path) {
+            return Err(AppError::NotFound);
+        }
+        let place = c.unit_by_id(person.unit_id).await?.ok_or(AppError::NotFound)?;
+        let mut place_trail = Vec::new();
+        for seg in place.path.trim_matches('/').split('/').skip(1) {
+            if let Ok(uid) = seg.parse::<i64>()
+                && let Some(u) = c.unit_by_id(uid).await?
+            {
+                place_trail.push(u);
+            }
+        }
+        let (household, members) = match person.household_id {
+            Some(h) => (c.household_by_id(h).await?, c.persons_of_household(h).await?),
+            None => (None, Vec::new()),
+        };
+        let moves = c.moves_of(id).await?;
+        let today = crate::today();
+        let w = working_age_bounds(&self.params(), today);
+        Ok(PersonView {
+            age: age_on(&person, today),
+            working_age: is_working_age(&person, &w),
+            can_edit: actor.can(Permission::EditPeople, &person.unit_path),
+            person,
+            place,
+            place_trail,
+            household,
+            members,
+            moves,
+        })
+    }
+
+    /// Search and list persons in the actor's scope.
+    pub async fn search_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<PersonPage> {
+        let today = crate::today();
+        let mut f = PersonFilter::default();
+        let raw = q.q.trim();
+        let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
+        if !raw.is_empty() {
+            if digits.len() == 12 && digits.len() == raw.len() {
+                f.cccd = Some(digits);
+            } else if !digits.is_empty() && raw.chars().all(|c| c.is_ascii_digit() || " +.-".contains(c)) {
+                f.phone = Some(Phone::parse(raw)?.as_str().to_string());
+            } else {
+                f.name_prefix = Some(text::fold(raw));
+            }
+        }
+        if !q.household.trim().is_empty() {
+            f.household_code = Some(HouseholdCode::parse(&q.household)?.as_str().to_string());
+        }
+        if !q.place.trim().is_empty() {
+            let place = self.unit_by_code(actor, &q.place, None).await.map_err(|_| {
+                AppError::invalid(
+                    "place",
+                    format!("Không tìm thấy đơn vị «{}»", q.place.trim()),
+                    format!("no unit «{}»", q.place.trim()),
+                )
+            })?;
+            f.place_path = Some(place.path);
+        }
+        if !q.age.trim().is_empty() {
+            let bad =
+                || AppError::invalid("age", "Nhóm tuổi dạng 15-34 hoặc 60+", "age band like 15-34 or 60+");
+            let a = q.age.trim();
+            let (min, max) = match a.strip_suffix('+') {
+                Some(m) => (m.parse::<i32>().map_err(|_| bad())?, None),
+                None => {
+                    let (x, y) = a.split_once('-').ok_or_else(bad)?;
+                    (
+                        x.trim().parse::<i32>().map_err(|_| bad())?,
+                        Some(y.trim().parse::<i32>().map_err(|_| bad())?),
+                    )
+                }
+            };
+            // Age ≥ min ⇔ born on or before today − min years; age ≤ max ⇔ born after today − (max+1) years.
+            f.born_to = NaiveDate::from_ymd_opt(today.year() - min, today.month(), today.day().min(28));
+            if let Some(max) = max {
+                f.born_from =
+                    NaiveDate::from_ymd_opt(today.year() - max - 1, today.month(), today.day().min(28))
+                        .and_then(|d| d.succ_opt());
+            }
+        }
+        let w = working_age_bounds(&self.params(), today);
+        if q.working_age == "yes" {
+            f.working_age = Some(w);
+        }
+        let page = q.page.unwrap_or(1).max(1);
+        let roots = actor.roots(Permission::View);
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let rows = c.search_persons(&roots, &f, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        let total = c.count_matching(&roots, &f, COUNT_CAP + 1).await?;
+        let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut codes: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for p in rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(p.unit_id) {
+                e.insert(c.unit_by_id(p.unit_id).await?.map(|u| u.full_name()).unwrap_or_default());
+            }
+            if let Some(h) = p.household_id
+                && let std::collections::hash_map::Entry::Vacant(e) = codes.entry(h)
+            {
+                e.insert(c.household_by_id(h).await?.map(|h| h.code).unwrap_or_default());
+            }
+            items.push(PersonListItem {
+                place_name: names[&p.unit_id].clone(),
+                household_code: p.household_id.map(|h| codes[&h].clone()),
+                age: age_on(&p, today),
+                working_age: is_working_age(&p, &w),
+                person: p,
+            });
+        }
+        Ok(PersonPage {
+            items,
+            page,
+            per_page: PER_PAGE,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
+        })
+    }
+
+    /// Persons and working-age persons under a place.
+    pub async fn place_counts(&self, actor: &Actor, unit: &Unit) -> Result<PlaceCounts> {
+        if !actor.can(Permission::View, &unit.path) {
+            return Err(AppError::NotFound);
+        }
+        let w = working_age_bounds(&self.params(), crate::today());
+        let mut r = self.db.read().await?;
+        let (persons, working_age) = r.conn().count_under(&unit.path, w).await?;
+        Ok(PlaceCounts { persons, working_age })
+    }
+
+    /// A household's page.
+    pub async fn household_view(&self, actor: &Actor, id: i64) -> Result<HouseholdView> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let household = c.household_by_id(id).await?.ok_or(AppError::NotFound)?;
+        if !actor.can(Permission::View, &household.unit_path) {
+            return Err(AppError::NotFound);
+        }
+        let place = c.unit_by_id(household.unit_id).await?.ok_or(AppError::NotFound)?;
+        let today = crate::today();
+        let members = c
+            .persons_of_household(id)
+            .await?
+            .into_iter()
+            .map(|p| {
+                let a = age_on(&p, today);
+                (p, a)
+            })
+            .collect();
+        let poverty = c.poverty_of(id).await?;
+        Ok(HouseholdView {
+            can_edit: actor.can(Permission::EditPeople, &household.unit_path),
+            household,
+            place,
+            members,
+            poverty,
+        })
+    }
+
+    /// Record a household's poverty status for a year (a correction replaces that year's).
+    pub async fn set_household_poverty(
+        &self,
+        actor: &Actor,
+        id: i64,
+        year: i32,
+        status: &str,
+        decision: &str,
+    ) -> Result<()> {
+        let status = PovertyStatus::parse(status)?;
+        if !(2000..=crate::today().year() + 1).contains(&year) {
+            return Err(AppError::invalid("year", "Năm không hợp lệ", "invalid year"));
+        }
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let h = c.household_by_id(id).await?.ok_or(AppError::NotFound)?;
+        Self::edit_guard(actor, &h.unit_path)?;
+        let before = c.poverty_of(id).await?.into_iter().find(|p| p.year == year);
+        let row = PovertyRow { year, status: status.as_str().into(), decision: text::clean(decision) };
+        c.set_poverty(id, &h.province_code, &row).await?;
+        audit::record(
+            &mut c,
+            actor,
+            "household.poverty",
+            "household",
+            id,
+            &h.province_code,
+            &h.unit_path,
+            before.map(|b| serde_json::json!(b)),
+            Some(serde_json::json!(row)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Set a household's area flags (ethnic-minority area, island commune).
+    pub async fn set_household_flags(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ethnic_minority_area: bool,
+        island: bool,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let before = c.household_by_id(id).await?.ok_or(AppError::NotFound)?;
+        Self::edit_guard(actor, &before.unit_path)?;
+        let after = HouseholdRow { ethnic_minority_area, island, ..before.clone() };
+        c.update_household(&after, crate::now()).await?;
+        audit::record(
+            &mut c,
+            actor,
+            "household.update",
+            "household",
+            id,
+            &after.province_code,
+            &after.unit_path,
+            Some(serde_json::json!(before)),
+            Some(serde_json::json!(after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Probable duplicates in scope: pairs with the same folded name and birth date in a commune.
+    pub async fn duplicates(&self, actor: &Actor) -> Result<Vec<(PersonRow, PersonRow)>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let pairs = c.duplicate_pairs(&actor.roots(Permission::View), 200).await?;
+        let mut out = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            if let (Some(a), Some(b)) = (c.person_by_id(p.a).await?, c.person_by_id(p.b).await?) {
+                out.push((a, b));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Mark a pair as not the same person.
+    pub async fn dismiss_duplicate(&self, actor: &Actor, a: i64, b: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let pa = c.person_by_id(a).await?.ok_or(AppError::NotFound)?;
+        let pb = c.person_by_id(b).await?.ok_or(AppError::NotFound)?;
+        Self::edit_guard(actor, &pa.unit_path)?;
+        Self::edit_guard(actor, &pb.unit_path)?;
+        c.dismiss_duplicate(a, b, &actor.username, crate::now()).await?;
+        audit::record(
+            &mut c,
+            actor,
+            "person.duplicate_dismiss",
+            "person",
+            format!("{a},{b}"),
+            &pa.province_code,
+            &pa.unit_path,
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Merge `drop` into `keep`: `keep` takes the fields it lacks, `drop` leaves the registry.
+    /// The whole record of `drop` stays in the audit row. (No money or legal record refers to
+    /// persons yet; once enrolment exists, merging must move those links too.)
+    pub async fn merge_persons(&self, actor: &Actor, keep: i64, drop: i64) -> Result<PersonRow> {
+        if keep == drop {
+            return Err(AppError::invalid(
+                "drop",
+                "Không thể gộp một người với chính mình",
+                "cannot merge a person with themself",
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let k = c.person_by_id(keep).await?.ok_or(AppError::NotFound)?;
+        let d = c.person_by_id(drop).await?.ok_or(AppError::NotFound)?;
+        Self::edit_guard(actor, &k.unit_path)?;
+        Self::edit_guard(actor, &d.unit_path)?;
+        c.merge_person_into(&d, &k).await?;
+        let after = c.person_by_id(keep).await?.ok_or(AppError::NotFound)?;
+        audit::record(
+            &mut c,
+            actor,
+            "person.merge",
+            "person",
+            keep,
+            &after.province_code,
+            &after.unit_path,
+            Some(serde_json::json!({ "kept": k, "merged": d })),
+            Some(serde_json::json!(after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+/// Column headers of exports (the import template's, plus what only exports carry).
+pub const EXPORT_HEADERS: [&str; 14] = [
+    "Số CCCD",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Mã hộ",
+    "Quan hệ với chủ hộ",
+    "Mã thôn/tổ/xã",
+    "Dân tộc",
+    "Số điện thoại",
+    "Nghề nghiệp",
+    "Mã số BHXH cũ",
+    "Nơi ở",
+    "Tuổi",
+    "Trong độ tuổi lao động",
+];
+
+impl App {
+    /// Every person matching `q` in the actor's scope, as a table in the import template's
+    /// layout (so an export can be edited and imported back), plus place, age and working age.
+    pub async fn export_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<ansinh_reports::Table> {
+        let mut rows = Vec::new();
+        let mut page = 1;
+        let mut units: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        loop {
+            let p = self.search_persons(actor, &PersonQuery { page: Some(page), ..q.clone() }).await?;
+            let n = p.items.len();
+            let mut r = self.db.read().await?;
+            let mut c = r.conn();
+            for it in p.items {
+                let code = match units.get(&it.person.unit_id) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let code = c.unit_by_id(it.person.unit_id).await?.map(|u| u.code).unwrap_or_default();
+                        units.insert(it.person.unit_id, code.clone());
+                        code
+                    }
+                };
+                let p = &it.person;
+                let birth = if p.birth_year_only {
+                    p.birth_date.year().to_string()
+                } else {
+                    p.birth_date.format("%d/%m/%Y").to_string()
+                };
+                let relation = p
+                    .relation
+                    .as_deref()
+                    .and_then(|r| Relation::parse(r).ok())
+                    .map(|r| r.label_vi().to_string())
+                    .unwrap_or_default();
+                let occupation =
+                    Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
+                rows.push(vec![
+                    p.cccd.clone(),
+                    p.full_name.clone(),
+                    birth,
+                    if p.sex == "male" { "Nam".into() } else { "Nữ".into() },
+                    it.household_code.clone().unwrap_or_default(),
+                    relation,
+                    code,
+                    p.ethnicity.clone(),
+                    p.phone.clone().unwrap_or_default(),
+                    occupation,
+                    p.old_si_number.clone().unwrap_or_default(),
+                    it.place_name.clone(),
+                    it.age.to_string(),
+                    if it.working_age { "Có".into() } else { "Không".into() },
+                ]);
+            }
+            if n < PER_PAGE as usize || rows.len() >= 1_000_000 {
+                break;
+            }
+            page += 1;
+        }
+        Ok(ansinh_reports::Table::new(EXPORT_HEADERS.iter().map(|s| s.to_string()).collect(), rows))
+    }
+
+    /// The import template: Vietnamese headers and one example row.
+    pub fn import_template() -> ansinh_reports::Table {
+        ansinh_reports::Table::new(
+            ansinh_domain::import::TEMPLATE_HEADERS.iter().map(|s| s.to_string()).collect(),
+            vec![ansinh_domain::import::template_example_row()],
+        )
+    }
+}

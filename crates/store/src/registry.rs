@@ -1,0 +1,670 @@
+//! Registry storage: households, persons, moves, poverty status, duplicate dismissals.
+//!
+//! Bulk loads (import, demo) take ids allocated inside the write transaction
+//! ([`Conn::allocate_ids`]) so rows can be written in batches on both backends; on PostgreSQL
+//! persons and households go through `COPY` (the only backend-specific write path).
+
+use crate::{Conn, Result, on};
+use ansinh_domain::unit::subtree_range;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder};
+
+/// Same as in repo.rs: `(col >= lo AND col < hi) OR …` per scope root; none matches nothing.
+macro_rules! push_scope {
+    ($qb:expr, $col:expr, $roots:expr) => {{
+        let roots: &[String] = $roots;
+        if roots.is_empty() {
+            $qb.push(" (1 = 0) ");
+        } else {
+            $qb.push(" (");
+            for (i, r) in roots.iter().enumerate() {
+                let (lo, hi) = subtree_range(r);
+                if i > 0 {
+                    $qb.push(" OR ");
+                }
+                $qb.push(format!("({} >= ", $col)).push_bind(lo);
+                $qb.push(format!(" AND {} < ", $col)).push_bind(hi).push(")");
+            }
+            $qb.push(") ");
+        }
+    }};
+}
+
+pub const PERSON_COLS: &str = "id, province_code, cccd, old_si_number, full_name, birth_date, birth_year_only, sex, \
+     ethnicity, phone, occupation, household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at";
+
+/// A stored person.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub province_code: String,
+    pub cccd: String,
+    pub old_si_number: Option<String>,
+    pub full_name: String,
+    /// For a year-only birth: 1 January of that year.
+    pub birth_date: NaiveDate,
+    pub birth_year_only: bool,
+    /// `male` / `female`
+    pub sex: String,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    /// Occupation key (`farmer`, `freelance`, …).
+    pub occupation: String,
+    pub household_id: Option<i64>,
+    /// Relation key to the household head.
+    pub relation: Option<String>,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub commune_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A person to write, with the derived search and sort keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonWrite {
+    pub id: i64,
+    pub province_code: String,
+    pub cccd: String,
+    pub old_si_number: Option<String>,
+    pub full_name: String,
+    pub name_key: String,
+    pub given_key: String,
+    pub sort_key: Vec<u8>,
+    pub birth_date: NaiveDate,
+    pub birth_year_only: bool,
+    pub sex: String,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    pub occupation: String,
+    pub household_id: Option<i64>,
+    pub relation: Option<String>,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub commune_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub province_code: String,
+    pub code: String,
+    pub commune_id: i64,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub head_person_id: Option<i64>,
+    pub ethnic_minority_area: bool,
+    pub island: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct PovertyRow {
+    pub year: i32,
+    /// `poor`, `near_poor`, `none`
+    pub status: String,
+    pub decision: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct MoveRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub from_household_id: Option<i64>,
+    pub to_household_id: Option<i64>,
+    pub from_unit_id: i64,
+    pub to_unit_id: i64,
+    pub moved_on: NaiveDate,
+    pub reason: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Filters of the person list; all optional, always combined with the scope roots.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Folded name prefix: matches the full name or the given name.
+    pub name_prefix: Option<String>,
+    pub cccd: Option<String>,
+    pub phone: Option<String>,
+    pub household_code: Option<String>,
+    /// Only this subtree (a place), itself inside the scope.
+    pub place_path: Option<String>,
+    /// Born on or after / on or before (age band).
+    pub born_from: Option<NaiveDate>,
+    pub born_to: Option<NaiveDate>,
+    /// Working age on a date: born on or before `max_birth` and after the per-sex cut-off of
+    /// reaching retirement age (`male_after`, `female_after`).
+    pub working_age: Option<WorkingAgeBounds>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingAgeBounds {
+    pub max_birth: NaiveDate,
+    pub male_after: NaiveDate,
+    pub female_after: NaiveDate,
+}
+
+/// A possible duplicate: two people with the same folded name and birth date in one commune.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct DuplicatePair {
+    pub a: i64,
+    pub b: i64,
+}
+
+macro_rules! push_person_filter {
+    ($qb:expr, $roots:expr, $f:expr) => {{
+        let f: &PersonFilter = $f;
+        push_scope!($qb, "p.unit_path", $roots);
+        if let Some(p) = &f.place_path {
+            let (lo, hi) = subtree_range(p);
+            $qb.push(" AND p.unit_path >= ").push_bind(lo).push(" AND p.unit_path < ").push_bind(hi);
+        }
+        if let Some(n) = &f.name_prefix {
+            let hi = format!("{n}\u{10FFFF}");
+            $qb.push(" AND ((p.name_key >= ")
+                .push_bind(n.clone())
+                .push(" AND p.name_key < ")
+                .push_bind(hi.clone());
+            $qb.push(") OR (p.given_key >= ")
+                .push_bind(n.clone())
+                .push(" AND p.given_key < ")
+                .push_bind(hi)
+                .push("))");
+        }
+        if let Some(c) = &f.cccd {
+            $qb.push(" AND p.cccd = ").push_bind(c.clone());
+        }
+        if let Some(ph) = &f.phone {
+            $qb.push(" AND p.phone = ").push_bind(ph.clone());
+        }
+        if let Some(h) = &f.household_code {
+            $qb.push(" AND p.household_id IN (SELECT id FROM households WHERE code = ")
+                .push_bind(h.clone())
+                .push(")");
+        }
+        if let Some(d) = f.born_from {
+            $qb.push(" AND p.birth_date >= ").push_bind(d);
+        }
+        if let Some(d) = f.born_to {
+            $qb.push(" AND p.birth_date <= ").push_bind(d);
+        }
+        if let Some(w) = f.working_age {
+            $qb.push(" AND p.birth_date <= ").push_bind(w.max_birth);
+            $qb.push(" AND ((p.sex = 'male' AND p.birth_date > ").push_bind(w.male_after);
+            $qb.push(") OR (p.sex = 'female' AND p.birth_date > ").push_bind(w.female_after).push("))");
+        }
+    }};
+}
+
+fn person_cols(alias: &str) -> String {
+    PERSON_COLS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+const HOUSEHOLD_COLS: &str =
+    "id, province_code, code, commune_id, unit_id, unit_path, head_person_id, ethnic_minority_area, island";
+
+impl Conn<'_> {
+    /// Reserve `n` ids of `table` inside the current write transaction (distinct, ascending;
+    /// consecutive on SQLite, whose write transaction holds the database lock).
+    pub async fn allocate_ids(&mut self, table: &str, n: i64) -> Result<Vec<i64>> {
+        debug_assert!(["persons", "households"].contains(&table));
+        if n <= 0 {
+            return Ok(Vec::new());
+        }
+        match self {
+            Conn::Sqlite(c) => {
+                let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+                let max: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut **c).await?;
+                Ok((max + 1..=max + n).collect())
+            }
+            Conn::Postgres(c) => {
+                // nextval is atomic: concurrent loads get disjoint ids.
+                let sql = format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+                );
+                Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(n).fetch_all(&mut **c).await?)
+            }
+        }
+    }
+
+    pub async fn count_persons(&mut self, roots: &[String]) -> Result<i64> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM persons p WHERE ");
+            push_scope!(qb, "p.unit_path", roots);
+            qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
+        })?)
+    }
+
+    /// Insert households (ids given).
+    pub async fn insert_households(&mut self, rows: &[HouseholdRow], now: DateTime<Utc>) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            let mut buf = String::with_capacity(rows.len() * 96);
+            for h in rows {
+                csv_line(
+                    &mut buf,
+                    &[
+                        &h.id.to_string(),
+                        &h.province_code,
+                        &h.code,
+                        &h.commune_id.to_string(),
+                        &h.unit_id.to_string(),
+                        &h.unit_path,
+                        &opt(h.head_person_id),
+                        bool_str(h.ethnic_minority_area),
+                        bool_str(h.island),
+                        &now.to_rfc3339(),
+                        &now.to_rfc3339(),
+                    ],
+                );
+            }
+            let sql = "COPY households (id, province_code, code, commune_id, unit_id, unit_path, head_person_id, \
+                       ethnic_minority_area, island, created_at, updated_at) FROM STDIN WITH (FORMAT csv)";
+            copy_in(c, sql, buf).await?;
+            return Ok(());
+        }
+        for chunk in rows.chunks(400) {
+            on!(self, c => {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO households (id, province_code, code, commune_id, unit_id, unit_path, \
+                     head_person_id, ethnic_minority_area, island, created_at, updated_at) ",
+                );
+                qb.push_values(chunk, |mut b, h| {
+                    b.push_bind(h.id).push_bind(h.province_code.clone()).push_bind(h.code.clone())
+                        .push_bind(h.commune_id).push_bind(h.unit_id).push_bind(h.unit_path.clone())
+                        .push_bind(h.head_person_id).push_bind(h.ethnic_minority_area).push_bind(h.island)
+                        .push_bind(now).push_bind(now);
+                });
+                qb.build().execute(&mut **c).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Insert new persons (ids given), in batches; COPY on PostgreSQL.
+    pub async fn insert_persons(&mut self, rows: &[PersonWrite], now: DateTime<Utc>) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            let mut buf = String::with_capacity(rows.len() * 220);
+            let ts = now.to_rfc3339();
+            for p in rows {
+                csv_line(
+                    &mut buf,
+                    &[
+                        &p.id.to_string(),
+                        &p.province_code,
+                        &p.cccd,
+                        p.old_si_number.as_deref().unwrap_or("\\N"),
+                        &p.full_name,
+                        &p.name_key,
+                        &p.given_key,
+                        &format!("\\x{}", hex(&p.sort_key)),
+                        &p.birth_date.to_string(),
+                        bool_str(p.birth_year_only),
+                        &p.sex,
+                        &p.ethnicity,
+                        p.phone.as_deref().unwrap_or("\\N"),
+                        &p.occupation,
+                        &opt(p.household_id),
+                        p.relation.as_deref().unwrap_or("\\N"),
+                        &p.unit_id.to_string(),
+                        &p.unit_path,
+                        &p.commune_id.to_string(),
+                        &ts,
+                        &ts,
+                    ],
+                );
+            }
+            let sql = "COPY persons (id, province_code, cccd, old_si_number, full_name, name_key, given_key, \
+                       sort_key, birth_date, birth_year_only, sex, ethnicity, phone, occupation, household_id, \
+                       relation, unit_id, unit_path, commune_id, created_at, updated_at) \
+                       FROM STDIN WITH (FORMAT csv, NULL '\\N')";
+            copy_in(c, sql, buf).await?;
+            return Ok(());
+        }
+        // SQLite allows 32,766 bound values per statement: 21 columns × 1,000 rows.
+        for chunk in rows.chunks(1000) {
+            on!(self, c => {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO persons (id, province_code, cccd, old_si_number, full_name, name_key, given_key, \
+                     sort_key, birth_date, birth_year_only, sex, ethnicity, phone, occupation, household_id, \
+                     relation, unit_id, unit_path, commune_id, created_at, updated_at) ",
+                );
+                qb.push_values(chunk, |mut b, p| {
+                    b.push_bind(p.id).push_bind(p.province_code.clone()).push_bind(p.cccd.clone())
+                        .push_bind(p.old_si_number.clone()).push_bind(p.full_name.clone())
+                        .push_bind(p.name_key.clone()).push_bind(p.given_key.clone()).push_bind(p.sort_key.clone())
+                        .push_bind(p.birth_date).push_bind(p.birth_year_only).push_bind(p.sex.clone())
+                        .push_bind(p.ethnicity.clone()).push_bind(p.phone.clone()).push_bind(p.occupation.clone())
+                        .push_bind(p.household_id).push_bind(p.relation.clone()).push_bind(p.unit_id)
+                        .push_bind(p.unit_path.clone()).push_bind(p.commune_id).push_bind(now).push_bind(now);
+                });
+                qb.build().execute(&mut **c).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Rewrite an existing person's attributes (id kept).
+    pub async fn update_person(&mut self, p: &PersonWrite, now: DateTime<Utc>) -> Result<()> {
+        let sql = "UPDATE persons SET old_si_number = $1, full_name = $2, name_key = $3, given_key = $4, \
+                   sort_key = $5, birth_date = $6, birth_year_only = $7, sex = $8, ethnicity = $9, phone = $10, \
+                   occupation = $11, household_id = $12, relation = $13, unit_id = $14, unit_path = $15, \
+                   commune_id = $16, province_code = $17, updated_at = $18 WHERE id = $19";
+        on!(self, c => sqlx::query(sql)
+            .bind(&p.old_si_number).bind(&p.full_name).bind(&p.name_key).bind(&p.given_key).bind(&p.sort_key)
+            .bind(p.birth_date).bind(p.birth_year_only).bind(&p.sex).bind(&p.ethnicity).bind(&p.phone)
+            .bind(&p.occupation).bind(p.household_id).bind(&p.relation).bind(p.unit_id).bind(&p.unit_path)
+            .bind(p.commune_id).bind(&p.province_code).bind(now).bind(p.id)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn set_person_cccd(&mut self, id: i64, cccd: &str) -> Result<()> {
+        on!(self, c => sqlx::query("UPDATE persons SET cccd = $1 WHERE id = $2").bind(cccd).bind(id)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Fold `drop` into `keep`: fill `keep`'s empty fields, move history and headship, then
+    /// remove `drop`.
+    pub async fn merge_person_into(&mut self, drop: &PersonRow, keep: &PersonRow) -> Result<()> {
+        let (k, d) = (keep.id, drop.id);
+        on!(self, c => sqlx::query("UPDATE persons SET phone = COALESCE(phone, $1), old_si_number = COALESCE(old_si_number, $2), \
+                   household_id = COALESCE(household_id, $3) WHERE id = $4")
+            .bind(&drop.phone).bind(&drop.old_si_number).bind(drop.household_id).bind(k)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("UPDATE households SET head_person_id = $1 WHERE head_person_id = $2").bind(k).bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("UPDATE person_moves SET person_id = $1 WHERE person_id = $2").bind(k).bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("DELETE FROM duplicate_dismissals WHERE person_a = $1 OR person_b = $1").bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("DELETE FROM persons WHERE id = $1").bind(d).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn person_by_id(&mut self, id: i64) -> Result<Option<PersonRow>> {
+        let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE id = $1");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    pub async fn person_by_cccd(&mut self, cccd: &str) -> Result<Option<PersonRow>> {
+        let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE cccd = $1");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(cccd).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    /// The persons with these citizen ids (any scope), for import upserts.
+    pub async fn persons_by_cccds(&mut self, cccds: &[String]) -> Result<Vec<PersonRow>> {
+        let mut out = Vec::new();
+        for chunk in cccds.chunks(900) {
+            let mut rows = on!(self, c => {
+                let mut qb = QueryBuilder::new(format!("SELECT {PERSON_COLS} FROM persons WHERE cccd IN ("));
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(id.clone());
+                }
+                qb.push(")");
+                qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+            })?;
+            out.append(&mut rows);
+        }
+        Ok(out)
+    }
+
+    /// One page of persons matching the filter inside the scope. With a name prefix the order is
+    /// the folded name (then Vietnamese collation); without, Vietnamese collation.
+    pub async fn search_persons(
+        &mut self,
+        roots: &[String],
+        f: &PersonFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<PersonRow>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
+            push_person_filter!(qb, roots, f);
+            if f.name_prefix.is_some() {
+                qb.push(" ORDER BY p.name_key, p.sort_key, p.id");
+            } else {
+                qb.push(" ORDER BY p.sort_key, p.id");
+            }
+            qb.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+            qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+        })?)
+    }
+
+    /// How many persons match (for the page count), capped at `cap` so counting stays cheap.
+    pub async fn count_matching(&mut self, roots: &[String], f: &PersonFilter, cap: i64) -> Result<i64> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE ");
+            push_person_filter!(qb, roots, f);
+            qb.push(" LIMIT ").push_bind(cap).push(") t");
+            qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
+        })?)
+    }
+
+    pub async fn persons_of_household(&mut self, household_id: i64) -> Result<Vec<PersonRow>> {
+        let sql =
+            format!("SELECT {PERSON_COLS} FROM persons WHERE household_id = $1 ORDER BY birth_date, id");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(household_id).fetch_all(&mut **c).await)?,
+        )
+    }
+
+    pub async fn household_by_id(&mut self, id: i64) -> Result<Option<HouseholdRow>> {
+        let sql = format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE id = $1");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, HouseholdRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    pub async fn household_by_code(&mut self, commune_id: i64, code: &str) -> Result<Option<HouseholdRow>> {
+        let sql = format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE commune_id = $1 AND code = $2");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, HouseholdRow>(AssertSqlSafe(sql)).bind(commune_id).bind(code).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    /// Every household of the given communes (import resolves codes against them).
+    pub async fn households_of_communes(&mut self, commune_ids: &[i64]) -> Result<Vec<HouseholdRow>> {
+        let mut out = Vec::new();
+        for chunk in commune_ids.chunks(500) {
+            let mut rows = on!(self, c => {
+                let mut qb = QueryBuilder::new(format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE commune_id IN ("));
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build_query_as::<HouseholdRow>().fetch_all(&mut **c).await
+            })?;
+            out.append(&mut rows);
+        }
+        Ok(out)
+    }
+
+    /// Households inside the scope, optionally under a place, by code.
+    pub async fn search_households(
+        &mut self,
+        roots: &[String],
+        code_prefix: Option<&str>,
+        place: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<HouseholdRow>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new(format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE "));
+            push_scope!(qb, "unit_path", roots);
+            if let Some(p) = place {
+                let (lo, hi) = subtree_range(p);
+                qb.push(" AND unit_path >= ").push_bind(lo).push(" AND unit_path < ").push_bind(hi);
+            }
+            if let Some(code) = code_prefix {
+                qb.push(" AND code >= ").push_bind(code.to_string()).push(" AND code < ").push_bind(format!("{code}\u{10FFFF}"));
+            }
+            qb.push(" ORDER BY code LIMIT ").push_bind(limit);
+            qb.build_query_as::<HouseholdRow>().fetch_all(&mut **c).await
+        })?)
+    }
+
+    pub async fn update_household(&mut self, h: &HouseholdRow, now: DateTime<Utc>) -> Result<()> {
+        let sql = "UPDATE households SET code = $1, unit_id = $2, unit_path = $3, commune_id = $4, head_person_id = $5, \
+                   ethnic_minority_area = $6, island = $7, updated_at = $8 WHERE id = $9";
+        on!(self, c => sqlx::query(sql).bind(&h.code).bind(h.unit_id).bind(&h.unit_path).bind(h.commune_id)
+            .bind(h.head_person_id).bind(h.ethnic_minority_area).bind(h.island).bind(now).bind(h.id)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Set the head of every household in `heads` ((household, person) pairs).
+    pub async fn set_household_heads(&mut self, heads: &[(i64, i64)]) -> Result<()> {
+        for (h, p) in heads {
+            on!(self, c => sqlx::query("UPDATE households SET head_person_id = $1 WHERE id = $2")
+                .bind(*p).bind(*h).execute(&mut **c).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    pub async fn poverty_of(&mut self, household_id: i64) -> Result<Vec<PovertyRow>> {
+        let sql =
+            "SELECT year, status, decision FROM household_poverty WHERE household_id = $1 ORDER BY year DESC";
+        Ok(on!(self, c => sqlx::query_as::<_, PovertyRow>(sql).bind(household_id).fetch_all(&mut **c).await)?)
+    }
+
+    /// Record (or correct) a household's status for a year.
+    pub async fn set_poverty(
+        &mut self,
+        household_id: i64,
+        province_code: &str,
+        p: &PovertyRow,
+    ) -> Result<()> {
+        let sql = "INSERT INTO household_poverty (household_id, province_code, year, status, decision) \
+                   VALUES ($1, $2, $3, $4, $5) \
+                   ON CONFLICT (household_id, year) DO UPDATE SET status = excluded.status, decision = excluded.decision";
+        let sql = match self {
+            Conn::Sqlite(_) => sql.to_string(),
+            Conn::Postgres(_) => sql.replace("(household_id, year)", "(province_code, household_id, year)"),
+        };
+        on!(self, c => sqlx::query(AssertSqlSafe(sql)).bind(household_id).bind(province_code).bind(p.year)
+            .bind(&p.status).bind(&p.decision).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Poverty status of many households in one year (bulk: demo, import).
+    pub async fn insert_poverty(&mut self, rows: &[(i64, String, PovertyRow)]) -> Result<()> {
+        for chunk in rows.chunks(1000) {
+            on!(self, c => {
+                let mut qb = QueryBuilder::new("INSERT INTO household_poverty (household_id, province_code, year, status, decision) ");
+                qb.push_values(chunk, |mut b, (h, prov, p)| {
+                    b.push_bind(*h).push_bind(prov.clone()).push_bind(p.year).push_bind(p.status.clone()).push_bind(p.decision.clone());
+                });
+                qb.build().execute(&mut **c).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
+    pub async fn insert_move(&mut self, province_code: &str, m: &MoveRow) -> Result<()> {
+        let sql = "INSERT INTO person_moves (province_code, person_id, from_household_id, to_household_id, \
+                   from_unit_id, to_unit_id, moved_on, reason, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        on!(self, c => sqlx::query(sql).bind(province_code).bind(m.person_id).bind(m.from_household_id)
+            .bind(m.to_household_id).bind(m.from_unit_id).bind(m.to_unit_id).bind(m.moved_on).bind(&m.reason)
+            .bind(&m.actor).bind(m.at).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn moves_of(&mut self, person_id: i64) -> Result<Vec<MoveRow>> {
+        let sql = "SELECT id, person_id, from_household_id, to_household_id, from_unit_id, to_unit_id, moved_on, \
+                   reason, actor, at FROM person_moves WHERE person_id = $1 ORDER BY id DESC";
+        Ok(on!(self, c => sqlx::query_as::<_, MoveRow>(sql).bind(person_id).fetch_all(&mut **c).await)?)
+    }
+
+    /// Probable duplicates inside the scope: same folded name and birth date in one commune,
+    /// not yet dismissed.
+    pub async fn duplicate_pairs(&mut self, roots: &[String], limit: i64) -> Result<Vec<DuplicatePair>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new(
+                "SELECT p.id AS a, q.id AS b FROM persons p JOIN persons q ON q.commune_id = p.commune_id \
+                 AND q.name_key = p.name_key AND q.birth_date = p.birth_date AND q.id > p.id WHERE ",
+            );
+            push_scope!(qb, "p.unit_path", roots);
+            qb.push(" AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.person_a = p.id AND d.person_b = q.id)");
+            qb.push(" ORDER BY p.id, q.id LIMIT ").push_bind(limit);
+            qb.build_query_as::<DuplicatePair>().fetch_all(&mut **c).await
+        })?)
+    }
+
+    pub async fn dismiss_duplicate(&mut self, a: i64, b: i64, actor: &str, now: DateTime<Utc>) -> Result<()> {
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        let sql = "INSERT INTO duplicate_dismissals (person_a, person_b, actor, at) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (person_a, person_b) DO NOTHING";
+        on!(self, c => sqlx::query(sql).bind(a).bind(b).bind(actor).bind(now).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Number of persons and working-age persons under each of `unit_ids` (for place pages).
+    pub async fn count_under(&mut self, path: &str, w: WorkingAgeBounds) -> Result<(i64, i64)> {
+        let (lo, hi) = subtree_range(path);
+        let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN birth_date <= $3 AND ((sex = 'male' AND birth_date > $4) \
+                   OR (sex = 'female' AND birth_date > $5)) THEN 1 ELSE 0 END), 0) \
+                   FROM persons WHERE unit_path >= $1 AND unit_path < $2";
+        Ok(on!(self, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(&lo).bind(&hi).bind(w.max_birth)
+            .bind(w.male_after).bind(w.female_after).fetch_one(&mut **c).await)?)
+    }
+
+    /// Refresh planner statistics after a bulk load.
+    pub async fn analyze(&mut self) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => sqlx::query("ANALYZE").execute(&mut **c).await.map(|_| ())?,
+            Conn::Postgres(c) => {
+                sqlx::query("ANALYZE persons; ANALYZE households").execute(&mut **c).await.map(|_| ())?
+            }
+        }
+        Ok(())
+    }
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map_or_else(|| "\\N".to_string(), |v| v.to_string())
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b { "t" } else { "f" }
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+/// Append one CSV record (COPY csv format: quote every field that needs it; `\N` is NULL).
+fn csv_line(buf: &mut String, fields: &[&str]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            buf.push(',');
+        }
+        if *f == "\\N" {
+            buf.push_str(f);
+        } else if f.contains([',', '"', '\n', '\r', '\\']) || f.is_empty() {
+            buf.push('"');
+            buf.push_str(&f.replace('"', "\"\""));
+            buf.push('"');
+        } else {
+            buf.push_str(f);
+        }
+    }
+    buf.push('\n');
+}
+
+async fn copy_in(c: &mut sqlx::PgConnection, sql: &str, data: String) -> Result<()> {
+    let mut copy = c.copy_in_raw(sql).await?;
+    copy.send(data.into_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}
