@@ -3,6 +3,7 @@
 
 mod calc;
 mod config;
+mod registry;
 mod units;
 mod user;
 
@@ -52,8 +53,26 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
-    /// Load the demo places and accounts into the database (idempotent).
-    Demo,
+    /// Load the demo province: places, accounts and a deterministic Hà Tĩnh-like population
+    /// (skipped when the registry already has people).
+    Demo {
+        /// Number of persons to generate.
+        #[arg(long, default_value_t = DEMO_PERSONS)]
+        persons: usize,
+        /// Seed: the same seed gives the same people.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
+    /// Import data files (persons).
+    Import {
+        #[command(subcommand)]
+        command: registry::ImportCommand,
+    },
+    /// Export data files (persons).
+    Export {
+        #[command(subcommand)]
+        command: registry::ExportCommand,
+    },
     /// Administrative units: list children, find what a unit became.
     Units {
         #[command(subcommand)]
@@ -70,6 +89,9 @@ enum Command {
         command: user::UserCommand,
     },
 }
+
+/// Persons in the demo province when none is asked for: `serve --demo` is ready in seconds.
+const DEMO_PERSONS: usize = 20_000;
 
 /// A failure with the exit code the contract promises (2: bad input).
 pub struct Failure {
@@ -150,7 +172,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let started = Instant::now();
             let app = open(cli.database, cli.data_dir, &file).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
-            let demo_report = if demo { Some(app.seed_demo().await?) } else { None };
+            let demo_report = if demo {
+                let r = app.seed_demo().await?;
+                let pop = app.seed_population(DEMO_PERSONS, 2024, &mut |_, _| {}).await?;
+                Some((r, pop))
+            } else {
+                None
+            };
             let listen = listen.or(file.listen.clone()).unwrap_or_else(|| config::DEFAULT_LISTEN.into());
             let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| Failure {
                 code: 1,
@@ -176,20 +204,46 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("Đã áp dụng migration ({}). / Migrations applied.", app.db.backend());
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { persons, seed } => {
             let app = open(cli.database, cli.data_dir, &file).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             let r = app.seed_demo().await?;
             print_admin(&boot);
+            let started = Instant::now();
+            let mut bar = registry::Bar::new("Dân cư");
+            let pop = app.seed_population(persons, seed, &mut |done, total| bar.set("Dân cư", done, total)).await?;
+            bar.finish();
+            let places = r.places_created + pop.places_created;
             println!(
-                "Đã tạo {} thôn/tổ liên gia, {} tài khoản mẫu. / Created {} places, {} demo accounts.",
-                r.places_created,
+                "Đã tạo {places} thôn/tổ liên gia, {} tài khoản mẫu. / Created {places} places, {} demo accounts.",
                 r.accounts_created.len(),
-                r.places_created,
                 r.accounts_created.len()
             );
+            if pop.existed {
+                println!("Đã có dân cư: không tạo thêm. / The registry already has people: none generated.");
+            } else {
+                println!(
+                    "Dân cư mẫu: {} người, {} hộ (seed {seed}); thôn Thanh Bình: {} người trong độ tuổi lao động. ({:.1} s)",
+                    pop.persons,
+                    pop.households,
+                    pop.thanh_binh_workers,
+                    started.elapsed().as_secs_f64()
+                );
+            }
             print_demo_accounts();
             Ok(())
+        }
+        Command::Import { command } => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            eprint_admin(&boot);
+            registry::import(&app, command).await
+        }
+        Command::Export { command } => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            eprint_admin(&boot);
+            registry::export(&app, command).await
         }
         Command::Units { command } => {
             let app = open(cli.database, cli.data_dir, &file).await?;
@@ -265,7 +319,7 @@ fn print_demo_accounts() {
 fn print_banner(
     app: &App,
     boot: &ansinh_app::BootReport,
-    demo: Option<&ansinh_app::DemoReport>,
+    demo: Option<&(ansinh_app::DemoReport, ansinh_app::demo_population::PopulationReport)>,
     addr: &str,
     took: std::time::Duration,
 ) {
@@ -283,11 +337,12 @@ fn print_banner(
         );
         println!("  Quên mật khẩu? / Lost it?  ansinh user password --username admin");
     }
-    if let Some(d) = demo {
-        if d.places_created > 0 {
+    if let Some((d, pop)) = demo {
+        let places = d.places_created + pop.places_created;
+        if places > 0 || !pop.existed {
             println!(
-                "Dữ liệu mẫu: {} thôn/tổ liên gia. / Demo data: {} places.",
-                d.places_created, d.places_created
+                "Dữ liệu mẫu: {places} thôn/tổ liên gia, {} người, {} hộ. / Demo data: {places} places, {} persons.",
+                pop.persons, pop.households, pop.persons
             );
         }
         print_demo_accounts();

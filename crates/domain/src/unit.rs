@@ -155,9 +155,14 @@ pub struct Unit {
 }
 
 impl Unit {
-    /// "Xã Kỳ Nam", "Tỉnh Hà Tĩnh".
+    /// "Xã Kỳ Nam", "Tỉnh Hà Tĩnh"; a name that already starts with its kind ("Tổ liên gia
+    /// số 4") is not repeated.
     pub fn full_name(&self) -> String {
-        if self.kind.is_empty() { self.name.clone() } else { format!("{} {}", self.kind, self.name) }
+        if self.kind.is_empty() || text::fold(&self.name).starts_with(&text::fold(&self.kind)) {
+            self.name.clone()
+        } else {
+            format!("{} {}", self.kind, self.name)
+        }
     }
 
     pub fn valid_on(&self, d: NaiveDate) -> bool {

@@ -259,7 +259,7 @@ impl Conn<'_> {
                 );
             }
             let sql = "COPY households (id, province_code, code, commune_id, unit_id, unit_path, head_person_id, \
-                       ethnic_minority_area, island, created_at, updated_at) FROM STDIN WITH (FORMAT csv)";
+                       ethnic_minority_area, island, created_at, updated_at) FROM STDIN WITH (FORMAT csv, NULL '\\N')";
             copy_in(c, sql, buf).await?;
             return Ok(());
         }
@@ -620,7 +620,8 @@ impl Conn<'_> {
         match self {
             Conn::Sqlite(c) => sqlx::query("ANALYZE").execute(&mut **c).await.map(|_| ())?,
             Conn::Postgres(c) => {
-                sqlx::query("ANALYZE persons; ANALYZE households").execute(&mut **c).await.map(|_| ())?
+                sqlx::query("ANALYZE persons").execute(&mut **c).await?;
+                sqlx::query("ANALYZE households").execute(&mut **c).await.map(|_| ())?
             }
         }
         Ok(())

@@ -1,0 +1,165 @@
+//! `ansinh import persons`, `ansinh export persons`, and the progress bar they share.
+
+use crate::Failure;
+use ansinh_app::App;
+use ansinh_app::import::{ImportMode, Stage};
+use ansinh_app::registry::PersonQuery;
+use ansinh_domain::Actor;
+use clap::Subcommand;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import persons from CSV (`,` or `;`, UTF-8) or XLSX with the template's headers
+    /// (Vietnamese, or the keys cccd, full_name, birth_date, sex, household_code, relation,
+    /// unit_code, ethnicity, phone, occupation). All-or-nothing unless --valid-rows-only.
+    /// Exit code: 0 clean, 1 when any row is bad (every bad row is printed).
+    Persons {
+        file: PathBuf,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the good rows; save the rejected ones (with the reason) as XLSX.
+        #[arg(long)]
+        valid_rows_only: bool,
+        /// Where to save the rejected rows (default: FILE-loi.xlsx next to the file).
+        #[arg(long)]
+        rejected: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Export persons (all, or filtered) as CSV (UTF-8 with BOM, for Excel) or XLSX.
+    Persons {
+        /// Output file; .xlsx or .csv decides the format.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Name (diacritics optional), CCCD or phone.
+        #[arg(long, default_value = "")]
+        q: String,
+        /// Place code (commune, village or group).
+        #[arg(long, default_value = "")]
+        place: String,
+        /// Working-age people only.
+        #[arg(long)]
+        working_age: bool,
+    },
+}
+
+/// A one-line progress bar on stderr (only when stderr is a terminal, so logs stay clean).
+pub struct Bar {
+    label: String,
+    start: Instant,
+    tty: bool,
+    last: Instant,
+}
+
+impl Bar {
+    pub fn new(label: &str) -> Bar {
+        Bar { label: label.into(), start: Instant::now(), tty: std::io::stderr().is_terminal(), last: Instant::now() }
+    }
+
+    pub fn set(&mut self, label: &str, done: usize, total: usize) {
+        if !self.tty || (self.last.elapsed().as_millis() < 100 && done < total) {
+            return;
+        }
+        self.last = Instant::now();
+        let pct = if total == 0 { 100 } else { (done * 100 / total).min(100) };
+        let filled = pct / 4;
+        eprint!(
+            "\r{label:<10} [{}{}] {pct:>3}%  {done}/{total}  {:.1} s ",
+            "#".repeat(filled),
+            ".".repeat(25 - filled),
+            self.start.elapsed().as_secs_f64()
+        );
+        let _ = std::io::stderr().flush();
+        self.label = label.into();
+    }
+
+    pub fn finish(&self) {
+        if self.tty {
+            eprintln!();
+        }
+    }
+}
+
+pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
+    let ImportCommand::Persons { file, dry_run, valid_rows_only, rejected } = cmd;
+    let bytes = std::fs::read(&file).map_err(|e| Failure {
+        code: 2,
+        message: format!("không đọc được tệp {} / cannot read the file: {e}", file.display()),
+    })?;
+    let mode = match (dry_run, valid_rows_only) {
+        (true, _) => ImportMode::DryRun,
+        (false, true) => ImportMode::ValidRowsOnly,
+        (false, false) => ImportMode::AllOrNothing,
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut bar = Bar::new("Đọc tệp");
+    let mut progress = |stage: Stage, done: usize, total: usize| {
+        let label = match stage {
+            Stage::Reading => "Đọc tệp",
+            Stage::Checking => "Kiểm tra",
+            Stage::Writing => "Ghi",
+        };
+        bar.set(label, done, total);
+    };
+    let started = Instant::now();
+    let report = app.import_persons(&Actor::system(), &name, &bytes, mode, &mut progress).await?;
+    bar.finish();
+    for e in &report.errors {
+        println!("{e}");
+    }
+    let bad = report.bad_rows();
+    println!(
+        "{} dòng, {} dòng lỗi. Mới {}, cập nhật {}, không đổi {}, hộ mới {}. ({:.1} s)",
+        report.rows,
+        bad,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.households_created,
+        started.elapsed().as_secs_f64()
+    );
+    match mode {
+        ImportMode::DryRun => println!("Chạy thử: chưa ghi gì. / Dry run: nothing written."),
+        ImportMode::AllOrNothing if !report.written => {
+            println!("Không ghi gì vì có dòng lỗi (sửa rồi nhập lại, hoặc dùng --valid-rows-only). / Nothing written: some rows are bad.")
+        }
+        _ => {}
+    }
+    if let Some(x) = &report.rejected_xlsx {
+        let out = rejected.unwrap_or_else(|| {
+            let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "nhap".into());
+            file.with_file_name(format!("{stem}-loi.xlsx"))
+        });
+        std::fs::write(&out, x).map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
+        println!("Các dòng bị từ chối đã lưu vào {} / rejected rows saved.", out.display());
+    }
+    if bad > 0 {
+        return Err(Failure { code: 1, message: format!("{bad} dòng lỗi / {bad} bad rows") });
+    }
+    Ok(())
+}
+
+pub async fn export(app: &App, cmd: ExportCommand) -> Result<(), Failure> {
+    let ExportCommand::Persons { output, q, place, working_age } = cmd;
+    let query = PersonQuery {
+        q,
+        place,
+        working_age: if working_age { "yes".into() } else { String::new() },
+        ..Default::default()
+    };
+    let table = app.export_persons(&Actor::system(), &query).await?;
+    let bytes = if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        ansinh_reports::write_xlsx(&table, "Nhân khẩu").map_err(|e| Failure { code: 1, message: e.to_string() })?
+    } else {
+        ansinh_reports::write_csv(&table)
+    };
+    std::fs::write(&output, bytes).map_err(|e| Failure { code: 1, message: format!("{}: {e}", output.display()) })?;
+    println!("Đã xuất {} người vào {} / exported.", table.rows.len(), output.display());
+    Ok(())
+}
