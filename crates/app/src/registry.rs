@@ -570,8 +570,8 @@ impl App {
         })
     }
 
-    /// Search and list persons in the actor's scope.
-    pub async fn search_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<PersonPage> {
+    /// Turn the typed query into a filter (errors name the field).
+    async fn person_filter(&self, actor: &Actor, q: &PersonQuery, w: WorkingAgeBounds) -> Result<PersonFilter> {
         let today = crate::today();
         let mut f = PersonFilter::default();
         let raw = q.q.trim();
@@ -620,10 +620,17 @@ impl App {
                         .and_then(|d| d.succ_opt());
             }
         }
-        let w = working_age_bounds(&self.params(), today);
         if q.working_age == "yes" {
             f.working_age = Some(w);
         }
+        Ok(f)
+    }
+
+    /// Search and list persons in the actor's scope.
+    pub async fn search_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<PersonPage> {
+        let today = crate::today();
+        let w = working_age_bounds(&self.params(), today);
+        let f = self.person_filter(actor, q, w).await?;
         let page = q.page.unwrap_or(1).max(1);
         let roots = actor.roots(Permission::View);
         let mut r = self.db.read().await?;
@@ -861,60 +868,73 @@ pub const EXPORT_HEADERS: [&str; 14] = [
 impl App {
     /// Every person matching `q` in the actor's scope, as a table in the import template's
     /// layout (so an export can be edited and imported back), plus place, age and working age.
+    /// Read in keyset pages by id, so a province-wide export stays linear; sorted
+    /// Vietnamese-aware by place then name when it fits in memory comfortably.
     pub async fn export_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<ansinh_reports::Table> {
-        let mut rows = Vec::new();
-        let mut page = 1;
-        let mut units: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let today = crate::today();
+        let w = working_age_bounds(&self.params(), today);
+        let f = self.person_filter(actor, q, w).await?;
+        let roots = actor.roots(Permission::View);
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let mut persons: Vec<PersonRow> = Vec::new();
+        let mut after = 0;
         loop {
-            let p = self.search_persons(actor, &PersonQuery { page: Some(page), ..q.clone() }).await?;
-            let n = p.items.len();
-            let mut r = self.db.read().await?;
-            let mut c = r.conn();
-            for it in p.items {
-                let code = match units.get(&it.person.unit_id) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let code = c.unit_by_id(it.person.unit_id).await?.map(|u| u.code).unwrap_or_default();
-                        units.insert(it.person.unit_id, code.clone());
-                        code
-                    }
-                };
-                let p = &it.person;
-                let birth = if p.birth_year_only {
-                    p.birth_date.year().to_string()
-                } else {
-                    p.birth_date.format("%d/%m/%Y").to_string()
-                };
-                let relation = p
-                    .relation
-                    .as_deref()
-                    .and_then(|r| Relation::parse(r).ok())
-                    .map(|r| r.label_vi().to_string())
-                    .unwrap_or_default();
-                let occupation =
-                    Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
-                rows.push(vec![
+            let page = c.scan_persons(&roots, &f, after, 50_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            persons.extend(page);
+        }
+        let mut units: std::collections::HashMap<i64, Unit> = std::collections::HashMap::new();
+        let mut codes: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        for p in &persons {
+            if let std::collections::hash_map::Entry::Vacant(e) = units.entry(p.unit_id)
+                && let Some(u) = c.unit_by_id(p.unit_id).await?
+            {
+                e.insert(u);
+            }
+        }
+        let household_ids: std::collections::BTreeSet<i64> = persons.iter().filter_map(|p| p.household_id).collect();
+        if household_ids.len() <= 100_000 {
+            for h in household_ids {
+                if let Some(row) = c.household_by_id(h).await? {
+                    codes.insert(h, row.code);
+                }
+            }
+        } else {
+            let communes: std::collections::BTreeSet<i64> = persons.iter().map(|p| p.commune_id).collect();
+            for h in c.households_of_communes(&communes.into_iter().collect::<Vec<_>>()).await? {
+                codes.insert(h.id, h.code);
+            }
+        }
+        if persons.len() <= 200_000 {
+            persons.sort_by(|a, b| a.unit_path.cmp(&b.unit_path).then_with(|| name_sort_key(&a.full_name).cmp(&name_sort_key(&b.full_name))));
+        }
+        let rows = persons
+            .iter()
+            .map(|p| {
+                let unit = units.get(&p.unit_id);
+                let birth = if p.birth_year_only { p.birth_date.year().to_string() } else { p.birth_date.format("%d/%m/%Y").to_string() };
+                let relation = p.relation.as_deref().and_then(|r| Relation::parse(r).ok()).map(|r| r.label_vi().to_string()).unwrap_or_default();
+                let occupation = Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
+                vec![
                     p.cccd.clone(),
                     p.full_name.clone(),
                     birth,
                     if p.sex == "male" { "Nam".into() } else { "Nữ".into() },
-                    it.household_code.clone().unwrap_or_default(),
+                    p.household_id.and_then(|h| codes.get(&h).cloned()).unwrap_or_default(),
                     relation,
-                    code,
+                    unit.map(|u| u.code.clone()).unwrap_or_default(),
                     p.ethnicity.clone(),
                     p.phone.clone().unwrap_or_default(),
                     occupation,
                     p.old_si_number.clone().unwrap_or_default(),
-                    it.place_name.clone(),
-                    it.age.to_string(),
-                    if it.working_age { "Có".into() } else { "Không".into() },
-                ]);
-            }
-            if n < PER_PAGE as usize || rows.len() >= 1_000_000 {
-                break;
-            }
-            page += 1;
-        }
+                    unit.map(|u| u.full_name()).unwrap_or_default(),
+                    age_on(p, today).to_string(),
+                    if is_working_age(p, &w) { "Có".into() } else { "Không".into() },
+                ]
+            })
+            .collect();
         Ok(ansinh_reports::Table::new(EXPORT_HEADERS.iter().map(|s| s.to_string()).collect(), rows))
     }
 

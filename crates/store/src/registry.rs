@@ -437,6 +437,24 @@ impl Conn<'_> {
         })?)
     }
 
+    /// Persons matching the filter with an id above `after_id`, by id (keyset pages for
+    /// exports of any size).
+    pub async fn scan_persons(
+        &mut self,
+        roots: &[String],
+        f: &PersonFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<PersonRow>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
+            push_person_filter!(qb, roots, f);
+            qb.push(" AND p.id > ").push_bind(after_id);
+            qb.push(" ORDER BY p.id LIMIT ").push_bind(limit);
+            qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+        })?)
+    }
+
     /// How many persons match (for the page count), capped at `cap` so counting stays cheap.
     pub async fn count_matching(&mut self, roots: &[String], f: &PersonFilter, cap: i64) -> Result<i64> {
         Ok(on!(self, c => {

@@ -327,3 +327,239 @@ async fn migrations_are_idempotent_and_urls_checked() {
     let e = ansinh_store::Db::connect("mysql://x").await.unwrap_err();
     assert!(e.to_string().contains("mysql://x"));
 }
+
+fn write(
+    id: i64,
+    cccd: &str,
+    name: &str,
+    birth: NaiveDate,
+    sex: &str,
+    household: Option<i64>,
+    unit: (i64, &str),
+    commune: i64,
+) -> ansinh_store::PersonWrite {
+    ansinh_store::PersonWrite {
+        id,
+        province_code: "42".into(),
+        cccd: cccd.into(),
+        old_si_number: None,
+        full_name: name.into(),
+        name_key: ansinh_domain::text::fold(name),
+        given_key: ansinh_domain::text::fold(name.rsplit(' ').next().unwrap()),
+        sort_key: ansinh_domain::text::sort_key(name),
+        birth_date: birth,
+        birth_year_only: false,
+        sex: sex.into(),
+        ethnicity: "Kinh".into(),
+        phone: None,
+        occupation: "farmer".into(),
+        household_id: household,
+        relation: Some("head".into()),
+        unit_id: unit.0,
+        unit_path: unit.1.into(),
+        commune_id: commune,
+    }
+}
+
+#[tokio::test]
+async fn registry_contract() {
+    use ansinh_store::{HouseholdRow, MoveRow, PersonFilter, PovertyRow, WorkingAgeBounds};
+    for t in testing::all().await {
+        let l = t.label;
+        loaded(&t).await;
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
+        let mai_hoa = (12501, "/0/28/12501/");
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        // Ids: distinct, ascending, reserved inside the transaction.
+        let hh = c.allocate_ids("households", 2).await.unwrap();
+        assert_eq!(hh.len(), 2, "{l}");
+        assert!(hh[0] < hh[1], "{l}");
+        assert!(c.allocate_ids("persons", 0).await.unwrap().is_empty(), "{l}");
+        let household = |id: i64, code: &str| HouseholdRow {
+            id,
+            province_code: "42".into(),
+            code: code.into(),
+            commune_id: 12501,
+            unit_id: 12501,
+            unit_path: mai_hoa.1.into(),
+            head_person_id: None,
+            ethnic_minority_area: false,
+            island: false,
+        };
+        c.insert_households(&[household(hh[0], "MH-1"), household(hh[1], "MH-2")], now).await.unwrap();
+        let ids = c.allocate_ids("persons", 4).await.unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        // Names with commas and quotes go through COPY's CSV quoting on PostgreSQL.
+        let rows = vec![
+            write(
+                ids[0],
+                "042080000123",
+                "Nguyễn Văn An",
+                d(1980, 3, 15),
+                "male",
+                Some(hh[0]),
+                mai_hoa,
+                12501,
+            ),
+            write(
+                ids[1],
+                "042182000456",
+                "Hồ Thị \"Lan\", Bé",
+                d(1982, 1, 1),
+                "female",
+                Some(hh[0]),
+                mai_hoa,
+                12501,
+            ),
+            write(
+                ids[2],
+                "042215000789",
+                "Nguyễn Hồ Nam",
+                d(2015, 9, 1),
+                "male",
+                Some(hh[1]),
+                mai_hoa,
+                12501,
+            ),
+            write(ids[3], "042080000555", "Nguyen Van An", d(1980, 3, 15), "male", None, mai_hoa, 12501),
+        ];
+        c.insert_persons(&rows, now).await.unwrap();
+        c.set_household_heads(&[(hh[0], ids[0])]).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        let all = vec!["/0/28/".to_string()];
+        assert_eq!(c.count_persons(&all).await.unwrap(), 4, "{l}");
+        assert_eq!(c.count_persons(&["/0/99/".to_string()]).await.unwrap(), 0, "{l}");
+        let lan = c.person_by_id(ids[1]).await.unwrap().unwrap();
+        assert_eq!(lan.full_name, "Hồ Thị \"Lan\", Bé", "{l}");
+        assert_eq!((lan.phone, lan.household_id), (None, Some(hh[0])), "{l}");
+        assert_eq!(c.person_by_cccd("042080000123").await.unwrap().unwrap().id, ids[0], "{l}");
+        let found =
+            c.persons_by_cccds(&["042080000123".into(), "042215000789".into(), "999".into()]).await.unwrap();
+        assert_eq!(found.len(), 2, "{l}");
+
+        // Search: folded prefix on the full name or the given name; scope; filters.
+        let f = PersonFilter { name_prefix: Some("nguyen van".into()), ..Default::default() };
+        let r = c.search_persons(&all, &f, 10, 0).await.unwrap();
+        assert_eq!(r.iter().map(|p| p.id).collect::<Vec<_>>().len(), 2, "{l}");
+        let f = PersonFilter { name_prefix: Some("nam".into()), ..Default::default() };
+        assert_eq!(c.search_persons(&all, &f, 10, 0).await.unwrap()[0].id, ids[2], "{l}: given name");
+        assert!(
+            c.search_persons(&["/0/28/378/".to_string()], &PersonFilter::default(), 10, 0)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{l}"
+        );
+        let f = PersonFilter { household_code: Some("MH-1".into()), ..Default::default() };
+        assert_eq!(c.count_matching(&all, &f, 100).await.unwrap(), 2, "{l}");
+        let f = PersonFilter { born_from: Some(d(2000, 1, 1)), ..Default::default() };
+        assert_eq!(c.count_matching(&all, &f, 100).await.unwrap(), 1, "{l}");
+        assert_eq!(c.count_matching(&all, &PersonFilter::default(), 2).await.unwrap(), 2, "{l}: capped");
+        let w = WorkingAgeBounds {
+            max_birth: d(2011, 11, 30),
+            male_after: d(1964, 6, 30),
+            female_after: d(1969, 2, 28),
+        };
+        let f = PersonFilter { working_age: Some(w), ..Default::default() };
+        assert_eq!(c.count_matching(&all, &f, 100).await.unwrap(), 3, "{l}");
+        assert_eq!(c.count_under(mai_hoa.1, w).await.unwrap(), (4, 3), "{l}");
+        let page1 = c.scan_persons(&all, &PersonFilter::default(), 0, 2).await.unwrap();
+        let page2 = c.scan_persons(&all, &PersonFilter::default(), page1[1].id, 2).await.unwrap();
+        assert_eq!(page1.len() + page2.len(), 4, "{l}: keyset pages");
+        let f = PersonFilter { cccd: Some("042182000456".into()), ..Default::default() };
+        assert_eq!(c.search_persons(&all, &f, 10, 0).await.unwrap().len(), 1, "{l}");
+        let f = PersonFilter { place_path: Some("/0/28/12501/999/".into()), ..Default::default() };
+        assert!(c.search_persons(&all, &f, 10, 0).await.unwrap().is_empty(), "{l}");
+        // Vietnamese order without a name: by sort key.
+        let ordered = c.search_persons(&all, &PersonFilter::default(), 10, 0).await.unwrap();
+        let mut keys: Vec<Vec<u8>> =
+            ordered.iter().map(|p| ansinh_domain::text::sort_key(&p.full_name)).collect();
+        let sorted = {
+            let mut k = keys.clone();
+            k.sort();
+            k
+        };
+        assert_eq!(std::mem::take(&mut keys), sorted, "{l}");
+
+        // Households.
+        assert_eq!(c.persons_of_household(hh[0]).await.unwrap().len(), 2, "{l}");
+        let h1 = c.household_by_code(12501, "MH-1").await.unwrap().unwrap();
+        assert_eq!((h1.id, h1.head_person_id), (hh[0], Some(ids[0])), "{l}");
+        assert_eq!(c.household_by_id(hh[1]).await.unwrap().unwrap().code, "MH-2", "{l}");
+        assert_eq!(c.households_of_communes(&[12501]).await.unwrap().len(), 2, "{l}");
+        assert_eq!(c.search_households(&all, Some("MH-"), None, 10).await.unwrap().len(), 2, "{l}");
+        assert!(c.search_households(&all, Some("X"), None, 10).await.unwrap().is_empty(), "{l}");
+        c.update_household(&HouseholdRow { island: true, ..h1.clone() }, now).await.unwrap();
+        assert!(c.household_by_id(hh[0]).await.unwrap().unwrap().island, "{l}");
+        let p = PovertyRow { year: 2026, status: "near_poor".into(), decision: "QĐ 1".into() };
+        c.set_poverty(hh[0], "42", &p).await.unwrap();
+        c.set_poverty(hh[0], "42", &PovertyRow { status: "poor".into(), ..p.clone() }).await.unwrap();
+        c.insert_poverty(&[(
+            hh[1],
+            "42".into(),
+            PovertyRow { year: 2025, status: "none".into(), decision: String::new() },
+        )])
+        .await
+        .unwrap();
+        let pv = c.poverty_of(hh[0]).await.unwrap();
+        assert_eq!((pv.len(), pv[0].status.as_str()), (1, "poor"), "{l}");
+        assert_eq!(c.poverty_of(hh[1]).await.unwrap().len(), 1, "{l}");
+
+        // Update, move history, CCCD change.
+        let mut moved = rows[2].clone();
+        moved.household_id = Some(hh[0]);
+        c.update_person(&moved, now).await.unwrap();
+        c.insert_move(
+            "42",
+            &MoveRow {
+                id: 0,
+                person_id: ids[2],
+                from_household_id: Some(hh[1]),
+                to_household_id: Some(hh[0]),
+                from_unit_id: 12501,
+                to_unit_id: 12501,
+                moved_on: d(2026, 11, 30),
+                reason: "về ở với bố".into(),
+                actor: "x".into(),
+                at: now,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(c.moves_of(ids[2]).await.unwrap()[0].reason, "về ở với bố", "{l}");
+        assert_eq!(c.person_by_id(ids[2]).await.unwrap().unwrap().household_id, Some(hh[0]), "{l}");
+        c.set_person_cccd(ids[3], "042080000556").await.unwrap();
+        assert!(c.person_by_cccd("042080000556").await.unwrap().is_some(), "{l}");
+
+        // Probable duplicates, dismissal, merge.
+        let dups = c.duplicate_pairs(&all, 10).await.unwrap();
+        assert_eq!(dups.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(), [(ids[0], ids[3])], "{l}");
+        c.dismiss_duplicate(ids[3], ids[0], "x", now).await.unwrap();
+        c.dismiss_duplicate(ids[0], ids[3], "x", now).await.unwrap();
+        assert!(c.duplicate_pairs(&all, 10).await.unwrap().is_empty(), "{l}");
+        let keep = c.person_by_id(ids[0]).await.unwrap().unwrap();
+        let drop = c.person_by_id(ids[3]).await.unwrap().unwrap();
+        c.merge_person_into(&drop, &keep).await.unwrap();
+        assert!(c.person_by_id(ids[3]).await.unwrap().is_none(), "{l}");
+        assert_eq!(c.count_persons(&all).await.unwrap(), 3, "{l}");
+        c.analyze().await.unwrap();
+        tx.commit().await.unwrap();
+
+        // The unique CCCD holds on both backends.
+        let mut tx = t.db.begin().await.unwrap();
+        let mut c = tx.conn();
+        let id = c.allocate_ids("persons", 1).await.unwrap()[0];
+        let e = c
+            .insert_persons(
+                &[write(id, "042080000123", "Trùng Số", d(1980, 1, 1), "male", None, mai_hoa, 12501)],
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(e.is_unique_violation(), "{l}: {e}");
+    }
+}

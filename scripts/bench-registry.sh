@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The registry at a million persons (BENCHMARKS.md): generate the demo population, export it to
+# CSV, then in one run time
+#   - `import persons` of that CSV into a fresh SQLite database   vs  sqlite3's `.import` of the
+#     same file into a bare table, and
+#   - the same import into a fresh PostgreSQL database            vs  `\copy` (COPY) of the
+#     same file into a bare table,
+# and measure name-prefix search latency over the million (p50/p95/p99).
+# Usage: scripts/bench-registry.sh [persons]      (needs sqlite3 and postgresql-15)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+command -v sqlite3 >/dev/null || { echo "needs the sqlite3 command (apt-get install sqlite3)" >&2; exit 1; }
+cargo build --release -q -p ansinh-app --example registry_bench
+B=$PWD/target/release/examples/registry_bench
+work=$(mktemp -d /tmp/ansinh-bench.XXXXXX)
+. scripts/pg.sh
+cleanup() { pg_stop; rm -rf "$work"; }
+trap cleanup EXIT
+secs() { python3 -c "import time; print(f'{time.time():.3f}')"; }
+
+echo "# persons=$n  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores"
+$B populate "sqlite:$work/src.db" "$n"
+$B export "sqlite:$work/src.db" "$work/persons.csv"
+echo "csv_bytes $(stat -c %s "$work/persons.csv")"
+$B search "sqlite:$work/src.db" 1000
+
+# SQLite: our import (parse, validate, resolve places, households, 7 indexes) vs sqlite3 .import.
+$B places "sqlite:$work/dst.db" >/dev/null
+$B import "sqlite:$work/dst.db" "$work/persons.csv" | sed 's/^import/sqlite_import/'
+t0=$(secs)
+sqlite3 "$work/bare.db" ".import --csv $work/persons.csv bare"
+t1=$(secs)
+echo "sqlite3_dot_import $(python3 -c "print(f'{$t1 - $t0:.3f}')")"
+
+# PostgreSQL: our import (COPY of validated rows) vs \copy of the raw file.
+pg_start >/dev/null
+base=${ANSINH_TEST_DATABASE_URL%/*}
+psql -q "$ANSINH_TEST_DATABASE_URL" -c "CREATE DATABASE bench_import" -c "CREATE DATABASE bench_bare"
+$B places "$base/bench_import" >/dev/null
+$B import "$base/bench_import" "$work/persons.csv" | sed 's/^import/postgres_import/'
+cols=$(head -1 "$work/persons.csv" | sed 's/^\xEF\xBB\xBF//' | python3 -c "import sys,csv; print(', '.join(f'c{i} text' for i,_ in enumerate(next(csv.reader(sys.stdin)))))")
+psql -q "$base/bench_bare" -c "CREATE TABLE bare ($cols)"
+t0=$(secs)
+psql -q "$base/bench_bare" -c "\\copy bare FROM '$work/persons.csv' WITH (FORMAT csv, HEADER true)"
+t1=$(secs)
+echo "postgres_copy $(python3 -c "print(f'{$t1 - $t0:.3f}')")"
+$B search "$base/bench_import" 1000 | sed 's/^search/postgres_search/'
