@@ -46,10 +46,19 @@ async fn main() {
             let file = args.get(3).expect(usage);
             let bytes = std::fs::read(file).expect("read csv");
             let t = Instant::now();
+            // Stage timings go to stderr (where the time goes); the total to stdout.
+            let mut last: Option<ansinh_app::import::Stage> = None;
+            let mut progress = |stage: ansinh_app::import::Stage, _: usize, _: usize| {
+                if last != Some(stage) {
+                    eprintln!("  stage {stage:?} from {:.3} s", t.elapsed().as_secs_f64());
+                    last = Some(stage);
+                }
+            };
             let r = app
-                .import_persons(&sys, "bench.csv", &bytes, ImportMode::AllOrNothing, &mut |_, _, _| {})
+                .import_persons(&sys, "bench.csv", &bytes, ImportMode::AllOrNothing, &mut progress)
                 .await
                 .expect("import");
+            eprintln!("  done at {:.3} s", t.elapsed().as_secs_f64());
             assert!(r.errors.is_empty(), "import errors: {:?}", &r.errors[..r.errors.len().min(5)]);
             println!("import_{}_rows {:.3}", r.created + r.updated + r.unchanged, t.elapsed().as_secs_f64());
         }
@@ -57,9 +66,36 @@ async fn main() {
             let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1000);
             // Prefixes as people type them: family names, family + middle, given names, short stems.
             let prefixes = [
-                "nguyen", "nguyen van", "nguyen thi", "tran", "le van", "pham", "ho thi", "phan", "vo van", "dau",
-                "thai", "bui", "dang", "hoang", "huong", "lan", "minh", "tuan", "anh", "linh", "nguyen van a",
-                "tran thi h", "ho", "ng", "th", "ma", "ha", "do", "ngo", "duong",
+                "nguyen",
+                "nguyen van",
+                "nguyen thi",
+                "tran",
+                "le van",
+                "pham",
+                "ho thi",
+                "phan",
+                "vo van",
+                "dau",
+                "thai",
+                "bui",
+                "dang",
+                "hoang",
+                "huong",
+                "lan",
+                "minh",
+                "tuan",
+                "anh",
+                "linh",
+                "nguyen van a",
+                "tran thi h",
+                "ho",
+                "ng",
+                "th",
+                "ma",
+                "ha",
+                "do",
+                "ngo",
+                "duong",
             ];
             let province = app.unit_by_code(&sys, "42", None).await.expect("province");
             let commune = app.unit_by_code(&sys, "18322", None).await.expect("commune");
@@ -67,7 +103,12 @@ async fn main() {
                 let actor = Actor {
                     user_id: Some(1),
                     username: "bench".into(),
-                    grants: vec![Grant { role: Role::Viewer, unit_id: unit.id, unit_path: unit.path.clone(), unit_name: unit.name.clone() }],
+                    grants: vec![Grant {
+                        role: Role::Viewer,
+                        unit_id: unit.id,
+                        unit_path: unit.path.clone(),
+                        unit_name: unit.name.clone(),
+                    }],
                 };
                 let mut lat = Vec::with_capacity(n);
                 for i in 0..n {

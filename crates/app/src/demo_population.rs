@@ -198,6 +198,11 @@ impl App {
         let mut tb_workers = 0usize;
         let mut fallback_i = 0usize;
         let mut written = 0usize;
+        // The table is empty: build the indexes once at the end (see import.rs).
+        let rebuild = persons >= 50_000;
+        if rebuild {
+            c.drop_person_indexes().await?;
+        }
         for hh in generate(&places, persons, seed, today) {
             let mut code = hh.unit_code.clone();
             if tb_codes.contains(&code.as_str()) {
@@ -274,6 +279,9 @@ impl App {
         }
         written += batch.flush(&mut c, now).await?;
         progress(written, persons);
+        if rebuild {
+            c.create_person_indexes().await?;
+        }
         report.persons = written;
         report.thanh_binh_workers = tb_workers;
         let after = serde_json::json!({ "persons": written, "households": report.households, "seed": seed });

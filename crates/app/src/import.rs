@@ -113,6 +113,9 @@ fn row_error(row: usize, column: &str, vi: String, en: String) -> RowError {
 
 const UNIT_COLUMN: &str = "Mã thôn/tổ/xã";
 
+/// A place code resolved to (place, its commune), or why it cannot be used (vi, en).
+type ResolvedPlace = std::result::Result<(Unit, Unit), (String, String)>;
+
 impl App {
     /// Import persons; see the module documentation. `progress` gets (stage, done, total).
     pub async fn import_persons(
@@ -163,7 +166,7 @@ impl App {
         report.errors.extend(check_file(&records));
 
         // 2. Places: each code once; must be current, in scope, editable.
-        let mut places: HashMap<String, std::result::Result<(Unit, Unit), (String, String)>> = HashMap::new();
+        let mut places: HashMap<String, ResolvedPlace> = HashMap::new();
         let mut r = self.db.read().await?;
         for rec in &records {
             let code = rec.unit_code.as_str().to_string();
@@ -272,20 +275,22 @@ impl App {
 
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
+        let now = crate::now();
         let hh_ids = c.allocate_ids("households", new_households.len() as i64).await?;
         for (h, id) in new_households.iter_mut().zip(hh_ids) {
             h.id = id;
             households.insert((h.commune_id, h.code.clone()), h.clone());
         }
-        let now = crate::now();
-        c.insert_households(&new_households, now).await?;
         report.households_created = new_households.len();
 
         let new_count = good.iter().filter(|r| !existing.contains_key(r.cccd.as_str())).count();
         let mut ids = c.allocate_ids("persons", new_count as i64).await?.into_iter();
         let mut inserts: Vec<PersonWrite> = Vec::with_capacity(new_count);
         let mut updates: Vec<(PersonRow, PersonWrite)> = Vec::new();
-        let mut heads: Vec<(i64, i64)> = Vec::new();
+        // Heads of new households are written with them; only existing households get UPDATEs.
+        let mut new_heads: HashMap<i64, i64> = HashMap::new();
+        let new_ids: std::collections::HashSet<i64> = new_households.iter().map(|h| h.id).collect();
+        let mut changed_heads: Vec<(i64, i64)> = Vec::new();
         for (rec, key) in good.iter().zip(&household_of_row) {
             let (place, commune) =
                 places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
@@ -306,7 +311,11 @@ impl App {
             };
             let w = person_write(id, &values, place, commune.id, Some(household.id), Some(rec.relation));
             if rec.relation == Relation::Head && household.head_person_id != Some(id) {
-                heads.push((household.id, id));
+                if new_ids.contains(&household.id) {
+                    new_heads.insert(household.id, id);
+                } else {
+                    changed_heads.push((household.id, id));
+                }
             }
             match old {
                 None => inserts.push(w),
@@ -314,10 +323,24 @@ impl App {
                 Some(p) => updates.push((p.clone(), w)),
             }
         }
+        for h in &mut new_households {
+            h.head_person_id = new_heads.get(&h.id).copied();
+        }
+        c.insert_households(&new_households, now).await?;
+        // A large load into a comparatively small table: rebuild the indexes once at the end
+        // instead of a million random inserts into each (same transaction, so all or nothing).
+        let existing_persons = c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await?;
+        let rebuild = inserts.len() >= 50_000 && inserts.len() as i64 > existing_persons;
+        if rebuild {
+            c.drop_person_indexes().await?;
+        }
         let total = inserts.len() + updates.len();
         for (i, chunk) in inserts.chunks(20_000).enumerate() {
             c.insert_persons(chunk, now).await?;
             progress(Stage::Writing, (i * 20_000 + chunk.len()).min(total), total);
+        }
+        if rebuild {
+            c.create_person_indexes().await?;
         }
         for (before, w) in &updates {
             c.update_person(w, now).await?;
@@ -336,7 +359,7 @@ impl App {
             )
             .await?;
         }
-        c.set_household_heads(&heads).await?;
+        c.set_household_heads(&changed_heads).await?;
         report.created = inserts.len();
         report.updated = updates.len();
         let scope =

@@ -247,7 +247,7 @@ pub struct PersonPage {
 }
 
 pub const PER_PAGE: i64 = 50;
-const COUNT_CAP: i64 = 10_000;
+const COUNT_CAP: i64 = 1_000;
 
 /// A person's page.
 #[derive(Debug, Clone, Serialize)]
@@ -571,7 +571,12 @@ impl App {
     }
 
     /// Turn the typed query into a filter (errors name the field).
-    async fn person_filter(&self, actor: &Actor, q: &PersonQuery, w: WorkingAgeBounds) -> Result<PersonFilter> {
+    async fn person_filter(
+        &self,
+        actor: &Actor,
+        q: &PersonQuery,
+        w: WorkingAgeBounds,
+    ) -> Result<PersonFilter> {
         let today = crate::today();
         let mut f = PersonFilter::default();
         let raw = q.q.trim();
@@ -623,7 +628,25 @@ impl App {
         if q.working_age == "yes" {
             f.working_age = Some(w);
         }
+        f.commune_ids = self.scope_communes(actor).await?;
         Ok(f)
+    }
+
+    /// The communes of the actor's view scope, when every scope root is a commune or below.
+    async fn scope_communes(&self, actor: &Actor) -> Result<Option<Vec<i64>>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let mut ids = Vec::new();
+        for g in actor.grants.iter().filter(|g| g.role.allows(Permission::View)) {
+            let Some(u) = c.unit_by_id(g.unit_id).await? else { return Ok(None) };
+            if u.level < Level::Commune {
+                return Ok(None);
+            }
+            ids.push(self.commune_of(&mut c, &u).await?.id);
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(if ids.is_empty() { None } else { Some(ids) })
     }
 
     /// Search and list persons in the actor's scope.
@@ -637,26 +660,29 @@ impl App {
         let mut c = r.conn();
         let rows = c.search_persons(&roots, &f, PER_PAGE, (page - 1) * PER_PAGE).await?;
         let total = c.count_matching(&roots, &f, COUNT_CAP + 1).await?;
+        // Place names and household codes in two queries, not one per row.
+        let mut unit_ids: Vec<i64> = rows.iter().map(|p| p.unit_id).collect();
+        unit_ids.sort();
+        unit_ids.dedup();
         let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
-        let mut codes: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
-        let mut items = Vec::with_capacity(rows.len());
-        for p in rows {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(p.unit_id) {
-                e.insert(c.unit_by_id(p.unit_id).await?.map(|u| u.full_name()).unwrap_or_default());
+        for id in unit_ids {
+            if let Some(u) = c.unit_by_id(id).await? {
+                names.insert(id, u.full_name());
             }
-            if let Some(h) = p.household_id
-                && let std::collections::hash_map::Entry::Vacant(e) = codes.entry(h)
-            {
-                e.insert(c.household_by_id(h).await?.map(|h| h.code).unwrap_or_default());
-            }
-            items.push(PersonListItem {
-                place_name: names[&p.unit_id].clone(),
-                household_code: p.household_id.map(|h| codes[&h].clone()),
+        }
+        let hh: Vec<i64> = rows.iter().filter_map(|p| p.household_id).collect();
+        let codes: std::collections::HashMap<i64, String> =
+            c.household_codes(&hh).await?.into_iter().collect();
+        let items = rows
+            .into_iter()
+            .map(|p| PersonListItem {
+                place_name: names.get(&p.unit_id).cloned().unwrap_or_default(),
+                household_code: p.household_id.and_then(|h| codes.get(&h).cloned()),
                 age: age_on(&p, today),
                 working_age: is_working_age(&p, &w),
                 person: p,
-            });
-        }
+            })
+            .collect();
         Ok(PersonPage {
             items,
             page,
@@ -894,7 +920,8 @@ impl App {
                 e.insert(u);
             }
         }
-        let household_ids: std::collections::BTreeSet<i64> = persons.iter().filter_map(|p| p.household_id).collect();
+        let household_ids: std::collections::BTreeSet<i64> =
+            persons.iter().filter_map(|p| p.household_id).collect();
         if household_ids.len() <= 100_000 {
             for h in household_ids {
                 if let Some(row) = c.household_by_id(h).await? {
@@ -908,15 +935,29 @@ impl App {
             }
         }
         if persons.len() <= 200_000 {
-            persons.sort_by(|a, b| a.unit_path.cmp(&b.unit_path).then_with(|| name_sort_key(&a.full_name).cmp(&name_sort_key(&b.full_name))));
+            persons.sort_by(|a, b| {
+                a.unit_path
+                    .cmp(&b.unit_path)
+                    .then_with(|| name_sort_key(&a.full_name).cmp(&name_sort_key(&b.full_name)))
+            });
         }
         let rows = persons
             .iter()
             .map(|p| {
                 let unit = units.get(&p.unit_id);
-                let birth = if p.birth_year_only { p.birth_date.year().to_string() } else { p.birth_date.format("%d/%m/%Y").to_string() };
-                let relation = p.relation.as_deref().and_then(|r| Relation::parse(r).ok()).map(|r| r.label_vi().to_string()).unwrap_or_default();
-                let occupation = Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
+                let birth = if p.birth_year_only {
+                    p.birth_date.year().to_string()
+                } else {
+                    p.birth_date.format("%d/%m/%Y").to_string()
+                };
+                let relation = p
+                    .relation
+                    .as_deref()
+                    .and_then(|r| Relation::parse(r).ok())
+                    .map(|r| r.label_vi().to_string())
+                    .unwrap_or_default();
+                let occupation =
+                    Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
                 vec![
                     p.cccd.clone(),
                     p.full_name.clone(),

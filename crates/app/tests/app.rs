@@ -260,7 +260,15 @@ async fn demo_seed_is_idempotent() {
 use ansinh_app::import::{ImportMode, Stage};
 use ansinh_app::registry::{PersonInput, PersonQuery};
 
-fn person(cccd: &str, name: &str, birth: &str, sex: &str, unit: &str, household: &str, relation: &str) -> PersonInput {
+fn person(
+    cccd: &str,
+    name: &str,
+    birth: &str,
+    sex: &str,
+    unit: &str,
+    household: &str,
+    relation: &str,
+) -> PersonInput {
     PersonInput {
         cccd: cccd.into(),
         full_name: name.into(),
@@ -288,25 +296,73 @@ async fn registry_people_households_search_and_moves() {
         let thanh_binh = app.unit_by_code(&sys, "18322-01", None).await.unwrap();
         assert_eq!(thanh_binh.name, "Thanh Bình", "{l}");
 
-        let head = app.create_person(&officer, &person("042080000123", "Nguyễn Văn An", "15/03/1980", "Nam", "18322-01", "MH-1", "Chủ hộ")).await.unwrap();
-        let wife = app.create_person(&officer, &person("042182000456", "Hồ Thị Lan", "1982", "Nữ", "18322-01", "MH-1", "Vợ")).await.unwrap();
-        assert!(wife.birth_year_only && wife.birth_date == chrono::NaiveDate::from_ymd_opt(1982, 1, 1).unwrap(), "{l}");
-        let child = app.create_person(&officer, &person("042215000789", "Nguyễn Hồ Nam", "01/09/2015", "Nam", "18322-01-01", "MH-1", "Con")).await.unwrap();
+        let head = app
+            .create_person(
+                &officer,
+                &person("042080000123", "Nguyễn Văn An", "15/03/1980", "Nam", "18322-01", "MH-1", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let wife = app
+            .create_person(
+                &officer,
+                &person("042182000456", "Hồ Thị Lan", "1982", "Nữ", "18322-01", "MH-1", "Vợ"),
+            )
+            .await
+            .unwrap();
+        assert!(
+            wife.birth_year_only && wife.birth_date == chrono::NaiveDate::from_ymd_opt(1982, 1, 1).unwrap(),
+            "{l}"
+        );
+        let child = app
+            .create_person(
+                &officer,
+                &person("042215000789", "Nguyễn Hồ Nam", "01/09/2015", "Nam", "18322-01-01", "MH-1", "Con"),
+            )
+            .await
+            .unwrap();
 
         // Duplicate CCCD: refused, naming the existing record.
-        match app.create_person(&officer, &person("042080000123", "Người Khác", "1980", "Nam", "18322-01", "", "")).await {
-            Err(AppError::Invalid(i)) => assert!(i.field == "cccd" && i.vi.contains("Nguyễn Văn An"), "{l}: {i:?}"),
+        match app
+            .create_person(&officer, &person("042080000123", "Người Khác", "1980", "Nam", "18322-01", "", ""))
+            .await
+        {
+            Err(AppError::Invalid(i)) => {
+                assert!(i.field == "cccd" && i.vi.contains("Nguyễn Văn An"), "{l}: {i:?}")
+            }
             r => panic!("{l}: {r:?}"),
         }
         // Bad values: every field named.
         match app.create_person(&officer, &person("123", "A", "31/02/1980", "X", "18322-01", "", "")).await {
-            Err(AppError::Invalid(i)) => assert!(i.vi.contains("CCCD") && i.vi.contains("31/02/1980"), "{l}: {i:?}"),
+            Err(AppError::Invalid(i)) => {
+                assert!(i.vi.contains("CCCD") && i.vi.contains("31/02/1980"), "{l}: {i:?}")
+            }
             r => panic!("{l}: {r:?}"),
         }
         // CCCD inconsistent with sex.
-        assert!(matches!(app.create_person(&officer, &person("042180000999", "Phan Văn Bình", "1980", "Nam", "18322-01", "", "")).await, Err(AppError::Invalid(_))), "{l}");
+        assert!(
+            matches!(
+                app.create_person(
+                    &officer,
+                    &person("042180000999", "Phan Văn Bình", "1980", "Nam", "18322-01", "", "")
+                )
+                .await,
+                Err(AppError::Invalid(_))
+            ),
+            "{l}"
+        );
         // Outside the scope: the other commune's member cannot register here, nor see.
-        assert!(matches!(app.create_person(&other, &person("042080000321", "Võ Văn Tư", "1980", "Nam", "18322-01", "", "")).await, Err(AppError::Invalid(_))), "{l}");
+        assert!(
+            matches!(
+                app.create_person(
+                    &other,
+                    &person("042080000321", "Võ Văn Tư", "1980", "Nam", "18322-01", "", "")
+                )
+                .await,
+                Err(AppError::Invalid(_))
+            ),
+            "{l}"
+        );
         assert!(matches!(app.person_view(&other, head.id).await, Err(AppError::NotFound)), "{l}");
 
         // Household: head set, members listed, poverty recorded and audited.
@@ -321,48 +377,97 @@ async fn registry_people_households_search_and_moves() {
         let hv = app.household_view(&officer, household.id).await.unwrap();
         assert_eq!(hv.poverty.len(), 1, "{l}: a correction replaces that year's status");
         assert_eq!(hv.poverty[0].status, "poor", "{l}");
-        assert!(matches!(app.set_household_poverty(&officer, household.id, 2026, "rich", "").await, Err(AppError::Invalid(_))), "{l}");
+        assert!(
+            matches!(
+                app.set_household_poverty(&officer, household.id, 2026, "rich", "").await,
+                Err(AppError::Invalid(_))
+            ),
+            "{l}"
+        );
         assert!(matches!(app.household_view(&other, household.id).await, Err(AppError::NotFound)), "{l}");
 
         // Search: diacritics ignored, by CCCD, by phone-free name, by household, working age.
-        let found = app.search_persons(&officer, &PersonQuery { q: "nguyen van a".into(), ..Default::default() }).await.unwrap();
+        let found = app
+            .search_persons(&officer, &PersonQuery { q: "nguyen van a".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(found.items.iter().map(|i| i.person.id).collect::<Vec<_>>(), [head.id], "{l}");
-        let by_given = app.search_persons(&officer, &PersonQuery { q: "lan".into(), ..Default::default() }).await.unwrap();
-        assert_eq!(by_given.items.len(), 1, "{l}: given name");
-        let by_id = app.search_persons(&officer, &PersonQuery { q: "042215000789".into(), ..Default::default() }).await.unwrap();
+        let by_family = app
+            .search_persons(&officer, &PersonQuery { q: "ho thi".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(by_family.items.len(), 1, "{l}: family and middle name, no diacritics");
+        let by_id = app
+            .search_persons(&officer, &PersonQuery { q: "042215000789".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(by_id.items[0].person.id, child.id, "{l}");
-        let by_hh = app.search_persons(&officer, &PersonQuery { household: "MH-1".into(), ..Default::default() }).await.unwrap();
+        let by_hh = app
+            .search_persons(&officer, &PersonQuery { household: "MH-1".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(by_hh.total, 3, "{l}");
-        let workers = app.search_persons(&officer, &PersonQuery { working_age: "yes".into(), ..Default::default() }).await.unwrap();
+        let workers = app
+            .search_persons(&officer, &PersonQuery { working_age: "yes".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(workers.total, 2, "{l}: the child is not of working age");
-        let kids = app.search_persons(&officer, &PersonQuery { age: "0-14".into(), ..Default::default() }).await.unwrap();
+        let kids = app
+            .search_persons(&officer, &PersonQuery { age: "0-14".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(kids.items.iter().map(|i| i.person.id).collect::<Vec<_>>(), [child.id], "{l}");
-        let in_group = app.search_persons(&officer, &PersonQuery { place: "18322-01-01".into(), ..Default::default() }).await.unwrap();
+        let in_group = app
+            .search_persons(&officer, &PersonQuery { place: "18322-01-01".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(in_group.total, 1, "{l}");
         let none = app.search_persons(&other, &PersonQuery::default()).await.unwrap();
         assert_eq!(none.total, 0, "{l}: another commune sees nobody here");
         // Vietnamese order without a query: given name first (An, Lan, Nam).
         let all = app.search_persons(&officer, &PersonQuery::default()).await.unwrap();
-        assert_eq!(all.items.iter().map(|i| i.person.full_name.as_str()).collect::<Vec<_>>(), ["Nguyễn Văn An", "Hồ Thị Lan", "Nguyễn Hồ Nam"], "{l}");
+        assert_eq!(
+            all.items.iter().map(|i| i.person.full_name.as_str()).collect::<Vec<_>>(),
+            ["Nguyễn Văn An", "Hồ Thị Lan", "Nguyễn Hồ Nam"],
+            "{l}"
+        );
         let counts = app.place_counts(&officer, &thanh_binh).await.unwrap();
         assert_eq!((counts.persons, counts.working_age), (3, 2), "{l}");
 
         // Move the child to another village: history kept, audited.
-        let mut input = person("042215000789", "Nguyễn Hồ Nam", "01/09/2015", "Nam", "18322-02", "MH-7", "Chủ hộ");
+        let mut input =
+            person("042215000789", "Nguyễn Hồ Nam", "01/09/2015", "Nam", "18322-02", "MH-7", "Chủ hộ");
         input.occupation = "học sinh".into();
         let moved = app.update_person(&officer, child.id, &input, "ở với ông bà").await.unwrap();
         assert_ne!(moved.unit_id, child.unit_id, "{l}");
         let v = app.person_view(&officer, child.id).await.unwrap();
         assert_eq!(v.moves.len(), 1, "{l}");
-        assert_eq!((v.moves[0].from_unit_id, v.moves[0].reason.as_str()), (child.unit_id, "ở với ông bà"), "{l}");
-        let page = app.audit_list(&officer, &AuditFilter { action: Some("person.update".into()), ..Default::default() }, 10).await.unwrap();
+        assert_eq!(
+            (v.moves[0].from_unit_id, v.moves[0].reason.as_str()),
+            (child.unit_id, "ở với ông bà"),
+            "{l}"
+        );
+        let page = app
+            .audit_list(
+                &officer,
+                &AuditFilter { action: Some("person.update".into()), ..Default::default() },
+                10,
+            )
+            .await
+            .unwrap();
         assert!(page.rows[0].before_json.as_deref().unwrap().contains("042215000789"), "{l}");
         // Unchanged update writes nothing.
         let again = app.update_person(&officer, child.id, &input, "").await.unwrap();
         assert_eq!(again.updated_at, moved.updated_at, "{l}");
 
         // Probable duplicates: same folded name and birth date in the commune.
-        let twin = app.create_person(&officer, &person("042080000555", "Nguyen Van An", "15/03/1980", "Nam", "18322-02", "", "")).await.unwrap();
+        let twin = app
+            .create_person(
+                &officer,
+                &person("042080000555", "Nguyen Van An", "15/03/1980", "Nam", "18322-02", "", ""),
+            )
+            .await
+            .unwrap();
         let dups = app.duplicates(&officer).await.unwrap();
         assert_eq!(dups.len(), 1, "{l}");
         assert_eq!((dups[0].0.id, dups[0].1.id), (head.id, twin.id), "{l}");
@@ -371,12 +476,23 @@ async fn registry_people_households_search_and_moves() {
         let merged = app.merge_persons(&officer, head.id, twin.id).await.unwrap();
         assert_eq!(merged.id, head.id, "{l}");
         assert!(matches!(app.person_view(&officer, twin.id).await, Err(AppError::NotFound)), "{l}");
-        let merge_audit = app.audit_list(&officer, &AuditFilter { action: Some("person.merge".into()), ..Default::default() }, 10).await.unwrap();
-        assert!(merge_audit.rows[0].before_json.as_deref().unwrap().contains("042080000555"), "{l}: the merged record is kept in the audit");
+        let merge_audit = app
+            .audit_list(
+                &officer,
+                &AuditFilter { action: Some("person.merge".into()), ..Default::default() },
+                10,
+            )
+            .await
+            .unwrap();
+        assert!(
+            merge_audit.rows[0].before_json.as_deref().unwrap().contains("042080000555"),
+            "{l}: the merged record is kept in the audit"
+        );
     }
 }
 
-const GOOD_CSV: &str = "cccd,full_name,birth_date,sex,household_code,relation,unit_code,ethnicity,phone,occupation
+const GOOD_CSV: &str =
+    "cccd,full_name,birth_date,sex,household_code,relation,unit_code,ethnicity,phone,occupation
 042075000111,Phan Văn Hùng,20/05/1975,Nam,TB-01,Chủ hộ,18322-01,Kinh,0912345678,nông nghiệp
 042178000222,Đậu Thị Hoa,1978,Nữ,TB-01,Vợ,18322-01,,,tự do
 042205000333,Phan Đậu Minh,02/02/2005,Nam,TB-01,Con,18322-01-02,,,học sinh
@@ -390,22 +506,40 @@ async fn import_all_or_nothing_valid_rows_and_reimport() {
         let mut p = no_progress();
 
         // Dry run: the report, nothing written.
-        let r = app.import_persons(&officer, "dan.csv", GOOD_CSV.as_bytes(), ImportMode::DryRun, &mut p).await.unwrap();
+        let r = app
+            .import_persons(&officer, "dan.csv", GOOD_CSV.as_bytes(), ImportMode::DryRun, &mut p)
+            .await
+            .unwrap();
         assert!(r.errors.is_empty() && !r.written && r.rows == 3, "{l}: {:?}", r.errors);
         assert_eq!(app.search_persons(&officer, &PersonQuery::default()).await.unwrap().total, 0, "{l}");
 
         // One bad row (unknown unit, bad date): nothing written, every bad row named.
-        let bad = format!("{GOOD_CSV}042080000444,Võ Văn Tư,31/02/1980,Nam,TB-02,Chủ hộ,99999,,,\n042081000555,Thái Văn Năm,1981,Nam,TB-03,Chủ hộ,18832,,,\n");
-        let r = app.import_persons(&officer, "dan.csv", bad.as_bytes(), ImportMode::AllOrNothing, &mut p).await.unwrap();
+        let bad = format!(
+            "{GOOD_CSV}042080000444,Võ Văn Tư,31/02/1980,Nam,TB-02,Chủ hộ,99999,,,\n042081000555,Thái Văn Năm,1981,Nam,TB-03,Chủ hộ,18832,,,\n"
+        );
+        let r = app
+            .import_persons(&officer, "dan.csv", bad.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
         assert!(!r.written, "{l}");
         let lines: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
         assert!(lines.iter().any(|e| e.starts_with("dòng 5") && e.contains("31/02/1980")), "{l}: {lines:?}");
-        assert!(lines.iter().any(|e| e.starts_with("dòng 6") && e.contains("phạm vi")), "{l}: another commune: {lines:?}");
+        assert!(
+            lines.iter().any(|e| e.starts_with("dòng 6") && e.contains("phạm vi")),
+            "{l}: another commune: {lines:?}"
+        );
         assert_eq!(r.bad_rows(), 2, "{l}");
-        assert_eq!(app.search_persons(&officer, &PersonQuery::default()).await.unwrap().total, 0, "{l}: all or nothing");
+        assert_eq!(
+            app.search_persons(&officer, &PersonQuery::default()).await.unwrap().total,
+            0,
+            "{l}: all or nothing"
+        );
 
         // Valid rows only: the good rows written, the bad ones returned as a file.
-        let r = app.import_persons(&officer, "dan.csv", bad.as_bytes(), ImportMode::ValidRowsOnly, &mut p).await.unwrap();
+        let r = app
+            .import_persons(&officer, "dan.csv", bad.as_bytes(), ImportMode::ValidRowsOnly, &mut p)
+            .await
+            .unwrap();
         assert!(r.written && r.created == 3 && r.households_created == 1, "{l}: {r:?}");
         let x = r.rejected_xlsx.expect("rejected rows file");
         let t = ansinh_reports::read_xlsx(&x).unwrap();
@@ -414,19 +548,30 @@ async fn import_all_or_nothing_valid_rows_and_reimport() {
         assert!(t.rows[0].last().unwrap().contains("31/02/1980"), "{l}");
 
         // Re-importing the same file changes nothing.
-        let r = app.import_persons(&officer, "dan.csv", GOOD_CSV.as_bytes(), ImportMode::AllOrNothing, &mut p).await.unwrap();
+        let r = app
+            .import_persons(&officer, "dan.csv", GOOD_CSV.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
         assert_eq!((r.created, r.updated, r.unchanged, r.households_created), (0, 0, 3, 0), "{l}");
         // A changed row updates that person only, audited.
         let changed = GOOD_CSV.replace("0912345678", "0987654321");
-        let r = app.import_persons(&officer, "dan.csv", changed.as_bytes(), ImportMode::AllOrNothing, &mut p).await.unwrap();
+        let r = app
+            .import_persons(&officer, "dan.csv", changed.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 2), "{l}");
-        let head = app.search_persons(&officer, &PersonQuery { q: "phan van hung".into(), ..Default::default() }).await.unwrap();
+        let head = app
+            .search_persons(&officer, &PersonQuery { q: "phan van hung".into(), ..Default::default() })
+            .await
+            .unwrap();
         let hv = app.person_view(&officer, head.items[0].person.id).await.unwrap();
         assert_eq!(hv.person.phone.as_deref(), Some("0987654321"), "{l}");
         assert_eq!(hv.household.unwrap().head_person_id, Some(hv.person.id), "{l}");
 
         // Files that cannot be read: a clear error about the file, nothing written.
-        for (name, bytes) in [("a.csv", &b""[..]), ("a.csv", &b"\xff\xfe\x00h\x00i"[..]), ("a.csv", &b"x,y\n1,2\n"[..])] {
+        for (name, bytes) in
+            [("a.csv", &b""[..]), ("a.csv", &b"\xff\xfe\x00h\x00i"[..]), ("a.csv", &b"x,y\n1,2\n"[..])]
+        {
             match app.import_persons(&officer, name, bytes, ImportMode::AllOrNothing, &mut p).await {
                 Err(AppError::Invalid(i)) => assert_eq!(i.field, "file", "{l}"),
                 Ok(r) => assert!(!r.written && !r.errors.is_empty(), "{l}: {name} {r:?}"),
@@ -438,7 +583,8 @@ async fn import_all_or_nothing_valid_rows_and_reimport() {
         assert_eq!(table.rows.len(), 3, "{l}");
         let csv = ansinh_reports::write_csv(&table);
         assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "{l}: BOM for Excel");
-        let r = app.import_persons(&officer, "export.csv", &csv, ImportMode::AllOrNothing, &mut p).await.unwrap();
+        let r =
+            app.import_persons(&officer, "export.csv", &csv, ImportMode::AllOrNothing, &mut p).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 3), "{l}: {:?}", r.errors);
     }
 }
@@ -456,7 +602,10 @@ async fn demo_population_is_deterministic_and_shaped() {
         let tb = app.unit_by_code(&sys, "18322-01", None).await.unwrap();
         let counts = app.place_counts(&sys, &tb).await.unwrap();
         assert_eq!(counts.working_age, 82, "{l}");
-        let table = app.export_persons(&sys, &PersonQuery { place: "42".into(), ..Default::default() }).await.unwrap();
+        let table = app
+            .export_persons(&sys, &PersonQuery { place: "42".into(), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(table.rows.len(), 3000, "{l}");
         let mut cccds: Vec<String> = table.rows.iter().map(|r| r[0].clone()).collect();
         cccds.sort();

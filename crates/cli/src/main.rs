@@ -211,7 +211,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             print_admin(&boot);
             let started = Instant::now();
             let mut bar = registry::Bar::new("Dân cư");
-            let pop = app.seed_population(persons, seed, &mut |done, total| bar.set("Dân cư", done, total)).await?;
+            let pop =
+                app.seed_population(persons, seed, &mut |done, total| bar.set("Dân cư", done, total)).await?;
             bar.finish();
             let places = r.places_created + pop.places_created;
             println!(

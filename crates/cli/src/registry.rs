@@ -59,7 +59,12 @@ pub struct Bar {
 
 impl Bar {
     pub fn new(label: &str) -> Bar {
-        Bar { label: label.into(), start: Instant::now(), tty: std::io::stderr().is_terminal(), last: Instant::now() }
+        Bar {
+            label: label.into(),
+            start: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+            last: Instant::now(),
+        }
     }
 
     pub fn set(&mut self, label: &str, done: usize, total: usize) {
@@ -67,7 +72,7 @@ impl Bar {
             return;
         }
         self.last = Instant::now();
-        let pct = if total == 0 { 100 } else { (done * 100 / total).min(100) };
+        let pct = (done * 100).checked_div(total).map_or(100, |p| p.min(100));
         let filled = pct / 4;
         eprint!(
             "\r{label:<10} [{}{}] {pct:>3}%  {done}/{total}  {:.1} s ",
@@ -127,16 +132,20 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
     match mode {
         ImportMode::DryRun => println!("Chạy thử: chưa ghi gì. / Dry run: nothing written."),
         ImportMode::AllOrNothing if !report.written => {
-            println!("Không ghi gì vì có dòng lỗi (sửa rồi nhập lại, hoặc dùng --valid-rows-only). / Nothing written: some rows are bad.")
+            println!(
+                "Không ghi gì vì có dòng lỗi (sửa rồi nhập lại, hoặc dùng --valid-rows-only). / Nothing written: some rows are bad."
+            )
         }
         _ => {}
     }
     if let Some(x) = &report.rejected_xlsx {
         let out = rejected.unwrap_or_else(|| {
-            let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "nhap".into());
+            let stem =
+                file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "nhap".into());
             file.with_file_name(format!("{stem}-loi.xlsx"))
         });
-        std::fs::write(&out, x).map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
+        std::fs::write(&out, x)
+            .map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
         println!("Các dòng bị từ chối đã lưu vào {} / rejected rows saved.", out.display());
     }
     if bad > 0 {
@@ -155,11 +164,13 @@ pub async fn export(app: &App, cmd: ExportCommand) -> Result<(), Failure> {
     };
     let table = app.export_persons(&Actor::system(), &query).await?;
     let bytes = if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
-        ansinh_reports::write_xlsx(&table, "Nhân khẩu").map_err(|e| Failure { code: 1, message: e.to_string() })?
+        ansinh_reports::write_xlsx(&table, "Nhân khẩu")
+            .map_err(|e| Failure { code: 1, message: e.to_string() })?
     } else {
         ansinh_reports::write_csv(&table)
     };
-    std::fs::write(&output, bytes).map_err(|e| Failure { code: 1, message: format!("{}: {e}", output.display()) })?;
+    std::fs::write(&output, bytes)
+        .map_err(|e| Failure { code: 1, message: format!("{}: {e}", output.display()) })?;
     println!("Đã xuất {} người vào {} / exported.", table.rows.len(), output.display());
     Ok(())
 }

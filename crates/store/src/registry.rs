@@ -31,6 +31,18 @@ macro_rules! push_scope {
     }};
 }
 
+/// The persons table's secondary indexes, as the migrations create them (a contract test
+/// checks the two agree).
+pub const PERSON_INDEXES: [(&str, &str); 7] = [
+    ("persons_name", "CREATE INDEX persons_name ON persons (name_key)"),
+    ("persons_sort", "CREATE INDEX persons_sort ON persons (sort_key)"),
+    ("persons_path", "CREATE INDEX persons_path ON persons (unit_path)"),
+    ("persons_household", "CREATE INDEX persons_household ON persons (household_id)"),
+    ("persons_phone", "CREATE INDEX persons_phone ON persons (phone)"),
+    ("persons_commune_name", "CREATE INDEX persons_commune_name ON persons (commune_id, name_key)"),
+    ("persons_commune_sort", "CREATE INDEX persons_commune_sort ON persons (commune_id, sort_key)"),
+];
+
 pub const PERSON_COLS: &str = "id, province_code, cccd, old_si_number, full_name, birth_date, birth_year_only, sex, \
      ethnicity, phone, occupation, household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at";
 
@@ -136,6 +148,9 @@ pub struct PersonFilter {
     /// Working age on a date: born on or before `max_birth` and after the per-sex cut-off of
     /// reaching retirement age (`male_after`, `female_after`).
     pub working_age: Option<WorkingAgeBounds>,
+    /// The communes the scope lies in, when every scope root is a commune or below: lets the
+    /// database use the (commune, name) indexes instead of scanning a province.
+    pub commune_ids: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -160,17 +175,17 @@ macro_rules! push_person_filter {
             let (lo, hi) = subtree_range(p);
             $qb.push(" AND p.unit_path >= ").push_bind(lo).push(" AND p.unit_path < ").push_bind(hi);
         }
+        if let Some(ids) = &f.commune_ids {
+            $qb.push(" AND p.commune_id IN (");
+            let mut sep = $qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            $qb.push(")");
+        }
         if let Some(n) = &f.name_prefix {
             let hi = format!("{n}\u{10FFFF}");
-            $qb.push(" AND ((p.name_key >= ")
-                .push_bind(n.clone())
-                .push(" AND p.name_key < ")
-                .push_bind(hi.clone());
-            $qb.push(") OR (p.given_key >= ")
-                .push_bind(n.clone())
-                .push(" AND p.given_key < ")
-                .push_bind(hi)
-                .push("))");
+            $qb.push(" AND p.name_key >= ").push_bind(n.clone()).push(" AND p.name_key < ").push_bind(hi);
         }
         if let Some(c) = &f.cccd {
             $qb.push(" AND p.cccd = ").push_bind(c.clone());
@@ -428,7 +443,8 @@ impl Conn<'_> {
             let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
             push_person_filter!(qb, roots, f);
             if f.name_prefix.is_some() {
-                qb.push(" ORDER BY p.name_key, p.sort_key, p.id");
+                // Index order of (name_key): no sort, LIMIT stops early.
+                qb.push(" ORDER BY p.name_key, p.id");
             } else {
                 qb.push(" ORDER BY p.sort_key, p.id");
             }
@@ -460,8 +476,29 @@ impl Conn<'_> {
         Ok(on!(self, c => {
             let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE ");
             push_person_filter!(qb, roots, f);
+            if f.name_prefix.is_some() {
+                // Same index as the page itself (SQLite otherwise walks the whole scope's path
+                // range when few names match).
+                qb.push(" ORDER BY p.name_key");
+            }
             qb.push(" LIMIT ").push_bind(cap).push(") t");
             qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
+        })?)
+    }
+
+    /// Codes of the given households.
+    pub async fn household_codes(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new("SELECT id, code FROM households WHERE id IN (");
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build_query_as::<(i64, String)>().fetch_all(&mut **c).await
         })?)
     }
 
@@ -631,6 +668,25 @@ impl Conn<'_> {
                    FROM persons WHERE unit_path >= $1 AND unit_path < $2";
         Ok(on!(self, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(&lo).bind(&hi).bind(w.max_birth)
             .bind(w.male_after).bind(w.female_after).fetch_one(&mut **c).await)?)
+    }
+
+    /// Drop the persons table's secondary indexes before a bulk load (rebuilt by
+    /// [`Conn::create_person_indexes`] in the same transaction; building an index from sorted
+    /// data is far cheaper than a million random inserts into it).
+    pub async fn drop_person_indexes(&mut self) -> Result<()> {
+        for (name, _) in PERSON_INDEXES {
+            let sql = format!("DROP INDEX IF EXISTS {name}");
+            on!(self, c => sqlx::query(AssertSqlSafe(sql.clone())).execute(&mut **c).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    pub async fn create_person_indexes(&mut self) -> Result<()> {
+        for (_, sql) in PERSON_INDEXES {
+            let sql = sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS");
+            on!(self, c => sqlx::query(AssertSqlSafe(sql.clone())).execute(&mut **c).await.map(|_| ()))?;
+        }
+        Ok(())
     }
 
     /// Refresh planner statistics after a bulk load.

@@ -328,6 +328,7 @@ async fn migrations_are_idempotent_and_urls_checked() {
     assert!(e.to_string().contains("mysql://x"));
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write(
     id: i64,
     cccd: &str,
@@ -441,12 +442,22 @@ async fn registry_contract() {
             c.persons_by_cccds(&["042080000123".into(), "042215000789".into(), "999".into()]).await.unwrap();
         assert_eq!(found.len(), 2, "{l}");
 
-        // Search: folded prefix on the full name or the given name; scope; filters.
+        // Search: folded prefix of the full name; scope; filters.
         let f = PersonFilter { name_prefix: Some("nguyen van".into()), ..Default::default() };
         let r = c.search_persons(&all, &f, 10, 0).await.unwrap();
         assert_eq!(r.iter().map(|p| p.id).collect::<Vec<_>>().len(), 2, "{l}");
-        let f = PersonFilter { name_prefix: Some("nam".into()), ..Default::default() };
-        assert_eq!(c.search_persons(&all, &f, 10, 0).await.unwrap()[0].id, ids[2], "{l}: given name");
+        let f = PersonFilter { name_prefix: Some("nguyen ho".into()), ..Default::default() };
+        assert_eq!(c.search_persons(&all, &f, 10, 0).await.unwrap()[0].id, ids[2], "{l}");
+        let f = PersonFilter {
+            name_prefix: Some("nguyen".into()),
+            commune_ids: Some(vec![12501]),
+            ..Default::default()
+        };
+        assert_eq!(c.count_matching(&all, &f, 100).await.unwrap(), 3, "{l}: commune filter");
+        let f = PersonFilter { commune_ids: Some(vec![999]), ..Default::default() };
+        assert_eq!(c.count_matching(&all, &f, 100).await.unwrap(), 0, "{l}");
+        let codes = c.household_codes(&[hh[0], hh[1]]).await.unwrap();
+        assert_eq!(codes.len(), 2, "{l}");
         assert!(
             c.search_persons(&["/0/28/378/".to_string()], &PersonFilter::default(), 10, 0)
                 .await
@@ -547,6 +558,42 @@ async fn registry_contract() {
         assert!(c.person_by_id(ids[3]).await.unwrap().is_none(), "{l}");
         assert_eq!(c.count_persons(&all).await.unwrap(), 3, "{l}");
         c.analyze().await.unwrap();
+
+        // Bulk-load index handling: dropped and rebuilt, the same set the migrations made.
+        let names = |c: &mut ansinh_store::Conn<'_>| {
+            let sql = match c {
+                ansinh_store::Conn::Sqlite(_) => {
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                }
+                ansinh_store::Conn::Postgres(_) => {
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'persons' AND indexname LIKE 'persons\\_%' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key' ORDER BY indexname"
+                }
+            };
+            sql.to_string()
+        };
+        let sql = names(&mut c);
+        let before: Vec<String> = match &mut c {
+            ansinh_store::Conn::Sqlite(x) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
+            }
+            ansinh_store::Conn::Postgres(x) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
+            }
+        };
+        let mut want: Vec<String> = ansinh_store::PERSON_INDEXES.iter().map(|(n, _)| n.to_string()).collect();
+        want.sort();
+        assert_eq!(before, want, "{l}: migrations and PERSON_INDEXES agree");
+        c.drop_person_indexes().await.unwrap();
+        c.create_person_indexes().await.unwrap();
+        let after: Vec<String> = match &mut c {
+            ansinh_store::Conn::Sqlite(x) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
+            }
+            ansinh_store::Conn::Postgres(x) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
+            }
+        };
+        assert_eq!(after, want, "{l}");
         tx.commit().await.unwrap();
 
         // The unique CCCD holds on both backends.

@@ -2,7 +2,9 @@
 //! - Pages: `Invalid` re-renders the form where the handler can, else a 422 page with the
 //!   field and reason; `NotFound` (also every out-of-scope read) a 404 page; `Forbidden` 403;
 //!   `Unauthenticated` a redirect to the login page; storage errors a 500 page, logged in full.
-//! - API: the same statuses with `{"error": {"code", "field", "message_vi", "message_en"}}`.
+//! - API: the same statuses with `{"error": {"code", "field", "message_vi", "message_en"}}`;
+//!   when a body has several bad fields, every one is listed in `fields` (first one also in
+//!   `field`/`message_*`), so a client can mark them all at once.
 
 use crate::i18n::{Lang, tr};
 use ansinh_app::AppError;
@@ -49,20 +51,47 @@ pub fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
-/// An error answered as JSON.
+/// An error answered as JSON: an application error, or several invalid fields of a body.
 #[derive(Debug)]
-pub struct ApiError(pub AppError);
+pub enum ApiError {
+    App(AppError),
+    Fields(Vec<ansinh_domain::Invalid>),
+}
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        ApiError(e)
+        ApiError::App(e)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = status_of(&self.0);
-        let (code, field, vi, en) = match &self.0 {
+        let e = match self {
+            ApiError::App(e) => e,
+            ApiError::Fields(list) => {
+                let fields: Vec<FieldError> = list
+                    .iter()
+                    .map(|i| FieldError {
+                        field: i.field.clone(),
+                        message_vi: i.vi.clone(),
+                        message_en: i.en.clone(),
+                    })
+                    .collect();
+                let first = list.first();
+                let body = ApiErrorBody {
+                    error: ApiErrorDetail {
+                        code: "invalid".into(),
+                        field: first.map(|f| f.field.clone()),
+                        message_vi: first.map(|f| f.vi.clone()).unwrap_or_default(),
+                        message_en: first.map(|f| f.en.clone()).unwrap_or_default(),
+                        fields,
+                    },
+                };
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            }
+        };
+        let status = status_of(&e);
+        let (code, field, vi, en) = match &e {
             AppError::Invalid(i) => ("invalid", Some(i.field.clone()), i.vi.clone(), i.en.clone()),
             AppError::NotFound => ("not_found", None, "Không tìm thấy".into(), "Not found".into()),
             AppError::Forbidden => ("forbidden", None, "Không có quyền".into(), "Forbidden".into()),

@@ -3,15 +3,18 @@
 //! files named by resource; none of them writes SQL — they call `ansinh_app` use cases.
 
 pub mod api;
+pub mod downloads;
 pub mod error;
 pub mod fmt;
 pub mod i18n;
 pub mod pages;
+pub mod people;
 pub mod session;
 pub mod templates;
 
 use ansinh_app::App;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use std::sync::Arc;
@@ -31,6 +34,8 @@ pub struct WebConfig {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// Files made for a user to fetch right away (an import's rejected rows).
+    pub downloads: Arc<downloads::Downloads>,
 }
 
 /// All routes, with the security layers.
@@ -42,7 +47,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
             Err(e) => tracing::warn!(origin = %o, error = ?e, "ignoring trusted origin"),
         }
     }
-    let state = AppState { app, config: Arc::new(config) };
+    let state = AppState { app, config: Arc::new(config), downloads: Arc::default() };
     Router::new()
         .route("/", get(pages::home::show))
         .route("/healthz", get(pages::home::healthz))
@@ -59,6 +64,27 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/units/{id}/children", get(pages::units::children))
         .route("/units/{id}/places", post(pages::units::create_place))
         .route("/units/{id}/rename", post(pages::units::rename))
+        .route("/persons", get(pages::persons::list))
+        .route("/persons/results", get(pages::persons::results))
+        .route("/persons/export.xlsx", get(pages::persons::export_xlsx))
+        .route("/persons/export.csv", get(pages::persons::export_csv))
+        .route("/persons/template.xlsx", get(pages::persons::template_xlsx))
+        .route("/persons/template.csv", get(pages::persons::template_csv))
+        .route("/persons/new", get(pages::persons::new_form).post(pages::persons::create))
+        .route(
+            "/persons/import",
+            get(pages::imports::show)
+                .post(pages::imports::upload)
+                .layer(DefaultBodyLimit::max(pages::imports::MAX_UPLOAD)),
+        )
+        .route("/persons/import/files/{key}", get(pages::imports::file))
+        .route("/persons/duplicates", get(pages::persons::duplicates))
+        .route("/persons/duplicates/merge", post(pages::persons::merge))
+        .route("/persons/duplicates/dismiss", post(pages::persons::dismiss))
+        .route("/persons/{id}", get(pages::persons::show).post(pages::persons::update))
+        .route("/households/{id}", get(pages::households::show))
+        .route("/households/{id}/poverty", post(pages::households::set_poverty))
+        .route("/households/{id}/flags", post(pages::households::set_flags))
         .route("/audit", get(pages::audit::list))
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::show))

@@ -143,7 +143,7 @@ impl FromRequestParts<AppState> for ApiUser {
         } else {
             None
         };
-        actor.map(ApiUser).ok_or(ApiError(AppError::Unauthenticated))
+        actor.map(ApiUser).ok_or(ApiError::App(AppError::Unauthenticated))
     }
 }
 

@@ -1,14 +1,17 @@
 //! Askama templates (`templates/*.html`; fragments for htmx end in `_partial.html`).
 
+use crate::people::ListQuery;
 use crate::session::Page;
 use ansinh_app::estimate::Estimate;
+use ansinh_app::registry::{HouseholdView, PersonInput, PersonPage, PersonView, PlaceCounts};
 use ansinh_app::{UnitView, UserView};
 use ansinh_domain::Invalid;
+use ansinh_domain::person::{ETHNIC_GROUPS, Occupation, PovertyStatus, Relation};
 use ansinh_domain::{Grant, Level, Role, Unit};
 use ansinh_rules::{Month, ParamUsed, Vnd};
-use ansinh_store::{AuditRow, UserRow};
+use ansinh_store::{AuditRow, PersonRow, UserRow};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 impl Page {
     pub fn date(&self, d: &Option<NaiveDate>) -> String {
@@ -110,6 +113,8 @@ pub struct RootsTpl<'a> {
 pub struct UnitTpl<'a> {
     pub page: &'a Page,
     pub view: UnitView,
+    /// Persons and working-age persons under a commune, village or group.
+    pub counts: Option<PlaceCounts>,
     pub era: Era,
     pub error: Option<String>,
     pub form_name: String,
@@ -310,4 +315,410 @@ pub struct ParamsTpl<'a> {
     pub form: crate::pages::parameters::ParamForm,
     pub error: Option<String>,
     pub added: Option<String>,
+}
+
+// ─── Population registry ──────────────────────────────────────────────────────────────────
+
+/// One choice of a `<select>`.
+#[derive(Debug, Clone)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Choices from (value, label) pairs, with `current` selected.
+pub fn options<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, current: &str) -> Vec<Opt> {
+    items
+        .into_iter()
+        .map(|(v, l)| Opt { value: v.to_string(), label: l.to_string(), selected: v == current.trim() })
+        .collect()
+}
+
+impl Page {
+    /// "15/03/1990", or "1990" when only the year is on record.
+    pub fn birth(&self, p: &PersonRow) -> String {
+        if p.birth_year_only {
+            p.birth_date.year().to_string()
+        } else {
+            p.birth_date.format("%d/%m/%Y").to_string()
+        }
+    }
+
+    pub fn sex(&self, s: &str) -> String {
+        match (s, self.is_vi()) {
+            ("male", true) => "Nam".into(),
+            ("female", true) => "Nữ".into(),
+            ("male", false) => "Male".into(),
+            ("female", false) => "Female".into(),
+            (other, _) => other.into(),
+        }
+    }
+
+    pub fn occupation(&self, key: &str) -> String {
+        Occupation::parse(key).map_or_else(|_| key.to_string(), |o| self.label(o.label_vi(), o.label_en()))
+    }
+
+    pub fn relation(&self, key: &Option<String>) -> String {
+        key.as_deref()
+            .and_then(|k| Relation::parse(k).ok())
+            .map(|r| self.label(r.label_vi(), r.label_en()))
+            .unwrap_or_default()
+    }
+
+    pub fn poverty(&self, key: &str) -> String {
+        PovertyStatus::parse(key).map_or_else(|_| key.to_string(), |s| self.label(s.label_vi(), s.label_en()))
+    }
+
+    /// "12.345" (vi) / "12,345" (en).
+    pub fn count(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        let n = *n.borrow();
+        let digits = n.unsigned_abs().to_string();
+        let sep = if self.is_vi() { '.' } else { ',' };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 { format!("-{out}") } else { out }
+    }
+
+    fn label(&self, vi: &str, en: &str) -> String {
+        if self.is_vi() { vi.to_string() } else { en.to_string() }
+    }
+}
+
+/// The person form's values as typed, kept when it comes back with errors.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    pub cccd: String,
+    #[serde(default)]
+    pub old_si_number: String,
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub ethnicity: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub occupation: String,
+    #[serde(default)]
+    pub unit_code: String,
+    #[serde(default)]
+    pub household_code: String,
+    #[serde(default)]
+    pub relation: String,
+    /// Why a person moved (edit form only).
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl PersonForm {
+    pub fn input(&self) -> PersonInput {
+        PersonInput {
+            cccd: self.cccd.clone(),
+            old_si_number: self.old_si_number.clone(),
+            full_name: self.full_name.clone(),
+            birth_date: self.birth_date.clone(),
+            sex: self.sex.clone(),
+            ethnicity: self.ethnicity.clone(),
+            phone: self.phone.clone(),
+            occupation: self.occupation.clone(),
+            unit_code: self.unit_code.clone(),
+            household_code: self.household_code.clone(),
+            relation: self.relation.clone(),
+        }
+    }
+
+    /// The stored person, as the edit form shows it.
+    pub fn from_view(v: &PersonView) -> PersonForm {
+        let p = &v.person;
+        PersonForm {
+            cccd: p.cccd.clone(),
+            old_si_number: p.old_si_number.clone().unwrap_or_default(),
+            full_name: p.full_name.clone(),
+            birth_date: if p.birth_year_only {
+                p.birth_date.year().to_string()
+            } else {
+                p.birth_date.format("%d/%m/%Y").to_string()
+            },
+            sex: p.sex.clone(),
+            ethnicity: p.ethnicity.clone(),
+            phone: p.phone.clone().unwrap_or_default(),
+            occupation: p.occupation.clone(),
+            unit_code: v.place.code.clone(),
+            household_code: v.household.as_ref().map(|h| h.code.clone()).unwrap_or_default(),
+            relation: p.relation.clone().unwrap_or_default(),
+            reason: String::new(),
+        }
+    }
+}
+
+/// A person form as shown: the values, the errors by field, the choices.
+pub struct PersonFormView {
+    pub values: PersonForm,
+    pub errors: Vec<Invalid>,
+    vi: bool,
+}
+
+impl PersonFormView {
+    pub fn new(page: &Page, values: PersonForm, errors: Vec<Invalid>) -> PersonFormView {
+        PersonFormView { values, errors, vi: page.is_vi() }
+    }
+
+    /// Errors are filed under the form's field names.
+    fn field_of(e: &Invalid) -> &str {
+        match e.field.as_str() {
+            "province" | "birth_year" | "serial" => "cccd",
+            f => f,
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| Self::field_of(e) == field)
+    }
+
+    /// This field's reasons, in the page's language.
+    pub fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| Self::field_of(e) == field)
+            .map(|e| self.text(e))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn text(&self, e: &Invalid) -> String {
+        if self.vi { e.vi.clone() } else { e.en.clone() }
+    }
+
+    fn label<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.vi { vi } else { en }
+    }
+
+    pub fn sexes(&self) -> Vec<Opt> {
+        let current = match ansinh_domain::person::parse_sex(&self.values.sex) {
+            Ok(ansinh_rules::Sex::Male) => "male",
+            Ok(ansinh_rules::Sex::Female) => "female",
+            Err(_) => "",
+        };
+        options([("male", self.label("Nam", "Male")), ("female", self.label("Nữ", "Female"))], current)
+    }
+
+    pub fn occupations(&self) -> Vec<Opt> {
+        let current = Occupation::parse(&self.values.occupation).map_or("", |o| o.as_str());
+        options(Occupation::ALL.iter().map(|o| (o.as_str(), self.label(o.label_vi(), o.label_en()))), current)
+    }
+
+    pub fn relations(&self) -> Vec<Opt> {
+        let current = Relation::parse(&self.values.relation).map_or("", |r| r.as_str());
+        options(Relation::ALL.iter().map(|r| (r.as_str(), self.label(r.label_vi(), r.label_en()))), current)
+    }
+
+    pub fn ethnicities(&self) -> Vec<Opt> {
+        let current = if self.values.ethnicity.trim().is_empty() {
+            "Kinh"
+        } else {
+            ansinh_domain::person::Ethnicity::parse(&self.values.ethnicity).map_or("", |e| e.name())
+        };
+        options(ETHNIC_GROUPS.iter().map(|g| (*g, *g)), current)
+    }
+}
+
+/// The person list (page and htmx fragment).
+pub struct PersonList {
+    pub query: ListQuery,
+    pub result: Option<PersonPage>,
+    pub error: Option<String>,
+}
+
+impl PersonList {
+    pub fn pages(&self) -> i64 {
+        self.result.as_ref().map_or(1, |r| ((r.total + r.per_page - 1) / r.per_page).max(1))
+    }
+
+    pub fn current(&self) -> i64 {
+        self.result.as_ref().map_or(1, |r| r.page)
+    }
+
+    /// The full-page link of page `p` (for the address bar and without JavaScript).
+    pub fn link(&self, p: impl std::borrow::Borrow<i64>) -> String {
+        self.query.link("/persons", *p.borrow())
+    }
+
+    /// The fragment link of page `p`.
+    pub fn fragment(&self, p: impl std::borrow::Borrow<i64>) -> String {
+        self.query.link("/persons/results", *p.borrow())
+    }
+
+    pub fn export(&self, ext: &str) -> String {
+        let qs = self.query.qs();
+        if qs.is_empty() { format!("/persons/export.{ext}") } else { format!("/persons/export.{ext}?{qs}") }
+    }
+
+    pub fn age_bands(&self) -> Vec<Opt> {
+        options(AGE_BANDS.iter().map(|a| (*a, *a)), &self.query.age)
+    }
+}
+
+/// Age bands offered by the list's filter.
+pub const AGE_BANDS: [&str; 5] = ["0-14", "15-34", "35-59", "15-59", "60+"];
+
+#[derive(Template)]
+#[template(path = "persons.html")]
+pub struct PersonsTpl<'a> {
+    pub page: &'a Page,
+    pub list: PersonList,
+}
+
+#[derive(Template)]
+#[template(path = "persons_results_partial.html")]
+pub struct PersonResultsTpl<'a> {
+    pub page: &'a Page,
+    pub list: PersonList,
+}
+
+#[derive(Template)]
+#[template(path = "person_new.html")]
+pub struct PersonNewTpl<'a> {
+    pub page: &'a Page,
+    pub form: PersonFormView,
+}
+
+/// One move of a person, with the places and households named.
+pub struct MoveLine {
+    pub on: NaiveDate,
+    pub from_place: String,
+    pub to_place: String,
+    pub from_household: Option<(i64, String)>,
+    pub to_household: Option<(i64, String)>,
+    pub reason: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+pub struct PersonTpl<'a> {
+    pub page: &'a Page,
+    pub view: PersonView,
+    pub form: PersonFormView,
+    pub moves: Vec<MoveLine>,
+    pub saved: bool,
+}
+
+/// The poverty form's values as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PovertyForm {
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+pub struct HouseholdTpl<'a> {
+    pub page: &'a Page,
+    pub view: HouseholdView,
+    pub form: PovertyForm,
+    pub error: Option<String>,
+    pub saved: bool,
+}
+
+impl HouseholdTpl<'_> {
+    pub fn statuses(&self) -> Vec<Opt> {
+        let current = PovertyStatus::parse(&self.form.status).map_or("", |s| s.as_str());
+        let vi = self.page.is_vi();
+        options(
+            PovertyStatus::ALL.iter().map(|s| (s.as_str(), if vi { s.label_vi() } else { s.label_en() })),
+            current,
+        )
+    }
+
+    pub fn head_name(&self) -> String {
+        let head = self.view.household.head_person_id;
+        self.view
+            .members
+            .iter()
+            .find(|(p, _)| Some(p.id) == head)
+            .map(|(p, _)| p.full_name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// An import's outcome as shown.
+#[derive(Debug, Default)]
+pub struct ImportView {
+    pub filename: String,
+    /// `dry_run`, `all` or `valid`.
+    pub mode: &'static str,
+    pub rows: usize,
+    pub bad_rows: usize,
+    /// `dòng N, cột X: lý do`, in the page's language; the first [`ImportView::SHOWN`].
+    pub errors: Vec<String>,
+    /// Errors not listed (see `errors_link`).
+    pub more_errors: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub households_created: usize,
+    pub written: bool,
+    /// The rejected rows as XLSX (valid rows only).
+    pub rejected_link: Option<String>,
+    /// Every error as CSV, when there are more than are listed.
+    pub errors_link: Option<String>,
+}
+
+impl ImportView {
+    pub const SHOWN: usize = 1000;
+}
+
+/// What the import page shows under the form.
+#[derive(Debug, Default)]
+pub struct ImportResult {
+    pub report: Option<ImportView>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "persons_import.html")]
+pub struct ImportTpl<'a> {
+    pub page: &'a Page,
+    pub result: ImportResult,
+}
+
+#[derive(Template)]
+#[template(path = "persons_import_partial.html")]
+pub struct ImportPartialTpl<'a> {
+    pub page: &'a Page,
+    pub result: ImportResult,
+}
+
+/// Two records that are probably one person.
+pub struct DupPair {
+    pub left: PersonRow,
+    pub right: PersonRow,
+}
+
+impl DupPair {
+    pub fn sides(&self) -> [&PersonRow; 2] {
+        [&self.left, &self.right]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "persons_duplicates.html")]
+pub struct DuplicatesTpl<'a> {
+    pub page: &'a Page,
+    pub pairs: Vec<DupPair>,
+    pub notice: Option<String>,
 }

@@ -50,12 +50,12 @@ CREATE TABLE persons (
     updated_at      TEXT    NOT NULL
 );
 CREATE INDEX persons_name ON persons (name_key);
-CREATE INDEX persons_given ON persons (given_key);
 CREATE INDEX persons_sort ON persons (sort_key);
 CREATE INDEX persons_path ON persons (unit_path);
 CREATE INDEX persons_household ON persons (household_id);
 CREATE INDEX persons_phone ON persons (phone);
 CREATE INDEX persons_commune_name ON persons (commune_id, name_key);
+CREATE INDEX persons_commune_sort ON persons (commune_id, sort_key);
 
 -- History of moves between households and places (never rewritten).
 CREATE TABLE person_moves (

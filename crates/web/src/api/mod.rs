@@ -3,7 +3,9 @@
 //! the browser session. Every answer is filtered by the caller's scope.
 
 pub mod calc;
+pub mod households;
 pub mod me;
+pub mod persons;
 pub mod units;
 
 use crate::AppState;
@@ -24,12 +26,15 @@ use utoipa_swagger_ui::SwaggerUi;
         description = "An Sinh — mở rộng bao phủ BHXH tự nguyện, BHTN, BHYT hộ gia đình. \
                        Errors: {\"error\": {\"code\", \"field\", \"message_vi\", \"message_en\"}}."
     ),
-    paths(units::list, units::get, me::get, calc::post_vsi, calc::post_hi, calc::post_retirement, calc::post_pension),
-    components(schemas(calc::VsiRequest, calc::VsiResponse, calc::VsiLineDto, calc::DeadlineDto, calc::BasisDto, calc::HiRequest, calc::HiResponse, calc::HiMemberDto, calc::RetirementRequest, calc::RetirementResponse, calc::PensionRequest, calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
+    paths(units::list, units::get, me::get, calc::post_vsi, calc::post_hi, calc::post_retirement, calc::post_pension,
+          persons::list, persons::create, persons::get, persons::update, households::get, households::set_poverty),
+    components(schemas(persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::MemberDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, calc::VsiRequest, calc::VsiResponse, calc::VsiLineDto, calc::DeadlineDto, calc::BasisDto, calc::HiRequest, calc::HiResponse, calc::HiMemberDto, calc::RetirementRequest, calc::RetirementResponse, calc::PensionRequest, calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "units", description = "Đơn vị hành chính — administrative units"),
          (name = "me", description = "Người gọi — the caller"),
+         (name = "persons", description = "Nhân khẩu — persons of the population registry"),
+         (name = "households", description = "Hộ gia đình — households, poverty status per year"),
          (name = "calc", description = "Máy tính BHXH — calculators (public, no sign-in)"))
 )]
 pub struct ApiDoc;
@@ -51,6 +56,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units", get(units::list))
         .route("/api/v1/units/{code}", get(units::get))
         .route("/api/v1/me", get(me::get))
+        .route("/api/v1/persons", get(persons::list).post(persons::create))
+        .route("/api/v1/persons/{id}", get(persons::get).put(persons::update))
+        .route("/api/v1/households/{id}", get(households::get))
+        .route("/api/v1/households/{id}/poverty", post(households::set_poverty))
         .route("/api/v1/calc/vsi", post(calc::post_vsi))
         .route("/api/v1/calc/hi-household", post(calc::post_hi))
         .route("/api/v1/calc/retirement", post(calc::post_retirement))

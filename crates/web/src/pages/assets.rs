@@ -8,6 +8,7 @@ const HTMX: &str = include_str!("../../static/htmx.min.js");
 const CSS: &str = include_str!("../../static/app.css");
 const ECHARTS: &str = include_str!("../../static/echarts.min.js");
 const CALC_JS: &str = include_str!("../../static/calc.js");
+const REGISTRY_JS: &str = include_str!("../../static/registry.js");
 
 pub async fn get(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
@@ -15,6 +16,7 @@ pub async fn get(Path(file): Path<String>) -> Response {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
         "calc.js" => (CALC_JS, "text/javascript; charset=utf-8"),
+        "registry.js" => (REGISTRY_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

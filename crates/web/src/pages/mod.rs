@@ -4,8 +4,11 @@ pub mod assets;
 pub mod audit;
 pub mod calc;
 pub mod home;
+pub mod households;
+pub mod imports;
 pub mod login;
 pub mod parameters;
+pub mod persons;
 pub mod units;
 pub mod users;
 

@@ -6,7 +6,9 @@ use crate::pages::{is_htmx, render};
 use crate::session::Page;
 use crate::templates::{ChildrenTpl, Era, RootsTpl, SearchTpl, UnitTpl};
 use ansinh_app::AppError;
+use ansinh_app::registry::PlaceCounts;
 use ansinh_domain::unit::VILLAGE_KINDS;
+use ansinh_domain::{Actor, Level, Unit};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -38,6 +40,14 @@ impl EraQuery {
     }
 }
 
+/// Population of a commune, village or group (the places persons live in).
+async fn counts(state: &AppState, actor: &Actor, unit: &Unit) -> Result<Option<PlaceCounts>, AppError> {
+    if !matches!(unit.level, Level::Commune | Level::Village | Level::Group) {
+        return Ok(None);
+    }
+    state.app.place_counts(actor, unit).await.map(Some)
+}
+
 pub async fn index(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let roots = state.app.scope_roots(actor).await.map_err(|e| page.fail(e))?;
@@ -56,7 +66,16 @@ pub async fn show(
     let actor = page.actor()?;
     let era = q.era();
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
-    render(&UnitTpl { page: &page, view, era, error: None, form_name: String::new(), kinds: &VILLAGE_KINDS })
+    let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
+    render(&UnitTpl {
+        page: &page,
+        view,
+        counts,
+        era,
+        error: None,
+        form_name: String::new(),
+        kinds: &VILLAGE_KINDS,
+    })
 }
 
 /// The children block alone (htmx era switch).
@@ -144,7 +163,16 @@ pub async fn create_place(
                     kinds: &VILLAGE_KINDS,
                 })?
             } else {
-                render(&UnitTpl { page: &page, view, era, error, form_name: f.name, kinds: &VILLAGE_KINDS })?
+                let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
+                render(&UnitTpl {
+                    page: &page,
+                    view,
+                    counts,
+                    era,
+                    error,
+                    form_name: f.name,
+                    kinds: &VILLAGE_KINDS,
+                })?
             };
             // htmx swaps 2xx only by default: answer the form with its error as 200 for htmx.
             let status = if is_htmx(&headers) { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

@@ -1,0 +1,275 @@
+//! Đăng ký dân cư — the person list and search (htmx-refreshed), exports, the import template,
+//! a new person, a person's page with its edit form, probable duplicates.
+
+use crate::AppState;
+use crate::error::{PageError, message};
+use crate::pages::{is_htmx, render};
+use crate::people::{CSV, ListQuery, XLSX, file_response, precheck};
+use crate::session::Page;
+use crate::templates::{
+    DupPair, DuplicatesTpl, MoveLine, PersonForm, PersonFormView, PersonList, PersonNewTpl, PersonResultsTpl,
+    PersonTpl, PersonsTpl,
+};
+use ansinh_app::registry::PersonView;
+use ansinh_app::{App, AppError};
+use ansinh_domain::{Actor, Invalid, Permission};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+/// Search; a filter that cannot be understood is shown above the (empty) results.
+async fn person_list(
+    state: &AppState,
+    page: &Page,
+    actor: &Actor,
+    query: ListQuery,
+) -> Result<PersonList, PageError> {
+    match state.app.search_persons(actor, &query.to_app()).await {
+        Ok(r) => Ok(PersonList { query, result: Some(r), error: None }),
+        Err(e @ AppError::Invalid(_)) => {
+            Ok(PersonList { query, result: None, error: Some(message(page.lang, &e)) })
+        }
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let list = person_list(&state, &page, actor, q).await?;
+    let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&PersonsTpl { page: &page, list })?).into_response())
+}
+
+/// The results block alone (htmx, on every keystroke of the search form); the address bar
+/// follows the filters (`HX-Push-Url`), so a reload or a shared link shows the same list.
+/// Without htmx: the whole page.
+pub async fn results(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let list = person_list(&state, &page, actor, q).await?;
+    if !is_htmx(&headers) {
+        let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+        return Ok((status, render(&PersonsTpl { page: &page, list })?).into_response());
+    }
+    let url = list.query.link("/persons", list.query.page());
+    let mut res = render(&PersonResultsTpl { page: &page, list })?.into_response();
+    if let Ok(v) = HeaderValue::from_str(&url) {
+        res.headers_mut().insert("hx-push-url", v);
+    }
+    Ok(res)
+}
+
+fn stamp() -> String {
+    ansinh_app::today().format("%Y%m%d").to_string()
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let table = state.app.export_persons(actor, &q.to_app()).await.map_err(|e| page.fail(e))?;
+    let bytes = ansinh_reports::write_xlsx(&table, "Nhân khẩu")
+        .map_err(|e| page.fail(AppError::Internal(format!("xlsx: {}", e.en))))?;
+    Ok(file_response(bytes, XLSX, &format!("danh-sách-nhân-khẩu-{}.xlsx", stamp())))
+}
+
+pub async fn export_csv(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let table = state.app.export_persons(actor, &q.to_app()).await.map_err(|e| page.fail(e))?;
+    Ok(file_response(ansinh_reports::write_csv(&table), CSV, &format!("danh-sách-nhân-khẩu-{}.csv", stamp())))
+}
+
+/// The import template (Vietnamese headers, one example row).
+pub async fn template_xlsx(page: Page) -> Result<Response, PageError> {
+    page.actor()?;
+    let bytes = ansinh_reports::write_xlsx(&App::import_template(), "Nhân khẩu")
+        .map_err(|e| page.fail(AppError::Internal(format!("xlsx: {}", e.en))))?;
+    Ok(file_response(bytes, XLSX, "mẫu-nhập-nhân-khẩu.xlsx"))
+}
+
+pub async fn template_csv(page: Page) -> Result<Response, PageError> {
+    page.actor()?;
+    Ok(file_response(ansinh_reports::write_csv(&App::import_template()), CSV, "mẫu-nhập-nhân-khẩu.csv"))
+}
+
+pub async fn new_form(page: Page) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    if !actor.has(Permission::EditPeople) {
+        return Err(page.fail(AppError::Forbidden));
+    }
+    render(&PersonNewTpl { page: &page, form: PersonFormView::new(&page, PersonForm::default(), Vec::new()) })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let input = f.input();
+    let errors = precheck(&input);
+    let errors = if errors.is_empty() {
+        match state.app.create_person(actor, &input).await {
+            Ok(p) => return Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+            Err(AppError::Invalid(i)) => vec![i],
+            Err(e) => return Err(page.fail(e)),
+        }
+    } else {
+        errors
+    };
+    let html = render(&PersonNewTpl { page: &page, form: PersonFormView::new(&page, f, errors) })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+/// A person's moves with places and households named. The names are read for the ids of this
+/// person's own history (which the actor may see), including a place outside the actor's
+/// scope the person came from.
+async fn move_lines(state: &AppState, view: &PersonView) -> Result<Vec<MoveLine>, AppError> {
+    if view.moves.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut r = state.app.db.read().await?;
+    let mut c = r.conn();
+    let mut places: HashMap<i64, String> = HashMap::new();
+    let mut households: HashMap<i64, String> = HashMap::new();
+    let mut out = Vec::with_capacity(view.moves.len());
+    for m in &view.moves {
+        for id in [m.from_unit_id, m.to_unit_id] {
+            if let Entry::Vacant(e) = places.entry(id) {
+                e.insert(c.unit_by_id(id).await?.map_or_else(|| format!("#{id}"), |u| u.full_name()));
+            }
+        }
+        for id in [m.from_household_id, m.to_household_id].into_iter().flatten() {
+            if let Entry::Vacant(e) = households.entry(id) {
+                e.insert(c.household_by_id(id).await?.map_or_else(|| format!("#{id}"), |h| h.code));
+            }
+        }
+        let hh = |id: Option<i64>| id.map(|i| (i, households[&i].clone()));
+        out.push(MoveLine {
+            on: m.moved_on,
+            from_place: places[&m.from_unit_id].clone(),
+            to_place: places[&m.to_unit_id].clone(),
+            from_household: hh(m.from_household_id),
+            to_household: hh(m.to_household_id),
+            reason: m.reason.clone(),
+            actor: m.actor.clone(),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let moves = move_lines(&state, &view).await.map_err(|e| page.fail(e))?;
+    let form = PersonFormView::new(&page, PersonForm::from_view(&view), Vec::new());
+    render(&PersonTpl { page: &page, view, form, moves, saved: !q.saved.is_empty() })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let input = f.input();
+    let errors = precheck(&input);
+    let errors: Vec<Invalid> = if errors.is_empty() {
+        match state.app.update_person(actor, id, &input, &f.reason).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response()),
+            Err(AppError::Invalid(i)) => vec![i],
+            Err(e) => return Err(page.fail(e)),
+        }
+    } else {
+        errors
+    };
+    let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let moves = move_lines(&state, &view).await.map_err(|e| page.fail(e))?;
+    let form = PersonFormView::new(&page, f, errors);
+    let html = render(&PersonTpl { page: &page, view, form, moves, saved: false })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn duplicates(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<DoneQuery>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    let pairs = state.app.duplicates(actor).await.map_err(|e| page.fail(e))?;
+    let pairs = pairs.into_iter().map(|(left, right)| DupPair { left, right }).collect();
+    let notice = match q.done.as_str() {
+        "merged" => Some(page.t("dup-merged")),
+        "dismissed" => Some(page.t("dup-dismissed")),
+        _ => None,
+    };
+    render(&DuplicatesTpl { page: &page, pairs, notice })
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    keep: i64,
+    drop: i64,
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<MergeForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    state.app.merge_persons(actor, f.keep, f.drop).await.map_err(|e| page.fail(e))?;
+    Ok(Redirect::to("/persons/duplicates?done=merged").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DismissForm {
+    a: i64,
+    b: i64,
+}
+
+pub async fn dismiss(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<DismissForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    state.app.dismiss_duplicate(actor, f.a, f.b).await.map_err(|e| page.fail(e))?;
+    Ok(Redirect::to("/persons/duplicates?done=dismissed").into_response())
+}
