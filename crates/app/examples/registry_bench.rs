@@ -111,19 +111,63 @@ async fn main() {
                     }],
                 };
                 let mut lat = Vec::with_capacity(n);
+                let mut worst: std::collections::BTreeMap<&str, f64> = Default::default();
                 for i in 0..n {
-                    let q = PersonQuery { q: prefixes[i % prefixes.len()].into(), ..Default::default() };
+                    let prefix = prefixes[i % prefixes.len()];
+                    let q = PersonQuery { q: prefix.into(), ..Default::default() };
                     let t = Instant::now();
                     let page = app.search_persons(&actor, &q).await.expect("search");
-                    lat.push(t.elapsed().as_secs_f64());
+                    let s = t.elapsed().as_secs_f64();
+                    lat.push(s);
+                    let w = worst.entry(prefix).or_default();
+                    *w = w.max(s);
                     std::hint::black_box(page);
                 }
+                let mut w: Vec<_> = worst.into_iter().collect();
+                w.sort_by(|a, b| b.1.total_cmp(&a.1));
+                eprintln!("  slowest prefixes ({label}): {:?}", &w[..w.len().min(5)]);
                 lat.sort_by(|a, b| a.total_cmp(b));
                 let p = |q: f64| lat[((lat.len() as f64 * q).ceil() as usize).saturating_sub(1)] * 1000.0;
                 println!("search_{label}_p50_ms {:.1}", p(0.50));
                 println!("search_{label}_p95_ms {:.1}", p(0.95));
                 println!("search_{label}_p99_ms {:.1}", p(0.99));
                 println!("search_{label}_max_ms {:.1}", lat.last().copied().unwrap_or(0.0) * 1000.0);
+            }
+        }
+        "probe" => {
+            // Where a slow search spends its time (development aid).
+            let mut r = app.db.read().await.unwrap();
+            let mut c = r.conn();
+            let f = ansinh_store::PersonFilter {
+                name_prefix: Some("tran".into()),
+                province_codes: Some(vec!["42".into()]),
+                ..Default::default()
+            };
+            for _ in 0..3 {
+                let t = Instant::now();
+                let rows = c.search_persons(&[], &f, 50, 0).await.unwrap();
+                let a = t.elapsed();
+                let n = c.count_matching(&[], &f, 1001).await.unwrap();
+                let b = t.elapsed();
+                for p in &rows {
+                    c.unit_by_id(p.unit_id).await.unwrap();
+                }
+                let d = t.elapsed();
+                eprintln!("page {a:?} count({n}) {b:?} units {d:?}");
+            }
+            if let ansinh_store::Conn::Sqlite(x) = &mut c {
+                for hi in ["tranz".to_string(), "tran\u{10FFFF}".to_string()] {
+                    let t = Instant::now();
+                    let ids: Vec<i64> = sqlx::query_scalar("SELECT p.id FROM persons p WHERE p.province_code IN ($1) AND p.name_key >= $2 AND p.name_key < $3 ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5")
+                        .bind("42").bind("tran").bind(&hi).bind(50i64).bind(0i64).fetch_all(&mut **x).await.unwrap();
+                    eprintln!("raw {} rows {:?} (hi {:?})", ids.len(), t.elapsed(), hi.chars().last());
+                    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as("EXPLAIN QUERY PLAN SELECT p.id FROM persons p WHERE p.province_code IN ($1) AND p.name_key >= $2 AND p.name_key < $3 ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5")
+                        .bind("42").bind("tran").bind(&hi).bind(50i64).bind(0i64).fetch_all(&mut **x).await.unwrap();
+                    eprintln!("plan {plan:?}");
+                    let v: String =
+                        sqlx::query_scalar("select sqlite_version()").fetch_one(&mut **x).await.unwrap();
+                    eprintln!("version {v}");
+                }
             }
         }
         _ => panic!("{usage}"),

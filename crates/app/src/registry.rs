@@ -629,7 +629,27 @@ impl App {
             f.working_age = Some(w);
         }
         f.commune_ids = self.scope_communes(actor).await?;
+        f.province_codes = self.scope_provinces(actor).await?;
         Ok(f)
+    }
+
+    /// The provinces of the actor's view scope, when every scope root is a province (empty when
+    /// one is the country).
+    async fn scope_provinces(&self, actor: &Actor) -> Result<Option<Vec<String>>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let mut codes = Vec::new();
+        for g in actor.grants.iter().filter(|g| g.role.allows(Permission::View)) {
+            let Some(u) = c.unit_by_id(g.unit_id).await? else { return Ok(None) };
+            match u.level {
+                Level::Country => return Ok(Some(Vec::new())),
+                Level::Province => codes.push(u.province_code.clone()),
+                _ => return Ok(None),
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        Ok(if codes.is_empty() { None } else { Some(codes) })
     }
 
     /// The communes of the actor's view scope, when every scope root is a commune or below.
