@@ -3,7 +3,7 @@
 //! from `ansinh_domain::population` placed in them. Thanh Bình village (Mai Hoa, the "Tổ liên
 //! gia 100%" model) gets exactly 82 working-age people, as in the seed article.
 
-use crate::registry::{name_sort_key, working_age_bounds};
+use crate::registry::{PersonValues, person_write, working_age_bounds};
 use crate::{App, AppError, Result, audit};
 use ansinh_domain::population::{DemoPlace, generate};
 use ansinh_domain::{Actor, Level, Unit, UnitCode, text};
@@ -245,31 +245,20 @@ impl App {
                 decision: format!("Danh sách {year}"),
             });
             for m in &hh.members {
-                let full = m.full_name.as_str().to_string();
-                batch.people.push((
-                    hh_index,
-                    PersonWrite {
-                        id: 0,
-                        province_code: place.province_code.clone(),
-                        cccd: m.cccd.as_str().to_string(),
-                        old_si_number: None,
-                        name_key: text::fold(&full),
-                        given_key: text::fold(m.full_name.given()),
-                        sort_key: name_sort_key(&full),
-                        full_name: full,
-                        birth_date: m.birth.effective_date(),
-                        birth_year_only: m.birth.is_year_only(),
-                        sex: if m.sex == ansinh_rules::Sex::Male { "male".into() } else { "female".into() },
-                        ethnicity: m.ethnicity.name().to_string(),
-                        phone: m.phone.as_ref().map(|p| p.as_str().to_string()),
-                        occupation: m.occupation.as_str().to_string(),
-                        household_id: None,
-                        relation: Some(m.relation.as_str().to_string()),
-                        unit_id: place.id,
-                        unit_path: place.path.clone(),
-                        commune_id: commune.id,
-                    },
-                ));
+                let values = PersonValues {
+                    cccd: m.cccd.clone(),
+                    old_si: None,
+                    name: m.full_name.clone(),
+                    birth: m.birth,
+                    sex: m.sex,
+                    ethnicity: m.ethnicity,
+                    phone: m.phone.clone(),
+                    occupation: m.occupation,
+                };
+                // The household id is known at flush.
+                batch
+                    .people
+                    .push((hh_index, person_write(0, &values, place, commune.id, None, Some(m.relation))));
             }
             report.households += 1;
             if batch.people.len() >= 20_000 {

@@ -9,8 +9,6 @@
 //! Reads go through a pooled [`Reader`]; writes through a [`Tx`], committed by the use case
 //! that opened it, so that a change and its audit row land together or not at all.
 
-mod registry;
-mod repo;
 pub mod testing;
 
 pub use registry::*;
@@ -72,6 +70,7 @@ pub enum Conn<'a> {
 }
 
 /// Run the same body on whichever backend `$conn` is; `$c` is `&mut &mut XConnection`.
+/// (Macros here are defined before the modules that use them: textual scope.)
 macro_rules! on {
     ($conn:expr, $c:ident => $body:expr) => {
         match $conn {
@@ -80,7 +79,31 @@ macro_rules! on {
         }
     };
 }
-pub(crate) use on;
+
+/// Push `(col >= lo AND col < hi) OR …` for each scope root onto a query builder; no roots
+/// matches nothing (an actor without scope sees nothing).
+macro_rules! push_scope {
+    ($qb:expr, $col:expr, $roots:expr) => {{
+        let roots: &[String] = $roots;
+        if roots.is_empty() {
+            $qb.push(" (1 = 0) ");
+        } else {
+            $qb.push(" (");
+            for (i, r) in roots.iter().enumerate() {
+                let (lo, hi) = ansinh_domain::unit::subtree_range(r);
+                if i > 0 {
+                    $qb.push(" OR ");
+                }
+                $qb.push(format!("({} >= ", $col)).push_bind(lo);
+                $qb.push(format!(" AND {} < ", $col)).push_bind(hi).push(")");
+            }
+            $qb.push(") ");
+        }
+    }};
+}
+
+mod registry;
+mod repo;
 
 impl Db {
     /// Connect to `sqlite:PATH` (created if missing, WAL) or `postgres://…`.

@@ -4,32 +4,11 @@
 //! ([`Conn::allocate_ids`]) so rows can be written in batches on both backends; on PostgreSQL
 //! persons and households go through `COPY` (the only backend-specific write path).
 
-use crate::{Conn, Result, on};
+use crate::{Conn, Result};
 use ansinh_domain::unit::subtree_range;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, FromRow, QueryBuilder};
-
-/// Same as in repo.rs: `(col >= lo AND col < hi) OR …` per scope root; none matches nothing.
-macro_rules! push_scope {
-    ($qb:expr, $col:expr, $roots:expr) => {{
-        let roots: &[String] = $roots;
-        if roots.is_empty() {
-            $qb.push(" (1 = 0) ");
-        } else {
-            $qb.push(" (");
-            for (i, r) in roots.iter().enumerate() {
-                let (lo, hi) = subtree_range(r);
-                if i > 0 {
-                    $qb.push(" OR ");
-                }
-                $qb.push(format!("({} >= ", $col)).push_bind(lo);
-                $qb.push(format!(" AND {} < ", $col)).push_bind(hi).push(")");
-            }
-            $qb.push(") ");
-        }
-    }};
-}
 
 /// The persons table's secondary indexes, as the migrations create them (a contract test
 /// checks the two agree).

@@ -1,32 +1,10 @@
 //! Repository methods, one SQL text for both backends.
 
-use crate::{Conn, Result, on};
-use ansinh_domain::unit::subtree_range;
+use crate::{Conn, Result};
 use ansinh_domain::{Grant, Level, Role, Unit};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, FromRow, QueryBuilder};
-
-/// Push `(col >= lo AND col < hi) OR …` for each scope root; no roots matches nothing.
-macro_rules! push_scope {
-    ($qb:expr, $col:expr, $roots:expr) => {{
-        let roots: &[String] = $roots;
-        if roots.is_empty() {
-            $qb.push(" (1 = 0) ");
-        } else {
-            $qb.push(" (");
-            for (i, r) in roots.iter().enumerate() {
-                let (lo, hi) = subtree_range(r);
-                if i > 0 {
-                    $qb.push(" OR ");
-                }
-                $qb.push(format!("({} >= ", $col)).push_bind(lo);
-                $qb.push(format!(" AND {} < ", $col)).push_bind(hi).push(")");
-            }
-            $qb.push(") ");
-        }
-    }};
-}
 
 const UNIT_COLS: &str = "id, code, name, kind, level, parent_id, path, province_code, valid_from, valid_to";
 

@@ -390,31 +390,12 @@ impl Page {
     }
 }
 
-/// The person form's values as typed, kept when it comes back with errors.
+/// The person form's values as typed, kept when it comes back with errors: the app's
+/// [`PersonInput`] plus the reason of a change (edit form only).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PersonForm {
-    #[serde(default)]
-    pub cccd: String,
-    #[serde(default)]
-    pub old_si_number: String,
-    #[serde(default)]
-    pub full_name: String,
-    #[serde(default)]
-    pub birth_date: String,
-    #[serde(default)]
-    pub sex: String,
-    #[serde(default)]
-    pub ethnicity: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub occupation: String,
-    #[serde(default)]
-    pub unit_code: String,
-    #[serde(default)]
-    pub household_code: String,
-    #[serde(default)]
-    pub relation: String,
+    #[serde(flatten)]
+    pub person: PersonInput,
     /// Why a person moved (edit form only).
     #[serde(default)]
     pub reason: String,
@@ -422,40 +403,30 @@ pub struct PersonForm {
 
 impl PersonForm {
     pub fn input(&self) -> PersonInput {
-        PersonInput {
-            cccd: self.cccd.clone(),
-            old_si_number: self.old_si_number.clone(),
-            full_name: self.full_name.clone(),
-            birth_date: self.birth_date.clone(),
-            sex: self.sex.clone(),
-            ethnicity: self.ethnicity.clone(),
-            phone: self.phone.clone(),
-            occupation: self.occupation.clone(),
-            unit_code: self.unit_code.clone(),
-            household_code: self.household_code.clone(),
-            relation: self.relation.clone(),
-        }
+        self.person.clone()
     }
 
     /// The stored person, as the edit form shows it.
     pub fn from_view(v: &PersonView) -> PersonForm {
         let p = &v.person;
         PersonForm {
-            cccd: p.cccd.clone(),
-            old_si_number: p.old_si_number.clone().unwrap_or_default(),
-            full_name: p.full_name.clone(),
-            birth_date: if p.birth_year_only {
-                p.birth_date.year().to_string()
-            } else {
-                p.birth_date.format("%d/%m/%Y").to_string()
+            person: PersonInput {
+                cccd: p.cccd.clone(),
+                old_si_number: p.old_si_number.clone().unwrap_or_default(),
+                full_name: p.full_name.clone(),
+                birth_date: if p.birth_year_only {
+                    p.birth_date.year().to_string()
+                } else {
+                    p.birth_date.format("%d/%m/%Y").to_string()
+                },
+                sex: p.sex.clone(),
+                ethnicity: p.ethnicity.clone(),
+                phone: p.phone.clone().unwrap_or_default(),
+                occupation: p.occupation.clone(),
+                unit_code: v.place.code.clone(),
+                household_code: v.household.as_ref().map(|h| h.code.clone()).unwrap_or_default(),
+                relation: p.relation.clone().unwrap_or_default(),
             },
-            sex: p.sex.clone(),
-            ethnicity: p.ethnicity.clone(),
-            phone: p.phone.clone().unwrap_or_default(),
-            occupation: p.occupation.clone(),
-            unit_code: v.place.code.clone(),
-            household_code: v.household.as_ref().map(|h| h.code.clone()).unwrap_or_default(),
-            relation: p.relation.clone().unwrap_or_default(),
             reason: String::new(),
         }
     }
@@ -504,7 +475,7 @@ impl PersonFormView {
     }
 
     pub fn sexes(&self) -> Vec<Opt> {
-        let current = match ansinh_domain::person::parse_sex(&self.values.sex) {
+        let current = match ansinh_domain::person::parse_sex(&self.values.person.sex) {
             Ok(ansinh_rules::Sex::Male) => "male",
             Ok(ansinh_rules::Sex::Female) => "female",
             Err(_) => "",
@@ -513,20 +484,20 @@ impl PersonFormView {
     }
 
     pub fn occupations(&self) -> Vec<Opt> {
-        let current = Occupation::parse(&self.values.occupation).map_or("", |o| o.as_str());
+        let current = Occupation::parse(&self.values.person.occupation).map_or("", |o| o.as_str());
         options(Occupation::ALL.iter().map(|o| (o.as_str(), self.label(o.label_vi(), o.label_en()))), current)
     }
 
     pub fn relations(&self) -> Vec<Opt> {
-        let current = Relation::parse(&self.values.relation).map_or("", |r| r.as_str());
+        let current = Relation::parse(&self.values.person.relation).map_or("", |r| r.as_str());
         options(Relation::ALL.iter().map(|r| (r.as_str(), self.label(r.label_vi(), r.label_en()))), current)
     }
 
     pub fn ethnicities(&self) -> Vec<Opt> {
-        let current = if self.values.ethnicity.trim().is_empty() {
+        let current = if self.values.person.ethnicity.trim().is_empty() {
             "Kinh"
         } else {
-            ansinh_domain::person::Ethnicity::parse(&self.values.ethnicity).map_or("", |e| e.name())
+            ansinh_domain::person::Ethnicity::parse(&self.values.person.ethnicity).map_or("", |e| e.name())
         };
         options(ETHNIC_GROUPS.iter().map(|g| (*g, *g)), current)
     }
