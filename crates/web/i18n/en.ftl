@@ -297,3 +297,5 @@ dup-dismissed = Noted: these are two different people.
 unit-population = Population
 unit-persons = Persons
 unit-working-age = of working age
+unit-members = Residents
+unit-members-all = See the full list

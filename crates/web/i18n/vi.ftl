@@ -297,3 +297,5 @@ dup-dismissed = Đã ghi nhận: đây là hai người khác nhau.
 unit-population = Dân cư
 unit-persons = Nhân khẩu
 unit-working-age = trong độ tuổi lao động
+unit-members = Nhân khẩu
+unit-members-all = Xem toàn bộ danh sách

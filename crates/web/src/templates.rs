@@ -115,6 +115,8 @@ pub struct UnitTpl<'a> {
     pub view: UnitView,
     /// Persons and working-age persons under a commune, village or group.
     pub counts: Option<PlaceCounts>,
+    /// A village's or group's residents (first page).
+    pub members: Option<ansinh_app::registry::PersonPage>,
     pub era: Era,
     pub error: Option<String>,
     pub form_name: String,

@@ -921,6 +921,11 @@ async fn registry_person_pages_search_and_scope() {
             "{l}: {}",
             unit.body
         );
+        // The group's page lists its residents, linked to their pages.
+        let g = app.unit_by_code(&Actor::system(), &group, None).await.unwrap();
+        let gp = send(&r, get(&format!("/units/{}", g.id), Some(&mai_hoa))).await;
+        assert!(gp.body.contains("Nhân khẩu <span class=\"muted\">(1)</span>"), "{l}: {}", gp.body);
+        assert!(gp.body.contains(&format!("href=\"{person_url}\"")), "{l}: {person_url}");
     }
 }
 

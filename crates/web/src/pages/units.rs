@@ -7,6 +7,7 @@ use crate::session::Page;
 use crate::templates::{ChildrenTpl, Era, RootsTpl, SearchTpl, UnitTpl};
 use ansinh_app::AppError;
 use ansinh_app::registry::PlaceCounts;
+use ansinh_app::registry::{PersonPage, PersonQuery};
 use ansinh_domain::unit::VILLAGE_KINDS;
 use ansinh_domain::{Actor, Level, Unit};
 use axum::Form;
@@ -48,6 +49,15 @@ async fn counts(state: &AppState, actor: &Actor, unit: &Unit) -> Result<Option<P
     state.app.place_counts(actor, unit).await.map(Some)
 }
 
+/// The first page of a village's or group's residents (Vietnamese order), shown on its page.
+async fn members(state: &AppState, actor: &Actor, unit: &Unit) -> Result<Option<PersonPage>, AppError> {
+    if !matches!(unit.level, Level::Village | Level::Group) {
+        return Ok(None);
+    }
+    let q = PersonQuery { place: unit.code.clone(), ..Default::default() };
+    state.app.search_persons(actor, &q).await.map(Some)
+}
+
 pub async fn index(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let roots = state.app.scope_roots(actor).await.map_err(|e| page.fail(e))?;
@@ -67,10 +77,12 @@ pub async fn show(
     let era = q.era();
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
     let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
+    let members = members(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
     render(&UnitTpl {
         page: &page,
         view,
         counts,
+        members,
         era,
         error: None,
         form_name: String::new(),
@@ -164,10 +176,12 @@ pub async fn create_place(
                 })?
             } else {
                 let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
+                let members = members(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
                 render(&UnitTpl {
                     page: &page,
                     view,
                     counts,
+                    members,
                     era,
                     error,
                     form_name: f.name,
