@@ -332,7 +332,8 @@ impl Conn<'_> {
             copy_in(c, sql, buf).await?;
             return Ok(());
         }
-        // SQLite allows 32,766 bound values per statement: 21 columns × 1,000 rows.
+        // SQLite allows 32,766 bound values per statement: 21 columns × 1,000 rows. Values are
+        // bound by reference: a million-row import binds 21 million of them.
         for chunk in rows.chunks(1000) {
             on!(self, c => {
                 let mut qb = QueryBuilder::new(
@@ -341,13 +342,13 @@ impl Conn<'_> {
                      relation, unit_id, unit_path, commune_id, created_at, updated_at) ",
                 );
                 qb.push_values(chunk, |mut b, p| {
-                    b.push_bind(p.id).push_bind(p.province_code.clone()).push_bind(p.cccd.clone())
-                        .push_bind(p.old_si_number.clone()).push_bind(p.full_name.clone())
-                        .push_bind(p.name_key.clone()).push_bind(p.given_key.clone()).push_bind(p.sort_key.clone())
-                        .push_bind(p.birth_date).push_bind(p.birth_year_only).push_bind(p.sex.clone())
-                        .push_bind(p.ethnicity.clone()).push_bind(p.phone.clone()).push_bind(p.occupation.clone())
-                        .push_bind(p.household_id).push_bind(p.relation.clone()).push_bind(p.unit_id)
-                        .push_bind(p.unit_path.clone()).push_bind(p.commune_id).push_bind(now).push_bind(now);
+                    b.push_bind(p.id).push_bind(&p.province_code).push_bind(&p.cccd)
+                        .push_bind(&p.old_si_number).push_bind(&p.full_name)
+                        .push_bind(&p.name_key).push_bind(&p.given_key).push_bind(&p.sort_key)
+                        .push_bind(p.birth_date).push_bind(p.birth_year_only).push_bind(&p.sex)
+                        .push_bind(&p.ethnicity).push_bind(&p.phone).push_bind(&p.occupation)
+                        .push_bind(p.household_id).push_bind(&p.relation).push_bind(p.unit_id)
+                        .push_bind(&p.unit_path).push_bind(p.commune_id).push_bind(now).push_bind(now);
                 });
                 qb.build().execute(&mut **c).await.map(|_| ())
             })?;
