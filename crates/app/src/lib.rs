@@ -55,6 +55,14 @@ impl App {
     }
 }
 
+impl App {
+    /// Health check: the database answers; returns how many units it holds.
+    pub async fn health(&self) -> Result<i64> {
+        let mut r = self.db.read().await?;
+        Ok(r.conn().count_units().await?)
+    }
+}
+
 /// Now, for timestamps.
 pub fn now() -> DateTime<Utc> {
     Utc::now()

@@ -261,6 +261,10 @@ pub struct PersonView {
     pub household: Option<HouseholdRow>,
     pub members: Vec<PersonRow>,
     pub moves: Vec<MoveRow>,
+    /// Names of the places and household codes the moves refer to (by id), including a place
+    /// outside the actor's scope the person came from: it is part of this person's history.
+    pub move_places: std::collections::HashMap<i64, String>,
+    pub move_households: std::collections::HashMap<i64, String>,
     pub can_edit: bool,
 }
 
@@ -555,6 +559,20 @@ impl App {
             None => (None, Vec::new()),
         };
         let moves = c.moves_of(id).await?;
+        let mut move_places = std::collections::HashMap::new();
+        let mut move_households = std::collections::HashMap::new();
+        for m in &moves {
+            for uid in [m.from_unit_id, m.to_unit_id] {
+                if let std::collections::hash_map::Entry::Vacant(e) = move_places.entry(uid) {
+                    e.insert(c.unit_by_id(uid).await?.map_or_else(|| format!("#{uid}"), |u| u.full_name()));
+                }
+            }
+            for hid in [m.from_household_id, m.to_household_id].into_iter().flatten() {
+                if let std::collections::hash_map::Entry::Vacant(e) = move_households.entry(hid) {
+                    e.insert(c.household_by_id(hid).await?.map_or_else(|| format!("#{hid}"), |h| h.code));
+                }
+            }
+        }
         let today = crate::today();
         let w = working_age_bounds(&self.params(), today);
         Ok(PersonView {
@@ -567,6 +585,8 @@ impl App {
             household,
             members,
             moves,
+            move_places,
+            move_households,
         })
     }
 

@@ -38,14 +38,9 @@ pub async fn set_lang(
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.app.db.read().await {
-        Ok(mut r) => match r.conn().count_units().await {
-            Ok(n) => {
-                Json(serde_json::json!({ "status": "ok", "database": state.app.db.backend(), "units": n }))
-                    .into_response()
-            }
-            Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
-        },
+    match state.app.health().await {
+        Ok(n) => Json(serde_json::json!({ "status": "ok", "database": state.app.db.backend(), "units": n }))
+            .into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
     }
 }

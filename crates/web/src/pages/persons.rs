@@ -18,8 +18,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 /// Search; a filter that cannot be understood is shown above the (empty) results.
 async fn person_list(
@@ -139,41 +137,24 @@ pub async fn create(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
-/// A person's moves with places and households named. The names are read for the ids of this
-/// person's own history (which the actor may see), including a place outside the actor's
-/// scope the person came from.
-async fn move_lines(state: &AppState, view: &PersonView) -> Result<Vec<MoveLine>, AppError> {
-    if view.moves.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut r = state.app.db.read().await?;
-    let mut c = r.conn();
-    let mut places: HashMap<i64, String> = HashMap::new();
-    let mut households: HashMap<i64, String> = HashMap::new();
-    let mut out = Vec::with_capacity(view.moves.len());
-    for m in &view.moves {
-        for id in [m.from_unit_id, m.to_unit_id] {
-            if let Entry::Vacant(e) = places.entry(id) {
-                e.insert(c.unit_by_id(id).await?.map_or_else(|| format!("#{id}"), |u| u.full_name()));
-            }
-        }
-        for id in [m.from_household_id, m.to_household_id].into_iter().flatten() {
-            if let Entry::Vacant(e) = households.entry(id) {
-                e.insert(c.household_by_id(id).await?.map_or_else(|| format!("#{id}"), |h| h.code));
-            }
-        }
-        let hh = |id: Option<i64>| id.map(|i| (i, households[&i].clone()));
-        out.push(MoveLine {
+/// A person's moves, with the place names and household codes the app looked up.
+fn move_lines(view: &PersonView) -> Vec<MoveLine> {
+    let place = |id: i64| view.move_places.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let hh = |id: Option<i64>| {
+        id.map(|i| (i, view.move_households.get(&i).cloned().unwrap_or_else(|| format!("#{i}"))))
+    };
+    view.moves
+        .iter()
+        .map(|m| MoveLine {
             on: m.moved_on,
-            from_place: places[&m.from_unit_id].clone(),
-            to_place: places[&m.to_unit_id].clone(),
+            from_place: place(m.from_unit_id),
+            to_place: place(m.to_unit_id),
             from_household: hh(m.from_household_id),
             to_household: hh(m.to_household_id),
             reason: m.reason.clone(),
             actor: m.actor.clone(),
-        });
-    }
-    Ok(out)
+        })
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -190,7 +171,7 @@ pub async fn show(
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
-    let moves = move_lines(&state, &view).await.map_err(|e| page.fail(e))?;
+    let moves = move_lines(&view);
     let form = PersonFormView::new(&page, PersonForm::from_view(&view), Vec::new());
     render(&PersonTpl { page: &page, view, form, moves, saved: !q.saved.is_empty() })
 }
@@ -214,7 +195,7 @@ pub async fn update(
         errors
     };
     let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
-    let moves = move_lines(&state, &view).await.map_err(|e| page.fail(e))?;
+    let moves = move_lines(&view);
     let form = PersonFormView::new(&page, f, errors);
     let html = render(&PersonTpl { page: &page, view, form, moves, saved: false })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
