@@ -198,10 +198,10 @@ impl App {
         let mut tb_workers = 0usize;
         let mut fallback_i = 0usize;
         let mut written = 0usize;
-        // The table is empty: build the indexes once at the end (see import.rs).
-        let rebuild = persons >= 50_000;
+        // The table is empty: lift indexes and constraints, restore them at the end (see import.rs).
+        let rebuild = persons >= self.bulk_rows;
         if rebuild {
-            c.drop_person_indexes().await?;
+            c.begin_bulk_load().await?;
         }
         for hh in generate(&places, persons, seed, today) {
             let mut code = hh.unit_code.clone();
@@ -269,7 +269,7 @@ impl App {
         written += batch.flush(&mut c, now).await?;
         progress(written, persons);
         if rebuild {
-            c.create_person_indexes().await?;
+            c.end_bulk_load().await?;
         }
         report.persons = written;
         report.thanh_binh_workers = tb_workers;

@@ -5,13 +5,15 @@
 //! ones come back as an XLSX with a reason column. A dry run writes nothing. Re-importing the
 //! same file changes nothing: persons are matched by CCCD and rewritten only when they differ.
 
-use crate::registry::{PersonValues, person_write, same_person};
+use crate::registry::{NameKeys, PersonValues, person_write_keyed, same_person};
 use crate::{App, AppError, Result, audit};
+use ansinh_domain::import::ColumnMap;
 use ansinh_domain::import::{PersonRecord, RowError, check_file, is_blank_row, map_headers, parse_row};
 use ansinh_domain::person::Relation;
-use ansinh_domain::{Actor, Permission, Unit};
+use ansinh_domain::{Actor, Permission};
 use ansinh_reports::{FileError, Table};
 use ansinh_store::{HouseholdRow, PersonRow, PersonWrite};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -32,6 +34,8 @@ pub enum Stage {
     Reading,
     Checking,
     Writing,
+    /// Building the search indexes after a large load.
+    Indexing,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -89,16 +93,16 @@ impl<'a> Source<'a> {
     }
 
     /// Call `f` with (Excel row number, cells) for every data row.
-    fn for_each(self, mut f: impl FnMut(usize, &[String])) -> Result<()> {
+    fn for_each(self, mut f: impl FnMut(usize, Vec<String>)) -> Result<()> {
         match self {
             Source::Csv(rows) => {
                 for r in rows {
                     let (n, cells) = r.map_err(file_error)?;
-                    f(n, &cells);
+                    f(n, cells);
                 }
             }
             Source::Table(t) => {
-                for (i, cells) in t.rows.iter().enumerate() {
+                for (i, cells) in t.rows.into_iter().enumerate() {
                     f(Table::row_number(i), cells);
                 }
             }
@@ -113,9 +117,6 @@ fn row_error(row: usize, column: &str, vi: String, en: String) -> RowError {
 
 const UNIT_COLUMN: &str = "Mã thôn/tổ/xã";
 
-/// A place code resolved to (place, its commune), or why it cannot be used (vi, en).
-type ResolvedPlace = std::result::Result<(Unit, Unit), (String, String)>;
-
 impl App {
     /// Import persons; see the module documentation. `progress` gets (stage, done, total).
     pub async fn import_persons(
@@ -129,7 +130,7 @@ impl App {
         let today = crate::today();
         let mut report = ImportReport::default();
 
-        // 1. Parse every row.
+        // 1. Parse every row (on every core).
         let source = Source::open(filename, bytes)?;
         let map = match map_headers(&source.headers()) {
             Ok(m) => m,
@@ -138,23 +139,11 @@ impl App {
                 return Ok(report);
             }
         };
-        let mut records: Vec<PersonRecord> = Vec::new();
         let total_hint = bytes.iter().filter(|b| **b == b'\n').count();
-        let mut seen = 0usize;
-        source.for_each(|n, cells| {
-            seen += 1;
-            if seen.is_multiple_of(20_000) {
-                progress(Stage::Reading, seen, total_hint);
-            }
-            if is_blank_row(cells) {
-                return;
-            }
-            report.rows += 1;
-            match parse_row(&map, n, cells, today) {
-                Ok(r) => records.push(r),
-                Err(mut e) => report.errors.append(&mut e),
-            }
-        })?;
+        let parsed = parse_all(source, &map, today, total_hint, progress)?;
+        report.rows = parsed.rows;
+        report.errors = parsed.errors;
+        let (records, keys) = (parsed.records, parsed.keys);
         progress(Stage::Reading, report.rows, report.rows);
         if report.rows == 0 {
             return Err(AppError::invalid(
@@ -166,35 +155,23 @@ impl App {
         report.errors.extend(check_file(&records));
 
         // 2. Places: each code once; must be current, in scope, editable.
-        let mut places: HashMap<String, ResolvedPlace> = HashMap::new();
-        let mut r = self.db.read().await?;
-        for rec in &records {
-            let code = rec.unit_code.as_str().to_string();
-            if places.contains_key(&code) {
-                continue;
-            }
-            let resolved = match self.resolve_place(actor, &code).await {
-                Ok(u) if actor.can(Permission::EditPeople, &u.path) => {
-                    let commune = self.commune_of(&mut r.conn(), &u).await?;
-                    Ok((u, commune))
-                }
-                Ok(u) => Err((
-                    format!("bạn không có quyền nhập dân cư cho {}", u.full_name()),
-                    format!("you may not register people in {}", u.full_name()),
-                )),
-                Err(AppError::Invalid(i)) => Err((i.vi, i.en)),
-                Err(e) => return Err(e),
-            };
-            places.insert(code, resolved);
-        }
+        let codes: Vec<String> = records
+            .iter()
+            .map(|r| r.unit_code.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let places = self.resolve_places(actor, &codes).await?;
         progress(Stage::Checking, 0, records.len());
 
         // 3. Existing persons (by CCCD) and households (by commune and code).
-        let cccds: Vec<String> = records.iter().map(|r| r.cccd.as_str().to_string()).collect();
+        let mut r = self.db.read().await?;
         let mut existing: HashMap<String, PersonRow> = HashMap::new();
         {
             let mut c = r.conn();
             if c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? > 0 {
+                let cccds: Vec<String> = records.iter().map(|r| r.cccd.as_str().to_string()).collect();
                 for chunk in cccds.chunks(10_000) {
                     for p in c.persons_by_cccds(chunk).await? {
                         existing.insert(p.cccd.clone(), p);
@@ -241,34 +218,39 @@ impl App {
             return Ok(report);
         }
 
-        // 5. Build the writes.
-        let good: Vec<&PersonRecord> = records.iter().filter(|r| !bad.contains(&r.row)).collect();
-        let mut new_households: Vec<HouseholdRow> = Vec::new();
+        // 5. Build the writes. New households are made from their rows and live where their
+        // head lives.
+        let good: Vec<(&PersonRecord, NameKeys)> =
+            records.iter().zip(keys).filter(|(r, _)| !bad.contains(&r.row)).collect();
+        let mut new_households: Vec<(i64, String)> = Vec::new();
         let mut household_of_row: Vec<(i64, String)> = Vec::with_capacity(good.len());
-        for rec in &good {
+        for (rec, _) in &good {
             let (place, commune) =
                 places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
             let key = (commune.id, rec.household_code.as_str().to_string());
-            if !households.contains_key(&key) {
-                let h = HouseholdRow {
-                    id: 0,
-                    province_code: place.province_code.clone(),
-                    code: key.1.clone(),
-                    commune_id: commune.id,
-                    unit_id: place.id,
-                    unit_path: place.path.clone(),
-                    head_person_id: None,
-                    ethnic_minority_area: false,
-                    island: false,
-                };
-                households.insert(key.clone(), h);
-                new_households.push(households[&key].clone());
-            } else if rec.relation == Relation::Head
-                && let Some(h) = new_households.iter_mut().find(|h| h.commune_id == key.0 && h.code == key.1)
-            {
-                // A new household lives where its head lives.
-                h.unit_id = place.id;
-                h.unit_path = place.path.clone();
+            match households.get_mut(&key) {
+                None => {
+                    households.insert(
+                        key.clone(),
+                        HouseholdRow {
+                            id: 0,
+                            province_code: place.province_code.clone(),
+                            code: key.1.clone(),
+                            commune_id: commune.id,
+                            unit_id: place.id,
+                            unit_path: place.path.clone(),
+                            head_person_id: None,
+                            ethnic_minority_area: false,
+                            island: false,
+                        },
+                    );
+                    new_households.push(key.clone());
+                }
+                Some(h) if h.id == 0 && rec.relation == Relation::Head => {
+                    h.unit_id = place.id;
+                    h.unit_path = place.path.clone();
+                }
+                Some(_) => {}
             }
             household_of_row.push(key);
         }
@@ -277,21 +259,23 @@ impl App {
         let mut c = tx.conn();
         let now = crate::now();
         let hh_ids = c.allocate_ids("households", new_households.len() as i64).await?;
-        for (h, id) in new_households.iter_mut().zip(hh_ids) {
-            h.id = id;
-            households.insert((h.commune_id, h.code.clone()), h.clone());
+        for (key, id) in new_households.iter().zip(hh_ids) {
+            if let Some(h) = households.get_mut(key) {
+                h.id = id;
+            }
         }
         report.households_created = new_households.len();
 
-        let new_count = good.iter().filter(|r| !existing.contains_key(r.cccd.as_str())).count();
+        let new_count = good.iter().filter(|(r, _)| !existing.contains_key(r.cccd.as_str())).count();
         let mut ids = c.allocate_ids("persons", new_count as i64).await?.into_iter();
         let mut inserts: Vec<PersonWrite> = Vec::with_capacity(new_count);
         let mut updates: Vec<(PersonRow, PersonWrite)> = Vec::new();
         // Heads of new households are written with them; only existing households get UPDATEs.
+        let new_ids: std::collections::HashSet<i64> =
+            new_households.iter().map(|k| households[k].id).collect();
         let mut new_heads: HashMap<i64, i64> = HashMap::new();
-        let new_ids: std::collections::HashSet<i64> = new_households.iter().map(|h| h.id).collect();
         let mut changed_heads: Vec<(i64, i64)> = Vec::new();
-        for (rec, key) in good.iter().zip(&household_of_row) {
+        for ((rec, keys), key) in good.into_iter().zip(&household_of_row) {
             let (place, commune) =
                 places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
             let household = &households[key];
@@ -309,7 +293,15 @@ impl App {
                 Some(p) => (p.id, Some(p)),
                 None => (ids.next().ok_or_else(|| AppError::Internal("ids".into()))?, None),
             };
-            let w = person_write(id, &values, place, commune.id, Some(household.id), Some(rec.relation));
+            let w = person_write_keyed(
+                id,
+                &values,
+                keys,
+                place,
+                commune.id,
+                Some(household.id),
+                Some(rec.relation),
+            );
             if rec.relation == Relation::Head && household.head_person_id != Some(id) {
                 if new_ids.contains(&household.id) {
                     new_heads.insert(household.id, id);
@@ -323,24 +315,31 @@ impl App {
                 Some(p) => updates.push((p.clone(), w)),
             }
         }
-        for h in &mut new_households {
-            h.head_person_id = new_heads.get(&h.id).copied();
-        }
-        c.insert_households(&new_households, now).await?;
-        // A large load into a comparatively small table: rebuild the indexes once at the end
-        // instead of a million random inserts into each (same transaction, so all or nothing).
+        let new_rows: Vec<HouseholdRow> = new_households
+            .iter()
+            .map(|k| {
+                let mut h = households[k].clone();
+                h.head_person_id = new_heads.get(&h.id).copied();
+                h
+            })
+            .collect();
+        // A large load into a comparatively small table: lift the indexes (and, on PostgreSQL,
+        // the constraints) and restore them once at the end instead of a million random inserts
+        // into each; same transaction, so still all or nothing.
         let existing_persons = c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await?;
-        let rebuild = inserts.len() >= 50_000 && inserts.len() as i64 > existing_persons;
-        if rebuild {
-            c.drop_person_indexes().await?;
+        let bulk = inserts.len() >= self.bulk_rows && inserts.len() as i64 > existing_persons;
+        if bulk {
+            c.begin_bulk_load().await?;
         }
+        c.insert_households(&new_rows, now).await?;
         let total = inserts.len() + updates.len();
-        for (i, chunk) in inserts.chunks(20_000).enumerate() {
+        for (i, chunk) in inserts.chunks(50_000).enumerate() {
             c.insert_persons(chunk, now).await?;
-            progress(Stage::Writing, (i * 20_000 + chunk.len()).min(total), total);
+            progress(Stage::Writing, (i * 50_000 + chunk.len()).min(total), total);
         }
-        if rebuild {
-            c.create_person_indexes().await?;
+        if bulk {
+            progress(Stage::Indexing, 0, 1);
+            c.end_bulk_load().await?;
         }
         for (before, w) in &updates {
             c.update_person(w, now).await?;
@@ -390,6 +389,10 @@ impl App {
         tx.commit().await?;
         report.written = true;
         progress(Stage::Writing, total, total);
+        // A million small allocations take most of a second to free: not on the caller's time.
+        if inserts.len() >= self.bulk_rows {
+            std::thread::spawn(move || drop((inserts, records, existing, households, household_of_row)));
+        }
 
         // 6. The rejected rows, as a file to fix and import again.
         if mode == ImportMode::ValidRowsOnly && !bad.is_empty() {
@@ -402,7 +405,7 @@ impl App {
             let mut headers = source.headers();
             source.for_each(|n, cells| {
                 if let Some(r) = reasons.get(&n) {
-                    let mut row = cells.to_vec();
+                    let mut row = cells;
                     row.push(r.join("; "));
                     rows.push(row);
                 }
@@ -414,4 +417,69 @@ impl App {
         }
         Ok(report)
     }
+}
+
+/// What [`parse_all`] found: the good rows in file order with their name keys, and every bad
+/// row's errors.
+struct Parsed {
+    rows: usize,
+    records: Vec<PersonRecord>,
+    keys: Vec<NameKeys>,
+    errors: Vec<RowError>,
+}
+
+/// Parse every data row of `source`, then derive the name keys on every core.
+///
+/// Rows are parsed on this thread: handing cells to other threads cost more (allocations freed
+/// on another thread than made them) than the parsing itself. The keys are the costly part
+/// (Unicode decomposition, three passes per name), so they are computed in parallel, once per
+/// distinct name: a province's million people share a few hundred thousand names.
+fn parse_all(
+    source: Source<'_>,
+    map: &ColumnMap,
+    today: NaiveDate,
+    total_hint: usize,
+    progress: &mut (dyn FnMut(Stage, usize, usize) + Send),
+) -> Result<Parsed> {
+    let mut out = Parsed { rows: 0, records: Vec::new(), keys: Vec::new(), errors: Vec::new() };
+    let mut seen = 0usize;
+    source.for_each(|n, cells| {
+        seen += 1;
+        if seen.is_multiple_of(20_000) {
+            progress(Stage::Reading, seen, total_hint);
+        }
+        if is_blank_row(&cells) {
+            return;
+        }
+        out.rows += 1;
+        match parse_row(map, n, &cells, today) {
+            Ok(r) => out.records.push(r),
+            Err(mut e) => out.errors.append(&mut e),
+        }
+    })?;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = out.records.len().div_ceil(workers).max(1);
+    out.keys = std::thread::scope(|s| {
+        let handles: Vec<_> = out
+            .records
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut memo: HashMap<&str, NameKeys> = HashMap::new();
+                    part.iter()
+                        .map(|r| {
+                            memo.entry(r.full_name.as_str())
+                                .or_insert_with(|| NameKeys::of(&r.full_name))
+                                .clone()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    if out.keys.len() != out.records.len() {
+        return Err(AppError::Internal("name keys".into()));
+    }
+    Ok(out)
 }

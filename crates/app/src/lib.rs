@@ -39,19 +39,31 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct App {
     pub db: Db,
     params: Params,
+    bulk_rows: usize,
 }
+
+/// Default of [`App::set_bulk_rows`].
+pub const BULK_ROWS: usize = 50_000;
 
 impl App {
     /// Connect and migrate.
     pub async fn open(url: &str) -> Result<App> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
-        Ok(App { db, params: Params::default() })
+        Ok(App { db, params: Params::default(), bulk_rows: BULK_ROWS })
     }
 
     /// Wrap an already-migrated database (tests).
     pub fn with_db(db: Db) -> App {
-        App { db, params: Params::default() }
+        App { db, params: Params::default(), bulk_rows: BULK_ROWS }
+    }
+
+    /// Loads (import, demo) of at least this many new persons, into a table holding fewer,
+    /// lift the search indexes (and on PostgreSQL the constraints) and restore them once at the
+    /// end, in the same transaction. Default [`BULK_ROWS`]; tests lower it to take that path
+    /// with small files.
+    pub fn set_bulk_rows(&mut self, rows: usize) {
+        self.bulk_rows = rows.max(1);
     }
 }
 

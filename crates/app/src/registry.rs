@@ -13,6 +13,7 @@ use ansinh_store::{
 };
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
 
 /// Working age on `on` (15 up to the month of reaching retirement age), as birth-date bounds
 /// per sex, so the database can filter without computing ages row by row.
@@ -163,16 +164,46 @@ pub fn person_write(
     household_id: Option<i64>,
     relation: Option<Relation>,
 ) -> PersonWrite {
-    let full = v.name.as_str().to_string();
+    person_write_keyed(id, v, NameKeys::of(&v.name), place, commune_id, household_id, relation)
+}
+
+/// A person's derived search and sort keys (the costly part of a write: imports compute them
+/// on the parsing threads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameKeys {
+    pub name_key: String,
+    pub given_key: String,
+    pub sort_key: Vec<u8>,
+}
+
+impl NameKeys {
+    pub fn of(name: &FullName) -> NameKeys {
+        NameKeys {
+            name_key: text::fold(name.as_str()),
+            given_key: text::fold(name.given()),
+            sort_key: name_sort_key(name.as_str()),
+        }
+    }
+}
+
+pub fn person_write_keyed(
+    id: i64,
+    v: &PersonValues,
+    keys: NameKeys,
+    place: &Unit,
+    commune_id: i64,
+    household_id: Option<i64>,
+    relation: Option<Relation>,
+) -> PersonWrite {
     PersonWrite {
         id,
         province_code: place.province_code.clone(),
         cccd: v.cccd.as_str().to_string(),
         old_si_number: v.old_si.as_ref().map(|o| o.as_str().to_string()),
-        name_key: text::fold(&full),
-        given_key: text::fold(v.name.given()),
-        sort_key: name_sort_key(&full),
-        full_name: full,
+        name_key: keys.name_key,
+        given_key: keys.given_key,
+        sort_key: keys.sort_key,
+        full_name: v.name.as_str().to_string(),
         birth_date: v.birth.effective_date(),
         birth_year_only: v.birth.is_year_only(),
         sex: match v.sex {
@@ -311,6 +342,42 @@ fn invalid_list(errors: Vec<Invalid>) -> AppError {
     AppError::Invalid(Invalid::new(first.field, vi, en))
 }
 
+/// A place code resolved to (place, its commune), or why a person cannot be registered there
+/// (vi, en).
+pub(crate) type ResolvedPlace = std::result::Result<(Unit, Unit), (String, String)>;
+
+const NOT_IN_COMMUNE: (&str, &str) = ("Đơn vị không thuộc xã/phường nào", "the unit is not inside a commune");
+
+fn not_in_commune() -> AppError {
+    AppError::invalid("unit_code", NOT_IN_COMMUNE.0, NOT_IN_COMMUNE.1)
+}
+
+fn unknown_place(code: &str) -> AppError {
+    AppError::invalid(
+        "unit_code",
+        format!("Không tìm thấy đơn vị mã «{}» trong phạm vi của bạn", code.trim()),
+        format!("no unit with code «{}» in your scope", code.trim()),
+    )
+}
+
+/// A person can be registered in a current commune, village or group.
+fn usable_place(unit: Unit) -> Result<Unit> {
+    let bad = |vi: String, en: String| AppError::invalid("unit_code", vi, en);
+    if !matches!(unit.level, Level::Commune | Level::Village | Level::Group) {
+        return Err(bad(
+            format!("«{}» là {}: cần mã xã/phường, thôn hoặc tổ liên gia", unit.full_name(), unit.kind),
+            format!("«{}» is not a commune, village or group", unit.full_name()),
+        ));
+    }
+    if !unit.valid_on(crate::today()) {
+        return Err(bad(
+            format!("{} đã hết hiệu lực; hãy dùng mã đơn vị mới", unit.full_name()),
+            format!("{} no longer exists; use the new unit's code", unit.full_name()),
+        ));
+    }
+    Ok(unit)
+}
+
 impl App {
     /// The commune a current place belongs to (the place itself when it is a commune).
     pub(crate) async fn commune_of(&self, c: &mut Conn<'_>, place: &Unit) -> Result<Unit> {
@@ -325,36 +392,86 @@ impl App {
                 return Ok(u);
             }
         }
-        Err(AppError::invalid(
-            "unit_code",
-            "Đơn vị không thuộc xã/phường nào",
-            "the unit is not inside a commune",
-        ))
+        Err(not_in_commune())
     }
 
     /// Resolve a place code (commune, village or group, valid today, in scope) for a person.
     pub(crate) async fn resolve_place(&self, actor: &Actor, code: &str) -> Result<Unit> {
-        let bad = |vi: String, en: String| AppError::invalid("unit_code", vi, en);
         let unit = self.unit_by_code(actor, code, None).await.map_err(|e| match e {
-            AppError::NotFound | AppError::Invalid(_) => bad(
-                format!("Không tìm thấy đơn vị mã «{}» trong phạm vi của bạn", code.trim()),
-                format!("no unit with code «{}» in your scope", code.trim()),
-            ),
+            AppError::NotFound | AppError::Invalid(_) => unknown_place(code),
             e => e,
         })?;
-        if !matches!(unit.level, Level::Commune | Level::Village | Level::Group) {
-            return Err(bad(
-                format!("«{}» là {}: cần mã xã/phường, thôn hoặc tổ liên gia", unit.full_name(), unit.kind),
-                format!("«{}» is not a commune, village or group", unit.full_name()),
-            ));
+        usable_place(unit)
+    }
+
+    /// Resolve many place codes at once (an import's), each to (place, its commune) or to why a
+    /// person cannot be registered there (vi, en): a few queries however many codes.
+    pub(crate) async fn resolve_places(
+        &self,
+        actor: &Actor,
+        codes: &[String],
+    ) -> Result<HashMap<String, ResolvedPlace>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let mut versions: HashMap<String, Vec<Unit>> = HashMap::new();
+        for u in c.units_by_codes(codes).await? {
+            if actor.can(Permission::View, &u.path) {
+                versions.entry(u.code.clone()).or_default().push(u);
+            }
         }
-        if !unit.valid_on(crate::today()) {
-            return Err(bad(
-                format!("{} đã hết hiệu lực; hãy dùng mã đơn vị mới", unit.full_name()),
-                format!("{} no longer exists; use the new unit's code", unit.full_name()),
-            ));
+        let today = crate::today();
+        let mut places: Vec<(String, Result<Unit>)> = Vec::with_capacity(codes.len());
+        for code in codes {
+            let mut v = versions.remove(code.as_str()).unwrap_or_default();
+            v.sort_by_key(|u| (u.valid_from, u.id));
+            let place = match crate::units::pick_version(v, today) {
+                Some(u) => usable_place(u),
+                None => Err(unknown_place(code)),
+            };
+            places.push((code.clone(), place));
         }
-        Ok(unit)
+        // The communes above the villages and groups, in one query.
+        let ancestor_ids: BTreeSet<i64> = places
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .filter(|u| u.level != Level::Commune)
+            .flat_map(|u| u.path.trim_matches('/').split('/').filter_map(|s| s.parse::<i64>().ok()))
+            .collect();
+        let ancestors: HashMap<i64, Unit> = c
+            .units_by_ids(&ancestor_ids.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let mut out = HashMap::with_capacity(places.len());
+        for (code, place) in places {
+            let resolved = match place {
+                Ok(u) if !actor.can(Permission::EditPeople, &u.path) => Err((
+                    format!("bạn không có quyền nhập dân cư cho {}", u.full_name()),
+                    format!("you may not register people in {}", u.full_name()),
+                )),
+                Ok(u) => {
+                    let commune = if u.level == Level::Commune {
+                        Some(u.clone())
+                    } else {
+                        u.path
+                            .trim_matches('/')
+                            .split('/')
+                            .filter_map(|s| ancestors.get(&s.parse::<i64>().ok()?))
+                            .find(|a| a.level == Level::Commune)
+                            .cloned()
+                    };
+                    match commune {
+                        Some(commune) => Ok((u, commune)),
+                        None => Err((NOT_IN_COMMUNE.0.to_string(), NOT_IN_COMMUNE.1.to_string())),
+                    }
+                }
+                Err(AppError::Invalid(i)) => Err((i.vi, i.en)),
+                Err(e) => return Err(e),
+            };
+            out.insert(code, resolved);
+        }
+        Ok(out)
     }
 
     fn edit_guard(actor: &Actor, path: &str) -> Result<()> {

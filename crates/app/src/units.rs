@@ -31,7 +31,7 @@ pub struct SuccessorLink {
 }
 
 /// Pick, among the versions of a code, the one valid on `on`; failing that the latest.
-fn pick_version(versions: Vec<Unit>, on: NaiveDate) -> Option<Unit> {
+pub(crate) fn pick_version(versions: Vec<Unit>, on: NaiveDate) -> Option<Unit> {
     let valid: Vec<&Unit> = versions.iter().filter(|u| u.valid_on(on)).collect();
     // Official units win over a local code that happens to be equal (cannot, but be explicit).
     if let Some(u) = valid.iter().min_by_key(|u| u.level) {

@@ -590,9 +590,58 @@ async fn import_all_or_nothing_valid_rows_and_reimport() {
 }
 
 #[tokio::test]
+async fn bulk_import_leaves_the_registry_searchable_and_checked() {
+    for (mut app, l, _t) in apps().await {
+        app.set_bulk_rows(2);
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let mut p = no_progress();
+        let mut stages = Vec::new();
+        let mut track = |s: Stage, _: usize, _: usize| stages.push(s);
+        let r = app
+            .import_persons(&officer, "dan.csv", GOOD_CSV.as_bytes(), ImportMode::AllOrNothing, &mut track)
+            .await
+            .unwrap();
+        assert!(r.written && r.created == 3 && r.households_created == 1, "{l}: {r:?}");
+        assert!(stages.contains(&Stage::Indexing), "{l}: took the bulk path: {stages:?}");
+        // The indexes are back: a name typed without diacritics, a household code, a phone.
+        for q in ["dau thi", "0912345678"] {
+            let found = app
+                .search_persons(&officer, &PersonQuery { q: q.into(), ..Default::default() })
+                .await
+                .unwrap();
+            assert_eq!(found.total, 1, "{l}: {q}");
+        }
+        let hh = app
+            .search_persons(&officer, &PersonQuery { household: "TB-01".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(hh.total, 3, "{l}");
+        let head = &hh.items.iter().find(|i| i.person.full_name == "Phan Văn Hùng").unwrap().person;
+        let view = app.person_view(&officer, head.id).await.unwrap();
+        assert_eq!(view.household.unwrap().head_person_id, Some(head.id), "{l}");
+        // The restored unique citizen id still refuses a duplicate, and a re-import is a no-op.
+        let r = app
+            .import_persons(&officer, "dan.csv", GOOD_CSV.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 3), "{l}");
+        let dup = person("042075000111", "Người Khác", "1975", "Nam", "18322-01", "TB-09", "Chủ hộ");
+        match app.create_person(&officer, &dup).await {
+            Err(AppError::Invalid(i)) => {
+                assert!(i.vi.contains("Phan Văn Hùng"), "{l}: names the record: {i:?}")
+            }
+            other => panic!("{l}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn demo_population_is_deterministic_and_shaped() {
     let mut fingerprints = Vec::new();
-    for (app, l, _t) in apps().await {
+    for (mut app, l, _t) in apps().await {
+        // Through the bulk path (indexes and constraints lifted and restored).
+        app.set_bulk_rows(1000);
         let r = app.seed_population(3000, 7, &mut |_, _| {}).await.unwrap();
         assert!(r.persons == 3000 && r.households > 700 && r.places_created > 1000, "{l}: {r:?}");
         assert_eq!(r.thanh_binh_workers, ansinh_app::demo_population::THANH_BINH_WORKERS, "{l}");

@@ -109,6 +109,7 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
             Stage::Reading => "Đọc tệp",
             Stage::Checking => "Kiểm tra",
             Stage::Writing => "Ghi",
+            Stage::Indexing => "Dựng chỉ mục tìm kiếm",
         };
         bar.set(label, done, total);
     };

@@ -31,6 +31,9 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// From the SQLite bulk loader, which talks to SQLite directly: the extended result code.
+    #[error("database error: {message} (SQLite code {code})")]
+    Sqlite { code: i32, message: String },
     #[error("unsupported database URL «{0}»: use sqlite:PATH or postgres://…")]
     Url(String),
 }
@@ -38,7 +41,14 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the error is a unique-constraint violation (a duplicate).
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
+        match self {
+            StoreError::Sqlx(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            StoreError::Sqlite { code, .. } => {
+                [libsqlite3_sys::SQLITE_CONSTRAINT_UNIQUE, libsqlite3_sys::SQLITE_CONSTRAINT_PRIMARYKEY]
+                    .contains(code)
+            }
+            _ => false,
+        }
     }
 }
 
@@ -104,6 +114,7 @@ macro_rules! push_scope {
 
 mod registry;
 mod repo;
+mod sqlite_bulk;
 
 impl Db {
     /// Connect to `sqlite:PATH` (created if missing, WAL) or `postgres://…`.

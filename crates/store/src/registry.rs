@@ -4,6 +4,7 @@
 //! ([`Conn::allocate_ids`]) so rows can be written in batches on both backends; on PostgreSQL
 //! persons and households go through `COPY` (the only backend-specific write path).
 
+use crate::sqlite_bulk::{self, Value};
 use crate::{Conn, Result};
 use ansinh_domain::unit::subtree_range;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,6 +21,17 @@ pub const PERSON_INDEXES: [(&str, &str); 7] = [
     ("persons_phone", "CREATE INDEX persons_phone ON persons (phone)"),
     ("persons_commune_name", "CREATE INDEX persons_commune_name ON persons (commune_id, name_key)"),
     ("persons_commune_sort", "CREATE INDEX persons_commune_sort ON persons (commune_id, sort_key)"),
+];
+
+/// PostgreSQL constraints a bulk load lifts and restores (table, name, definition), as the
+/// migrations create them (a contract test checks the two agree). The unique citizen id goes
+/// first so that a duplicate is reported as such.
+pub const PG_BULK_CONSTRAINTS: [(&str, &str, &str); 5] = [
+    ("persons", "persons_cccd_key", "UNIQUE (cccd)"),
+    ("persons", "persons_household_id_fkey", "FOREIGN KEY (household_id) REFERENCES households(id)"),
+    ("persons", "persons_unit_id_fkey", "FOREIGN KEY (unit_id) REFERENCES units(id)"),
+    ("households", "households_commune_id_fkey", "FOREIGN KEY (commune_id) REFERENCES units(id)"),
+    ("households", "households_unit_id_fkey", "FOREIGN KEY (unit_id) REFERENCES units(id)"),
 ];
 
 pub const PERSON_COLS: &str = "id, province_code, cccd, old_si_number, full_name, birth_date, birth_year_only, sex, \
@@ -230,11 +242,22 @@ impl Conn<'_> {
                 Ok((max + 1..=max + n).collect())
             }
             Conn::Postgres(c) => {
-                // nextval is atomic: concurrent loads get disjoint ids.
+                // nextval is atomic: concurrent loads get disjoint ids. They come back as runs
+                // of consecutive values (usually one), not as a million rows.
+                // The sequence is looked up once: per row it cost ten times the nextval.
+                let seq: String = sqlx::query_scalar("SELECT pg_get_serial_sequence($1, 'id')")
+                    .bind(table)
+                    .fetch_one(&mut **c)
+                    .await?;
                 let sql = format!(
-                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+                    "SELECT MIN(v), MAX(v) FROM (SELECT v, v - ROW_NUMBER() OVER (ORDER BY v) AS run \
+                     FROM (SELECT nextval('{}'::regclass) AS v FROM generate_series(1, $1)) s) t \
+                     GROUP BY run ORDER BY 1",
+                    seq.replace('\'', "''")
                 );
-                Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(n).fetch_all(&mut **c).await?)
+                let runs: Vec<(i64, i64)> =
+                    sqlx::query_as(AssertSqlSafe(sql)).bind(n).fetch_all(&mut **c).await?;
+                Ok(runs.into_iter().flat_map(|(lo, hi)| lo..=hi).collect())
             }
         }
     }
@@ -247,113 +270,123 @@ impl Conn<'_> {
         })?)
     }
 
-    /// Insert households (ids given).
+    /// Insert households (ids given): `COPY` on PostgreSQL, a prepared statement per row on
+    /// SQLite (the two bulk paths; see `sqlite_bulk`).
     pub async fn insert_households(&mut self, rows: &[HouseholdRow], now: DateTime<Utc>) -> Result<()> {
-        if let Conn::Postgres(c) = self {
-            let mut buf = String::with_capacity(rows.len() * 96);
-            for h in rows {
-                csv_line(
-                    &mut buf,
-                    &[
-                        &h.id.to_string(),
-                        &h.province_code,
-                        &h.code,
-                        &h.commune_id.to_string(),
-                        &h.unit_id.to_string(),
-                        &h.unit_path,
-                        &opt(h.head_person_id),
-                        bool_str(h.ethnic_minority_area),
-                        bool_str(h.island),
-                        &now.to_rfc3339(),
-                        &now.to_rfc3339(),
-                    ],
-                );
+        let ts = timestamp(now);
+        match self {
+            Conn::Postgres(c) => {
+                let sql = "COPY households (id, province_code, code, commune_id, unit_id, unit_path, head_person_id, \
+                           ethnic_minority_area, island, created_at, updated_at) FROM STDIN WITH (FORMAT csv, NULL '\\N')";
+                copy_rows(c, sql, rows, |b, h| {
+                    int(b, h.id);
+                    text(b, &h.province_code);
+                    text(b, &h.code);
+                    int(b, h.commune_id);
+                    int(b, h.unit_id);
+                    text(b, &h.unit_path);
+                    opt_int(b, h.head_person_id);
+                    boolean(b, h.ethnic_minority_area);
+                    boolean(b, h.island);
+                    text(b, &ts);
+                    text(b, &ts);
+                })
+                .await
             }
-            let sql = "COPY households (id, province_code, code, commune_id, unit_id, unit_path, head_person_id, \
-                       ethnic_minority_area, island, created_at, updated_at) FROM STDIN WITH (FORMAT csv, NULL '\\N')";
-            copy_in(c, sql, buf).await?;
-            return Ok(());
+            Conn::Sqlite(c) => {
+                let sql = "INSERT INTO households (id, province_code, code, commune_id, unit_id, unit_path, \
+                           head_person_id, ethnic_minority_area, island, created_at, updated_at) \
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                sqlite_bulk::insert_rows(c, sql, rows, |_, h, v| {
+                    v.extend([
+                        Value::Int(h.id),
+                        Value::Text(&h.province_code),
+                        Value::Text(&h.code),
+                        Value::Int(h.commune_id),
+                        Value::Int(h.unit_id),
+                        Value::Text(&h.unit_path),
+                        h.head_person_id.into(),
+                        Value::Int(h.ethnic_minority_area.into()),
+                        Value::Int(h.island.into()),
+                        Value::Text(&ts),
+                        Value::Text(&ts),
+                    ])
+                })
+                .await
+            }
         }
-        for chunk in rows.chunks(400) {
-            on!(self, c => {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO households (id, province_code, code, commune_id, unit_id, unit_path, \
-                     head_person_id, ethnic_minority_area, island, created_at, updated_at) ",
-                );
-                qb.push_values(chunk, |mut b, h| {
-                    b.push_bind(h.id).push_bind(h.province_code.clone()).push_bind(h.code.clone())
-                        .push_bind(h.commune_id).push_bind(h.unit_id).push_bind(h.unit_path.clone())
-                        .push_bind(h.head_person_id).push_bind(h.ethnic_minority_area).push_bind(h.island)
-                        .push_bind(now).push_bind(now);
-                });
-                qb.build().execute(&mut **c).await.map(|_| ())
-            })?;
-        }
-        Ok(())
     }
 
-    /// Insert new persons (ids given), in batches; COPY on PostgreSQL.
+    /// Insert new persons (ids given): `COPY` on PostgreSQL, a prepared statement per row on
+    /// SQLite.
     pub async fn insert_persons(&mut self, rows: &[PersonWrite], now: DateTime<Utc>) -> Result<()> {
-        if let Conn::Postgres(c) = self {
-            let mut buf = String::with_capacity(rows.len() * 220);
-            let ts = now.to_rfc3339();
-            for p in rows {
-                csv_line(
-                    &mut buf,
-                    &[
-                        &p.id.to_string(),
-                        &p.province_code,
-                        &p.cccd,
-                        p.old_si_number.as_deref().unwrap_or("\\N"),
-                        &p.full_name,
-                        &p.name_key,
-                        &p.given_key,
-                        &format!("\\x{}", hex(&p.sort_key)),
-                        &p.birth_date.to_string(),
-                        bool_str(p.birth_year_only),
-                        &p.sex,
-                        &p.ethnicity,
-                        p.phone.as_deref().unwrap_or("\\N"),
-                        &p.occupation,
-                        &opt(p.household_id),
-                        p.relation.as_deref().unwrap_or("\\N"),
-                        &p.unit_id.to_string(),
-                        &p.unit_path,
-                        &p.commune_id.to_string(),
-                        &ts,
-                        &ts,
-                    ],
-                );
+        let ts = timestamp(now);
+        match self {
+            Conn::Postgres(c) => {
+                let sql = "COPY persons (id, province_code, cccd, old_si_number, full_name, name_key, given_key, \
+                           sort_key, birth_date, birth_year_only, sex, ethnicity, phone, occupation, household_id, \
+                           relation, unit_id, unit_path, commune_id, created_at, updated_at) \
+                           FROM STDIN WITH (FORMAT csv, NULL '\\N')";
+                copy_rows(c, sql, rows, |b, p| {
+                    int(b, p.id);
+                    text(b, &p.province_code);
+                    text(b, &p.cccd);
+                    opt_text(b, p.old_si_number.as_deref());
+                    text(b, &p.full_name);
+                    text(b, &p.name_key);
+                    text(b, &p.given_key);
+                    bytea(b, &p.sort_key);
+                    date(b, p.birth_date);
+                    boolean(b, p.birth_year_only);
+                    text(b, &p.sex);
+                    text(b, &p.ethnicity);
+                    opt_text(b, p.phone.as_deref());
+                    text(b, &p.occupation);
+                    opt_int(b, p.household_id);
+                    opt_text(b, p.relation.as_deref());
+                    int(b, p.unit_id);
+                    text(b, &p.unit_path);
+                    int(b, p.commune_id);
+                    text(b, &ts);
+                    text(b, &ts);
+                })
+                .await
             }
-            let sql = "COPY persons (id, province_code, cccd, old_si_number, full_name, name_key, given_key, \
-                       sort_key, birth_date, birth_year_only, sex, ethnicity, phone, occupation, household_id, \
-                       relation, unit_id, unit_path, commune_id, created_at, updated_at) \
-                       FROM STDIN WITH (FORMAT csv, NULL '\\N')";
-            copy_in(c, sql, buf).await?;
-            return Ok(());
+            Conn::Sqlite(c) => {
+                // sqlx stores dates as `YYYY-MM-DD` text; so does this.
+                let dates: Vec<String> = rows.iter().map(|p| p.birth_date.format("%F").to_string()).collect();
+                let sql = "INSERT INTO persons (id, province_code, cccd, old_si_number, full_name, name_key, \
+                           given_key, sort_key, birth_date, birth_year_only, sex, ethnicity, phone, occupation, \
+                           household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at) \
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                sqlite_bulk::insert_rows(c, sql, rows, |i, p, v| {
+                    v.extend([
+                        Value::Int(p.id),
+                        Value::Text(&p.province_code),
+                        Value::Text(&p.cccd),
+                        p.old_si_number.as_deref().into(),
+                        Value::Text(&p.full_name),
+                        Value::Text(&p.name_key),
+                        Value::Text(&p.given_key),
+                        Value::Blob(&p.sort_key),
+                        Value::Text(&dates[i]),
+                        Value::Int(p.birth_year_only.into()),
+                        Value::Text(&p.sex),
+                        Value::Text(&p.ethnicity),
+                        p.phone.as_deref().into(),
+                        Value::Text(&p.occupation),
+                        p.household_id.into(),
+                        p.relation.as_deref().into(),
+                        Value::Int(p.unit_id),
+                        Value::Text(&p.unit_path),
+                        Value::Int(p.commune_id),
+                        Value::Text(&ts),
+                        Value::Text(&ts),
+                    ])
+                })
+                .await
+            }
         }
-        // SQLite allows 32,766 bound values per statement: 21 columns × 1,000 rows. Values are
-        // bound by reference: a million-row import binds 21 million of them.
-        for chunk in rows.chunks(1000) {
-            on!(self, c => {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO persons (id, province_code, cccd, old_si_number, full_name, name_key, given_key, \
-                     sort_key, birth_date, birth_year_only, sex, ethnicity, phone, occupation, household_id, \
-                     relation, unit_id, unit_path, commune_id, created_at, updated_at) ",
-                );
-                qb.push_values(chunk, |mut b, p| {
-                    b.push_bind(p.id).push_bind(&p.province_code).push_bind(&p.cccd)
-                        .push_bind(&p.old_si_number).push_bind(&p.full_name)
-                        .push_bind(&p.name_key).push_bind(&p.given_key).push_bind(&p.sort_key)
-                        .push_bind(p.birth_date).push_bind(p.birth_year_only).push_bind(&p.sex)
-                        .push_bind(&p.ethnicity).push_bind(&p.phone).push_bind(&p.occupation)
-                        .push_bind(p.household_id).push_bind(&p.relation).push_bind(p.unit_id)
-                        .push_bind(&p.unit_path).push_bind(p.commune_id).push_bind(now).push_bind(now);
-                });
-                qb.build().execute(&mut **c).await.map(|_| ())
-            })?;
-        }
-        Ok(())
     }
 
     /// Rewrite an existing person's attributes (id kept).
@@ -670,18 +703,57 @@ impl Conn<'_> {
     /// Drop the persons table's secondary indexes before a bulk load (rebuilt by
     /// [`Conn::create_person_indexes`] in the same transaction; building an index from sorted
     /// data is far cheaper than a million random inserts into it).
-    pub async fn drop_person_indexes(&mut self) -> Result<()> {
+    /// Prepare this transaction for loading many persons and households at once: the persons'
+    /// secondary indexes are dropped (built once, sorted, by [`Conn::end_bulk_load`] instead of
+    /// a million random inserts each), and on PostgreSQL also the citizen-id unique constraint
+    /// and the foreign keys of persons and households, whose per-row checks dominated `COPY`.
+    /// Everything is restored, and every restored constraint checked against all rows, by
+    /// `end_bulk_load` in the same transaction: a load that breaks one fails and rolls back.
+    /// Other writers of these tables wait until the transaction ends.
+    pub async fn begin_bulk_load(&mut self) -> Result<()> {
         for (name, _) in PERSON_INDEXES {
             let sql = format!("DROP INDEX IF EXISTS {name}");
             on!(self, c => sqlx::query(AssertSqlSafe(sql.clone())).execute(&mut **c).await.map(|_| ()))?;
         }
+        match self {
+            Conn::Postgres(c) => {
+                for (table, name, _) in PG_BULK_CONSTRAINTS {
+                    let sql = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}");
+                    sqlx::query(AssertSqlSafe(sql)).execute(&mut **c).await?;
+                }
+                // Index builds sort in memory and in parallel workers where the server allows.
+                sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut **c).await?;
+            }
+            Conn::Sqlite(c) => {
+                // Let index builds sort on helper threads.
+                sqlx::query("PRAGMA threads = 2").execute(&mut **c).await?;
+            }
+        }
         Ok(())
     }
 
-    pub async fn create_person_indexes(&mut self) -> Result<()> {
+    /// Restore what [`Conn::begin_bulk_load`] removed (idempotent; also a no-op if nothing was
+    /// removed).
+    pub async fn end_bulk_load(&mut self) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            for (table, name, def) in PG_BULK_CONSTRAINTS {
+                let exists: bool =
+                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = $1)")
+                        .bind(name)
+                        .fetch_one(&mut **c)
+                        .await?;
+                if !exists {
+                    let sql = format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}");
+                    sqlx::query(AssertSqlSafe(sql)).execute(&mut **c).await?;
+                }
+            }
+        }
         for (_, sql) in PERSON_INDEXES {
             let sql = sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS");
             on!(self, c => sqlx::query(AssertSqlSafe(sql.clone())).execute(&mut **c).await.map(|_| ()))?;
+        }
+        if let Conn::Sqlite(c) = self {
+            sqlx::query("PRAGMA threads = 0").execute(&mut **c).await?;
         }
         Ok(())
     }
@@ -713,44 +785,86 @@ impl Conn<'_> {
     }
 }
 
-fn opt(v: Option<i64>) -> String {
-    v.map_or_else(|| "\\N".to_string(), |v| v.to_string())
+/// A timestamp as sqlx writes `DateTime<Utc>` to SQLite (RFC 3339); PostgreSQL parses it too.
+fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
-fn bool_str(b: bool) -> &'static str {
-    if b { "t" } else { "f" }
+// COPY csv fields: each helper appends one field and its trailing comma; `copy_rows` turns the
+// last comma of a row into the newline. `\N` is NULL; text that needs it is quoted.
+fn int(b: &mut String, v: i64) {
+    use std::fmt::Write;
+    let _ = write!(b, "{v},");
 }
 
-fn hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
+fn opt_int(b: &mut String, v: Option<i64>) {
+    match v {
+        Some(v) => int(b, v),
+        None => b.push_str("\\N,"),
     }
-    s
 }
 
-/// Append one CSV record (COPY csv format: quote every field that needs it; `\N` is NULL).
-fn csv_line(buf: &mut String, fields: &[&str]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            buf.push(',');
-        }
-        if *f == "\\N" {
-            buf.push_str(f);
-        } else if f.contains([',', '"', '\n', '\r', '\\']) || f.is_empty() {
-            buf.push('"');
-            buf.push_str(&f.replace('"', "\"\""));
-            buf.push('"');
-        } else {
-            buf.push_str(f);
-        }
+fn text(b: &mut String, f: &str) {
+    if f.is_empty() || f == "\\N" || f.contains([',', '"', '\n', '\r', '\\']) {
+        b.push('"');
+        b.push_str(&f.replace('"', "\"\""));
+        b.push('"');
+    } else {
+        b.push_str(f);
     }
-    buf.push('\n');
+    b.push(',');
 }
 
-async fn copy_in(c: &mut sqlx::PgConnection, sql: &str, data: String) -> Result<()> {
+fn opt_text(b: &mut String, f: Option<&str>) {
+    match f {
+        Some(f) => text(b, f),
+        None => b.push_str("\\N,"),
+    }
+}
+
+fn boolean(b: &mut String, v: bool) {
+    b.push_str(if v { "t," } else { "f," });
+}
+
+fn date(b: &mut String, d: NaiveDate) {
+    use std::fmt::Write;
+    let _ = write!(b, "{},", d.format("%F"));
+}
+
+/// `bytea` in hex form (`\x0a1b…`); inside a quoted field so the backslash is literal.
+fn bytea(b: &mut String, v: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    b.push_str("\"\\x");
+    for x in v {
+        b.push(HEX[(x >> 4) as usize] as char);
+        b.push(HEX[(x & 15) as usize] as char);
+    }
+    b.push_str("\",");
+}
+
+/// Stream `rows` into `COPY … FROM STDIN` in pieces of a few megabytes, so the server parses
+/// one piece while the next is formatted.
+async fn copy_rows<T>(
+    c: &mut sqlx::PgConnection,
+    sql: &str,
+    rows: &[T],
+    mut row: impl FnMut(&mut String, &T),
+) -> Result<()> {
+    const PIECE: usize = 4 << 20;
     let mut copy = c.copy_in_raw(sql).await?;
-    copy.send(data.into_bytes()).await?;
+    let mut buf = String::with_capacity(PIECE + 4096);
+    for r in rows {
+        row(&mut buf, r);
+        buf.pop();
+        buf.push('\n');
+        if buf.len() >= PIECE {
+            copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+            buf.reserve(PIECE + 4096);
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.into_bytes()).await?;
+    }
     copy.finish().await?;
     Ok(())
 }

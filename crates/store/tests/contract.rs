@@ -559,42 +559,66 @@ async fn registry_contract() {
         assert_eq!(c.count_persons(&all).await.unwrap(), 3, "{l}");
         c.analyze().await.unwrap();
 
-        // Bulk-load index handling: dropped and rebuilt, the same set the migrations made.
-        let names = |c: &mut ansinh_store::Conn<'_>| {
-            let sql = match c {
-                ansinh_store::Conn::Sqlite(_) => {
-                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                }
-                ansinh_store::Conn::Postgres(_) => {
-                    "SELECT indexname FROM pg_indexes WHERE tablename = 'persons' AND indexname LIKE 'persons\\_%' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key' ORDER BY indexname"
-                }
-            };
-            sql.to_string()
-        };
-        let sql = names(&mut c);
-        let before: Vec<String> = match &mut c {
-            ansinh_store::Conn::Sqlite(x) => {
-                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
-            }
-            ansinh_store::Conn::Postgres(x) => {
-                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
-            }
-        };
+        // Bulk loads: what begin_bulk_load lifts, end_bulk_load restores exactly as the
+        // migrations made it (indexes, and on PostgreSQL the constraints).
         let mut want: Vec<String> = ansinh_store::PERSON_INDEXES.iter().map(|(n, _)| n.to_string()).collect();
         want.sort();
-        assert_eq!(before, want, "{l}: migrations and PERSON_INDEXES agree");
-        c.drop_person_indexes().await.unwrap();
-        c.create_person_indexes().await.unwrap();
-        let after: Vec<String> = match &mut c {
-            ansinh_store::Conn::Sqlite(x) => {
-                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
+        let before = schema_of(&mut c).await;
+        let index_names: Vec<String> = before
+            .iter()
+            .filter_map(|s| Some(s.strip_prefix("index ")?.split(':').next()?.to_string()))
+            .filter(|n| n.starts_with("persons_") && !n.ends_with("key"))
+            .collect();
+        assert_eq!(index_names, want, "{l}: migrations and PERSON_INDEXES agree");
+        if matches!(c, ansinh_store::Conn::Postgres(_)) {
+            for (_, name, def) in ansinh_store::PG_BULK_CONSTRAINTS {
+                assert!(
+                    before.iter().any(|s| s == &format!("constraint {name}: {def}")),
+                    "{l}: migrations and PG_BULK_CONSTRAINTS agree on {name}: {before:#?}"
+                );
             }
-            ansinh_store::Conn::Postgres(x) => {
-                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut **x).await.unwrap()
-            }
-        };
-        assert_eq!(after, want, "{l}");
+        }
+        c.begin_bulk_load().await.unwrap();
+        let during = schema_of(&mut c).await;
+        assert!(!during.iter().any(|s| s.starts_with("index persons_name:")), "{l}: {during:#?}");
+        c.end_bulk_load().await.unwrap();
+        c.end_bulk_load().await.unwrap();
+        assert_eq!(schema_of(&mut c).await, before, "{l}");
         tx.commit().await.unwrap();
+
+        // A load that breaks a lifted constraint fails, and leaves nothing behind: SQLite checks
+        // each row as it goes, PostgreSQL when the constraints come back.
+        let count = |db: &ansinh_store::Db| {
+            let db = db.clone();
+            async move { db.read().await.unwrap().conn().count_persons(&["/".to_string()]).await.unwrap() }
+        };
+        let persons_before = count(&t.db).await;
+        for bad in ["unit", "cccd"] {
+            let mut tx = t.db.begin().await.unwrap();
+            let mut c = tx.conn();
+            c.begin_bulk_load().await.unwrap();
+            let id = c.allocate_ids("persons", 1).await.unwrap()[0];
+            let mut w = write(id, "042080000777", "Nạp Lỗi", d(1980, 1, 1), "male", None, mai_hoa, 12501);
+            if bad == "unit" {
+                w.unit_id = 999_999_999;
+            } else {
+                w.cccd = keep.cccd.clone();
+            }
+            let e = match c.insert_persons(&[w], now).await {
+                Err(e) => e,
+                Ok(()) => c
+                    .end_bulk_load()
+                    .await
+                    .err()
+                    .unwrap_or_else(|| panic!("{l} {bad}: the load was accepted")),
+            };
+            assert_eq!(e.is_unique_violation(), bad == "cccd", "{l} {bad}: {e}");
+            std::mem::drop(tx);
+        }
+        assert_eq!(count(&t.db).await, persons_before, "{l}");
+        let mut r = t.db.read().await.unwrap();
+        assert_eq!(schema_of(&mut r.conn()).await, before, "{l}: a failed load leaves the schema as it was");
+        std::mem::drop(r);
 
         // The unique CCCD holds on both backends.
         let mut tx = t.db.begin().await.unwrap();
@@ -609,4 +633,28 @@ async fn registry_contract() {
             .unwrap_err();
         assert!(e.is_unique_violation(), "{l}: {e}");
     }
+}
+
+/// The persons and households tables' indexes and constraints, as `kind name: definition`
+/// lines in name order.
+async fn schema_of(c: &mut ansinh_store::Conn<'_>) -> Vec<String> {
+    let rows: Vec<(String, String, String)> = match c {
+        ansinh_store::Conn::Sqlite(x) => sqlx::query_as(
+            "SELECT 'index', name, COALESCE(sql, '') FROM sqlite_master \
+             WHERE type = 'index' AND tbl_name IN ('persons', 'households') ORDER BY name",
+        )
+        .fetch_all(&mut **x)
+        .await
+        .unwrap(),
+        ansinh_store::Conn::Postgres(x) => sqlx::query_as(
+            "SELECT 'index', indexname::text, indexdef FROM pg_indexes WHERE tablename IN ('persons', 'households') \
+             UNION ALL \
+             SELECT 'constraint', conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE conrelid IN ('persons'::regclass, 'households'::regclass) ORDER BY 1, 2",
+        )
+        .fetch_all(&mut **x)
+        .await
+        .unwrap(),
+    };
+    rows.into_iter().map(|(k, n, d)| format!("{k} {n}: {d}")).collect()
 }
