@@ -5,6 +5,9 @@
 //!   registry_bench places URL                  units + demo places only (an import target)
 //!   registry_bench import URL FILE             time `import persons` of FILE
 //!   registry_bench search URL QUERIES          name-prefix search latency (p50/p95/p99)
+//!   registry_bench bulk-sql sqlite|postgres lift|restore
+//!                                              the SQL of a bulk load's lift or restore step
+//!                                              (for timing the native loaders on the same work)
 //!
 //! Timings are printed as `name seconds`, one per line, for the script to collect.
 
@@ -17,8 +20,20 @@ use std::time::Instant;
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: registry_bench populate|export|places|import|search URL [ARG]";
+    let usage = "usage: registry_bench populate|export|places|import|search URL [ARG] | bulk-sql sqlite|postgres lift|restore";
     let (cmd, url) = (args.get(1).expect(usage).as_str(), args.get(2).expect(usage));
+    if cmd == "bulk-sql" {
+        let sql = ansinh_store::bulk_load_sql(url == "postgres");
+        let lines: Vec<String> = match args.get(3).map(String::as_str) {
+            Some("lift") => sql.lift,
+            Some("restore") => sql.restore.into_iter().map(|(_, s)| s).collect(),
+            _ => panic!("{usage}"),
+        };
+        for l in lines {
+            println!("{l};");
+        }
+        return;
+    }
     let app = App::open(url).await.expect("open database");
     app.bootstrap(Some("bench-password-1")).await.expect("bootstrap");
     let sys = Actor::system();
