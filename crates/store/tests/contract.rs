@@ -561,7 +561,8 @@ async fn registry_contract() {
 
         // Bulk loads: what begin_bulk_load lifts, end_bulk_load restores exactly as the
         // migrations made it (indexes, and on PostgreSQL the constraints).
-        let mut want: Vec<String> = ansinh_store::BULK_INDEXES.iter().map(|(n, _)| n.to_string()).collect();
+        let mut want: Vec<String> =
+            ansinh_store::BULK_INDEXES.iter().map(|(n, _, _)| n.to_string()).collect();
         want.sort();
         let before = schema_of(&mut c).await;
         let index_names: Vec<String> = before
