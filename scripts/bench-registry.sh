@@ -52,8 +52,12 @@ echo "sqlite3_same_rows_same_schema $(python3 -c "print(f'{$t1 - $t0:.3f}')")"
 
 # PostgreSQL: our import (COPY of validated rows) vs \copy of the raw file.
 pg_start >/dev/null
+trap cleanup EXIT # pg_start set its own trap; ours also stops the server
 base=${ANSINH_TEST_DATABASE_URL%/*}
 URL0=$ANSINH_TEST_DATABASE_URL
+# No autovacuum: on two cores a background ANALYZE of the previous load would land in the
+# next measurement (the import and the floor run ANALYZE themselves).
+psql -q "$URL0" -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 psql -q "$URL0" -c "CREATE DATABASE bench_import" -c "CREATE DATABASE bench_bare"
 $B places "$base/bench_import" >/dev/null
 $B import "$base/bench_import" "$work/persons.csv" | sed 's/^import/postgres_import/'

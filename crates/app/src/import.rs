@@ -5,7 +5,7 @@
 //! ones come back as an XLSX with a reason column. A dry run writes nothing. Re-importing the
 //! same file changes nothing: persons are matched by CCCD and rewritten only when they differ.
 
-use crate::registry::{NameKeys, PersonValues, person_write_keyed, same_person};
+use crate::registry::{NameKeys, PersonValues, ResolvedPlace, person_write_keyed, same_person};
 use crate::{App, AppError, Result, audit};
 use ansinh_domain::import::ColumnMap;
 use ansinh_domain::import::{PersonRecord, RowError, check_file, is_blank_row, map_headers, parse_row};
@@ -155,14 +155,22 @@ impl App {
         report.errors.extend(check_file(&records));
 
         // 2. Places: each code once; must be current, in scope, editable.
-        let codes: Vec<String> = records
+        // Each row's place as an index into `places` (hashing a million codes once; a B-tree of
+        // them cost a second of string comparisons).
+        let mut code_index: HashMap<&str, usize> = HashMap::new();
+        let place_of: Vec<usize> = records
             .iter()
-            .map(|r| r.unit_code.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .map(str::to_string)
+            .map(|r| {
+                let next = code_index.len();
+                *code_index.entry(r.unit_code.as_str()).or_insert(next)
+            })
             .collect();
-        let places = self.resolve_places(actor, &codes).await?;
+        let mut codes = vec![String::new(); code_index.len()];
+        for (code, i) in code_index {
+            codes[i] = code.to_string();
+        }
+        let resolved = self.resolve_places(actor, &codes).await?;
+        let places: Vec<&ResolvedPlace> = codes.iter().map(|c| &resolved[c]).collect();
         progress(Stage::Checking, 0, records.len());
 
         // 3. Existing persons (by CCCD) and households (by commune and code).
@@ -180,7 +188,7 @@ impl App {
             }
         }
         let communes: BTreeSet<i64> =
-            places.values().filter_map(|p| p.as_ref().ok()).map(|(_, c)| c.id).collect();
+            resolved.values().filter_map(|p| p.as_ref().ok()).map(|(_, c)| c.id).collect();
         let mut households: HashMap<(i64, String), HouseholdRow> = HashMap::new();
         for h in r.conn().households_of_communes(&communes.into_iter().collect::<Vec<_>>()).await? {
             households.insert((h.commune_id, h.code.clone()), h);
@@ -189,8 +197,8 @@ impl App {
 
         // 4. Rows whose place or existing record is out of reach.
         let mut bad: BTreeSet<usize> = report.errors.iter().map(|e| e.row).collect();
-        for rec in &records {
-            match &places[rec.unit_code.as_str()] {
+        for (rec, &place) in records.iter().zip(&place_of) {
+            match places[place] {
                 Err((vi, en)) => {
                     report.errors.push(row_error(rec.row, UNIT_COLUMN, vi.clone(), en.clone()));
                     bad.insert(rec.row);
@@ -220,13 +228,17 @@ impl App {
 
         // 5. Build the writes. New households are made from their rows and live where their
         // head lives.
-        let good: Vec<(&PersonRecord, NameKeys)> =
-            records.iter().zip(keys).filter(|(r, _)| !bad.contains(&r.row)).collect();
+        let good: Vec<(&PersonRecord, NameKeys, usize)> = records
+            .iter()
+            .zip(keys)
+            .zip(&place_of)
+            .filter(|((r, _), _)| !bad.contains(&r.row))
+            .map(|((r, k), &p)| (r, k, p))
+            .collect();
         let mut new_households: Vec<(i64, String)> = Vec::new();
         let mut household_of_row: Vec<(i64, String)> = Vec::with_capacity(good.len());
-        for (rec, _) in &good {
-            let (place, commune) =
-                places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
+        for (rec, _, p) in &good {
+            let (place, commune) = places[*p].as_ref().map_err(|_| AppError::Internal("place".into()))?;
             let key = (commune.id, rec.household_code.as_str().to_string());
             match households.get_mut(&key) {
                 None => {
@@ -266,7 +278,7 @@ impl App {
         }
         report.households_created = new_households.len();
 
-        let new_count = good.iter().filter(|(r, _)| !existing.contains_key(r.cccd.as_str())).count();
+        let new_count = good.iter().filter(|(r, _, _)| !existing.contains_key(r.cccd.as_str())).count();
         let mut ids = c.allocate_ids("persons", new_count as i64).await?.into_iter();
         let mut inserts: Vec<PersonWrite> = Vec::with_capacity(new_count);
         let mut updates: Vec<(PersonRow, PersonWrite)> = Vec::new();
@@ -275,9 +287,8 @@ impl App {
             new_households.iter().map(|k| households[k].id).collect();
         let mut new_heads: HashMap<i64, i64> = HashMap::new();
         let mut changed_heads: Vec<(i64, i64)> = Vec::new();
-        for ((rec, keys), key) in good.into_iter().zip(&household_of_row) {
-            let (place, commune) =
-                places[rec.unit_code.as_str()].as_ref().map_err(|_| AppError::Internal("place".into()))?;
+        for ((rec, keys, p), key) in good.into_iter().zip(&household_of_row) {
+            let (place, commune) = places[p].as_ref().map_err(|_| AppError::Internal("place".into()))?;
             let household = &households[key];
             let values = PersonValues {
                 cccd: rec.cccd.clone(),
@@ -363,7 +374,7 @@ impl App {
         report.updated = updates.len();
         let scope =
             actor.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
-        let province = places
+        let province = resolved
             .values()
             .find_map(|p| p.as_ref().ok())
             .map_or("00".to_string(), |(u, _)| u.province_code.clone());
