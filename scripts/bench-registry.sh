@@ -30,7 +30,9 @@ $B search "sqlite:$work/src.db" 1000
 
 # SQLite: our import (parse, validate, resolve places, households, 7 indexes) vs sqlite3 .import.
 $B places "sqlite:$work/dst.db" >/dev/null
+sync # dirty pages of the previous step are written back before, not during, a timing
 $B import "sqlite:$work/dst.db" "$work/persons.csv" | sed 's/^import/sqlite_import/'
+sync
 t0=$(secs)
 sqlite3 "$work/bare.db" ".import --csv $work/persons.csv bare"
 t1=$(secs)
@@ -45,6 +47,7 @@ $B places "sqlite:$work/floor.db" >/dev/null
   $B bulk-sql sqlite restore
   echo "COMMIT;"
 } >"$work/floor.sql"
+sync
 t0=$(secs)
 sqlite3 "$work/floor.db" <"$work/floor.sql"
 t1=$(secs)
@@ -60,9 +63,11 @@ URL0=$ANSINH_TEST_DATABASE_URL
 psql -q "$URL0" -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 psql -q "$URL0" -c "CREATE DATABASE bench_import" -c "CREATE DATABASE bench_bare"
 $B places "$base/bench_import" >/dev/null
+sync
 $B import "$base/bench_import" "$work/persons.csv" | sed 's/^import/postgres_import/'
 cols=$(head -1 "$work/persons.csv" | sed 's/^\xEF\xBB\xBF//' | python3 -c "import sys,csv; print(', '.join(f'c{i} text' for i,_ in enumerate(next(csv.reader(sys.stdin)))))")
 psql -q "$base/bench_bare" -c "CREATE TABLE bare ($cols)"
+sync
 t0=$(secs)
 psql -q "$base/bench_bare" -c "\\copy bare FROM '$work/persons.csv' WITH (FORMAT csv, HEADER true)"
 t1=$(secs)
@@ -82,6 +87,7 @@ $B places "$base/bench_floor" >/dev/null
   $B bulk-sql postgres restore
   echo "ANALYZE persons; ANALYZE households; COMMIT;"
 } >"$work/floor_pg.sql"
+sync
 t0=$(secs)
 psql -q -v ON_ERROR_STOP=1 "$base/bench_floor" -f "$work/floor_pg.sql"
 t1=$(secs)
