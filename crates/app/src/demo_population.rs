@@ -228,17 +228,7 @@ impl App {
             }
             let (place, commune) = &by_code[&code];
             let hh_index = batch.households.len();
-            batch.households.push(HouseholdRow {
-                id: 0,
-                province_code: place.province_code.clone(),
-                code: hh.code.as_str().to_string(),
-                commune_id: commune.id,
-                unit_id: place.id,
-                unit_path: place.path.clone(),
-                head_person_id: None,
-                ethnic_minority_area: false,
-                island: false,
-            });
+            batch.households.push(HouseholdRow::new(0, hh.code.as_str().to_string(), place, commune.id));
             batch.poverty.push(PovertyRow {
                 year,
                 status: hh.poverty.as_str().into(),

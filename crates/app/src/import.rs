@@ -242,20 +242,7 @@ impl App {
             let key = (commune.id, rec.household_code.as_str().to_string());
             match households.get_mut(&key) {
                 None => {
-                    households.insert(
-                        key.clone(),
-                        HouseholdRow {
-                            id: 0,
-                            province_code: place.province_code.clone(),
-                            code: key.1.clone(),
-                            commune_id: commune.id,
-                            unit_id: place.id,
-                            unit_path: place.path.clone(),
-                            head_person_id: None,
-                            ethnic_minority_area: false,
-                            island: false,
-                        },
-                    );
+                    households.insert(key.clone(), HouseholdRow::new(0, key.1.clone(), place, commune.id));
                     new_households.push(key.clone());
                 }
                 Some(h) if h.id == 0 && rec.relation == Relation::Head => {

@@ -501,17 +501,7 @@ impl App {
             return Ok(Some(h));
         }
         let id = c.allocate_ids("households", 1).await?[0];
-        let h = HouseholdRow {
-            id,
-            province_code: place.province_code.clone(),
-            code: code.as_str().to_string(),
-            commune_id: commune.id,
-            unit_id: place.id,
-            unit_path: place.path.clone(),
-            head_person_id: None,
-            ethnic_minority_area: false,
-            island: false,
-        };
+        let h = HouseholdRow::new(id, code.as_str().to_string(), place, commune.id);
         c.insert_households(std::slice::from_ref(&h), crate::now()).await?;
         audit::record(
             c,

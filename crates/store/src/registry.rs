@@ -133,6 +133,23 @@ pub struct HouseholdRow {
     pub island: bool,
 }
 
+impl HouseholdRow {
+    /// A new household `code` living at `place` (in `commune_id`), without head or flags yet.
+    pub fn new(id: i64, code: String, place: &ansinh_domain::Unit, commune_id: i64) -> HouseholdRow {
+        HouseholdRow {
+            id,
+            province_code: place.province_code.clone(),
+            code,
+            commune_id,
+            unit_id: place.id,
+            unit_path: place.path.clone(),
+            head_person_id: None,
+            ethnic_minority_area: false,
+            island: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
 pub struct PovertyRow {
     pub year: i32,
