@@ -388,7 +388,15 @@ async fn registry_contract() {
             ethnic_minority_area: false,
             island: false,
         };
-        c.insert_households(&[household(hh[0], "MH-1"), household(hh[1], "MH-2")], now).await.unwrap();
+        let second = HouseholdRow {
+            ethnic_minority_area: true,
+            head_person_id: Some(999),
+            ..household(hh[1], "MH-2")
+        };
+        c.insert_households(&[household(hh[0], "MH-1"), second.clone()], now).await.unwrap();
+        assert_eq!(c.household_by_id(hh[0]).await.unwrap(), Some(household(hh[0], "MH-1")), "{l}");
+        assert_eq!(c.household_by_id(hh[1]).await.unwrap(), Some(second), "{l}");
+        c.update_household(&household(hh[1], "MH-2"), now).await.unwrap();
         let ids = c.allocate_ids("persons", 4).await.unwrap();
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         // Names with commas and quotes go through COPY's CSV quoting on PostgreSQL.
@@ -425,7 +433,39 @@ async fn registry_contract() {
             ),
             write(ids[3], "042080000555", "Nguyen Van An", d(1980, 3, 15), "male", None, mai_hoa, 12501),
         ];
+        // Every kind of value the bulk writers encode: optional text set and empty, a year-only
+        // birth, no relation.
+        let mut rows = rows;
+        rows[2].old_si_number = Some("4201234567".into());
+        rows[2].phone = Some("0912345678".into());
+        rows[2].birth_year_only = true;
+        rows[3].relation = None;
+        rows[3].ethnicity = String::new();
         c.insert_persons(&rows, now).await.unwrap();
+        for w in &rows {
+            let r = c.person_by_id(w.id).await.unwrap().unwrap();
+            let stored = (
+                (&r.province_code, &r.cccd, &r.old_si_number, &r.full_name, r.birth_date, r.birth_year_only),
+                (&r.sex, &r.ethnicity, &r.phone, &r.occupation, r.household_id, &r.relation),
+                (r.unit_id, &r.unit_path, r.commune_id, r.created_at, r.updated_at),
+            );
+            let written = (
+                (&w.province_code, &w.cccd, &w.old_si_number, &w.full_name, w.birth_date, w.birth_year_only),
+                (&w.sex, &w.ethnicity, &w.phone, &w.occupation, w.household_id, &w.relation),
+                (w.unit_id, &w.unit_path, w.commune_id, now, now),
+            );
+            assert_eq!(stored, written, "{l}: person {} stored as written", w.id);
+            let sql = "SELECT name_key, given_key, sort_key FROM persons WHERE id = $1";
+            let keys: (String, String, Vec<u8>) = match &mut c {
+                ansinh_store::Conn::Sqlite(x) => {
+                    sqlx::query_as(sql).bind(w.id).fetch_one(&mut **x).await.unwrap()
+                }
+                ansinh_store::Conn::Postgres(x) => {
+                    sqlx::query_as(sql).bind(w.id).fetch_one(&mut **x).await.unwrap()
+                }
+            };
+            assert_eq!(keys, (w.name_key.clone(), w.given_key.clone(), w.sort_key.clone()), "{l}");
+        }
         c.set_household_heads(&[(hh[0], ids[0])]).await.unwrap();
         tx.commit().await.unwrap();
 
