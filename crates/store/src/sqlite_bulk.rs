@@ -62,6 +62,12 @@ fn error(db: *mut ffi::sqlite3, rc: c_int) -> StoreError {
     StoreError::Sqlite { code: if code == 0 { rc } else { code }, message }
 }
 
+/// A value's length as SQLite takes it; longer than 2 GiB is refused, never cut.
+fn length(n: usize) -> Result<c_int> {
+    c_int::try_from(n)
+        .map_err(|_| StoreError::Sqlite { code: ffi::SQLITE_TOOBIG, message: "value too long".into() })
+}
+
 /// Run `sql` (one statement with `?` parameters) once per row, binding the values `bind`
 /// pushes for (its index, it), in order. Runs inside whatever transaction the connection holds.
 pub(crate) async fn insert_rows<'r, T>(
@@ -99,14 +105,14 @@ pub(crate) async fn insert_rows<'r, T>(
                         s,
                         at,
                         t.as_ptr().cast(),
-                        c_int::try_from(t.len()).unwrap_or(c_int::MAX),
+                        length(t.len())?,
                         ffi::SQLITE_STATIC(),
                     ),
                     Value::Blob(b) => ffi::sqlite3_bind_blob(
                         s,
                         at,
                         b.as_ptr().cast(),
-                        c_int::try_from(b.len()).unwrap_or(c_int::MAX),
+                        length(b.len())?,
                         ffi::SQLITE_STATIC(),
                     ),
                     Value::Null => ffi::sqlite3_bind_null(s, at),
