@@ -28,4 +28,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 cargo build -q -p ansinh
-(cd e2e && npm ci --no-audit --no-fund --loglevel=error && ANSINH_BIN="$PWD/../target/debug/ansinh" npm test)
+target=${CARGO_TARGET_DIR:-target}
+case $target in /*) ;; *) target="$PWD/$target" ;; esac
+(cd e2e && npm ci --no-audit --no-fund --loglevel=error && ANSINH_BIN="$target/debug/ansinh" npm test)
