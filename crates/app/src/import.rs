@@ -130,7 +130,7 @@ impl App {
         let today = crate::today();
         let mut report = ImportReport::default();
 
-        // 1. Parse every row (on every core).
+        // 1. Parse every row (and derive the name keys on every core).
         let source = Source::open(filename, bytes)?;
         let map = match map_headers(&source.headers()) {
             Ok(m) => m,
