@@ -127,6 +127,10 @@ impl App {
         mode: ImportMode,
         progress: &mut (dyn FnMut(Stage, usize, usize) + Send),
     ) -> Result<ImportReport> {
+        // Nobody parses a file they may not import: the reader is the largest attack surface.
+        if !actor.has(Permission::EditPeople) {
+            return Err(AppError::Forbidden);
+        }
         let today = crate::today();
         let mut report = ImportReport::default();
 

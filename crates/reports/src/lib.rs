@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 use calamine::{Data, Reader};
+
 use std::io::Cursor;
 
 /// Longest cell accepted, in characters.
@@ -60,6 +61,10 @@ pub enum FileErrorKind {
     CellTooLong,
     /// More than [`MAX_ROWS`] data rows (or, writing XLSX, more than a sheet holds).
     TooManyRows,
+    /// A cell beyond [`MAX_COLUMNS`].
+    TooManyColumns,
+    /// A spreadsheet package beyond the size limits (parts, unpacked bytes, shared strings).
+    TooLarge,
     /// Not a readable CSV or spreadsheet.
     Malformed,
     /// A file extension we do not read.
@@ -365,49 +370,272 @@ fn finish(headers: Vec<String>, mut rows: Vec<Vec<String>>) -> Result<Table, Fil
 
 // ─── Spreadsheets in ──────────────────────────────────────────────────────────────────────
 
-/// Read the first sheet of an XLSX workbook (XLS and ODS are accepted too). Cells become the
-/// text a person sees: whole numbers without ".0", dates `dd/mm/yyyy`, booleans `TRUE`/`FALSE`,
-/// error cells as `#N/A` etc. Rows and columns keep their sheet positions, so row numbers and
-/// column letters match what Excel shows. Same limits as [`read_csv`].
-pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
-    if bytes.is_empty() {
-        return Err(FileError::empty());
+/// Most columns a spreadsheet row may use (the person template has 17; real lists add a few).
+pub const MAX_COLUMNS: usize = 200;
+/// Most non-empty cells a sheet may hold (a million rows of 30 columns).
+pub const MAX_CELLS: usize = 30_000_000;
+/// Most parts (files) inside an XLSX package.
+const MAX_ZIP_ENTRIES: usize = 5_000;
+/// Most bytes any one part may unpack to (the zip reader refuses to unpack past the declared
+/// size, so the declared sizes bound what is read).
+const MAX_PART_BYTES: u64 = 1 << 30;
+/// Most bytes all parts together may unpack to.
+const MAX_PACKAGE_BYTES: u64 = 3 << 30;
+/// Most bytes the shared-strings part may unpack to: calamine holds every shared string.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
+/// Most bytes one shared string (`<si>` entry, markup included) may take: [`MAX_CELL_CHARS`]
+/// characters of up to 4 bytes plus generous rich-text markup.
+const MAX_SHARED_STRING_BYTES: usize = 64 * 1024;
+
+impl FileError {
+    fn too_many_columns(row: usize, col: usize) -> FileError {
+        FileError::new(
+            FileErrorKind::TooManyColumns,
+            format!(
+                "dòng {row}, cột {}: trang tính dùng quá {MAX_COLUMNS} cột; hãy xoá các cột thừa ở bên phải rồi lưu lại",
+                column_letter(col)
+            ),
+            format!(
+                "row {row}, column {}: the sheet uses more than {MAX_COLUMNS} columns; delete the extra columns on the right and save again",
+                column_letter(col)
+            ),
+        )
     }
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
+
+    fn too_large(vi: impl std::fmt::Display, en: impl std::fmt::Display) -> FileError {
+        FileError::new(
+            FileErrorKind::TooLarge,
+            format!(
+                "Tệp Excel quá lớn hoặc bất thường: {vi}. Hãy chia thành nhiều tệp nhỏ hơn hoặc lưu dạng CSV UTF-8"
+            ),
+            format!(
+                "the Excel file is too large or abnormal: {en}. Split it into smaller files or save it as CSV UTF-8"
+            ),
+        )
+    }
+
+    fn malformed_xlsx() -> FileError {
         FileError::new(
             FileErrorKind::Malformed,
             "Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. Hãy mở bằng Excel và lưu lại dạng «Excel Workbook (*.xlsx)»",
             "cannot read the Excel file: it is damaged or not an .xlsx file. Open it in Excel and save it as «Excel Workbook (*.xlsx)»",
         )
-    })?;
-    let range = match workbook.worksheet_range_at(0) {
-        None => return Err(FileError::empty()),
-        Some(Err(e)) => {
-            return Err(FileError::new(
-                FileErrorKind::Malformed,
-                format!("Không đọc được trang tính đầu tiên: {e}"),
-                format!("cannot read the first sheet: {e}"),
+    }
+}
+
+/// Check an XLSX package before any part of it is parsed: the number of parts, what each
+/// unpacks to, and the shared strings (their count and the size of each), so that a small
+/// file cannot make the reader allocate gigabytes (zip bombs, a `uniqueCount` of billions,
+/// one shared string of hundreds of megabytes).
+fn check_package(bytes: &[u8]) -> Result<(), FileError> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::malformed_xlsx())?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(FileError::too_large(
+            format!("gói có {} phần (tối đa {})", vi_number(zip.len()), vi_number(MAX_ZIP_ENTRIES)),
+            format!("the package has {} parts (at most {MAX_ZIP_ENTRIES})", zip.len()),
+        ));
+    }
+    let mut total: u64 = 0;
+    let mut shared = None;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|_| FileError::malformed_xlsx())?;
+        let size = part.size();
+        let name = part.name().map_err(|_| FileError::malformed_xlsx())?.to_ascii_lowercase();
+        if size > MAX_PART_BYTES {
+            return Err(FileError::too_large(
+                format!("phần «{name}» giải nén ra {} MB", size >> 20),
+                format!("part «{name}» unpacks to {} MB", size >> 20),
             ));
         }
-        Some(Ok(range)) => range,
-    };
-    let Some((r0, c0)) = range.start() else { return Err(FileError::empty()) };
-    let (r0, c0) = (r0 as usize, c0 as usize);
-    if r0 + range.height() > MAX_ROWS + 1 {
-        return Err(FileError::too_many_rows());
-    }
-    // Rows above the used range are blank; pad them so row numbers stay those of the sheet.
-    let mut rows: Vec<Vec<String>> = vec![Vec::new(); r0];
-    let mut headers: Vec<String> = Vec::new();
-    for cells in range.rows() {
-        let mut row: Vec<String> = Vec::with_capacity(c0 + cells.len());
-        row.resize(c0, String::new());
-        row.extend(cells.iter().map(cell_text));
-        while row.last().is_some_and(|c| c.is_empty()) {
-            row.pop();
+        total = total.saturating_add(size);
+        if name.ends_with("sharedstrings.xml") {
+            shared = Some((i, size));
         }
-        rows.push(row);
     }
+    if total > MAX_PACKAGE_BYTES {
+        return Err(FileError::too_large(
+            format!("giải nén ra {} MB", total >> 20),
+            format!("it unpacks to {} MB", total >> 20),
+        ));
+    }
+    let Some((index, size)) = shared else { return Ok(()) };
+    if size > MAX_SHARED_STRINGS_BYTES {
+        return Err(FileError::too_large(
+            format!(
+                "bảng chuỗi dùng chung giải nén ra {} MB (tối đa {} MB)",
+                size >> 20,
+                MAX_SHARED_STRINGS_BYTES >> 20
+            ),
+            format!(
+                "the shared strings unpack to {} MB (at most {} MB)",
+                size >> 20,
+                MAX_SHARED_STRINGS_BYTES >> 20
+            ),
+        ));
+    }
+    let mut part = zip.by_index(index).map_err(|_| FileError::malformed_xlsx())?;
+    let mut scan = SharedStringScan::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = part.read(&mut buf).map_err(|_| FileError::malformed_xlsx())?;
+        if n == 0 {
+            break;
+        }
+        scan.feed(&buf[..n])?;
+    }
+    Ok(())
+}
+
+/// A streaming scan of `sharedStrings.xml` that bounds each `<si>` entry and their count
+/// without parsing the XML: text content cannot hold a raw `<`, so every entry starts at a
+/// `<si` (or `<prefix:si`) tag.
+#[derive(Default)]
+struct SharedStringScan {
+    /// Bytes since the start of the current entry (or of the part).
+    since_entry: usize,
+    entries: usize,
+    /// Matching state: 0 = outside a tag name, 1 = after `<`, 2 = after `<…s`, 3 = after `<…si`.
+    state: u8,
+    /// The `uniqueCount` attribute is looked for in the first bytes.
+    head: Vec<u8>,
+}
+
+impl SharedStringScan {
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        if self.head.len() < 4096 {
+            let take = (4096 - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+            if let Some(count) = unique_count(&self.head)
+                && count > MAX_CELLS as u64
+            {
+                return Err(FileError::too_large(
+                    format!("khai báo {} chuỗi dùng chung", vi_number(count as usize)),
+                    format!("it declares {count} shared strings"),
+                ));
+            }
+        }
+        for &b in chunk {
+            self.state = match (self.state, b) {
+                (_, b'<') => 1,
+                (1, b's') => 2,
+                (1, c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => 1,
+                (1, b':') => 1,
+                (2, b'i') => 3,
+                (3, b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/') => {
+                    self.entries += 1;
+                    self.since_entry = 0;
+                    0
+                }
+                (2 | 3, c) if c.is_ascii_alphanumeric() || c == b':' => 1,
+                _ => 0,
+            };
+            self.since_entry += 1;
+            if self.since_entry > MAX_SHARED_STRING_BYTES {
+                return Err(FileError::too_large(
+                    format!(
+                        "một chuỗi dùng chung dài hơn {} KB (mỗi ô tối đa {} ký tự)",
+                        MAX_SHARED_STRING_BYTES / 1024,
+                        vi_number(MAX_CELL_CHARS)
+                    ),
+                    format!(
+                        "one shared string is longer than {} KB (a cell holds at most {MAX_CELL_CHARS} characters)",
+                        MAX_SHARED_STRING_BYTES / 1024
+                    ),
+                ));
+            }
+        }
+        if self.entries > MAX_CELLS {
+            return Err(FileError::too_large(
+                format!("hơn {} chuỗi dùng chung", vi_number(MAX_CELLS)),
+                format!("more than {MAX_CELLS} shared strings"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The value of `uniqueCount="…"` in the start of a shared-strings part, if it is there.
+fn unique_count(head: &[u8]) -> Option<u64> {
+    let key = b"uniqueCount=";
+    let at = head.windows(key.len()).position(|w| w == key)? + key.len();
+    let rest = head.get(at + 1..)?;
+    let digits: Vec<u8> = rest.iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+    if digits.len() > 18 {
+        return Some(u64::MAX);
+    }
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Read the first sheet of an XLSX workbook, cell by cell. Cells become the text a person
+/// sees: whole numbers without ".0", dates `dd/mm/yyyy`, booleans `TRUE`/`FALSE`, error cells
+/// as `#N/A` etc. Rows and columns keep their sheet positions, so row numbers and column
+/// letters match what Excel shows. Same limits as [`read_csv`], plus [`MAX_COLUMNS`],
+/// [`MAX_CELLS`] and the package limits checked before parsing; the sheet is never expanded
+/// into a dense rows × columns grid (a sheet with only A1 and XFD1048576 costs two cells).
+pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
+    if bytes.is_empty() {
+        return Err(FileError::empty());
+    }
+    check_package(bytes)?;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::malformed_xlsx())?;
+    let Some(name) = workbook.sheet_names().first().cloned() else { return Err(FileError::empty()) };
+    let mut cells = workbook.worksheet_cells_reader(&name).map_err(|e| {
+        FileError::new(
+            FileErrorKind::Malformed,
+            format!("Không đọc được trang tính đầu tiên: {e}"),
+            format!("cannot read the first sheet: {e}"),
+        )
+    })?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut count = 0usize;
+    loop {
+        let cell = match cells.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(FileError::new(
+                    FileErrorKind::Malformed,
+                    format!("Không đọc được trang tính đầu tiên: {e}"),
+                    format!("cannot read the first sheet: {e}"),
+                ));
+            }
+        };
+        let text = cell_ref_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        if c >= MAX_COLUMNS {
+            return Err(FileError::too_many_columns(r + 1, c));
+        }
+        if r > MAX_ROWS {
+            return Err(FileError::too_many_rows());
+        }
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(FileError::too_large(
+                format!("hơn {} ô có dữ liệu", vi_number(MAX_CELLS)),
+                format!("more than {MAX_CELLS} non-empty cells"),
+            ));
+        }
+        if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+            let header = rows.first().filter(|_| r > 0).and_then(|h| h.get(c)).map_or("", |h| h.trim());
+            return Err(FileError::cell_too_long(r + 1, c, header, text.chars().count()));
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    drop(cells);
+    let mut headers: Vec<String> = Vec::new();
     if !rows.is_empty() {
         headers = rows.remove(0).into_iter().map(|h| h.trim().to_string()).collect();
     }
@@ -423,6 +651,23 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
         check_cells(Table::row_number(i), row, &headers)?;
     }
     finish(headers, rows)
+}
+
+/// [`cell_text`] for the streaming reader's borrowed cells.
+fn cell_ref_text(cell: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => cell_text(&Data::Int(*i)),
+        DataRef::Float(f) => cell_text(&Data::Float(*f)),
+        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
+        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => cell_text(&Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => cell_text(&Data::DurationIso(s.clone())),
+        DataRef::Error(e) => cell_text(&Data::Error(e.clone())),
+    }
 }
 
 /// The text a person sees in a cell.
@@ -470,7 +715,18 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, FileError> {
     let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "csv" | "txt" => read_csv(bytes),
-        "xlsx" | "xlsm" | "xls" | "ods" => read_xlsx(bytes),
+        "xlsx" | "xlsm" => read_xlsx(bytes),
+        // The old binary format and OpenDocument are read by expanding the sheet into a dense
+        // grid, which a tiny hostile file can make enormous: ask for .xlsx instead.
+        "xls" | "ods" => Err(FileError::new(
+            FileErrorKind::UnsupportedFormat,
+            format!(
+                "Tệp «{filename}» là định dạng cũ hoặc OpenDocument: hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng «Excel Workbook (*.xlsx)»"
+            ),
+            format!(
+                "«{filename}» is the old Excel or the OpenDocument format: open it in Excel or LibreOffice and save it as «Excel Workbook (*.xlsx)»"
+            ),
+        )),
         _ => Err(FileError::new(
             FileErrorKind::UnsupportedFormat,
             format!("Không đọc được tệp «{filename}»: chỉ nhận tệp .xlsx hoặc .csv (UTF-8)"),

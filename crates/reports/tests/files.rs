@@ -274,3 +274,201 @@ fn import_template_round_trips_through_the_domain_parser() {
 fn chrono_today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
 }
+
+// ─── Hostile spreadsheets: each is refused (or read) at a cost bounded by its cells ───────
+
+/// A minimal XLSX package: the given sheet XML and, if any, the shared-strings XML.
+fn package(sheet: &str, shared: Option<&str>) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut part = |name: &str, body: &str| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    };
+    part(
+        "[Content_Types].xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    );
+    part(
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    part(
+        "xl/workbook.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    let shared_rel = if shared.is_some() {
+        r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#
+    } else {
+        ""
+    };
+    part(
+        "xl/_rels/workbook.xml.rels",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{shared_rel}</Relationships>"#
+        ),
+    );
+    part(
+        "xl/worksheets/sheet1.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>"#
+        ),
+    );
+    if let Some(s) = shared {
+        part("xl/sharedStrings.xml", s);
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+#[test]
+fn hand_made_package_reads() {
+    let sheet = format!(
+        r#"<row r="1">{}{}</row><row r="3">{}<c r="B3"><v>42090001234</v></c></row>"#,
+        inline("A1", "cccd"),
+        inline("B1", "full_name"),
+        inline("A3", "x")
+    );
+    let t = read_xlsx(&package(&sheet, None)).unwrap();
+    assert_eq!(t.headers, strings(&["cccd", "full_name"]));
+    assert_eq!(t.rows, vec![vec![], strings(&["x", "42090001234"])]);
+}
+
+#[test]
+fn sparse_corner_cell_is_refused_without_a_dense_grid() {
+    // A1 and XFD1048576: 1.5 KB that a dense reader turns into ~550 GB.
+    let sheet = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        inline("A1", "cccd"),
+        inline("XFD1048576", "x")
+    );
+    let bytes = package(&sheet, None);
+    assert!(bytes.len() < 4096, "{}", bytes.len());
+    let e = read_xlsx(&bytes).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::TooManyColumns, "{e}");
+    assert!(e.vi.contains("XFD") && e.vi.contains("cột"), "{}", e.vi);
+    // The same through the extension dispatch.
+    assert!(read_table("bom.xlsx", &bytes).is_err());
+}
+
+#[test]
+fn sparse_far_row_costs_rows_not_cells() {
+    // A1 + CV1000000 exhausted memory before; now it is a million short rows.
+    let sheet = format!(
+        r#"<row r="1">{}</row><row r="1000000">{}</row>"#,
+        inline("A1", "cccd"),
+        inline("CV1000000", "x")
+    );
+    let t = read_xlsx(&package(&sheet, None)).unwrap();
+    assert_eq!(t.rows.len(), 999_999);
+    assert_eq!(t.rows.last().unwrap().len(), 100);
+    // Past the row limit: refused.
+    let sheet = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        inline("A1", "a"),
+        inline("A1048576", "x")
+    );
+    assert_eq!(read_xlsx(&package(&sheet, None)).unwrap_err().kind, FileErrorKind::TooManyRows);
+}
+
+#[test]
+fn shared_string_bombs_are_refused_before_parsing() {
+    let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#;
+    // One huge shared string (the 200 MB case, smaller here: anything over the bound).
+    let huge = format!(
+        r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{}</t></si></sst>"#,
+        "a".repeat(2_000_000)
+    );
+    let bytes = package(sheet, Some(&huge));
+    assert!(bytes.len() < 50_000, "{}", bytes.len());
+    let e = read_xlsx(&bytes).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::TooLarge, "{e}");
+    assert!(e.vi.contains("chuỗi dùng chung"), "{}", e.vi);
+    // A declared count of billions (calamine reserves it up front).
+    let lying = r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="99999999999999"><si><t>cccd</t></si></sst>"#;
+    assert_eq!(read_xlsx(&package(sheet, Some(lying))).unwrap_err().kind, FileErrorKind::TooLarge);
+    // An ordinary shared-strings part reads.
+    let fine = r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>cccd</t></si></sst>"#;
+    assert_eq!(read_xlsx(&package(sheet, Some(fine))).unwrap_err().kind, FileErrorKind::NoData);
+}
+
+#[test]
+fn huge_inline_cell_is_refused() {
+    let sheet = format!(
+        r#"<row r="1">{}</row><row r="2">{}</row>"#,
+        inline("A1", "cccd"),
+        inline("A2", &"x".repeat(5_000))
+    );
+    assert_eq!(read_xlsx(&package(&sheet, None)).unwrap_err().kind, FileErrorKind::CellTooLong);
+}
+
+/// A zip with one deflated part `name` whose headers declare `declared` unpacked bytes (a bomb
+/// as the central directory describes it; the data itself is never reached).
+fn zip_declaring(name: &str, declared: u32) -> Vec<u8> {
+    let data = [0x03u8, 0x00]; // an empty deflate stream
+    let n = name.len() as u16;
+    let mut out = Vec::new();
+    let le16 = |v: u16| v.to_le_bytes();
+    let le32 = |v: u32| v.to_le_bytes();
+    // Local file header.
+    out.extend(le32(0x0403_4b50));
+    out.extend(le16(20));
+    out.extend(le16(0));
+    out.extend(le16(8));
+    out.extend([0; 4]);
+    out.extend(le32(0));
+    out.extend(le32(data.len() as u32));
+    out.extend(le32(declared));
+    out.extend(le16(n));
+    out.extend(le16(0));
+    out.extend(name.as_bytes());
+    out.extend(data);
+    let central = out.len() as u32;
+    out.extend(le32(0x0201_4b50));
+    out.extend(le16(20));
+    out.extend(le16(20));
+    out.extend(le16(0));
+    out.extend(le16(8));
+    out.extend([0; 4]);
+    out.extend(le32(0));
+    out.extend(le32(data.len() as u32));
+    out.extend(le32(declared));
+    out.extend(le16(n));
+    out.extend([0; 12]);
+    out.extend(le32(0));
+    out.extend(name.as_bytes());
+    let size = out.len() as u32 - central;
+    out.extend(le32(0x0605_4b50));
+    out.extend([0; 4]);
+    out.extend(le16(1));
+    out.extend(le16(1));
+    out.extend(le32(size));
+    out.extend(le32(central));
+    out.extend(le16(0));
+    out
+}
+
+#[test]
+fn zip_bomb_part_is_refused_by_its_declared_size() {
+    let e = read_xlsx(&zip_declaring("xl/worksheets/sheet1.xml", 3_000_000_000)).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::TooLarge, "{e}");
+    let e = read_xlsx(&zip_declaring("xl/sharedStrings.xml", 400 << 20)).unwrap_err();
+    assert_eq!(e.kind, FileErrorKind::TooLarge, "{e}");
+    assert!(e.vi.contains("chuỗi dùng chung"), "{}", e.vi);
+}
+
+#[test]
+fn old_formats_ask_for_xlsx() {
+    for name in ["list.xls", "list.ods"] {
+        let e = read_table(name, b"anything").unwrap_err();
+        assert_eq!(e.kind, FileErrorKind::UnsupportedFormat);
+        assert!(e.vi.contains(".xlsx"), "{}", e.vi);
+    }
+}

@@ -1242,3 +1242,48 @@ async fn registry_api_households_and_duplicates() {
         );
     }
 }
+
+/// Every file of the hostile corpus (`scripts/hostile-corpus.py`): a user who may not import is
+/// refused before the file is read; an editor gets a clear Vietnamese refusal; the server
+/// answers normally afterwards and nothing was written.
+#[tokio::test]
+async fn hostile_files_are_refused_and_the_server_lives() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let mut corpus: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    corpus.sort();
+    assert!(corpus.len() >= 8, "the corpus is in {}", dir.display());
+    for (r, app, l, _t) in setups().await {
+        let viewer = NewUser {
+            username: "xem.maihoa".into(),
+            display_name: String::new(),
+            password: "password-123".into(),
+            role: "viewer".into(),
+            unit_code: "18322".into(),
+        };
+        app.add_user(&Actor::system(), &viewer).await.unwrap();
+        let editor = login(&r, "xa.maihoa", "password-123").await;
+        let reader = login(&r, "xem.maihoa", "password-123").await;
+        for path in &corpus {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let bytes = std::fs::read(path).unwrap();
+            let res = send(&r, upload("/persons/import", name, &bytes, &[], &reader, false)).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{l} {name}: a viewer may not import");
+            for dry in [false, true] {
+                let checks: &[&str] = if dry { &["dry_run"] } else { &[] };
+                let res = send(&r, upload("/persons/import", name, &bytes, checks, &editor, false)).await;
+                // A dry run that reads the file reports its errors as its answer (200).
+                let ok =
+                    res.status == StatusCode::UNPROCESSABLE_ENTITY || (dry && res.status == StatusCode::OK);
+                assert!(ok, "{l} {name}: {} {}", res.status, res.body);
+                assert!(
+                    ["Tệp", "tệp", "dòng"].iter().any(|w| res.body.contains(w)),
+                    "{l} {name}: the refusal says why: {}",
+                    res.body
+                );
+            }
+        }
+        let sys = Actor::system();
+        assert_eq!(app.search_persons(&sys, &Default::default()).await.unwrap().total, 0, "{l}");
+        assert_eq!(send(&r, get("/persons", Some(&editor))).await.status, StatusCode::OK, "{l}: alive");
+    }
+}

@@ -123,6 +123,10 @@ pub async fn upload(
     mp: Multipart,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?.clone();
+    // Refuse before the upload is even read (the use case checks again before parsing).
+    if !actor.has(ansinh_app::domain::Permission::EditPeople) {
+        return Err(page.fail(AppError::Forbidden));
+    }
     let outcome = match read_upload(mp).await {
         Ok(u) => {
             let mode = if u.dry_run {
