@@ -10,6 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 pub const LOCK_AFTER_FAILURES: i64 = 5;
 /// How long a locked account stays locked.
 pub const LOCK_MINUTES: i64 = 15;
+/// A token's last use is recorded with this precision (minutes), so reads rarely write.
+pub const TOKEN_TOUCH_MINUTES: i64 = 10;
 /// Lifetime of a web session.
 pub const SESSION_HOURS: i64 = 12;
 
@@ -115,7 +117,11 @@ impl App {
         Ok(())
     }
 
-    /// The actor behind an API bearer token, if it is live; records its last use.
+    /// The actor behind an API bearer token, if it is live.
+    ///
+    /// A read never waits for a write: the token's last use is recorded at most once per
+    /// [`TOKEN_TOUCH_MINUTES`], by a detached task, and a busy database only skips it. (Before,
+    /// every bearer read wrote `last_used_at` and answered 500 while an import held the lock.)
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
         let hash = secret::sha256_hex(token.trim());
         let found = {
@@ -123,17 +129,27 @@ impl App {
             let mut c = r.conn();
             match c.token_by_hash(&hash).await? {
                 Some(t) if t.revoked_at.is_none() => match c.user_by_id(t.user_id).await? {
-                    Some(u) if u.active => Some((t.id, actor_of(&mut c, &u).await?)),
+                    Some(u) if u.active => Some((t, actor_of(&mut c, &u).await?)),
                     _ => None,
                 },
                 _ => None,
             }
         };
-        let Some((id, actor)) = found else { return Ok(None) };
+        let Some((t, actor)) = found else { return Ok(None) };
         let now = crate::now();
-        let mut tx = self.db.begin().await?;
-        tx.conn().touch_token(id, now).await?;
-        tx.commit().await?;
+        if t.last_used_at.is_none_or(|at| now - at >= Duration::minutes(TOKEN_TOUCH_MINUTES)) {
+            let db = self.db.clone();
+            tokio::spawn(async move {
+                let touched = async {
+                    let mut tx = db.begin().await?;
+                    tx.conn().touch_token(t.id, now).await?;
+                    tx.commit().await
+                };
+                if let Err(e) = touched.await {
+                    tracing::debug!(error = %e, "token last use not recorded");
+                }
+            });
+        }
         Ok(Some(actor))
     }
 

@@ -1,6 +1,7 @@
 //! Error policy: [`AppError::Invalid`] carries the field and a Vietnamese + English reason and is
 //! shown to the user as is. [`AppError::NotFound`] is also what an out-of-scope read gets, so
-//! scope never leaks existence. Storage errors are logged in full and shown only as a generic
+//! scope never leaks existence. A database too busy to answer in time is [`AppError::Busy`]
+//! ("try again", HTTP 503), never a failure. Storage errors are logged in full and shown only as a generic
 //! message. Nothing is half-written: every use case runs in one transaction.
 
 use ansinh_domain::Invalid;
@@ -20,10 +21,25 @@ pub enum AppError {
     BadCredentials,
     #[error("tài khoản tạm khoá đến {until} / account locked until {until}")]
     Locked { until: DateTime<Utc> },
+    /// The database was too busy to answer in time (a long import holds the write lock):
+    /// nothing was written; try again shortly.
+    #[error("hệ thống đang bận / busy, try again")]
+    Busy,
     #[error("storage: {0}")]
-    Store(#[from] ansinh_store::StoreError),
+    Store(ansinh_store::StoreError),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+impl From<ansinh_store::StoreError> for AppError {
+    fn from(e: ansinh_store::StoreError) -> Self {
+        if e.is_busy() {
+            tracing::warn!(error = %e, "database busy");
+            AppError::Busy
+        } else {
+            AppError::Store(e)
+        }
+    }
 }
 
 impl From<Invalid> for AppError {

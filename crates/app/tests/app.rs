@@ -664,3 +664,29 @@ async fn demo_population_is_deterministic_and_shaped() {
         assert_eq!(fingerprints[0], fingerprints[1], "same seed, same people on both backends");
     }
 }
+
+/// While a long write holds the database (an import), reads, session and bearer-token checks
+/// go on; another write waits its turn for a bounded time and is answered `Busy` (503 on the
+/// web), never a storage failure. On PostgreSQL writers do not exclude each other.
+#[tokio::test]
+async fn a_long_write_blocks_no_read_and_other_writes_are_told_busy() {
+    for (app, l, t) in apps().await {
+        let (officer, session) = {
+            user(&app, "xa.maihoa", "commune_officer", "18322").await;
+            app.login("xa.maihoa", "password-123").await.unwrap()
+        };
+        let (_, token) = app.create_token(&officer, "xa.maihoa", "thu").await.unwrap();
+        let held = t.db.begin().await.unwrap();
+        assert!(app.session_actor(&session).await.unwrap().is_some(), "{l}");
+        assert!(app.token_actor(&token).await.unwrap().is_some(), "{l}: a bearer read writes nothing");
+        assert!(app.search_persons(&officer, &Default::default()).await.is_ok(), "{l}");
+        let res = app.create_token(&officer, "xa.maihoa", "thứ hai").await;
+        if l == "sqlite" {
+            assert!(matches!(res, Err(AppError::Busy)), "{l}: {res:?}");
+        } else {
+            assert!(res.is_ok(), "{l}: {res:?}");
+        }
+        drop(held);
+        assert!(app.create_token(&officer, "xa.maihoa", "thứ ba").await.is_ok(), "{l}: once free, it writes");
+    }
+}

@@ -50,14 +50,49 @@ impl StoreError {
             _ => false,
         }
     }
+
+    /// Whether the database was too busy to serve in time: no connection came free within the
+    /// pool's wait, SQLite's lock stayed taken past its busy timeout, or a PostgreSQL lock
+    /// wait ran out. The request may be retried; users get "busy, try again", not a failure.
+    pub fn is_busy(&self) -> bool {
+        // SQLITE_BUSY and SQLITE_LOCKED with their extended codes (primary code = low byte).
+        let sqlite_busy = |code: i32| matches!(code & 0xff, 5 | 6);
+        match self {
+            StoreError::Sqlx(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Sqlx(sqlx::Error::Database(e)) => match e.code() {
+                Some(code) => match code.parse::<i32>() {
+                    Ok(n) => sqlite_busy(n),
+                    // lock_not_available, query_canceled (statement/lock timeout)
+                    Err(_) => code == "55P03" || code == "57014",
+                },
+                None => false,
+            },
+            StoreError::Sqlite { code, .. } => sqlite_busy(*code),
+            _ => false,
+        }
+    }
 }
+
+/// How long a write waits for the write connection (SQLite) or any connection (PostgreSQL)
+/// before it is answered "busy, try again".
+pub const WRITE_WAIT: Duration = Duration::from_secs(8);
+/// How long a read waits for a connection.
+pub const READ_WAIT: Duration = Duration::from_secs(10);
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// A connection pool on one of the two backends, picked from the URL scheme.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// SQLite has one writer at a time. Readers get their own pool (WAL lets them run beside a
+    /// writer), and writers share one connection, so they queue in the pool in order, each
+    /// waiting at most [`WRITE_WAIT`]. Before, a waiting writer held a pooled connection while
+    /// it spun on the lock, and during a long import the waiting writers took every
+    /// connection and stalled page reads too.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -119,12 +154,14 @@ mod sqlite_bulk;
 impl Db {
     /// Connect to `sqlite:PATH` (created if missing, WAL) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Db> {
+        Db::connect_waiting(url, WRITE_WAIT).await
+    }
+
+    /// [`Db::connect`] with another bound on how long a write waits its turn (tests shorten it).
+    pub async fn connect_waiting(url: &str, write_wait: Duration) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(16).acquire_timeout(READ_WAIT).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -132,11 +169,23 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                // Only another process (a CLI import beside the server) can hold the lock
+                // now: in-process writers queue on the write pool instead.
+                .busy_timeout(write_wait)
                 // 64 MB of page cache per connection: index inserts of bulk loads stay in memory.
                 .pragma("cache_size", "-65536");
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-            Ok(Db::Sqlite(pool))
+            // The write pool first: it creates the file and switches it to WAL.
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(write_wait)
+                .connect_with(opts.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(READ_WAIT)
+                .connect_with(opts.busy_timeout(READ_WAIT))
+                .await?;
+            Ok(Db::Sqlite { read, write })
         } else {
             Err(StoreError::Url(url.to_string()))
         }
@@ -145,7 +194,7 @@ impl Db {
     /// "sqlite" or "postgres".
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite { .. } => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
@@ -153,7 +202,7 @@ impl Db {
     /// Apply this backend's migrations (idempotent).
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
+            Db::Sqlite { write, .. } => sqlx::migrate!("migrations/sqlite").run(write).await?,
             Db::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
         }
         Ok(())
@@ -161,23 +210,27 @@ impl Db {
 
     pub async fn read(&self) -> Result<Reader> {
         Ok(match self {
-            Db::Sqlite(p) => Reader::Sqlite(p.acquire().await?),
+            Db::Sqlite { read, .. } => Reader::Sqlite(read.acquire().await?),
             Db::Postgres(p) => Reader::Postgres(p.acquire().await?),
         })
     }
 
     /// Begin a write transaction. On SQLite it takes the write lock up front (`BEGIN
-    /// IMMEDIATE`) so two writers queue on the busy timeout instead of failing mid-way.
+    /// IMMEDIATE`), so a second process's writer waits on the busy timeout instead of failing
+    /// mid-way; writers of this process queue for the one write connection.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
             Db::Postgres(p) => p.close().await,
         }
     }

@@ -33,7 +33,8 @@ pub async fn sqlite() -> TestDb {
     let dir = std::env::temp_dir().join(format!("ansinh-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite:{}", dir.join("t.db").display());
-    let db = Db::connect(&url).await.expect("sqlite connect");
+    // Writes wait their turn at most 2 s here, so the "busy" tests run quickly.
+    let db = Db::connect_waiting(&url, std::time::Duration::from_secs(2)).await.expect("sqlite connect");
     db.migrate().await.expect("sqlite migrate");
     TestDb { db, label: "sqlite", url, _dir: Some(tempfile_dir::Dir(dir)) }
 }

@@ -102,6 +102,7 @@ error-not-found = Page or record not found (or outside your scope).
 error-forbidden = You are not allowed to do this.
 error-unauthenticated = Please sign in.
 error-internal = Internal error. Please retry; if it persists, tell the administrator.
+error-busy = The system is busy (a large import may be running). Nothing was saved: please try again in a few seconds.
 nav-parameters = Legal parameters
 home-parameters = Base salary, poverty line, rates, support… by period, with the legal basis.
 calc-title = Voluntary social insurance calculator

@@ -102,6 +102,7 @@ error-not-found = Không tìm thấy trang hoặc đối tượng này (hoặc n
 error-forbidden = Bạn không có quyền thực hiện thao tác này.
 error-unauthenticated = Vui lòng đăng nhập.
 error-internal = Lỗi hệ thống. Xin thử lại; nếu vẫn lỗi, báo cho quản trị viên.
+error-busy = Hệ thống đang bận (có thể đang nhập một danh sách lớn). Chưa có gì được lưu: xin thử lại sau ít giây.
 nav-parameters = Tham số pháp lý
 home-parameters = Lương cơ sở, chuẩn nghèo, tỷ lệ đóng, mức hỗ trợ… theo từng thời kỳ, kèm căn cứ pháp lý.
 calc-title = Máy tính BHXH tự nguyện

@@ -1,7 +1,7 @@
 //! Error policy for the web: one mapping from [`AppError`] to responses.
 //! - Pages: `Invalid` re-renders the form where the handler can, else a 422 page with the
 //!   field and reason; `NotFound` (also every out-of-scope read) a 404 page; `Forbidden` 403;
-//!   `Unauthenticated` a redirect to the login page; storage errors a 500 page, logged in full.
+//!   `Unauthenticated` a redirect to the login page; `Busy` 503 with `Retry-After`; storage errors a 500 page, logged in full.
 //! - API: the same statuses with `{"error": {"code", "field", "message_vi", "message_en"}}`;
 //!   when a body has several bad fields, every one is listed in `fields` (first one also in
 //!   `field`/`message_*`), so a client can mark them all at once.
@@ -22,7 +22,7 @@ pub struct ApiErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiErrorDetail {
-    /// `invalid`, `not_found`, `forbidden`, `unauthenticated`, `locked`, `internal`.
+    /// `invalid`, `not_found`, `forbidden`, `unauthenticated`, `locked`, `busy`, `internal`.
     pub code: String,
     /// The offending field, for `invalid`.
     pub field: Option<String>,
@@ -47,6 +47,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
         AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -107,6 +108,12 @@ impl IntoResponse for ApiError {
                 format!("Tài khoản tạm khoá đến {}", crate::fmt::datetime(until)),
                 format!("Account locked until {}", crate::fmt::datetime(until)),
             ),
+            AppError::Busy => (
+                "busy",
+                None,
+                "Hệ thống đang bận, xin thử lại sau ít giây".into(),
+                "The system is busy, please try again in a few seconds".into(),
+            ),
             e @ (AppError::Store(_) | AppError::Internal(_)) => {
                 tracing::error!(error = %e, "internal error");
                 ("internal", None, "Lỗi hệ thống, xin thử lại".into(), "Internal error, please retry".into())
@@ -121,7 +128,12 @@ impl IntoResponse for ApiError {
                 fields: Vec::new(),
             },
         };
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
+        res
     }
 }
 
@@ -151,6 +163,7 @@ pub fn message(lang: Lang, e: &AppError) -> String {
         AppError::NotFound => tr(lang, "error-not-found"),
         AppError::Forbidden => tr(lang, "error-forbidden"),
         AppError::Unauthenticated => tr(lang, "error-unauthenticated"),
+        AppError::Busy => tr(lang, "error-busy"),
         AppError::BadCredentials => tr(lang, "login-bad"),
         AppError::Locked { until } => {
             let mut args = fluent_bundle::FluentArgs::new();
