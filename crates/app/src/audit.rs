@@ -1,38 +1,10 @@
-//! The audit trail: append-only, written in the transaction of the change it records.
+//! The audit trail: append-only, written in the transaction of the change it records (by the
+//! unit of work, [`crate::work`]), and read here within the actor's audit scope.
 
 use crate::{App, Result};
 use ansinh_domain::{Actor, Permission};
-use ansinh_store::{AuditFilter, AuditRow, Conn, NewAudit};
+use ansinh_store::{AuditFilter, AuditRow};
 use serde::Serialize;
-
-/// Append one audit row for a change made by `actor` on the unit at (`province_code`, `path`).
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn record(
-    c: &mut Conn<'_>,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_id: impl ToString,
-    province_code: &str,
-    unit_path: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<()> {
-    c.insert_audit(&NewAudit {
-        province_code: province_code.to_string(),
-        unit_path: unit_path.to_string(),
-        actor_id: actor.user_id,
-        actor: actor.username.clone(),
-        action: action.to_string(),
-        entity: entity.to_string(),
-        entity_id: entity_id.to_string(),
-        before_json: before.map(|v| v.to_string()),
-        after_json: after.map(|v| v.to_string()),
-        at: crate::now(),
-    })
-    .await?;
-    Ok(())
-}
 
 /// One page of audit rows, newest first.
 #[derive(Debug, Serialize)]

@@ -1,6 +1,7 @@
 //! Sign-in, sessions, API tokens, and the lock-out after repeated wrong passwords.
 
-use crate::{App, AppError, Result, audit, secret};
+use crate::work::Subject;
+use crate::{App, AppError, Result, secret};
 use ansinh_domain::unit::ROOT_PATH;
 use ansinh_domain::{Actor, Username};
 use ansinh_store::{Conn, UserRow};
@@ -34,7 +35,7 @@ impl App {
     /// Check a username and password. Returns the actor and a new session secret (to put in
     /// the cookie; only its hash is stored). Five wrong passwords lock the account.
     pub async fn login(&self, username: &str, password: &str) -> Result<(Actor, String)> {
-        let now = crate::now();
+        let now = self.now();
         let Ok(username) = Username::parse(username) else {
             secret::verify_password(password.to_string(), DUMMY_HASH.into()).await;
             return Err(AppError::BadCredentials);
@@ -50,48 +51,44 @@ impl App {
         if let Some(until) = user.locked_until
             && until > now
         {
-            return Err(AppError::Locked { until });
+            return Err(AppError::Locked { until, minutes: self.minutes_until(until) });
         }
         let ok = secret::verify_password(password.to_string(), user.password_hash.clone()).await;
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let actor = actor_of(&mut c, &user).await?;
+        let actor = {
+            let mut r = self.db.read().await?;
+            actor_of(&mut r.conn(), &user).await?
+        };
+        let mut w = self.write(&actor).await?;
         let (_, path) = home_path(&actor);
-        let province = province_of(&mut c, &path).await?;
+        let province = province_of(&mut w.conn(), &path).await?;
+        let subject = Subject::new("user", user.id, &province, &path);
         if !ok {
             // Re-read inside the write transaction so concurrent failures all count.
-            let current = c.user_by_id(user.id).await?.map_or(0, |u| u.failed_logins);
+            let current = w.conn().user_by_id(user.id).await?.map_or(0, |u| u.failed_logins);
             let failed = current + 1;
             let result = if failed >= LOCK_AFTER_FAILURES {
                 let until = now + Duration::minutes(LOCK_MINUTES);
-                c.set_login_failures(user.id, 0, Some(until)).await?;
+                w.conn().set_login_failures(user.id, 0, Some(until)).await?;
                 let after = serde_json::json!({ "locked_until": until, "failures": failed });
-                audit::record(
-                    &mut c,
-                    &actor,
-                    "user.lock",
-                    "user",
-                    user.id,
-                    &province,
-                    &path,
-                    None,
-                    Some(after),
-                )
-                .await?;
-                AppError::Locked { until }
+                w.changed("user.lock", subject, None, Some(after));
+                w.commit().await?;
+                AppError::Locked { until, minutes: self.minutes_until(until) }
             } else {
-                c.set_login_failures(user.id, failed, None).await?;
+                // A failure short of the lock is counted, not audited (login events are).
+                w.conn().set_login_failures(user.id, failed, None).await?;
+                w.event("user.login_failed", subject);
+                w.commit().await?;
                 AppError::BadCredentials
             };
-            tx.commit().await?;
             return Err(result);
         }
         let token = secret::random_hex(32)?;
-        c.set_login_failures(user.id, 0, None).await?;
-        c.insert_session(&secret::sha256_hex(&token), user.id, now, now + Duration::hours(SESSION_HOURS))
+        w.conn().set_login_failures(user.id, 0, None).await?;
+        w.conn()
+            .insert_session(&secret::sha256_hex(&token), user.id, now, now + Duration::hours(SESSION_HOURS))
             .await?;
-        audit::record(&mut c, &actor, "user.login", "user", user.id, &province, &path, None, None).await?;
-        tx.commit().await?;
+        w.event("user.login", subject);
+        w.commit().await?;
         Ok((actor, token))
     }
 
@@ -100,7 +97,7 @@ impl App {
         let mut r = self.db.read().await?;
         let mut c = r.conn();
         let Some((user_id, expires)) = c.session(&secret::sha256_hex(token)).await? else { return Ok(None) };
-        if expires <= crate::now() {
+        if expires <= self.now() {
             return Ok(None);
         }
         match c.user_by_id(user_id).await? {
@@ -111,10 +108,10 @@ impl App {
 
     /// End a session.
     pub async fn logout(&self, token: &str) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        tx.conn().delete_session(&secret::sha256_hex(token)).await?;
-        tx.commit().await?;
-        Ok(())
+        // Ending a session is bookkeeping: no record changes.
+        let mut w = self.bookkeeping().await?;
+        w.conn().delete_session(&secret::sha256_hex(token)).await?;
+        w.commit().await
     }
 
     /// The actor behind an API bearer token, if it is live.
@@ -136,14 +133,15 @@ impl App {
             }
         };
         let Some((t, actor)) = found else { return Ok(None) };
-        let now = crate::now();
+        let now = self.now();
         if t.last_used_at.is_none_or(|at| now - at >= Duration::minutes(TOKEN_TOUCH_MINUTES)) {
-            let db = self.db.clone();
+            let app = self.clone();
             tokio::spawn(async move {
+                // A token's last use is bookkeeping: no record changes.
                 let touched = async {
-                    let mut tx = db.begin().await?;
-                    tx.conn().touch_token(t.id, now).await?;
-                    tx.commit().await
+                    let mut w = app.bookkeeping().await?;
+                    w.conn().touch_token(t.id, now).await?;
+                    w.commit().await
                 };
                 if let Err(e) = touched.await {
                     tracing::debug!(error = %e, "token last use not recorded");
@@ -153,9 +151,9 @@ impl App {
         Ok(Some(actor))
     }
 
-    /// Seconds until `until`, for "try again in N minutes" messages.
-    pub fn minutes_until(until: DateTime<Utc>) -> i64 {
-        ((until - crate::now()).num_seconds().max(0) + 59) / 60
+    /// Minutes until `until`, rounded up, for "try again in N minutes" messages.
+    fn minutes_until(&self, until: DateTime<Utc>) -> i64 {
+        ((until - self.now()).num_seconds().max(0) + 59) / 60
     }
 }
 

@@ -1,7 +1,8 @@
 //! First start: load the bundled administrative units and create the first administrator.
 //! Both steps are idempotent, so every start runs them and a second start does nothing.
 
-use crate::{App, AppError, Result, audit, secret};
+use crate::work::Subject;
+use crate::{App, AppError, Result, secret};
 use ansinh_domain::unit::{ROOT_ID, ROOT_PATH};
 use ansinh_domain::{Actor, Level, Role, Unit, text};
 use ansinh_store::UnitSeed;
@@ -132,29 +133,18 @@ impl App {
     /// password is generated and returned so it can be printed once.
     pub async fn bootstrap(&self, admin_password: Option<&str>) -> Result<BootReport> {
         let mut report = BootReport::default();
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        if c.count_units().await? == 0 {
+        let system = Actor::system();
+        let mut w = self.write(&system).await?;
+        if w.conn().count_units().await? == 0 {
             let seeds = bundled_units()?;
-            c.insert_units(&seeds).await?;
-            c.insert_successors(&bundled_successors()?).await?;
-            c.sync_id_sequences().await?;
+            w.conn().insert_units(&seeds).await?;
+            w.conn().insert_successors(&bundled_successors()?).await?;
+            w.conn().sync_id_sequences().await?;
             report.units_loaded = seeds.len();
             let after = serde_json::json!({ "units": seeds.len(), "source": "vietnamadminunits 1.0.4" });
-            audit::record(
-                &mut c,
-                &Actor::system(),
-                "units.load",
-                "unit",
-                "*",
-                "00",
-                ROOT_PATH,
-                None,
-                Some(after),
-            )
-            .await?;
+            w.changed("units.load", Subject::new("unit", "*", "00", ROOT_PATH), None, Some(after));
         }
-        if c.count_users().await? == 0 {
+        if w.conn().count_users().await? == 0 {
             let (password, generated) = match admin_password {
                 Some(p) if !p.is_empty() => {
                     ansinh_domain::user::check_password(p)?;
@@ -166,25 +156,16 @@ impl App {
                 }
             };
             let hash = secret::hash_password(password).await?;
-            let id = c.insert_user("admin", "Quản trị hệ thống", &hash, crate::now()).await?;
-            c.insert_grant(id, Role::Admin, ROOT_ID).await?;
+            let now = w.now();
+            let id = w.conn().insert_user("admin", "Quản trị hệ thống", &hash, now).await?;
+            w.conn().insert_grant(id, Role::Admin, ROOT_ID).await?;
             let after = serde_json::json!({ "username": "admin", "role": "admin", "unit": "VN" });
-            audit::record(
-                &mut c,
-                &Actor::system(),
-                "user.create",
-                "user",
-                id,
-                "00",
-                ROOT_PATH,
-                None,
-                Some(after),
-            )
-            .await?;
+            w.changed("user.create", Subject::new("user", id, "00", ROOT_PATH), None, Some(after));
             report.admin = Some(AdminCreated { username: "admin".into(), generated_password: generated });
         }
-        report.parameters_added = self.sync_parameters(&mut c).await?;
-        tx.commit().await?;
+        report.parameters_added = self.sync_parameters(&mut w).await?;
+        // A database already set up: nothing to record, nothing written.
+        w.finish().await?;
         Ok(report)
     }
 }

@@ -4,7 +4,8 @@
 //! gia 100%" model) gets exactly 82 working-age people, as in the seed article.
 
 use crate::registry::{PersonValues, person_write, working_age_bounds};
-use crate::{App, AppError, Result, audit};
+use crate::work::{Audited, Derived, Subject, Work};
+use crate::{App, AppError, Result};
 use ansinh_domain::population::{DemoPlace, generate};
 use ansinh_domain::{Actor, Level, Unit, UnitCode, text};
 use ansinh_store::{Conn, HouseholdRow, NewUnit, PersonWrite, PovertyRow};
@@ -35,15 +36,15 @@ impl App {
     /// Create local places in one transaction (one audit row each); returns the new units.
     async fn add_places(
         &self,
-        c: &mut Conn<'_>,
+        w: &mut Work<'_>,
         parent: &Unit,
         names: &[(String, &str, Level)],
     ) -> Result<Vec<Unit>> {
-        let system = Actor::system();
         let mut out = Vec::with_capacity(names.len());
         for (name, kind, level) in names {
-            let seq = c.next_local_seq(parent.id).await?;
-            let u = c
+            let seq = w.conn().next_local_seq(parent.id).await?;
+            let u = w
+                .conn()
                 .insert_unit(&NewUnit {
                     code: UnitCode::local_child(&parent.code, seq).to_string(),
                     name: name.clone(),
@@ -53,23 +54,12 @@ impl App {
                     parent_id: parent.id,
                     parent_path: parent.path.clone(),
                     province_code: parent.province_code.clone(),
-                    valid_from: Some(crate::today()),
+                    valid_from: Some(self.today()),
                 })
                 .await?;
             let after =
                 serde_json::json!({ "code": u.code, "name": u.name, "kind": u.kind, "parent": parent.code });
-            audit::record(
-                c,
-                &system,
-                "unit.create",
-                "unit",
-                u.id,
-                &u.province_code,
-                &u.path,
-                None,
-                Some(after),
-            )
-            .await?;
+            w.changed("unit.create", u.subject(), None, Some(after));
             out.push(u);
         }
         Ok(out)
@@ -77,16 +67,17 @@ impl App {
 
     /// Villages and groups under every commune of the demo province (idempotent: a commune
     /// that has villages keeps them; a village that has groups keeps them).
-    async fn demo_places(&self, c: &mut Conn<'_>) -> Result<(Vec<Unit>, usize)> {
+    async fn demo_places(&self, w: &mut Work<'_>) -> Result<(Vec<Unit>, usize)> {
         let system = Actor::system();
-        let today = crate::today();
+        let today = self.today();
         let province = self.unit_by_code(&system, PROVINCE, Some(today)).await?;
-        let communes = c.unit_children(province.id, Some(today)).await?;
+        let communes = w.conn().unit_children(province.id, Some(today)).await?;
         let mut created = 0;
         let mut groups = Vec::new();
         for commune in communes.iter().filter(|u| u.level == Level::Commune) {
             let h = stable_hash(&commune.code);
-            let mut villages: Vec<Unit> = c
+            let mut villages: Vec<Unit> = w
+                .conn()
                 .unit_children(commune.id, None)
                 .await?
                 .into_iter()
@@ -101,11 +92,11 @@ impl App {
                     .into_iter()
                     .map(|(n, k, l)| (n.trim_start_matches(k).trim().to_string(), k, l))
                     .collect();
-                villages = self.add_places(c, commune, &names).await?;
+                villages = self.add_places(w, commune, &names).await?;
                 created += villages.len();
             }
             for (i, v) in villages.iter().enumerate() {
-                let mut gs: Vec<Unit> = c.unit_children(v.id, None).await?;
+                let mut gs: Vec<Unit> = w.conn().unit_children(v.id, None).await?;
                 if gs.is_empty() {
                     let n = 3 + ((h >> (i % 16)) % 3);
                     let names: Vec<(String, &str, Level)> = (1..=n)
@@ -113,7 +104,7 @@ impl App {
                             (format!("Tổ liên gia số {k}"), ansinh_domain::unit::GROUP_KIND, Level::Group)
                         })
                         .collect();
-                    gs = self.add_places(c, v, &names).await?;
+                    gs = self.add_places(w, v, &names).await?;
                     created += gs.len();
                 }
                 groups.extend(gs);
@@ -131,17 +122,16 @@ impl App {
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<PopulationReport> {
         let mut report = PopulationReport::default();
-        let today = crate::today();
+        let today = self.today();
         let system = Actor::system();
         // Places (and the seed villages) first.
         self.seed_demo().await?;
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        if c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? > 0 {
+        let mut w = self.write(&system).await?;
+        if w.conn().count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? > 0 {
             report.existed = true;
             return Ok(report);
         }
-        let (groups, created) = self.demo_places(&mut c).await?;
+        let (groups, created) = self.demo_places(&mut w).await?;
         report.places_created = created;
         if groups.is_empty() {
             return Err(AppError::Internal("demo: no places".into()));
@@ -155,8 +145,11 @@ impl App {
             let commune = match commune_cache.get(&cid) {
                 Some(u) => u.clone(),
                 None => {
-                    let u =
-                        c.unit_by_id(cid).await?.ok_or_else(|| AppError::Internal("demo: commune".into()))?;
+                    let u = w
+                        .conn()
+                        .unit_by_id(cid)
+                        .await?
+                        .ok_or_else(|| AppError::Internal("demo: commune".into()))?;
                     commune_cache.insert(cid, u.clone());
                     u
                 }
@@ -191,17 +184,22 @@ impl App {
             })
             .collect();
 
-        let w = working_age_bounds(&self.params(), today);
-        let now = crate::now();
+        let bounds = working_age_bounds(&self.params(), today);
+        let now = w.now();
         let year = today.year();
         let mut batch = Batch::default();
         let mut tb_workers = 0usize;
         let mut fallback_i = 0usize;
         let mut written = 0usize;
+        // Residents and households per unit, for the derived counts.
+        let mut per_unit: HashMap<i64, (i64, i64)> = HashMap::new();
+        // Read before the bulk load: on PostgreSQL lifting the foreign keys locks `units` until
+        // commit, so another connection's read of it would wait for this transaction.
+        let province = self.unit_by_code(&system, PROVINCE, Some(today)).await?;
         // The table is empty: lift indexes and constraints, restore them at the end (see import.rs).
         let rebuild = persons >= self.bulk_rows;
         if rebuild {
-            c.begin_bulk_load().await?;
+            w.conn().begin_bulk_load().await?;
         }
         for hh in generate(&places, persons, seed, today) {
             let mut code = hh.unit_code.clone();
@@ -211,11 +209,11 @@ impl App {
                     .iter()
                     .filter(|m| {
                         let d = m.birth.effective_date();
-                        d <= w.max_birth
+                        d <= bounds.max_birth
                             && if m.sex == ansinh_rules::Sex::Male {
-                                d > w.male_after
+                                d > bounds.male_after
                             } else {
-                                d > w.female_after
+                                d > bounds.female_after
                             }
                     })
                     .count();
@@ -228,6 +226,9 @@ impl App {
             }
             let (place, commune) = &by_code[&code];
             let hh_index = batch.households.len();
+            let counts = per_unit.entry(place.id).or_default();
+            counts.0 += hh.members.len() as i64;
+            counts.1 += 1;
             batch.households.push(HouseholdRow::new(0, hh.code.as_str().to_string(), place, commune.id));
             batch.poverty.push(PovertyRow {
                 year,
@@ -252,32 +253,30 @@ impl App {
             }
             report.households += 1;
             if batch.people.len() >= 20_000 {
-                written += batch.flush(&mut c, now).await?;
+                written += batch.flush(&mut w.conn(), now).await?;
                 progress(written, persons);
             }
         }
-        written += batch.flush(&mut c, now).await?;
+        written += batch.flush(&mut w.conn(), now).await?;
         progress(written, persons);
         if rebuild {
-            c.end_bulk_load().await?;
+            w.conn().end_bulk_load().await?;
+        }
+        for (unit, (p, h)) in per_unit {
+            w.derive(Derived::Persons(unit, p));
+            w.derive(Derived::Households(unit, h));
         }
         report.persons = written;
         report.thanh_binh_workers = tb_workers;
         let after = serde_json::json!({ "persons": written, "households": report.households, "seed": seed });
-        audit::record(
-            &mut c,
-            &system,
+        w.changed(
             "demo.population",
-            "person",
-            "*",
-            PROVINCE,
-            ansinh_domain::unit::ROOT_PATH,
+            Subject::new("person", "*", PROVINCE, &province.path),
             None,
             Some(after),
-        )
-        .await?;
-        c.analyze().await?;
-        tx.commit().await?;
+        );
+        w.conn().analyze().await?;
+        w.commit().await?;
         Ok(report)
     }
 }

@@ -20,7 +20,8 @@ pub enum AppError {
     #[error("sai tên đăng nhập hoặc mật khẩu / wrong username or password")]
     BadCredentials,
     #[error("tài khoản tạm khoá đến {until} / account locked until {until}")]
-    Locked { until: DateTime<Utc> },
+    /// `minutes`: how long until it opens again, rounded up, as of when the error was made.
+    Locked { until: DateTime<Utc>, minutes: i64 },
     /// The database was too busy to answer in time (a long import holds the write lock):
     /// nothing was written; try again shortly.
     #[error("hệ thống đang bận / busy, try again")]

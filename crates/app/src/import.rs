@@ -6,7 +6,8 @@
 //! same file changes nothing: persons are matched by CCCD and rewritten only when they differ.
 
 use crate::registry::{NameKeys, PersonValues, ResolvedPlace, person_write_keyed, same_person};
-use crate::{App, AppError, Result, audit};
+use crate::work::{Derived, Subject};
+use crate::{App, AppError, Result};
 use ansinh_domain::import::ColumnMap;
 use ansinh_domain::import::{PersonRecord, RowError, check_file, is_blank_row, map_headers, parse_row};
 use ansinh_domain::person::Relation;
@@ -111,6 +112,26 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The deepest unit path that holds every one of `paths` (the root when there are none).
+fn common_path<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    let mut common: Option<&str> = None;
+    for p in paths {
+        common = Some(match common {
+            None => p,
+            Some(c) => {
+                // Longest shared prefix that ends at a segment boundary ('/').
+                let shared = c.bytes().zip(p.bytes()).take_while(|(a, b)| a == b).count();
+                let cut = c[..shared].rfind('/').map_or(0, |i| i + 1);
+                &c[..cut]
+            }
+        });
+    }
+    match common {
+        Some(c) if c.starts_with(ansinh_domain::unit::ROOT_PATH) => c.to_string(),
+        _ => ansinh_domain::unit::ROOT_PATH.to_string(),
+    }
+}
+
 fn row_error(row: usize, column: &str, vi: String, en: String) -> RowError {
     RowError { row, column: column.to_string(), vi, en }
 }
@@ -131,7 +152,7 @@ impl App {
         if !actor.has(Permission::EditPeople) {
             return Err(AppError::Forbidden);
         }
-        let today = crate::today();
+        let today = self.today();
         let mut report = ImportReport::default();
 
         // 1. Parse every row (and derive the name keys on every core).
@@ -258,10 +279,9 @@ impl App {
             household_of_row.push(key);
         }
 
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let now = crate::now();
-        let hh_ids = c.allocate_ids("households", new_households.len() as i64).await?;
+        let mut w = self.write(actor).await?;
+        let now = w.now();
+        let hh_ids = w.conn().allocate_ids("households", new_households.len() as i64).await?;
         for (key, id) in new_households.iter().zip(hh_ids) {
             if let Some(h) = households.get_mut(key) {
                 h.id = id;
@@ -270,7 +290,7 @@ impl App {
         report.households_created = new_households.len();
 
         let new_count = good.iter().filter(|(r, _, _)| !existing.contains_key(r.cccd.as_str())).count();
-        let mut ids = c.allocate_ids("persons", new_count as i64).await?.into_iter();
+        let mut ids = w.conn().allocate_ids("persons", new_count as i64).await?.into_iter();
         let mut inserts: Vec<PersonWrite> = Vec::with_capacity(new_count);
         let mut updates: Vec<(PersonRow, PersonWrite)> = Vec::new();
         // Heads of new households are written with them; only existing households get UPDATEs.
@@ -295,7 +315,7 @@ impl App {
                 Some(p) => (p.id, Some(p)),
                 None => (ids.next().ok_or_else(|| AppError::Internal("ids".into()))?, None),
             };
-            let w = person_write_keyed(
+            let pw = person_write_keyed(
                 id,
                 &values,
                 keys,
@@ -312,9 +332,9 @@ impl App {
                 }
             }
             match old {
-                None => inserts.push(w),
-                Some(p) if same_person(p, &w) => report.unchanged += 1,
-                Some(p) => updates.push((p.clone(), w)),
+                None => inserts.push(pw),
+                Some(p) if same_person(p, &pw) => report.unchanged += 1,
+                Some(p) => updates.push((p.clone(), pw)),
             }
         }
         let new_rows: Vec<HouseholdRow> = new_households
@@ -328,67 +348,66 @@ impl App {
         // A large load into a comparatively small table: lift the indexes (and, on PostgreSQL,
         // the constraints) and restore them once at the end instead of a million random inserts
         // into each; same transaction, so still all or nothing.
-        let existing_persons = c.count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await?;
+        let existing_persons = w.conn().count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await?;
         let bulk = inserts.len() >= self.bulk_rows && inserts.len() as i64 > existing_persons;
         if bulk {
-            c.begin_bulk_load().await?;
+            w.conn().begin_bulk_load().await?;
         }
-        c.insert_households(&new_rows, now).await?;
+        w.conn().insert_households(&new_rows, now).await?;
         let total = inserts.len() + updates.len();
         for (i, chunk) in inserts.chunks(50_000).enumerate() {
-            c.insert_persons(chunk, now).await?;
+            w.conn().insert_persons(chunk, now).await?;
             progress(Stage::Writing, (i * 50_000 + chunk.len()).min(total), total);
         }
         if bulk {
             progress(Stage::Indexing, 0, 1);
-            c.end_bulk_load().await?;
+            w.conn().end_bulk_load().await?;
         }
-        for (before, w) in &updates {
-            c.update_person(w, now).await?;
-            let after = serde_json::json!({ "full_name": w.full_name, "unit_id": w.unit_id, "household_id": w.household_id,
-                "birth_date": w.birth_date, "phone": w.phone, "occupation": w.occupation, "relation": w.relation });
-            audit::record(
-                &mut c,
-                actor,
+        for (before, pw) in &updates {
+            w.conn().update_person(pw, now).await?;
+            let after = serde_json::json!({ "full_name": pw.full_name, "unit_id": pw.unit_id, "household_id": pw.household_id,
+                "birth_date": pw.birth_date, "phone": pw.phone, "occupation": pw.occupation, "relation": pw.relation });
+            w.changed(
                 "person.update",
-                "person",
-                w.id,
-                &w.province_code,
-                &w.unit_path,
+                Subject::new("person", pw.id, &pw.province_code, &pw.unit_path),
                 Some(serde_json::json!(before)),
                 Some(after),
-            )
-            .await?;
+            );
+            if before.unit_id != pw.unit_id {
+                w.derive(Derived::Persons(before.unit_id, -1));
+                w.derive(Derived::Persons(pw.unit_id, 1));
+            }
         }
-        c.set_household_heads(&changed_heads).await?;
+        for p in &inserts {
+            w.derive(Derived::Persons(p.unit_id, 1));
+        }
+        for h in &new_rows {
+            w.derive(Derived::Households(h.unit_id, 1));
+        }
+        w.conn().set_household_heads(&changed_heads).await?;
         report.created = inserts.len();
         report.updated = updates.len();
-        let scope =
-            actor.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
-        let province = resolved
-            .values()
-            .find_map(|p| p.as_ref().ok())
-            .map_or("00".to_string(), |(u, _)| u.province_code.clone());
+        // The summary is filed where the rows went: the deepest unit holding all of them.
+        let written_paths = inserts
+            .iter()
+            .map(|p| p.unit_path.as_str())
+            .chain(updates.iter().map(|(_, p)| p.unit_path.as_str()));
+        let scope = common_path(written_paths);
+        let mut provinces =
+            inserts.iter().map(|p| &p.province_code).chain(updates.iter().map(|(_, p)| &p.province_code));
+        let province = match provinces.next() {
+            Some(first) if provinces.all(|p| p == first) => first.clone(),
+            _ => "00".to_string(),
+        };
         let summary = serde_json::json!({
             "file": filename, "rows": report.rows, "created": report.created, "updated": report.updated,
             "unchanged": report.unchanged, "households_created": report.households_created, "rejected_rows": bad.len(),
         });
-        audit::record(
-            &mut c,
-            actor,
-            "person.import",
-            "import",
-            filename,
-            &province,
-            &scope,
-            None,
-            Some(summary),
-        )
-        .await?;
+        w.changed("person.import", Subject::new("import", filename, &province, &scope), None, Some(summary));
         if report.created > 10_000 {
-            c.analyze().await?;
+            w.conn().analyze().await?;
         }
-        tx.commit().await?;
+        w.commit().await?;
         report.written = true;
         progress(Stage::Writing, total, total);
         // A million small allocations take most of a second to free: not on the caller's time.

@@ -1,10 +1,13 @@
-//! Use cases: one function each, one transaction each, the audit row written in the same
-//! transaction as the change. Every function takes the [`Actor`] and filters by its scope;
-//! a unit outside the scope answers [`AppError::NotFound`], exactly as a missing one would.
+//! Use cases: one function each. Every change goes through one unit of work ([`work`]): one
+//! transaction, the audit rows and derived state written in it. Every function takes the
+//! [`Actor`] and filters by its scope; a unit outside the scope answers
+//! [`AppError::NotFound`], exactly as a missing one would. Time comes from the app's [`Clock`],
+//! so dates can be pinned in tests.
 
 mod audit;
 mod auth;
 mod bootstrap;
+pub mod counts;
 mod demo;
 pub mod demo_population;
 mod error;
@@ -15,6 +18,7 @@ pub mod registry;
 mod secret;
 mod units;
 mod users;
+mod work;
 
 pub use audit::AuditPage;
 pub use auth::{LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_HOURS};
@@ -30,7 +34,7 @@ pub use ansinh_rules as rules;
 pub use ansinh_store as store;
 
 use ansinh_store::Db;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -40,6 +44,43 @@ pub struct App {
     pub db: Db,
     params: Params,
     bulk_rows: usize,
+    clock: Clock,
+}
+
+/// Việt Nam's time zone (UTC+7, no daylight saving): the zone legal dates are judged in.
+pub const VN_OFFSET: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
+    Some(o) => o,
+    None => panic!("UTC+7 is a valid offset"),
+};
+
+/// Where the app takes the time from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// The system's clock.
+    System,
+    /// A pinned instant (tests, demos of a given day).
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    /// Now, by this clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+
+    /// Today's date in Việt Nam, by this clock.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&VN_OFFSET).date_naive()
+    }
+
+    /// A clock pinned at noon, Việt Nam time, of `date`.
+    pub fn on(date: NaiveDate) -> Clock {
+        let noon = date.and_hms_opt(12, 0, 0).expect("noon exists");
+        Clock::Fixed(noon.and_local_timezone(VN_OFFSET).single().expect("UTC+7 is unambiguous").to_utc())
+    }
 }
 
 /// Default of [`App::set_bulk_rows`].
@@ -50,12 +91,27 @@ impl App {
     pub async fn open(url: &str) -> Result<App> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
-        Ok(App { db, params: Params::default(), bulk_rows: BULK_ROWS })
+        Ok(App::with_db(db))
     }
 
     /// Wrap an already-migrated database (tests).
     pub fn with_db(db: Db) -> App {
-        App { db, params: Params::default(), bulk_rows: BULK_ROWS }
+        App { db, params: Params::default(), bulk_rows: BULK_ROWS, clock: Clock::System }
+    }
+
+    /// Take the time from `clock` from now on.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Now, for timestamps.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today's date in Việt Nam, the date legal validity is judged on.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     /// Loads (import, demo) of at least this many new persons, into a table holding fewer,
@@ -73,14 +129,4 @@ impl App {
         let mut r = self.db.read().await?;
         Ok(r.conn().count_units().await?)
     }
-}
-
-/// Now, for timestamps.
-pub fn now() -> DateTime<Utc> {
-    Utc::now()
-}
-
-/// Today's date in Việt Nam (UTC+7), the date legal validity is judged on.
-pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
 }

@@ -5,7 +5,8 @@
 //! The in-memory set is swapped atomically after each committed change. A second server
 //! process on the same database sees changes after its next start (documented in the README).
 
-use crate::{App, AppError, Result, audit};
+use crate::work::{Subject, Work};
+use crate::{App, AppError, Result};
 use ansinh_domain::unit::ROOT_PATH;
 use ansinh_domain::{Actor, Permission};
 use ansinh_rules::{AddOutcome, Confidence, ParamSet, ParamVersion};
@@ -105,26 +106,16 @@ impl App {
     /// later, versions a new release brings (same rules as an administrator's addition, so an
     /// open-ended version is closed; a clash with an administrator's version is left as is and
     /// logged). Then load the set into memory.
-    pub(crate) async fn sync_parameters(&self, c: &mut Conn<'_>) -> Result<usize> {
-        let stored = c.list_parameters().await?;
+    pub(crate) async fn sync_parameters(&self, w: &mut Work<'_>) -> Result<usize> {
+        let stored = w.conn().list_parameters().await?;
         let bundled = ParamSet::bundled();
         let mut added = 0;
         if stored.is_empty() {
             let rows: Vec<ParamRow> = bundled.versions().into_iter().map(|v| to_row(v, "bundled")).collect();
-            c.insert_parameters(&rows, crate::now()).await?;
+            let now = w.now();
+            w.conn().insert_parameters(&rows, now).await?;
             let after = serde_json::json!({ "versions": rows.len(), "source": "bundled" });
-            audit::record(
-                c,
-                &Actor::system(),
-                "parameter.seed",
-                "parameter",
-                "*",
-                "00",
-                ROOT_PATH,
-                None,
-                Some(after),
-            )
-            .await?;
+            w.changed("parameter.seed", Subject::new("parameter", "*", "00", ROOT_PATH), None, Some(after));
             added = rows.len();
         } else {
             let versions: Result<Vec<ParamVersion>> = stored.iter().map(to_version).collect();
@@ -136,7 +127,7 @@ impl App {
                 }
                 match set.add_version(v.clone()) {
                     Ok(outcome) => {
-                        self.write_outcome(c, &Actor::system(), &outcome, "bundled").await?;
+                        self.write_outcome(w, &outcome, "bundled").await?;
                         added += 1;
                     }
                     Err(e) => {
@@ -145,7 +136,7 @@ impl App {
                 }
             }
         }
-        self.reload_parameters(c).await?;
+        self.reload_parameters(&mut w.conn()).await?;
         Ok(added)
     }
 
@@ -155,20 +146,14 @@ impl App {
         Ok(())
     }
 
-    async fn write_outcome(
-        &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
-        o: &AddOutcome,
-        source: &str,
-    ) -> Result<()> {
+    async fn write_outcome(&self, w: &mut Work<'_>, o: &AddOutcome, source: &str) -> Result<()> {
         let mut before = None;
         if let Some(closed) = &o.closed {
             let to = closed
                 .after
                 .effective_to
                 .ok_or_else(|| AppError::Internal("closed version has no end".into()))?;
-            if !c.close_parameter(&closed.before.key, closed.before.effective_from, to).await? {
+            if !w.conn().close_parameter(&closed.before.key, closed.before.effective_from, to).await? {
                 return Err(AppError::Internal(format!(
                     "parameter {} changed concurrently",
                     closed.before.key
@@ -176,20 +161,16 @@ impl App {
             }
             before = Some(serde_json::json!({ "closed": closed.before, "now": closed.after }));
         }
-        c.insert_parameters(&[to_row(&o.added, source)], crate::now()).await?;
+        let now = w.now();
+        w.conn().insert_parameters(&[to_row(&o.added, source)], now).await?;
         let after = serde_json::to_value(&o.added).map_err(|e| AppError::Internal(e.to_string()))?;
-        audit::record(
-            c,
-            actor,
+        w.changed(
             "parameter.add",
-            "parameter",
-            &o.added.key,
-            "00",
-            ROOT_PATH,
+            Subject::new("parameter", &o.added.key, "00", ROOT_PATH),
             before,
             Some(after),
-        )
-        .await
+        );
+        Ok(())
     }
 
     /// Every stored version, by key and date.
@@ -228,14 +209,14 @@ impl App {
             legal_basis: basis,
             confidence,
         };
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
+        let mut w = self.write(actor).await?;
         // Validate against the stored set, read inside the write transaction.
-        let versions: Result<Vec<ParamVersion>> = c.list_parameters().await?.iter().map(to_version).collect();
+        let versions: Result<Vec<ParamVersion>> =
+            w.conn().list_parameters().await?.iter().map(to_version).collect();
         let mut set = ParamSet::from_versions(versions?).map_err(rule_error)?;
         let outcome = set.add_version(v).map_err(rule_error)?;
-        self.write_outcome(&mut c, actor, &outcome, &actor.username).await?;
-        tx.commit().await?;
+        self.write_outcome(&mut w, &outcome, &actor.username).await?;
+        w.commit().await?;
         self.params.set(set);
         Ok(outcome)
     }

@@ -2,7 +2,8 @@
 //! poverty status, probable duplicates. Every read is filtered by the actor's scope (a record
 //! outside it is "not found"); every change writes an audit row in its transaction.
 
-use crate::{App, AppError, Result, audit};
+use crate::work::{Audited, Derived, Subject, Work};
+use crate::{App, AppError, Result};
 use ansinh_domain::person::{
     BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, PovertyStatus, Relation, parse_sex,
 };
@@ -284,6 +285,8 @@ const COUNT_CAP: i64 = 1_000;
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
     pub person: PersonRow,
+    /// Records merged into this person (kept, never deleted), oldest first.
+    pub merged: Vec<PersonRow>,
     pub age: i32,
     pub working_age: bool,
     pub place: Unit,
@@ -361,7 +364,7 @@ fn unknown_place(code: &str) -> AppError {
 }
 
 /// A person can be registered in a current commune, village or group.
-fn usable_place(unit: Unit) -> Result<Unit> {
+fn usable_place(unit: Unit, today: NaiveDate) -> Result<Unit> {
     let bad = |vi: String, en: String| AppError::invalid("unit_code", vi, en);
     if !matches!(unit.level, Level::Commune | Level::Village | Level::Group) {
         return Err(bad(
@@ -369,7 +372,7 @@ fn usable_place(unit: Unit) -> Result<Unit> {
             format!("«{}» is not a commune, village or group", unit.full_name()),
         ));
     }
-    if !unit.valid_on(crate::today()) {
+    if !unit.valid_on(today) {
         return Err(bad(
             format!("{} đã hết hiệu lực; hãy dùng mã đơn vị mới", unit.full_name()),
             format!("{} no longer exists; use the new unit's code", unit.full_name()),
@@ -401,7 +404,7 @@ impl App {
             AppError::NotFound | AppError::Invalid(_) => unknown_place(code),
             e => e,
         })?;
-        usable_place(unit)
+        usable_place(unit, self.today())
     }
 
     /// Resolve many place codes at once (an import's), each to (place, its commune) or to why a
@@ -419,13 +422,13 @@ impl App {
                 versions.entry(u.code.clone()).or_default().push(u);
             }
         }
-        let today = crate::today();
+        let today = self.today();
         let mut places: Vec<(String, Result<Unit>)> = Vec::with_capacity(codes.len());
         for code in codes {
             let mut v = versions.remove(code.as_str()).unwrap_or_default();
             v.sort_by_key(|u| (u.valid_from, u.id));
             let place = match crate::units::pick_version(v, today) {
-                Some(u) => usable_place(u),
+                Some(u) => usable_place(u, today),
                 None => Err(unknown_place(code)),
             };
             places.push((code.clone(), place));
@@ -487,8 +490,7 @@ impl App {
     /// Find or create the household `code` in the commune of `place`.
     async fn household_for(
         &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
+        w: &mut Work<'_>,
         place: &Unit,
         commune: &Unit,
         code: &str,
@@ -497,24 +499,15 @@ impl App {
             return Ok(None);
         }
         let code = HouseholdCode::parse(code)?;
-        if let Some(h) = c.household_by_code(commune.id, code.as_str()).await? {
+        if let Some(h) = w.conn().household_by_code(commune.id, code.as_str()).await? {
             return Ok(Some(h));
         }
-        let id = c.allocate_ids("households", 1).await?[0];
+        let id = w.conn().allocate_ids("households", 1).await?[0];
         let h = HouseholdRow::new(id, code.as_str().to_string(), place, commune.id);
-        c.insert_households(std::slice::from_ref(&h), crate::now()).await?;
-        audit::record(
-            c,
-            actor,
-            "household.create",
-            "household",
-            id,
-            &h.province_code,
-            &h.unit_path,
-            None,
-            Some(serde_json::json!(h)),
-        )
-        .await?;
+        let now = w.now();
+        w.conn().insert_households(std::slice::from_ref(&h), now).await?;
+        w.created("household.create", &h);
+        w.derive(Derived::Households(h.unit_id, 1));
         Ok(Some(h))
     }
 
@@ -538,40 +531,30 @@ impl App {
 
     /// Register a person.
     pub async fn create_person(&self, actor: &Actor, input: &PersonInput) -> Result<PersonRow> {
-        let v = input.parse(crate::today()).map_err(invalid_list)?;
+        let v = input.parse(self.today()).map_err(invalid_list)?;
         let relation =
             if input.relation.trim().is_empty() { None } else { Some(Relation::parse(&input.relation)?) };
         let place = self.resolve_place(actor, &input.unit_code).await?;
         Self::edit_guard(actor, &place.path)?;
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        if let Some(existing) = c.person_by_cccd(v.cccd.as_str()).await? {
+        let mut w = self.write(actor).await?;
+        if let Some(existing) = w.conn().person_by_cccd(v.cccd.as_str()).await? {
             return Err(Self::duplicate_cccd(&existing, actor));
         }
-        let commune = self.commune_of(&mut c, &place).await?;
-        let household = self.household_for(&mut c, actor, &place, &commune, &input.household_code).await?;
-        let id = c.allocate_ids("persons", 1).await?[0];
-        let w = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
-        c.insert_persons(std::slice::from_ref(&w), crate::now()).await?;
+        let commune = self.commune_of(&mut w.conn(), &place).await?;
+        let household = self.household_for(&mut w, &place, &commune, &input.household_code).await?;
+        let id = w.conn().allocate_ids("persons", 1).await?[0];
+        let p = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
+        let now = w.now();
+        w.conn().insert_persons(std::slice::from_ref(&p), now).await?;
         if let (Some(h), Some(Relation::Head)) = (&household, relation)
             && h.head_person_id.is_none()
         {
-            c.set_household_heads(&[(h.id, id)]).await?;
+            w.conn().set_household_heads(&[(h.id, id)]).await?;
         }
-        let row = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
-        audit::record(
-            &mut c,
-            actor,
-            "person.create",
-            "person",
-            id,
-            &row.province_code,
-            &row.unit_path,
-            None,
-            Some(serde_json::json!(row)),
-        )
-        .await?;
-        tx.commit().await?;
+        let row = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        w.created("person.create", &row);
+        w.derive(Derived::Persons(row.unit_id, 1));
+        w.commit().await?;
         Ok(row)
     }
 
@@ -583,72 +566,69 @@ impl App {
         input: &PersonInput,
         reason: &str,
     ) -> Result<PersonRow> {
-        let v = input.parse(crate::today()).map_err(invalid_list)?;
+        let v = input.parse(self.today()).map_err(invalid_list)?;
         let relation =
             if input.relation.trim().is_empty() { None } else { Some(Relation::parse(&input.relation)?) };
         let place = self.resolve_place(actor, &input.unit_code).await?;
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let before = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        let mut w = self.write(actor).await?;
+        let before = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &before.unit_path)?;
         Self::edit_guard(actor, &place.path)?;
         if before.cccd != v.cccd.as_str()
-            && let Some(existing) = c.person_by_cccd(v.cccd.as_str()).await?
+            && let Some(existing) = w.conn().person_by_cccd(v.cccd.as_str()).await?
         {
             return Err(Self::duplicate_cccd(&existing, actor));
         }
-        let commune = self.commune_of(&mut c, &place).await?;
-        let household = self.household_for(&mut c, actor, &place, &commune, &input.household_code).await?;
-        let mut w = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
-        w.cccd = v.cccd.as_str().to_string();
-        if same_person(&before, &w) && before.cccd == w.cccd {
+        let commune = self.commune_of(&mut w.conn(), &place).await?;
+        let household = self.household_for(&mut w, &place, &commune, &input.household_code).await?;
+        let p = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
+        if same_person(&before, &p) && before.cccd == p.cccd {
+            // Nothing changed (and nothing was written: the household is the same one).
             return Ok(before);
         }
-        c.update_person(&w, crate::now()).await?;
-        if before.cccd != w.cccd {
-            c.set_person_cccd(id, &w.cccd).await?;
+        let now = w.now();
+        w.conn().update_person(&p, now).await?;
+        if before.cccd != p.cccd {
+            w.conn().set_person_cccd(id, &p.cccd).await?;
         }
-        let now = crate::now();
-        if before.unit_id != w.unit_id || before.household_id != w.household_id {
+        if before.unit_id != p.unit_id || before.household_id != p.household_id {
             let m = MoveRow {
                 id: 0,
                 person_id: id,
                 from_household_id: before.household_id,
-                to_household_id: w.household_id,
+                to_household_id: p.household_id,
                 from_unit_id: before.unit_id,
-                to_unit_id: w.unit_id,
-                moved_on: crate::today(),
+                to_unit_id: p.unit_id,
+                moved_on: self.today(),
                 reason: text::clean(reason),
                 actor: actor.username.clone(),
                 at: now,
             };
-            c.insert_move(&w.province_code, &m).await?;
+            w.conn().insert_move(&p.province_code, &m).await?;
         }
         if let (Some(h), Some(Relation::Head)) = (&household, relation) {
-            c.set_household_heads(&[(h.id, id)]).await?;
+            w.conn().set_household_heads(&[(h.id, id)]).await?;
         }
-        let after = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
-        audit::record(
-            &mut c,
-            actor,
-            "person.update",
-            "person",
-            id,
-            &after.province_code,
-            &after.unit_path,
-            Some(serde_json::json!(before)),
-            Some(serde_json::json!(after)),
-        )
-        .await?;
-        tx.commit().await?;
+        let after = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        w.updated("person.update", &before, &after);
+        if before.unit_id != after.unit_id {
+            w.derive(Derived::Persons(before.unit_id, -1));
+            w.derive(Derived::Persons(after.unit_id, 1));
+        }
+        w.commit().await?;
         Ok(after)
     }
 
     /// A person's page.
+    /// A record merged into another shows the survivor (`view.person.id` then differs from
+    /// `id`), exactly as the survivor's scope allows.
     pub async fn person_view(&self, actor: &Actor, id: i64) -> Result<PersonView> {
         let mut r = self.db.read().await?;
         let mut c = r.conn();
-        let person = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        let mut person = c.person_by_id(id).await?.ok_or(AppError::NotFound)?;
+        if let Some(survivor) = person.merged_into {
+            person = c.person_by_id(survivor).await?.ok_or(AppError::NotFound)?;
+        }
         if !actor.can(Permission::View, &person.unit_path) {
             return Err(AppError::NotFound);
         }
@@ -661,11 +641,14 @@ impl App {
                 place_trail.push(u);
             }
         }
-        let (household, members) = match person.household_id {
+        let (household, mut members) = match person.household_id {
             Some(h) => (c.household_by_id(h).await?, c.persons_of_household(h).await?),
             None => (None, Vec::new()),
         };
-        let moves = c.moves_of(id).await?;
+        // Members living outside the actor's scope are not shown (nor counted).
+        members.retain(|m| actor.can(Permission::View, &m.unit_path));
+        let merged = c.persons_merged_into(person.id).await?;
+        let moves = c.moves_of(person.id).await?;
         let mut move_places = std::collections::HashMap::new();
         let mut move_households = std::collections::HashMap::new();
         for m in &moves {
@@ -680,13 +663,14 @@ impl App {
                 }
             }
         }
-        let today = crate::today();
+        let today = self.today();
         let w = working_age_bounds(&self.params(), today);
         Ok(PersonView {
             age: age_on(&person, today),
             working_age: is_working_age(&person, &w),
             can_edit: actor.can(Permission::EditPeople, &person.unit_path),
             person,
+            merged,
             place,
             place_trail,
             household,
@@ -704,7 +688,7 @@ impl App {
         q: &PersonQuery,
         w: WorkingAgeBounds,
     ) -> Result<PersonFilter> {
-        let today = crate::today();
+        let today = self.today();
         let mut f = PersonFilter::default();
         let raw = q.q.trim();
         let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -798,7 +782,7 @@ impl App {
 
     /// Search and list persons in the actor's scope.
     pub async fn search_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<PersonPage> {
-        let today = crate::today();
+        let today = self.today();
         let w = working_age_bounds(&self.params(), today);
         let f = self.person_filter(actor, q, w).await?;
         let page = q.page.unwrap_or(1).max(1);
@@ -844,7 +828,7 @@ impl App {
         if !actor.can(Permission::View, &unit.path) {
             return Err(AppError::NotFound);
         }
-        let w = working_age_bounds(&self.params(), crate::today());
+        let w = working_age_bounds(&self.params(), self.today());
         let mut r = self.db.read().await?;
         let (persons, working_age) = r.conn().count_under(&unit.path, w).await?;
         Ok(PlaceCounts { persons, working_age })
@@ -859,11 +843,13 @@ impl App {
             return Err(AppError::NotFound);
         }
         let place = c.unit_by_id(household.unit_id).await?.ok_or(AppError::NotFound)?;
-        let today = crate::today();
+        let today = self.today();
         let members = c
             .persons_of_household(id)
             .await?
             .into_iter()
+            // Members living outside the actor's scope are not shown.
+            .filter(|p| actor.can(Permission::View, &p.unit_path))
             .map(|p| {
                 let a = age_on(&p, today);
                 (p, a)
@@ -889,30 +875,22 @@ impl App {
         decision: &str,
     ) -> Result<()> {
         let status = PovertyStatus::parse(status)?;
-        if !(2000..=crate::today().year() + 1).contains(&year) {
+        if !(2000..=self.today().year() + 1).contains(&year) {
             return Err(AppError::invalid("year", "Năm không hợp lệ", "invalid year"));
         }
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let h = c.household_by_id(id).await?.ok_or(AppError::NotFound)?;
+        let mut w = self.write(actor).await?;
+        let h = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &h.unit_path)?;
-        let before = c.poverty_of(id).await?.into_iter().find(|p| p.year == year);
+        let before = w.conn().poverty_of(id).await?.into_iter().find(|p| p.year == year);
         let row = PovertyRow { year, status: status.as_str().into(), decision: text::clean(decision) };
-        c.set_poverty(id, &h.province_code, &row).await?;
-        audit::record(
-            &mut c,
-            actor,
+        w.conn().set_poverty(id, &h.province_code, &row).await?;
+        w.changed(
             "household.poverty",
-            "household",
-            id,
-            &h.province_code,
-            &h.unit_path,
+            h.subject(),
             before.map(|b| serde_json::json!(b)),
             Some(serde_json::json!(row)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        );
+        w.commit().await
     }
 
     /// Set a household's area flags (ethnic-minority area, island commune).
@@ -923,26 +901,14 @@ impl App {
         ethnic_minority_area: bool,
         island: bool,
     ) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let before = c.household_by_id(id).await?.ok_or(AppError::NotFound)?;
+        let mut w = self.write(actor).await?;
+        let before = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &before.unit_path)?;
         let after = HouseholdRow { ethnic_minority_area, island, ..before.clone() };
-        c.update_household(&after, crate::now()).await?;
-        audit::record(
-            &mut c,
-            actor,
-            "household.update",
-            "household",
-            id,
-            &after.province_code,
-            &after.unit_path,
-            Some(serde_json::json!(before)),
-            Some(serde_json::json!(after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let now = w.now();
+        w.conn().update_household(&after, now).await?;
+        w.updated("household.update", &before, &after);
+        w.commit().await
     }
 
     /// Probable duplicates in scope: pairs with the same folded name and birth date in a commune.
@@ -961,32 +927,23 @@ impl App {
 
     /// Mark a pair as not the same person.
     pub async fn dismiss_duplicate(&self, actor: &Actor, a: i64, b: i64) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let pa = c.person_by_id(a).await?.ok_or(AppError::NotFound)?;
-        let pb = c.person_by_id(b).await?.ok_or(AppError::NotFound)?;
+        let mut w = self.write(actor).await?;
+        let pa = w.conn().person_by_id(a).await?.ok_or(AppError::NotFound)?;
+        let pb = w.conn().person_by_id(b).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &pa.unit_path)?;
         Self::edit_guard(actor, &pb.unit_path)?;
-        c.dismiss_duplicate(a, b, &actor.username, crate::now()).await?;
-        audit::record(
-            &mut c,
-            actor,
+        let now = w.now();
+        w.conn().dismiss_duplicate(a, b, &actor.username, now).await?;
+        w.event(
             "person.duplicate_dismiss",
-            "person",
-            format!("{a},{b}"),
-            &pa.province_code,
-            &pa.unit_path,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            Subject::new("person", format!("{a},{b}"), &pa.province_code, &pa.unit_path),
+        );
+        w.commit().await
     }
 
-    /// Merge `drop` into `keep`: `keep` takes the fields it lacks, `drop` leaves the registry.
-    /// The whole record of `drop` stays in the audit row. (No money or legal record refers to
-    /// persons yet; once enrolment exists, merging must move those links too.)
+    /// Merge `drop` into `keep`: `keep` takes the fields it lacks and `drop`'s history, and
+    /// `drop` is kept, marked as merged into `keep` (never deleted: what points at it can be
+    /// re-pointed), outside every list and count.
     pub async fn merge_persons(&self, actor: &Actor, keep: i64, drop: i64) -> Result<PersonRow> {
         if keep == drop {
             return Err(AppError::invalid(
@@ -995,27 +952,22 @@ impl App {
                 "cannot merge a person with themself",
             ));
         }
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let k = c.person_by_id(keep).await?.ok_or(AppError::NotFound)?;
-        let d = c.person_by_id(drop).await?.ok_or(AppError::NotFound)?;
+        let mut w = self.write(actor).await?;
+        let k = w.conn().person_by_id(keep).await?.ok_or(AppError::NotFound)?;
+        let d = w.conn().person_by_id(drop).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &k.unit_path)?;
         Self::edit_guard(actor, &d.unit_path)?;
-        c.merge_person_into(&d, &k).await?;
-        let after = c.person_by_id(keep).await?.ok_or(AppError::NotFound)?;
-        audit::record(
-            &mut c,
-            actor,
+        let now = w.now();
+        w.conn().merge_person_into(&d, &k, now).await?;
+        let after = w.conn().person_by_id(keep).await?.ok_or(AppError::NotFound)?;
+        w.changed(
             "person.merge",
-            "person",
-            keep,
-            &after.province_code,
-            &after.unit_path,
+            after.subject(),
             Some(serde_json::json!({ "kept": k, "merged": d })),
             Some(serde_json::json!(after)),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        w.derive(Derived::Persons(d.unit_id, -1));
+        w.commit().await?;
         Ok(after)
     }
 }
@@ -1044,7 +996,7 @@ impl App {
     /// Read in keyset pages by id, so a province-wide export stays linear; sorted
     /// Vietnamese-aware by place then name when it fits in memory comfortably.
     pub async fn export_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<ansinh_reports::Table> {
-        let today = crate::today();
+        let today = self.today();
         let w = working_age_bounds(&self.params(), today);
         let f = self.person_filter(actor, q, w).await?;
         let roots = actor.roots(Permission::View);

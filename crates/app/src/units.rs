@@ -1,6 +1,7 @@
 //! Administrative units: browse, look up across eras, and user-created villages and groups.
 
-use crate::{App, AppError, Result, audit};
+use crate::work::Audited;
+use crate::{App, AppError, Result};
 use ansinh_domain::unit::NewPlace;
 use ansinh_domain::{Actor, Level, Permission, Unit, UnitCode, text};
 use ansinh_store::{Conn, NewUnit};
@@ -76,7 +77,7 @@ impl App {
             .into_iter()
             .filter(|u| actor.can(Permission::View, &u.path))
             .collect();
-        pick_version(versions, on.unwrap_or_else(crate::today)).ok_or(AppError::NotFound)
+        pick_version(versions, on.unwrap_or_else(|| self.today())).ok_or(AppError::NotFound)
     }
 
     /// Children of the unit with `parent` code (the country when `None`), valid on `on`.
@@ -92,7 +93,7 @@ impl App {
         };
         let mut r = self.db.read().await?;
         let mut c = r.conn();
-        let mut kids = c.unit_children(parent_id, Some(on.unwrap_or_else(crate::today))).await?;
+        let mut kids = c.unit_children(parent_id, Some(on.unwrap_or_else(|| self.today()))).await?;
         kids.retain(|u| actor.can(Permission::View, &u.path));
         Ok(kids)
     }
@@ -130,7 +131,7 @@ impl App {
         let successors = c.successors(unit.id).await?;
         let predecessors = c.predecessors(unit.id).await?;
         let manage = actor.can(Permission::ManagePlaces, &unit.path);
-        let current = unit.valid_to.is_none_or(|t| t > crate::today());
+        let current = unit.valid_to.is_none_or(|t| t > self.today());
         Ok(UnitView {
             can_add_child: manage && current && unit.level.local_child().is_some(),
             can_rename: manage && unit.level.is_local(),
@@ -184,14 +185,13 @@ impl App {
         name: &str,
         kind: Option<&str>,
     ) -> Result<Unit> {
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let parent = self.visible_unit(&mut c, actor, parent_id).await?;
+        let mut w = self.write(actor).await?;
+        let parent = self.visible_unit(&mut w.conn(), actor, parent_id).await?;
         if !actor.can(Permission::ManagePlaces, &parent.path) {
             return Err(AppError::Forbidden);
         }
         let place = NewPlace::parse(parent.level, name, kind)?;
-        if parent.valid_to.is_some_and(|t| t <= crate::today()) {
+        if parent.valid_to.is_some_and(|t| t <= self.today()) {
             return Err(AppError::invalid(
                 "parent",
                 format!(
@@ -206,7 +206,7 @@ impl App {
                 ),
             ));
         }
-        let siblings = c.unit_children(parent.id, None).await?;
+        let siblings = w.conn().unit_children(parent.id, None).await?;
         let key = text::fold(&place.name);
         if let Some(dup) = siblings.iter().find(|s| text::fold(&s.name) == key) {
             return Err(AppError::invalid(
@@ -215,9 +215,10 @@ impl App {
                 format!("«{}» (code {}) already exists in {}", dup.full_name(), dup.code, parent.full_name()),
             ));
         }
-        let seq = c.next_local_seq(parent.id).await?;
+        let seq = w.conn().next_local_seq(parent.id).await?;
         let code = UnitCode::local_child(&parent.code, seq);
-        let unit = c
+        let unit = w
+            .conn()
             .insert_unit(&NewUnit {
                 code: code.to_string(),
                 name: place.name.clone(),
@@ -227,33 +228,21 @@ impl App {
                 parent_id: parent.id,
                 parent_path: parent.path.clone(),
                 province_code: parent.province_code.clone(),
-                valid_from: Some(crate::today()),
+                valid_from: Some(self.today()),
             })
             .await?;
         let after = serde_json::json!({
             "code": unit.code, "name": unit.name, "kind": unit.kind, "level": unit.level, "parent": parent.code
         });
-        audit::record(
-            &mut c,
-            actor,
-            "unit.create",
-            "unit",
-            unit.id,
-            &unit.province_code,
-            &unit.path,
-            None,
-            Some(after),
-        )
-        .await?;
-        tx.commit().await?;
+        w.changed("unit.create", unit.subject(), None, Some(after));
+        w.commit().await?;
         Ok(unit)
     }
 
     /// Rename a user-created unit (official names come only from the bundled list).
     pub async fn rename_place(&self, actor: &Actor, id: i64, name: &str) -> Result<Unit> {
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let mut unit = self.visible_unit(&mut c, actor, id).await?;
+        let mut w = self.write(actor).await?;
+        let mut unit = self.visible_unit(&mut w.conn(), actor, id).await?;
         if !unit.level.is_local() || !actor.can(Permission::ManagePlaces, &unit.path) {
             return Err(AppError::Forbidden);
         }
@@ -262,22 +251,11 @@ impl App {
             return Ok(unit);
         }
         let before = serde_json::json!({ "name": unit.name });
-        c.rename_unit(unit.id, &name, &text::fold(&name)).await?;
+        w.conn().rename_unit(unit.id, &name, &text::fold(&name)).await?;
         unit.name = name;
         let after = serde_json::json!({ "name": unit.name });
-        audit::record(
-            &mut c,
-            actor,
-            "unit.rename",
-            "unit",
-            unit.id,
-            &unit.province_code,
-            &unit.path,
-            Some(before),
-            Some(after),
-        )
-        .await?;
-        tx.commit().await?;
+        w.changed("unit.rename", unit.subject(), Some(before), Some(after));
+        w.commit().await?;
         Ok(unit)
     }
 }

@@ -1,7 +1,8 @@
 //! User accounts, role grants, and API tokens.
 
 use crate::auth::{actor_of, province_of};
-use crate::{App, AppError, Result, audit, secret};
+use crate::work::Subject;
+use crate::{App, AppError, Result, secret};
 use ansinh_domain::user::check_password;
 use ansinh_domain::{Actor, Grant, Permission, Role, UnitCode, Username, text};
 use ansinh_store::{TokenRow, UserRow};
@@ -57,33 +58,27 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let hash = secret::hash_password(n.password.clone()).await?;
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        if c.user_by_username(username.as_str()).await?.is_some() {
+        let mut w = self.write(actor).await?;
+        if w.conn().user_by_username(username.as_str()).await?.is_some() {
             return Err(AppError::invalid(
                 "username",
                 format!("Tên đăng nhập «{}» đã có người dùng", username.as_str()),
                 format!("username «{}» is taken", username.as_str()),
             ));
         }
-        let id = c.insert_user(username.as_str(), &display, &hash, crate::now()).await?;
-        c.insert_grant(id, role, unit.id).await?;
+        let now = w.now();
+        let id = w.conn().insert_user(username.as_str(), &display, &hash, now).await?;
+        w.conn().insert_grant(id, role, unit.id).await?;
         let after = serde_json::json!({
             "username": username.as_str(), "display_name": display, "role": role.as_str(), "unit": unit.code
         });
-        audit::record(
-            &mut c,
-            actor,
+        w.changed(
             "user.create",
-            "user",
-            id,
-            &unit.province_code,
-            &unit.path,
+            Subject::new("user", id, &unit.province_code, &unit.path),
             None,
             Some(after),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        w.commit().await?;
         Ok(id)
     }
 
@@ -118,7 +113,7 @@ impl App {
         let tokens = c.tokens_of(id).await?;
         Ok(UserView {
             id,
-            locked: user.locked_until.is_some_and(|t| t > crate::now()),
+            locked: user.locked_until.is_some_and(|t| t > self.now()),
             username: user.username,
             display_name: user.display_name,
             grants,
@@ -137,24 +132,22 @@ impl App {
         let username = Username::parse(username)?;
         let label = text::clean(label);
         let label = if label.is_empty() { "API".to_string() } else { label };
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let user = c.user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
-        let target = actor_of(&mut c, &user).await?;
+        let mut w = self.write(actor).await?;
+        let user = w.conn().user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
+        let target = actor_of(&mut w.conn(), &user).await?;
         if !Self::may_manage(actor, user.id, &target.grants) {
             return Err(AppError::NotFound);
         }
         let token = format!("ansinh_{}", secret::random_hex(24)?);
         let prefix: String = token.chars().take(14).collect();
-        let now = crate::now();
-        let id = c.insert_token(user.id, &label, &secret::sha256_hex(&token), &prefix, now).await?;
+        let now = w.now();
+        let id = w.conn().insert_token(user.id, &label, &secret::sha256_hex(&token), &prefix, now).await?;
         let path =
             target.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
-        let province = province_of(&mut c, &path).await?;
+        let province = province_of(&mut w.conn(), &path).await?;
         let after = serde_json::json!({ "user": user.username, "label": label, "prefix": prefix });
-        audit::record(&mut c, actor, "token.create", "api_token", id, &province, &path, None, Some(after))
-            .await?;
-        tx.commit().await?;
+        w.changed("token.create", Subject::new("api_token", id, &province, &path), None, Some(after));
+        w.commit().await?;
         let row = TokenRow {
             id,
             user_id: user.id,
@@ -169,20 +162,19 @@ impl App {
 
     /// Revoke one of a user's tokens.
     pub async fn revoke_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let grants = c.grants_of(user_id).await?;
-        if c.user_by_id(user_id).await?.is_none() || !Self::may_manage(actor, user_id, &grants) {
+        let mut w = self.write(actor).await?;
+        let grants = w.conn().grants_of(user_id).await?;
+        if w.conn().user_by_id(user_id).await?.is_none() || !Self::may_manage(actor, user_id, &grants) {
             return Err(AppError::NotFound);
         }
-        if !c.revoke_token(token_id, user_id, crate::now()).await? {
+        let now = w.now();
+        if !w.conn().revoke_token(token_id, user_id, now).await? {
             return Err(AppError::NotFound);
         }
         let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
-        let province = province_of(&mut c, &path).await?;
-        audit::record(&mut c, actor, "token.revoke", "api_token", token_id, &province, &path, None, None)
-            .await?;
-        tx.commit().await?;
+        let province = province_of(&mut w.conn(), &path).await?;
+        w.event("token.revoke", Subject::new("api_token", token_id, &province, &path));
+        w.commit().await?;
         Ok(())
     }
 
@@ -198,18 +190,17 @@ impl App {
         let username = Username::parse(username)?;
         check_password(password)?;
         let hash = secret::hash_password(password.to_string()).await?;
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let user = c.user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
-        let grants = c.grants_of(user.id).await?;
+        let mut w = self.write(actor).await?;
+        let user = w.conn().user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
+        let grants = w.conn().grants_of(user.id).await?;
         if !Self::may_manage(actor, user.id, &grants) {
             return Err(AppError::NotFound);
         }
-        c.set_password(user.id, &hash).await?;
+        w.conn().set_password(user.id, &hash).await?;
         let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
-        let province = province_of(&mut c, &path).await?;
-        audit::record(&mut c, actor, "user.password", "user", user.id, &province, &path, None, None).await?;
-        tx.commit().await?;
+        let province = province_of(&mut w.conn(), &path).await?;
+        w.event("user.password", Subject::new("user", user.id, &province, &path));
+        w.commit().await?;
         Ok(())
     }
 }

@@ -180,7 +180,7 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
             print_basis(&r.basis);
         }
         CalcCommand::Pension { sex, years, months, average_income, on, json } => {
-            let today = Month::from_date(ansinh_app::today());
+            let today = Month::from_date(ansinh_app::Clock::System.today());
             let req = PensionRequest { sex, years, months: Some(months), average_income, on };
             let r = calc::compute_pension(params, &req, today).map_err(invalid)?;
             if json {

@@ -88,6 +88,22 @@ enum Command {
         #[command(subcommand)]
         command: user::UserCommand,
     },
+    /// Derived state kept live by every change (residents and households per unit; next, the
+    /// coverage indicators).
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCommand {
+    /// Recount from the records. With --verify, only compare and report; exit code 3 when
+    /// anything differs. Without it, replace the kept counts by the recount.
+    Rebuild {
+        #[arg(long)]
+        verify: bool,
+    },
 }
 
 /// Persons in the demo province when none is asked for: `serve --demo` is ready in seconds.
@@ -245,6 +261,52 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             eprint_admin(&boot);
             registry::export(&app, command).await
+        }
+        Command::Indicators { command: IndicatorsCommand::Rebuild { verify } } => {
+            let app = open(cli.database, cli.data_dir, &file).await?;
+            app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
+            let started = Instant::now();
+            let diff = if verify {
+                app.verify_counts().await?
+            } else {
+                app.rebuild_counts(&ansinh_domain::Actor::system()).await?
+            };
+            for d in &diff {
+                println!(
+                    "đơn vị {}: đang giữ {} người / {} hộ, đếm lại {} người / {} hộ — unit {}: kept {:?}, recounted {:?}",
+                    d.unit_id,
+                    d.kept.0,
+                    d.kept.1,
+                    d.recounted.0,
+                    d.recounted.1,
+                    d.unit_id,
+                    d.kept,
+                    d.recounted
+                );
+            }
+            let secs = started.elapsed().as_secs_f64();
+            if diff.is_empty() {
+                println!(
+                    "Khớp: số liệu dẫn xuất đúng với hồ sơ ({secs:.2} s). / Derived counts agree with the records."
+                );
+                Ok(())
+            } else if verify {
+                Err(Failure {
+                    code: 3,
+                    message: format!(
+                        "{} đơn vị lệch (chạy lại không có --verify để sửa) / {} units differ (run without --verify to fix)",
+                        diff.len(),
+                        diff.len()
+                    ),
+                })
+            } else {
+                println!(
+                    "Đã dựng lại; {} đơn vị đã lệch ({secs:.2} s). / Rebuilt; {} units had differed.",
+                    diff.len(),
+                    diff.len()
+                );
+                Ok(())
+            }
         }
         Command::Units { command } => {
             let app = open(cli.database, cli.data_dir, &file).await?;

@@ -6,11 +6,13 @@
 //! differs (migrations, identity sequences) is written per backend. sqlx's `Any` driver is not
 //! used because it cannot carry dates.
 //!
-//! Reads go through a pooled [`Reader`]; writes through a [`Tx`], committed by the use case
-//! that opened it, so that a change and its audit row land together or not at all.
+//! Reads go through a pooled [`Reader`]; writes through a [`Tx`], opened and committed only by
+//! the application's unit of work, so that a change, its audit rows and the derived state it
+//! implies land together or not at all.
 
 pub mod testing;
 
+pub use derived::*;
 pub use registry::*;
 pub use repo::*;
 
@@ -147,6 +149,7 @@ macro_rules! push_scope {
     }};
 }
 
+mod derived;
 mod registry;
 mod repo;
 mod sqlite_bulk;

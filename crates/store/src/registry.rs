@@ -67,7 +67,8 @@ pub fn bulk_load_sql(postgres: bool) -> BulkLoadSql {
 }
 
 pub const PERSON_COLS: &str = "id, province_code, cccd, old_si_number, full_name, birth_date, birth_year_only, sex, \
-     ethnicity, phone, occupation, household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at";
+     ethnicity, phone, occupation, household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at, \
+     merged_into";
 
 /// A stored person.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
@@ -94,6 +95,9 @@ pub struct PersonRow {
     pub commune_id: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when this record was merged into another (the survivor's id): the record is kept,
+    /// outside every scope (`unit_path` is empty), and nothing may change it any more.
+    pub merged_into: Option<i64>,
 }
 
 /// A person to write, with the derived search and sort keys.
@@ -214,12 +218,14 @@ pub struct DuplicatePair {
 macro_rules! push_person_filter {
     ($qb:expr, $roots:expr, $f:expr) => {{
         let f: &PersonFilter = $f;
+        // Merged records have an empty path: the scope ranges never match it, and the
+        // province shortcuts say so explicitly.
         match &f.province_codes {
             Some(codes) if codes.is_empty() => {
-                $qb.push(" 1 = 1 ");
+                $qb.push(" p.unit_path > '' ");
             }
             Some(codes) => {
-                $qb.push(" p.province_code IN (");
+                $qb.push(" p.unit_path > '' AND p.province_code IN (");
                 let mut sep = $qb.separated(", ");
                 for c in codes {
                     sep.push_bind(c.clone());
@@ -459,13 +465,20 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// Fold `drop` into `keep`: fill `keep`'s empty fields, move history and headship, then
-    /// remove `drop`.
-    pub async fn merge_person_into(&mut self, drop: &PersonRow, keep: &PersonRow) -> Result<()> {
+    /// Fold `drop` into `keep`: fill `keep`'s empty fields, move history and headship to it,
+    /// and mark `drop` as merged into `keep`. The merged record is kept (never deleted: money
+    /// and legal records may point at it), out of its household and outside every scope
+    /// (`unit_path` = ''), so it leaves every list, search and count; `unit_id` keeps its place.
+    pub async fn merge_person_into(
+        &mut self,
+        drop: &PersonRow,
+        keep: &PersonRow,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let (k, d) = (keep.id, drop.id);
         on!(self, c => sqlx::query("UPDATE persons SET phone = COALESCE(phone, $1), old_si_number = COALESCE(old_si_number, $2), \
-                   household_id = COALESCE(household_id, $3) WHERE id = $4")
-            .bind(&drop.phone).bind(&drop.old_si_number).bind(drop.household_id).bind(k)
+                   household_id = COALESCE(household_id, $3), updated_at = $4 WHERE id = $5")
+            .bind(&drop.phone).bind(&drop.old_si_number).bind(drop.household_id).bind(now).bind(k)
             .execute(&mut **c).await.map(|_| ()))?;
         on!(self, c => sqlx::query("UPDATE households SET head_person_id = $1 WHERE head_person_id = $2").bind(k).bind(d)
             .execute(&mut **c).await.map(|_| ()))?;
@@ -473,8 +486,21 @@ impl Conn<'_> {
             .execute(&mut **c).await.map(|_| ()))?;
         on!(self, c => sqlx::query("DELETE FROM duplicate_dismissals WHERE person_a = $1 OR person_b = $1").bind(d)
             .execute(&mut **c).await.map(|_| ()))?;
-        on!(self, c => sqlx::query("DELETE FROM persons WHERE id = $1").bind(d).execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("UPDATE persons SET merged_into = $1, merged_at = $2, unit_path = '', household_id = NULL, \
+                   relation = NULL, updated_at = $2 WHERE id = $3")
+            .bind(k).bind(now).bind(d).execute(&mut **c).await.map(|_| ()))?;
+        // Records merged into `drop` earlier now point at the survivor too.
+        on!(self, c => sqlx::query("UPDATE persons SET merged_into = $1 WHERE merged_into = $2").bind(k).bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
         Ok(())
+    }
+
+    /// The records merged into `id`, oldest first.
+    pub async fn persons_merged_into(&mut self, id: i64) -> Result<Vec<PersonRow>> {
+        let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE merged_into = $1 ORDER BY id");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(id).fetch_all(&mut **c).await)?,
+        )
     }
 
     pub async fn person_by_id(&mut self, id: i64) -> Result<Option<PersonRow>> {
@@ -724,7 +750,10 @@ impl Conn<'_> {
                 "SELECT p.id AS a, q.id AS b FROM persons p JOIN persons q ON q.commune_id = p.commune_id \
                  AND q.name_key = p.name_key AND q.birth_date = p.birth_date AND q.id > p.id WHERE ",
             );
+            // Both halves of a pair in scope: a pair is never a way to see someone outside it.
             push_scope!(qb, "p.unit_path", roots);
+            qb.push(" AND ");
+            push_scope!(qb, "q.unit_path", roots);
             qb.push(" AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.person_a = p.id AND d.person_b = q.id)");
             qb.push(" ORDER BY p.id, q.id LIMIT ").push_bind(limit);
             qb.build_query_as::<DuplicatePair>().fetch_all(&mut **c).await

@@ -102,7 +102,7 @@ impl IntoResponse for ApiError {
                 "Cần đăng nhập hoặc mã truy cập (Bearer) hợp lệ".into(),
                 "A valid session or bearer token is required".into(),
             ),
-            AppError::Locked { until } => (
+            AppError::Locked { until, .. } => (
                 "locked",
                 None,
                 format!("Tài khoản tạm khoá đến {}", crate::fmt::datetime(until)),
@@ -165,9 +165,9 @@ pub fn message(lang: Lang, e: &AppError) -> String {
         AppError::Unauthenticated => tr(lang, "error-unauthenticated"),
         AppError::Busy => tr(lang, "error-busy"),
         AppError::BadCredentials => tr(lang, "login-bad"),
-        AppError::Locked { until } => {
+        AppError::Locked { minutes, .. } => {
             let mut args = fluent_bundle::FluentArgs::new();
-            args.set("minutes", ansinh_app::App::minutes_until(*until));
+            args.set("minutes", *minutes);
             crate::i18n::tr_args(lang, "login-locked", Some(&args))
         }
         AppError::Store(_) | AppError::Internal(_) => {

@@ -15,8 +15,8 @@ pub const CSV: &str = "text/csv; charset=utf-8";
 /// Every field problem of `input` that can be seen without the database. The use case checks
 /// again (and resolves the place and household); this only lets a form show all its errors
 /// together instead of one per submission.
-pub fn precheck(input: &PersonInput) -> Vec<Invalid> {
-    let mut errors = input.parse(ansinh_app::today()).err().unwrap_or_default();
+pub fn precheck(input: &PersonInput, today: chrono::NaiveDate) -> Vec<Invalid> {
+    let mut errors = input.parse(today).err().unwrap_or_default();
     // A form's sex is chosen, not typed: say so rather than quote an empty value.
     if input.sex.trim().is_empty() {
         for e in errors.iter_mut().filter(|e| e.field == "sex") {

@@ -50,7 +50,8 @@ pub struct Page {
     pub actor: Option<Actor>,
     /// Path and query of this request (for "come back here" links).
     pub here: String,
-    pub state_backend: &'static str,
+    /// Today in Việt Nam, from the app's clock (dates judged on this request).
+    pub today: chrono::NaiveDate,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -66,7 +67,7 @@ impl FromRequestParts<AppState> for Page {
             None => None,
         };
         let here = parts.uri.path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
-        Ok(Page { lang, actor, here, state_backend: state.app.db.backend() })
+        Ok(Page { lang, actor, here, today: state.app.today() })
     }
 }
 

@@ -48,7 +48,7 @@ impl Page {
     }
 
     pub fn ended(&self, u: &Unit) -> bool {
-        u.valid_to.is_some_and(|t| t <= ansinh_app::today())
+        u.valid_to.is_some_and(|t| t <= self.today)
     }
 }
 

@@ -1235,11 +1235,22 @@ async fn registry_api_households_and_duplicates() {
         assert_eq!(res.location(), "/persons/duplicates?done=merged", "{l}: {}", res.body);
         let dups = send(&r, get("/persons/duplicates?done=merged", Some(&s))).await;
         assert!(dups.body.contains("Đã gộp") && !dups.body.contains("042080000402"), "{l}");
+        // The merged record is kept and points at the survivor, on the API and the pages.
+        let moved = send(&r, bearer(&format!("/api/v1/persons/{b}"), &token)).await;
         assert_eq!(
-            send(&r, bearer(&format!("/api/v1/persons/{b}"), &token)).await.status,
-            StatusCode::NOT_FOUND,
+            (moved.status, moved.location()),
+            (StatusCode::MOVED_PERMANENTLY, format!("/api/v1/persons/{a}")),
             "{l}"
         );
+        let page = send(&r, get(&format!("/persons/{b}"), Some(&s))).await;
+        assert_eq!(page.location(), format!("/persons/{a}"), "{l}");
+        let survivor = send(&r, get(&format!("/persons/{a}"), Some(&s))).await;
+        assert!(
+            survivor.body.contains("Hồ sơ đã gộp vào người này") && survivor.body.contains("042080000402"),
+            "{l}"
+        );
+        let theirs = send(&r, bearer(&format!("/api/v1/persons/{b}"), &other_token)).await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{l}: out of scope stays not found");
     }
 }
 

@@ -462,8 +462,8 @@ pub fn compute_pension(
 
 // ------------------------------------------------------------------------------------ handlers
 
-fn this_month() -> Month {
-    Month::from_date(ansinh_app::today())
+fn this_month(state: &AppState) -> Month {
+    Month::from_date(state.app.today())
 }
 
 /// BHXH tự nguyện: contribution, state and provincial support, amount to pay.
@@ -503,5 +503,5 @@ pub async fn post_pension(
     State(s): State<AppState>,
     Json(r): Json<PensionRequest>,
 ) -> Result<Json<PensionResponse>, CalcError> {
-    Ok(Json(compute_pension(&s.app.params(), &r, this_month())?))
+    Ok(Json(compute_pension(&s.app.params(), &r, this_month(&s))?))
 }

@@ -275,7 +275,7 @@ pub async fn create(
     Json(body): Json<PersonInputDto>,
 ) -> Result<(StatusCode, Json<PersonDetailDto>), ApiError> {
     let input = body.input();
-    let errors = precheck(&input);
+    let errors = precheck(&input, state.app.today());
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
@@ -287,15 +287,25 @@ pub async fn create(
 /// One person with household members and move history.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons",
     params(("id" = i64, Path, description = "Person id")),
-    responses((status = 200, body = PersonDetailDto), (status = 401, body = crate::error::ApiErrorBody),
+    responses((status = 200, body = PersonDetailDto),
+              (status = 301, description = "The record was merged into another: `Location` names the survivor"),
+              (status = 401, body = crate::error::ApiErrorBody),
               (status = 404, body = crate::error::ApiErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<PersonDetailDto>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let view = state.app.person_view(&actor, id).await?;
-    Ok(Json(PersonDetailDto::from(&view)))
+    if view.person.id != id {
+        // Merged into another record: point the client at the survivor.
+        let to = format!("/api/v1/persons/{}", view.person.id);
+        return Ok(
+            (axum::http::StatusCode::MOVED_PERMANENTLY, [(axum::http::header::LOCATION, to)]).into_response()
+        );
+    }
+    Ok(Json(PersonDetailDto::from(&view)).into_response())
 }
 
 /// Replace a person's record. A new place or household is recorded as a move with `reason`.
@@ -313,7 +323,7 @@ pub async fn update(
     let input = body.person.input();
     // Out of scope is "not found" before any field is judged.
     state.app.person_view(&actor, id).await?;
-    let errors = precheck(&input);
+    let errors = precheck(&input, state.app.today());
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }

@@ -49,7 +49,7 @@ impl EstimateForm {
         !self.birth.trim().is_empty()
     }
 
-    fn with_defaults(mut self) -> Self {
+    fn with_defaults(mut self, today: chrono::NaiveDate) -> Self {
         let d = |s: &mut String, v: &str| {
             if s.trim().is_empty() {
                 *s = v.to_string();
@@ -61,7 +61,7 @@ impl EstimateForm {
         d(&mut self.income, "3.000.000");
         d(&mut self.category, "others");
         d(&mut self.mode, "12");
-        d(&mut self.start, &Month::from_date(ansinh_app::today()).to_string());
+        d(&mut self.start, &Month::from_date(today).to_string());
         self
     }
 
@@ -189,7 +189,7 @@ pub async fn show(
     headers: HeaderMap,
     Query(form): Query<EstimateForm>,
 ) -> Result<Response, PageError> {
-    let form = form.with_defaults();
+    let form = form.with_defaults(page.today);
     let result = result_view(&state, &form);
     if is_htmx(&headers) {
         return Ok(render(&CalcResultTpl { page: &page, result })?.into_response());
@@ -203,6 +203,6 @@ pub async fn result(
     page: Page,
     Query(form): Query<EstimateForm>,
 ) -> Result<Html<String>, PageError> {
-    let result = result_view(&state, &form.with_defaults());
+    let result = result_view(&state, &form.with_defaults(page.today));
     render(&CalcResultTpl { page: &page, result })
 }

@@ -20,12 +20,8 @@ pub struct SavedQuery {
     saved: String,
 }
 
-fn blank_form() -> PovertyForm {
-    PovertyForm {
-        year: ansinh_app::today().year().to_string(),
-        status: String::new(),
-        decision: String::new(),
-    }
+fn blank_form(today: chrono::NaiveDate) -> PovertyForm {
+    PovertyForm { year: today.year().to_string(), status: String::new(), decision: String::new() }
 }
 
 pub async fn show(
@@ -36,7 +32,13 @@ pub async fn show(
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     let view = state.app.household_view(actor, id).await.map_err(|e| page.fail(e))?;
-    render(&HouseholdTpl { page: &page, view, form: blank_form(), error: None, saved: !q.saved.is_empty() })
+    render(&HouseholdTpl {
+        page: &page,
+        view,
+        form: blank_form(page.today),
+        error: None,
+        saved: !q.saved.is_empty(),
+    })
 }
 
 /// A year typed in a form.

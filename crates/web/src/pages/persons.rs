@@ -69,8 +69,8 @@ pub async fn results(
     Ok(res)
 }
 
-fn stamp() -> String {
-    ansinh_app::today().format("%Y%m%d").to_string()
+fn stamp(page: &Page) -> String {
+    page.today.format("%Y%m%d").to_string()
 }
 
 pub async fn export_xlsx(
@@ -82,7 +82,7 @@ pub async fn export_xlsx(
     let table = state.app.export_persons(actor, &q.to_app()).await.map_err(|e| page.fail(e))?;
     let bytes = ansinh_reports::write_xlsx(&table, "Nhân khẩu")
         .map_err(|e| page.fail(AppError::Internal(format!("xlsx: {}", e.en))))?;
-    Ok(file_response(bytes, XLSX, &format!("danh-sách-nhân-khẩu-{}.xlsx", stamp())))
+    Ok(file_response(bytes, XLSX, &format!("danh-sách-nhân-khẩu-{}.xlsx", stamp(&page))))
 }
 
 pub async fn export_csv(
@@ -92,7 +92,11 @@ pub async fn export_csv(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let table = state.app.export_persons(actor, &q.to_app()).await.map_err(|e| page.fail(e))?;
-    Ok(file_response(ansinh_reports::write_csv(&table), CSV, &format!("danh-sách-nhân-khẩu-{}.csv", stamp())))
+    Ok(file_response(
+        ansinh_reports::write_csv(&table),
+        CSV,
+        &format!("danh-sách-nhân-khẩu-{}.csv", stamp(&page)),
+    ))
 }
 
 /// The import template (Vietnamese headers, one example row).
@@ -123,7 +127,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let input = f.input();
-    let errors = precheck(&input);
+    let errors = precheck(&input, page.today);
     let errors = if errors.is_empty() {
         match state.app.create_person(actor, &input).await {
             Ok(p) => return Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
@@ -168,12 +172,16 @@ pub async fn show(
     page: Page,
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
+    if view.person.id != id {
+        // A record merged into another: its page is the survivor's.
+        return Ok(Redirect::to(&format!("/persons/{}", view.person.id)).into_response());
+    }
     let moves = move_lines(&view);
     let form = PersonFormView::new(&page, PersonForm::from_view(&view), Vec::new());
-    render(&PersonTpl { page: &page, view, form, moves, saved: !q.saved.is_empty() })
+    Ok(render(&PersonTpl { page: &page, view, form, moves, saved: !q.saved.is_empty() })?.into_response())
 }
 
 pub async fn update(
@@ -184,7 +192,7 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let input = f.input();
-    let errors = precheck(&input);
+    let errors = precheck(&input, page.today);
     let errors: Vec<Invalid> = if errors.is_empty() {
         match state.app.update_person(actor, id, &input, &f.reason).await {
             Ok(_) => return Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response()),

@@ -29,14 +29,14 @@ pub struct EraQuery {
 impl EraQuery {
     /// `?on=` (dd/mm/yyyy or yyyy-mm-dd) wins; else `?era=before` is the eve of the reform;
     /// else today.
-    fn era(&self) -> Era {
+    fn era(&self, today: NaiveDate) -> Era {
         if let Some(d) = self.on.as_deref().and_then(crate::fmt::parse_date) {
             return Era { mode: "date", on: d };
         }
         let reform = NaiveDate::from_ymd_opt(REFORM_DAY.0, REFORM_DAY.1, REFORM_DAY.2).expect("date");
         match self.era.as_deref() {
             Some("before") => Era { mode: "before", on: reform.pred_opt().expect("date") },
-            _ => Era { mode: "after", on: ansinh_app::today() },
+            _ => Era { mode: "after", on: today },
         }
     }
 }
@@ -74,7 +74,7 @@ pub async fn show(
     Query(q): Query<EraQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let era = q.era();
+    let era = q.era(page.today);
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
     let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
     let members = members(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
@@ -98,7 +98,7 @@ pub async fn children(
     Query(q): Query<EraQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let era = q.era();
+    let era = q.era(page.today);
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
     render(&ChildrenTpl {
         page: &page,
@@ -147,7 +147,7 @@ pub async fn create_place(
     Form(f): Form<PlaceForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let era = EraQuery::default().era();
+    let era = EraQuery::default().era(page.today);
     match state.app.create_place(actor, id, &f.name, f.kind.as_deref()).await {
         Ok(_) if !is_htmx(&headers) => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
         Ok(_) => {
