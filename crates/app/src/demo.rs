@@ -5,7 +5,6 @@
 
 use crate::{App, AppError, NewUser, Result};
 use ansinh_domain::{Actor, Level};
-use chrono::NaiveDate;
 
 /// Password of the demo accounts (never of `admin`). Printed by `serve --demo`.
 pub const DEMO_PASSWORD: &str = "demo-ansinh-2026";
@@ -37,7 +36,8 @@ impl App {
     pub async fn seed_demo(&self) -> Result<DemoReport> {
         let system = Actor::system();
         let mut report = DemoReport::default();
-        let on = NaiveDate::from_ymd_opt(2025, 8, 1);
+        // The demo's places are the communes of the new era.
+        let on = Some(self.reform_day().await?);
         for (code, villages, groups) in PLACES {
             let commune = self.unit_by_code(&system, code, on).await?;
             let existing = self.unit_view(&system, commune.id, None).await?.children;

@@ -184,7 +184,7 @@ impl App {
             })
             .collect();
 
-        let bounds = working_age_bounds(&self.params(), today);
+        let bounds = working_age_bounds(&self.params(), today)?;
         let now = w.now();
         let year = today.year();
         let mut batch = Batch::default();

@@ -43,6 +43,12 @@ impl From<ansinh_store::StoreError> for AppError {
     }
 }
 
+impl From<ansinh_rules::RuleError> for AppError {
+    fn from(e: ansinh_rules::RuleError) -> Self {
+        AppError::Invalid(e.into())
+    }
+}
+
 impl From<Invalid> for AppError {
     fn from(e: Invalid) -> Self {
         AppError::Invalid(e)

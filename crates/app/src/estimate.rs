@@ -56,10 +56,6 @@ pub struct Estimate {
     pub local_layer_missing: bool,
 }
 
-fn invalid(e: RuleError) -> Invalid {
-    Invalid::new(e.field(), e.message_vi(), e.message_en())
-}
-
 fn mode(months: u32) -> Result<PaymentMode, Invalid> {
     match months {
         1 => Ok(PaymentMode::Monthly),
@@ -119,7 +115,11 @@ fn add_basis(all: &mut Vec<ParamUsed>, more: &[ParamUsed]) {
 /// The incomes compared side by side: the minimum (rural poverty line at `start`), 3 and 5
 /// million, and the person's own choice.
 pub fn plan_incomes(params: &ParamSet, start: Month, chosen: Vnd) -> Vec<Vnd> {
-    let min = params.value(keys::POVERTY_LINE_RURAL, start.first_day()).map(Vnd).unwrap_or(Vnd(1_500_000));
+    // The caller priced `start` already, so the poverty line is there; without it only the
+    // person's own choice is compared.
+    let Ok(min) = params.value(keys::POVERTY_LINE_RURAL, start.first_day()).map(Vnd) else {
+        return vec![chosen];
+    };
     let mut v = vec![min, Vnd(3_000_000), Vnd(5_000_000), chosen];
     v.sort();
     v.dedup();
@@ -129,14 +129,14 @@ pub fn plan_incomes(params: &ParamSet, start: Month, chosen: Vnd) -> Vec<Vnd> {
 
 /// Compute the estimate; errors name the form field.
 pub fn estimate(params: &ParamSet, i: &EstimateInput) -> Result<Estimate, Invalid> {
-    let q = quote(params, i, i.income, mode(i.mode_months)?).map_err(invalid)?;
-    let ret = retirement::reach(params, i.sex, i.birth).map_err(invalid)?;
+    let q = quote(params, i, i.income, mode(i.mode_months)?).map_err(Invalid::from)?;
+    let ret = retirement::reach(params, i.sex, i.birth).map_err(Invalid::from)?;
     let retired_already = ret.reached < i.start;
     let future = if retired_already { 0 } else { (i.start.months_until(ret.reached) + 1).max(0) as u32 };
     let months_at_retirement = i.paid_months + future;
     let on = if retired_already { i.start } else { ret.pension_start };
-    let p = pension_at(params, i, months_at_retirement, i.income, on).map_err(invalid)?;
-    let min_years = params.value(keys::PENSION_MIN_YEARS, on.first_day()).unwrap_or(15) as u32;
+    let p = pension_at(params, i, months_at_retirement, i.income, on).map_err(Invalid::from)?;
+    let min_years = params.value(keys::PENSION_MIN_YEARS, on.first_day()).map_err(Invalid::from)? as u32;
     let missing_months = (min_years * 12).saturating_sub(months_at_retirement);
 
     let mut basis = Vec::new();

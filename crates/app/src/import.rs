@@ -155,17 +155,24 @@ impl App {
         let today = self.today();
         let mut report = ImportReport::default();
 
-        // 1. Parse every row (and derive the name keys on every core).
-        let source = Source::open(filename, bytes)?;
-        let map = match map_headers(&source.headers()) {
-            Ok(m) => m,
+        // 1. Parse every row (and derive the name keys on every core), off the async workers.
+        let parsed = crate::cpu(|| -> Result<std::result::Result<Parsed, Vec<RowError>>> {
+            let source = Source::open(filename, bytes)?;
+            let map = match map_headers(&source.headers()) {
+                Ok(m) => m,
+                Err(e) => return Ok(Err(e)),
+            };
+            // A progress total for CSV only: a spreadsheet's bytes are compressed.
+            let total_hint = if is_csv(filename) { bytes.iter().filter(|b| **b == b'\n').count() } else { 0 };
+            parse_all(source, &map, today, total_hint, progress).map(Ok)
+        })?;
+        let parsed = match parsed {
+            Ok(p) => p,
             Err(mut e) => {
                 report.errors.append(&mut e);
                 return Ok(report);
             }
         };
-        let total_hint = bytes.iter().filter(|b| **b == b'\n').count();
-        let parsed = parse_all(source, &map, today, total_hint, progress)?;
         report.rows = parsed.rows;
         report.errors = parsed.errors;
         let (records, keys) = (parsed.records, parsed.keys);
@@ -433,8 +440,9 @@ impl App {
             })?;
             headers.push("Lỗi".to_string());
             let table = Table::new(headers, rows);
-            report.rejected_xlsx =
-                Some(ansinh_reports::write_xlsx(&table, "Dòng bị từ chối").map_err(file_error)?);
+            report.rejected_xlsx = Some(
+                crate::cpu(|| ansinh_reports::write_xlsx(&table, "Dòng bị từ chối")).map_err(file_error)?,
+            );
         }
         Ok(report)
     }

@@ -45,6 +45,8 @@ pub struct App {
     params: Params,
     bulk_rows: usize,
     clock: Clock,
+    /// The day the 2025 reform took effect, read once from the units.
+    reform_day: std::sync::Arc<std::sync::OnceLock<NaiveDate>>,
 }
 
 /// Việt Nam's time zone (UTC+7, no daylight saving): the zone legal dates are judged in.
@@ -96,7 +98,13 @@ impl App {
 
     /// Wrap an already-migrated database (tests).
     pub fn with_db(db: Db) -> App {
-        App { db, params: Params::default(), bulk_rows: BULK_ROWS, clock: Clock::System }
+        App {
+            db,
+            params: Params::default(),
+            bulk_rows: BULK_ROWS,
+            clock: Clock::System,
+            reform_day: Default::default(),
+        }
     }
 
     /// Take the time from `clock` from now on.
@@ -123,7 +131,32 @@ impl App {
     }
 }
 
+/// Run CPU-heavy work (parsing a file, building a million rows) without stalling the async
+/// runtime: on the multi-threaded runtime this worker first hands its other tasks to the
+/// others, so requests go on being served; elsewhere (tests) it simply runs.
+pub(crate) fn cpu<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 impl App {
+    /// The day the two-level local government began (1 Jul 2025), from the units' data: the
+    /// first day no district was valid. "Before the reform" is the day before.
+    pub async fn reform_day(&self) -> Result<NaiveDate> {
+        if let Some(d) = self.reform_day.get() {
+            return Ok(*d);
+        }
+        let mut r = self.db.read().await?;
+        let d = r.conn().district_end().await?.ok_or_else(|| {
+            AppError::Internal("no district in the units: the reform day is unknown".into())
+        })?;
+        Ok(*self.reform_day.get_or_init(|| d))
+    }
+
     /// Health check: the database answers; returns how many units it holds.
     pub async fn health(&self) -> Result<i64> {
         let mut r = self.db.read().await?;

@@ -78,10 +78,6 @@ fn to_version(r: &ParamRow) -> Result<ParamVersion> {
     })
 }
 
-fn rule_error(e: ansinh_rules::RuleError) -> AppError {
-    AppError::invalid(e.field(), e.message_vi(), e.message_en())
-}
-
 /// A version an administrator adds (from the form or the API).
 #[derive(Debug, Clone)]
 pub struct NewParamVersion {
@@ -119,7 +115,7 @@ impl App {
             added = rows.len();
         } else {
             let versions: Result<Vec<ParamVersion>> = stored.iter().map(to_version).collect();
-            let mut set = ParamSet::from_versions(versions?).map_err(rule_error)?;
+            let mut set = ParamSet::from_versions(versions?).map_err(AppError::from)?;
             for v in bundled.versions() {
                 let known = stored.iter().any(|r| r.key == v.key && r.effective_from == v.effective_from);
                 if known {
@@ -142,7 +138,7 @@ impl App {
 
     async fn reload_parameters(&self, c: &mut Conn<'_>) -> Result<()> {
         let versions: Result<Vec<ParamVersion>> = c.list_parameters().await?.iter().map(to_version).collect();
-        self.params.set(ParamSet::from_versions(versions?).map_err(rule_error)?);
+        self.params.set(ParamSet::from_versions(versions?).map_err(AppError::from)?);
         Ok(())
     }
 
@@ -213,8 +209,8 @@ impl App {
         // Validate against the stored set, read inside the write transaction.
         let versions: Result<Vec<ParamVersion>> =
             w.conn().list_parameters().await?.iter().map(to_version).collect();
-        let mut set = ParamSet::from_versions(versions?).map_err(rule_error)?;
-        let outcome = set.add_version(v).map_err(rule_error)?;
+        let mut set = ParamSet::from_versions(versions?).map_err(AppError::from)?;
+        let outcome = set.add_version(v).map_err(AppError::from)?;
         self.write_outcome(&mut w, &outcome, &actor.username).await?;
         w.commit().await?;
         self.params.set(set);
@@ -230,7 +226,7 @@ impl App {
         let rows = r.conn().list_parameters().await?;
         if !rows.is_empty() {
             let versions: Result<Vec<ParamVersion>> = rows.iter().map(to_version).collect();
-            self.params.set(ParamSet::from_versions(versions?).map_err(rule_error)?);
+            self.params.set(ParamSet::from_versions(versions?).map_err(AppError::from)?);
         }
         Ok(self.params())
     }

@@ -16,11 +16,13 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
-/// Working age on `on` (15 up to the month of reaching retirement age), as birth-date bounds
-/// per sex, so the database can filter without computing ages row by row.
-pub fn working_age_bounds(params: &ParamSet, on: NaiveDate) -> WorkingAgeBounds {
-    let max_birth = NaiveDate::from_ymd_opt(on.year() - 15, on.month(), on.day())
-        .or_else(|| NaiveDate::from_ymd_opt(on.year() - 15, on.month(), on.day() - 1))
+/// Working age on `on` (from the minimum working age, `labour.working_age_min`, up to the month
+/// of reaching retirement age), as birth-date bounds per sex, so the database can filter
+/// without computing ages row by row. The same rule as [`ansinh_domain::person::working_age`].
+pub fn working_age_bounds(params: &ParamSet, on: NaiveDate) -> Result<WorkingAgeBounds> {
+    let min_age = params.value(ansinh_rules::catalog::keys::WORKING_AGE_MIN, on)? as i32;
+    let max_birth = NaiveDate::from_ymd_opt(on.year() - min_age, on.month(), on.day())
+        .or_else(|| NaiveDate::from_ymd_opt(on.year() - min_age, on.month(), on.day() - 1))
         .unwrap_or(on);
     let this = Month::from_date(on);
     // The latest birth month that has reached retirement age before this month; retirement
@@ -42,7 +44,7 @@ pub fn working_age_bounds(params: &ParamSet, on: NaiveDate) -> WorkingAgeBounds 
         }
         month_at(lo).map_or(on, |m| m.last_day())
     };
-    WorkingAgeBounds { max_birth, male_after: cutoff(Sex::Male), female_after: cutoff(Sex::Female) }
+    Ok(WorkingAgeBounds { max_birth, male_after: cutoff(Sex::Male), female_after: cutoff(Sex::Female) })
 }
 
 /// Whether a stored person is of working age on `on`.
@@ -664,7 +666,7 @@ impl App {
             }
         }
         let today = self.today();
-        let w = working_age_bounds(&self.params(), today);
+        let w = working_age_bounds(&self.params(), today)?;
         Ok(PersonView {
             age: age_on(&person, today),
             working_age: is_working_age(&person, &w),
@@ -783,7 +785,7 @@ impl App {
     /// Search and list persons in the actor's scope.
     pub async fn search_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<PersonPage> {
         let today = self.today();
-        let w = working_age_bounds(&self.params(), today);
+        let w = working_age_bounds(&self.params(), today)?;
         let f = self.person_filter(actor, q, w).await?;
         let page = q.page.unwrap_or(1).max(1);
         let roots = actor.roots(Permission::View);
@@ -828,7 +830,7 @@ impl App {
         if !actor.can(Permission::View, &unit.path) {
             return Err(AppError::NotFound);
         }
-        let w = working_age_bounds(&self.params(), self.today());
+        let w = working_age_bounds(&self.params(), self.today())?;
         let mut r = self.db.read().await?;
         let (persons, working_age) = r.conn().count_under(&unit.path, w).await?;
         Ok(PlaceCounts { persons, working_age })
@@ -997,7 +999,7 @@ impl App {
     /// Vietnamese-aware by place then name when it fits in memory comfortably.
     pub async fn export_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<ansinh_reports::Table> {
         let today = self.today();
-        let w = working_age_bounds(&self.params(), today);
+        let w = working_age_bounds(&self.params(), today)?;
         let f = self.person_filter(actor, q, w).await?;
         let roots = actor.roots(Permission::View);
         let mut r = self.db.read().await?;

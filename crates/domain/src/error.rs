@@ -25,3 +25,11 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+/// A rule that cannot be applied (an income out of range, a missing parameter) names its
+/// field and reason like any other invalid input.
+impl From<ansinh_rules::RuleError> for Invalid {
+    fn from(e: ansinh_rules::RuleError) -> Self {
+        Invalid::new(e.field(), e.message_vi(), e.message_en())
+    }
+}

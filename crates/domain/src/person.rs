@@ -6,7 +6,7 @@
 
 use crate::error::Invalid;
 use crate::text;
-use ansinh_rules::{BirthMonth, ParamSet, retirement};
+use ansinh_rules::{BirthMonth, ParamSet, RuleError, retirement};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -216,17 +216,19 @@ impl From<BirthDate> for String {
     }
 }
 
-/// Độ tuổi lao động — from the 15th birthday up to, not including, the month after the person
-/// reaches retirement age (Labour Code 2019 Art 169; [`retirement::reach`]). If the rules have
-/// no retirement age for this birth month the person is not counted as of working age.
-pub fn working_age(birth: &BirthDate, sex: Sex, on: NaiveDate, params: &ParamSet) -> bool {
-    if birth.age_on(on) < 15 {
-        return false;
+/// Độ tuổi lao động — from the birthday of the minimum working age (the parameter
+/// `labour.working_age_min`, Labour Code 2019 Art 3) up to, not including, the month after the
+/// person reaches retirement age (Art 169; [`retirement::reach`]). A missing parameter is an
+/// error; a birth month the retirement rules do not cover is not of working age.
+pub fn working_age(birth: &BirthDate, sex: Sex, on: NaiveDate, params: &ParamSet) -> Result<bool, RuleError> {
+    let min = params.value(ansinh_rules::catalog::keys::WORKING_AGE_MIN, on)?;
+    if i64::from(birth.age_on(on)) < min {
+        return Ok(false);
     }
-    match retirement::reach(params, sex, birth.as_birth_month()) {
+    Ok(match retirement::reach(params, sex, birth.as_birth_month()) {
         Ok(r) => on < r.pension_start.first_day(),
         Err(_) => false,
-    }
+    })
 }
 
 // ─── Full name ────────────────────────────────────────────────────────────────────────────

@@ -729,7 +729,10 @@ impl<'a> Population<'a> {
             6..18 => Occupation::Student,
             18..23 if self.rng.permille(450) => Occupation::Student,
             18..55 => working(&mut self.rng),
-            _ if working_age(birth, sex, self.reference, self.params) => working(&mut self.rng),
+            // Demo data only: a rule the parameters cannot answer just means "not working".
+            _ if matches!(working_age(birth, sex, self.reference, self.params), Ok(true)) => {
+                working(&mut self.rng)
+            }
             _ => match self.rng.weighted(&[35, 45, 20]) {
                 0 => Occupation::Retired,
                 1 => Occupation::Farmer,

@@ -243,6 +243,8 @@ pub mod keys {
     pub const SOCIAL_PENSION_AGE: &str = "social_pension.age";
     /// Tuổi hưởng trợ cấp hưu trí xã hội (hộ nghèo, cận nghèo).
     pub const SOCIAL_PENSION_AGE_POOR: &str = "social_pension.age_poor";
+    /// Độ tuổi lao động tối thiểu (working age starts on this birthday).
+    pub const WORKING_AGE_MIN: &str = "labour.working_age_min";
 
     use crate::calendar::Sex;
 
@@ -479,6 +481,7 @@ static CATALOG: &[ParamInfo] = &[
         "Mức điều chỉnh thu nhập tháng đã đóng BHXH của năm",
         "Adjustment coefficient of monthly income contributed in the year"
     ),
+    info!("labour.working_age_min", Years, "Độ tuổi lao động tối thiểu", "Minimum working age"),
     info!("social_pension.amount", Vnd, "Trợ cấp hưu trí xã hội hằng tháng", "Monthly social pension"),
     info!("social_pension.age", Years, "Tuổi hưởng trợ cấp hưu trí xã hội", "Age for the social pension"),
     info!(

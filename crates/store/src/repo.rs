@@ -158,6 +158,13 @@ impl Conn<'_> {
         )
     }
 
+    /// The first day without districts: the day the two-level local government began
+    /// (1 Jul 2025, Resolution 202/2025/QH15), read from the units' own validity.
+    pub async fn district_end(&mut self) -> Result<Option<NaiveDate>> {
+        let sql = "SELECT MIN(valid_to) FROM units WHERE level = 'district'";
+        Ok(on!(self, c => sqlx::query_scalar::<_, Option<NaiveDate>>(sql).fetch_one(&mut **c).await)?)
+    }
+
     /// Insert units with their ids and paths as given (the bundled official list).
     pub async fn insert_units(&mut self, seeds: &[UnitSeed]) -> Result<()> {
         for chunk in seeds.chunks(500) {

@@ -17,9 +17,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-/// The day the two-level local government began (Resolution 202/2025/QH15).
-const REFORM_DAY: (i32, u32, u32) = (2025, 7, 1);
-
 #[derive(Deserialize, Default)]
 pub struct EraQuery {
     era: Option<String>,
@@ -27,15 +24,15 @@ pub struct EraQuery {
 }
 
 impl EraQuery {
-    /// `?on=` (dd/mm/yyyy or yyyy-mm-dd) wins; else `?era=before` is the eve of the reform;
+    /// `?on=` (dd/mm/yyyy or yyyy-mm-dd) wins; else `?era=before` is the eve of the reform
+    /// (`reform`: the day the two-level local government began, from the units' data);
     /// else today.
-    fn era(&self, today: NaiveDate) -> Era {
+    fn era(&self, today: NaiveDate, reform: NaiveDate) -> Era {
         if let Some(d) = self.on.as_deref().and_then(crate::fmt::parse_date) {
             return Era { mode: "date", on: d };
         }
-        let reform = NaiveDate::from_ymd_opt(REFORM_DAY.0, REFORM_DAY.1, REFORM_DAY.2).expect("date");
         match self.era.as_deref() {
-            Some("before") => Era { mode: "before", on: reform.pred_opt().expect("date") },
+            Some("before") => Era { mode: "before", on: reform.pred_opt().unwrap_or(reform) },
             _ => Era { mode: "after", on: today },
         }
     }
@@ -74,7 +71,7 @@ pub async fn show(
     Query(q): Query<EraQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let era = q.era(page.today);
+    let era = q.era(page.today, state.app.reform_day().await.map_err(|e| page.fail(e))?);
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
     let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
     let members = members(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
@@ -98,7 +95,7 @@ pub async fn children(
     Query(q): Query<EraQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let era = q.era(page.today);
+    let era = q.era(page.today, state.app.reform_day().await.map_err(|e| page.fail(e))?);
     let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
     render(&ChildrenTpl {
         page: &page,
@@ -147,7 +144,7 @@ pub async fn create_place(
     Form(f): Form<PlaceForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let era = EraQuery::default().era(page.today);
+    let era = EraQuery::default().era(page.today, state.app.reform_day().await.map_err(|e| page.fail(e))?);
     match state.app.create_place(actor, id, &f.name, f.kind.as_deref()).await {
         Ok(_) if !is_htmx(&headers) => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
         Ok(_) => {
