@@ -666,7 +666,7 @@ async fn demo_population_is_deterministic_and_shaped() {
         app.set_bulk_rows(1000);
         let r = app.seed_population(3000, 7, &mut |_, _| {}).await.unwrap();
         assert!(r.persons == 3000 && r.households > 700 && r.places_created > 1000, "{l}: {r:?}");
-        assert_eq!(r.thanh_binh_workers, ansinh_app::demo_population::THANH_BINH_WORKERS, "{l}");
+        assert_eq!(r.thanh_binh_workers, ansinh_app::demo::seed::THANH_BINH_WORKERS, "{l}");
         let again = app.seed_population(3000, 7, &mut |_, _| {}).await.unwrap();
         assert!(again.existed, "{l}: idempotent");
         let sys = Actor::system();

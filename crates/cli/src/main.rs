@@ -382,7 +382,7 @@ fn print_demo_accounts() {
 fn print_banner(
     app: &App,
     boot: &ansinh_app::BootReport,
-    demo: Option<&(ansinh_app::DemoReport, ansinh_app::demo_population::PopulationReport)>,
+    demo: Option<&(ansinh_app::DemoReport, ansinh_app::demo::seed::PopulationReport)>,
     addr: &str,
     took: std::time::Duration,
 ) {

@@ -7,7 +7,6 @@ pub mod cccd;
 pub mod error;
 pub mod import;
 pub mod person;
-pub mod population;
 pub mod text;
 pub mod unit;
 pub mod user;

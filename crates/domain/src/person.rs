@@ -310,8 +310,10 @@ impl FullName {
 }
 
 impl FullName {
-    /// For values built by this crate that are valid by construction (demo data).
-    pub(crate) fn trusted(s: String) -> FullName {
+    /// For generated values that are valid by construction (the demo population builds
+    /// millions): skips the checks, so never call it with input from a person or a file.
+    #[doc(hidden)]
+    pub fn trusted(s: String) -> FullName {
         FullName(s)
     }
 }
@@ -391,8 +393,10 @@ impl Phone {
 }
 
 impl Phone {
-    /// For values built by this crate that are valid by construction (demo data).
-    pub(crate) fn trusted(s: String) -> Phone {
+    /// For generated values that are valid by construction (the demo population builds
+    /// millions): skips the checks, so never call it with input from a person or a file.
+    #[doc(hidden)]
+    pub fn trusted(s: String) -> Phone {
         Phone(s)
     }
 }
@@ -790,8 +794,10 @@ impl HouseholdCode {
 }
 
 impl HouseholdCode {
-    /// For values built by this crate that are valid by construction (demo data).
-    pub(crate) fn trusted(s: String) -> HouseholdCode {
+    /// For generated values that are valid by construction (the demo population builds
+    /// millions): skips the checks, so never call it with input from a person or a file.
+    #[doc(hidden)]
+    pub fn trusted(s: String) -> HouseholdCode {
         HouseholdCode(s)
     }
 }

@@ -1,7 +1,10 @@
-//! Demo places and accounts for `serve --demo` / `ansinh demo`: the seed communes of the
-//! community models (DOMAIN.md §9) get villages and inter-family groups, and three accounts
-//! show how scope works. Idempotent: what exists is left alone. The population itself comes
-//! with the registry.
+//! The demo province for `serve --demo` / `ansinh demo`. Here: the seed communes of the
+//! community models get villages and inter-family groups, and three accounts show how scope
+//! works; idempotent (what exists is left alone). [`population`] generates a deterministic
+//! population (pure, no storage) and [`seed`] writes it into the registry.
+
+pub mod population;
+pub mod seed;
 
 use crate::{App, AppError, NewUser, Result};
 use ansinh_domain::{Actor, Level};

@@ -1,12 +1,12 @@
 //! The demo province's population (`ansinh demo --persons N --seed S`, `serve --demo`): villages
 //! and inter-family groups under each of Hà Tĩnh's communes, then a deterministic population
-//! from `ansinh_domain::population` placed in them. Thanh Bình village (Mai Hoa, the "Tổ liên
+//! from [`super::population`] placed in them. Thanh Bình village (Mai Hoa, the "Tổ liên
 //! gia 100%" model) gets exactly 82 working-age people, as in the seed article.
 
+use super::population::{DemoPlace, generate};
 use crate::registry::{PersonValues, person_write, working_age_bounds};
 use crate::work::{Audited, Derived, Subject, Work};
 use crate::{App, AppError, Result};
-use ansinh_domain::population::{DemoPlace, generate};
 use ansinh_domain::{Actor, Level, Unit, UnitCode, text};
 use ansinh_store::{Conn, HouseholdRow, NewUnit, PersonWrite, PovertyRow};
 use chrono::Datelike;
@@ -201,7 +201,8 @@ impl App {
         if rebuild {
             w.conn().begin_bulk_load().await?;
         }
-        for hh in generate(&places, persons, seed, today) {
+        let params = self.params();
+        for hh in generate(&places, persons, seed, today, &params) {
             let mut code = hh.unit_code.clone();
             if tb_codes.contains(&code.as_str()) {
                 let wa = hh

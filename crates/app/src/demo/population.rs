@@ -1,6 +1,7 @@
-//! Dân số mẫu — a deterministic, Hà Tĩnh-like demo population (DOMAIN.md §11), with no
-//! storage: the caller gives the places (villages, inter-family groups) and a seed, and
-//! receives households one at a time, so 1,000,000 persons stream in bounded memory.
+//! Dân số mẫu — a deterministic, Hà Tĩnh-like demo population (shares of the project's domain
+//! notes, "shape of the population"), with no storage: the caller gives the places (villages,
+//! inter-family groups), a seed and the parameters in force (for working age), and receives
+//! households one at a time, so 1,000,000 persons stream in bounded memory.
 //!
 //! Determinism: the generator uses its own PRNG (splitmix64 seeding xoshiro256**), integer
 //! weights, and only exactly-rounded floating-point operations (no `exp`, `powf`), so a seed
@@ -14,8 +15,8 @@
 //! open, is nudged the same way toward a sex ratio above 100 under 20 and ≈ 64 at 80+.
 //! Every share here is illustrative, fitted to public totals, not official statistics.
 
-use crate::cccd::{BIRTH_PROVINCES, CitizenId};
-use crate::person::{
+use ansinh_domain::cccd::{BIRTH_PROVINCES, CitizenId};
+use ansinh_domain::person::{
     BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, PovertyStatus, Relation, Sex,
     working_age,
 };
@@ -61,8 +62,14 @@ pub struct DemoPerson {
 
 /// Stream households until `persons` people are generated (the last household may be cut
 /// short). Ages are as of `reference`. No places (or only zero weights) yields nothing.
-pub fn generate(places: &[DemoPlace], persons: usize, seed: u64, reference: NaiveDate) -> Population<'_> {
-    Population::new(places, persons, seed, reference)
+pub fn generate<'a>(
+    places: &'a [DemoPlace],
+    persons: usize,
+    seed: u64,
+    reference: NaiveDate,
+    params: &'a ParamSet,
+) -> Population<'a> {
+    Population::new(places, persons, seed, reference, params)
 }
 
 /// [`generate`], collected.
@@ -71,8 +78,9 @@ pub fn generate_vec(
     persons: usize,
     seed: u64,
     reference: NaiveDate,
+    params: &ParamSet,
 ) -> Vec<DemoHousehold> {
-    generate(places, persons, seed, reference).collect()
+    generate(places, persons, seed, reference, params).collect()
 }
 
 // ─── PRNG ─────────────────────────────────────────────────────────────────────────────────
@@ -327,11 +335,17 @@ pub struct Population<'a> {
     total: u64,
     /// Next serial per (province, century/sex digit, year mod 100).
     serials: Vec<u32>,
-    params: &'static ParamSet,
+    params: &'a ParamSet,
 }
 
 impl<'a> Population<'a> {
-    fn new(places: &'a [DemoPlace], persons: usize, seed: u64, reference: NaiveDate) -> Population<'a> {
+    fn new(
+        places: &'a [DemoPlace],
+        persons: usize,
+        seed: u64,
+        reference: NaiveDate,
+        params: &'a ParamSet,
+    ) -> Population<'a> {
         let pairs: Vec<(usize, u32)> = places.iter().enumerate().map(|(i, p)| (i, p.weight)).collect();
         let has_weight = places.iter().any(|p| p.weight > 0);
         let mut commune_index: HashMap<&str, usize> = HashMap::new();
@@ -350,7 +364,7 @@ impl<'a> Population<'a> {
             .iter()
             .map(|p| province_index(&format!("{:0>3}", p.province_code.trim())).unwrap_or(hatinh))
             .collect();
-        let max_age = MAX_AGE.min(reference.year() - crate::person::FIRST_BIRTH_YEAR - 1).max(0);
+        let max_age = MAX_AGE.min(reference.year() - ansinh_domain::person::FIRST_BIRTH_YEAR - 1).max(0);
         let density = (0..=max_age)
             .map(|a| {
                 let b = band(a);
@@ -380,7 +394,7 @@ impl<'a> Population<'a> {
             male_count: [0; 17],
             total: 0,
             serials: vec![0; BIRTH_PROVINCES.len() * 10 * 100],
-            params: ParamSet::bundled_ref(),
+            params,
         }
     }
 
@@ -751,7 +765,7 @@ impl<'a> Population<'a> {
             960..980 => province_index("044").unwrap_or(home),
             _ => self.rng.below(BIRTH_PROVINCES.len() as u64) as usize,
         };
-        let offset = (birth_year - crate::cccd::FIRST_YEAR).clamp(0, 499) as usize;
+        let offset = (birth_year - ansinh_domain::cccd::FIRST_YEAR).clamp(0, 499) as usize;
         let digit = (offset / 100) * 2 + usize::from(sex == Sex::Female);
         // Serials come from a counter per (province, digit, year), scrambled by a bijection of
         // 0..10^6 (an odd multiplier not divisible by 5), so they look random but never repeat.
@@ -858,4 +872,223 @@ fn code_prefix(commune: &str) -> String {
         .take(13)
         .collect();
     if p.is_empty() { "HO".to_string() } else { p }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn places() -> Vec<DemoPlace> {
+        let place = |unit: &str, commune: &str, weight| DemoPlace {
+            unit_code: unit.into(),
+            commune_code: commune.into(),
+            province_code: "42".into(),
+            weight,
+        };
+        vec![
+            place("18322-01", "18322", 3),
+            place("18322-01-04", "18322", 1),
+            place("18832-02", "18832", 2),
+            place("18547-01", "18547", 2),
+            place("18547-02", "18547", 0),
+        ]
+    }
+
+    fn reference() -> NaiveDate {
+        date(2026, 1, 1)
+    }
+
+    #[test]
+    fn demo_is_deterministic() {
+        let a = generate_vec(&places(), 5_000, 42, reference(), ParamSet::bundled_ref());
+        let b = generate_vec(&places(), 5_000, 42, reference(), ParamSet::bundled_ref());
+        assert_eq!(a, b);
+        let c = generate_vec(&places(), 5_000, 43, reference(), ParamSet::bundled_ref());
+        assert_ne!(a, c);
+        assert_eq!(a.iter().map(|h| h.members.len()).sum::<usize>(), 5_000);
+        // The same on every machine: a fingerprint of the whole output (FNV-1a), so any change to
+        // the generator is a visible, deliberate decision (update the constant and say why).
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for h in &a {
+            for p in &h.members {
+                let line = format!(
+                    "{}|{}|{}|{}|{}|{:?}|{}|{}|{:?}|{:?}",
+                    h.code,
+                    h.unit_code,
+                    p.cccd,
+                    p.full_name,
+                    p.birth,
+                    p.sex,
+                    p.relation.as_str(),
+                    p.occupation.as_str(),
+                    p.phone,
+                    h.poverty
+                );
+                for b in line.bytes() {
+                    hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
+        assert_eq!(hash, 17_370_418_995_594_138_256, "generator output changed");
+    }
+
+    #[test]
+    fn demo_without_places_is_empty() {
+        assert_eq!(generate(&[], 100, 1, reference(), ParamSet::bundled_ref()).count(), 0);
+        let zero = vec![DemoPlace {
+            unit_code: "1".into(),
+            commune_code: "1".into(),
+            province_code: "42".into(),
+            weight: 0,
+        }];
+        assert_eq!(generate(&zero, 100, 1, reference(), ParamSet::bundled_ref()).count(), 0);
+        assert_eq!(generate(&places(), 0, 1, reference(), ParamSet::bundled_ref()).count(), 0);
+    }
+
+    fn share(count: usize, total: usize) -> f64 {
+        count as f64 * 100.0 / total as f64
+    }
+
+    #[test]
+    fn demo_shape_on_100_000_persons() {
+        let r = reference();
+        let households: Vec<DemoHousehold> =
+            generate(&places(), 100_000, 2024, r, ParamSet::bundled_ref()).collect();
+        let persons: Vec<_> = households.iter().flat_map(|h| &h.members).collect();
+        let n = persons.len();
+        assert_eq!(n, 100_000);
+
+        let ages: Vec<i32> = persons.iter().map(|p| p.birth.age_on(r)).collect();
+        let under_15 = share(ages.iter().filter(|a| **a < 15).count(), n);
+        let working = share(ages.iter().filter(|a| (15..65).contains(*a)).count(), n);
+        let over_65 = share(ages.iter().filter(|a| **a >= 65).count(), n);
+        assert!((under_15 - 23.3).abs() <= 1.5, "under 15: {under_15:.2}%");
+        assert!((working - 67.4).abs() <= 1.5, "15–64: {working:.2}%");
+        assert!((over_65 - 9.3).abs() <= 1.5, "65+: {over_65:.2}%");
+
+        let mean = n as f64 / households.len() as f64;
+        assert!((mean - 3.6).abs() <= 0.3, "mean household size {mean:.2}");
+
+        let ratio = |lo: i32, hi: i32| {
+            let in_band = |p: &&&DemoPerson| (lo..hi).contains(&p.birth.age_on(r));
+            let men = persons.iter().filter(in_band).filter(|p| p.sex == Sex::Male).count();
+            let women = persons.iter().filter(in_band).filter(|p| p.sex == Sex::Female).count();
+            men as f64 * 100.0 / women as f64
+        };
+        let young = ratio(0, 20);
+        let old = ratio(80, 200);
+        let all = ratio(0, 200);
+        assert!(young > 100.0, "sex ratio under 20: {young:.1}");
+        assert!((55.0..=75.0).contains(&old), "sex ratio 80+: {old:.1}");
+        assert!((95.0..=103.0).contains(&all), "sex ratio overall: {all:.1}");
+
+        // Poverty shares (illustrative targets 3% and 4%).
+        let h = households.len();
+        let poor = share(households.iter().filter(|x| x.poverty == PovertyStatus::Poor).count(), h);
+        let near = share(households.iter().filter(|x| x.poverty == PovertyStatus::NearPoor).count(), h);
+        assert!(
+            (2.0..=4.0).contains(&poor) && (3.0..=5.0).contains(&near),
+            "poor {poor:.2}% near-poor {near:.2}%"
+        );
+
+        // Family names: Hà Tĩnh weights (Võ, not Vũ; Huỳnh rare; Hồ common).
+        let family = |name: &str| persons.iter().filter(|p| p.full_name.family() == name).count();
+        assert_eq!(family("Vũ"), 0);
+        assert!(family("Hồ") > 5 * family("Huỳnh").max(1));
+        assert!(share(family("Nguyễn"), n) > 25.0);
+        // "Văn"/"Thị" common among older cohorts, rarer after 2000.
+        let middle_share = |from: i32, to: i32, sex: Sex, middle: &str| {
+            let cohort: Vec<_> =
+                persons.iter().filter(|p| p.sex == sex && (from..to).contains(&p.birth.year())).collect();
+            share(
+                cohort.iter().filter(|p| p.full_name.as_str().split(' ').nth(1) == Some(middle)).count(),
+                cohort.len(),
+            )
+        };
+        assert!(middle_share(1940, 1975, Sex::Male, "Văn") > 60.0);
+        assert!(middle_share(2005, 2026, Sex::Male, "Văn") < 20.0);
+        assert!(middle_share(1940, 1975, Sex::Female, "Thị") > 70.0);
+        assert!(middle_share(2005, 2026, Sex::Female, "Thị") < 20.0);
+
+        // Occupations plausible by age.
+        for (p, age) in persons.iter().zip(&ages) {
+            match *age {
+                6..18 => assert_eq!(p.occupation, Occupation::Student, "{age}"),
+                ..6 => assert_eq!(p.occupation, Occupation::Other),
+                _ => {}
+            }
+            if p.occupation == Occupation::Retired {
+                assert!(*age >= 55, "retired at {age}");
+            }
+        }
+        assert!(persons.iter().any(|p| p.occupation == Occupation::Farmer));
+
+        // Every household has exactly one head, listed first; codes are unique; the weight-0
+        // place gets nothing.
+        let mut codes = HashSet::new();
+        for h in &households {
+            assert_eq!(h.members[0].relation, Relation::Head);
+            assert_eq!(h.members.iter().filter(|m| m.relation == Relation::Head).count(), 1);
+            assert!(codes.insert(h.code.clone()), "duplicate household code {}", h.code);
+            assert_ne!(h.unit_code, "18547-02");
+            assert!(HouseholdCode::parse(h.code.as_str()).is_ok());
+        }
+    }
+
+    #[test]
+    fn demo_identifiers_are_valid_and_unique() {
+        let r = reference();
+        let mut seen = HashSet::new();
+        let mut ha_tinh = 0usize;
+        let mut n = 0usize;
+        for h in generate(&places(), 60_000, 7, r, ParamSet::bundled_ref()) {
+            for p in &h.members {
+                n += 1;
+                let id = CitizenId::parse(p.cccd.as_str()).unwrap();
+                id.check_against(p.sex, p.birth.year()).unwrap();
+                assert!(seen.insert(p.cccd.clone()), "duplicate CCCD {}", p.cccd);
+                ha_tinh += usize::from(id.province_code() == "042");
+                assert_eq!(FullName::parse(p.full_name.as_str()).unwrap(), p.full_name);
+                assert!(BirthDate::parse(&p.birth.to_string(), r).is_ok(), "{}", p.birth);
+                if let Some(phone) = &p.phone {
+                    assert_eq!(&Phone::parse(phone.as_str()).unwrap(), phone);
+                }
+            }
+        }
+        assert!(share(ha_tinh, n) > 85.0, "most CCCDs from Hà Tĩnh: {:.1}%", share(ha_tinh, n));
+    }
+
+    /// `cargo test --release -p ansinh-app --lib -- --ignored demo_million` times it.
+    #[test]
+    #[ignore = "slow in debug builds; run with --release"]
+    fn demo_million_streams() {
+        let started = std::time::Instant::now();
+        let (mut persons, mut households) = (0usize, 0usize);
+        for h in generate(&places(), 1_000_000, 1, reference(), ParamSet::bundled_ref()) {
+            persons += h.members.len();
+            households += 1;
+        }
+        assert_eq!(persons, 1_000_000);
+        eprintln!("{persons} persons in {households} households: {:?}", started.elapsed());
+    }
+
+    /// A sample of households reads as a real list would: one head first, names of two words or
+    /// more, CCCDs consistent with each member's sex and birth year, households of 1 to 9.
+    #[test]
+    fn demo_sample_households_are_well_formed() {
+        for h in generate(&places(), 400, 3, reference(), ParamSet::bundled_ref()) {
+            assert!((1..=9).contains(&h.members.len()), "{}", h.code);
+            assert_eq!(h.members[0].relation, Relation::Head, "{}", h.code);
+            for p in &h.members {
+                assert!(p.full_name.as_str().split(' ').count() >= 2, "{}", p.full_name.as_str());
+                let id = CitizenId::parse(p.cccd.as_str()).unwrap();
+                assert!(id.check_against(p.sex, p.birth.year()).is_ok(), "{}", p.cccd.as_str());
+            }
+        }
+    }
 }
