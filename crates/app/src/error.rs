@@ -1,5 +1,5 @@
-//! Error policy: [`AppError::Invalid`] carries the field and a Vietnamese + English reason and is
-//! shown to the user as is. [`AppError::NotFound`] is also what an out-of-scope read gets, so
+//! Error policy: [`AppError::Invalid`] carries every bad field with a Vietnamese + English
+//! reason and is shown to the user as is. [`AppError::NotFound`] is also what an out-of-scope read gets, so
 //! scope never leaks existence. A database too busy to answer in time is [`AppError::Busy`]
 //! ("try again", HTTP 503), never a failure. Storage errors are logged in full and shown only as a generic
 //! message. Nothing is half-written: every use case runs in one transaction.
@@ -9,8 +9,10 @@ use chrono::{DateTime, Utc};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("{0}")]
-    Invalid(Invalid),
+    /// Every invalid field found, at once (never empty): a form or an API client can mark them
+    /// all. The use case is the only validator.
+    #[error("{}", join(.0))]
+    Invalid(Vec<Invalid>),
     #[error("không tìm thấy / not found")]
     NotFound,
     #[error("không có quyền / forbidden")]
@@ -45,18 +47,32 @@ impl From<ansinh_store::StoreError> for AppError {
 
 impl From<ansinh_rules::RuleError> for AppError {
     fn from(e: ansinh_rules::RuleError) -> Self {
-        AppError::Invalid(e.into())
+        AppError::Invalid(vec![e.into()])
     }
 }
 
 impl From<Invalid> for AppError {
     fn from(e: Invalid) -> Self {
-        AppError::Invalid(e)
+        AppError::Invalid(vec![e])
     }
 }
 
 impl AppError {
     pub fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> AppError {
-        AppError::Invalid(Invalid::new(field, vi, en))
+        AppError::Invalid(vec![Invalid::new(field, vi, en)])
+    }
+}
+
+fn join(list: &[Invalid]) -> String {
+    list.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+impl AppError {
+    /// The first invalid field, if this is an [`AppError::Invalid`].
+    pub fn first_invalid(&self) -> Option<&Invalid> {
+        match self {
+            AppError::Invalid(list) => list.first(),
+            _ => None,
+        }
     }
 }

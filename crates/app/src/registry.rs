@@ -108,8 +108,13 @@ fn collect<T>(r: std::result::Result<T, Invalid>, errors: &mut Vec<Invalid>) -> 
 }
 
 impl PersonInput {
-    /// Parse every field, reporting all bad ones.
-    pub fn parse(&self, today: NaiveDate) -> std::result::Result<PersonValues, Vec<Invalid>> {
+    /// Parse every field, reporting all bad ones at once (the form and the API show them
+    /// together). Also the person's relation to the household head; the place code must be
+    /// given (it is resolved against the database by the use case).
+    pub fn parse(
+        &self,
+        today: NaiveDate,
+    ) -> std::result::Result<(PersonValues, Option<Relation>), Vec<Invalid>> {
         let mut errors = Vec::new();
         let cccd = collect(CitizenId::parse(&self.cccd), &mut errors);
         let old_si = if self.old_si_number.trim().is_empty() {
@@ -119,7 +124,17 @@ impl PersonInput {
         };
         let name = collect(FullName::parse(&self.full_name), &mut errors);
         let birth = collect(BirthDate::parse(&self.birth_date, today), &mut errors);
-        let sex = collect(parse_sex(&self.sex), &mut errors);
+        // A form's sex is chosen, not typed: say so rather than quote an empty value.
+        let sex = if self.sex.trim().is_empty() {
+            errors.push(Invalid::new(
+                "sex",
+                "Hãy chọn giới tính (Nam hoặc Nữ)",
+                "choose the sex (male or female)",
+            ));
+            None
+        } else {
+            collect(parse_sex(&self.sex), &mut errors)
+        };
         let ethnicity = if self.ethnicity.trim().is_empty() {
             Some(Ethnicity::default())
         } else {
@@ -140,7 +155,22 @@ impl PersonInput {
         {
             errors.push(e);
         }
-        match (cccd, old_si, name, birth, sex, ethnicity, phone, occupation) {
+        let relation = if self.relation.trim().is_empty() {
+            Some(None)
+        } else {
+            collect(Relation::parse(&self.relation).map(Some), &mut errors)
+        };
+        if !self.household_code.trim().is_empty() {
+            collect(HouseholdCode::parse(&self.household_code), &mut errors);
+        }
+        if self.unit_code.trim().is_empty() {
+            errors.push(Invalid::new(
+                "unit_code",
+                "Mã thôn/tổ/xã không được để trống",
+                "the village, group or commune code is required",
+            ));
+        }
+        match (cccd, old_si, name, birth, sex, ethnicity, phone, occupation, relation) {
             (
                 Some(cccd),
                 Some(old_si),
@@ -150,8 +180,9 @@ impl PersonInput {
                 Some(ethnicity),
                 Some(phone),
                 Some(occupation),
+                Some(relation),
             ) if errors.is_empty() => {
-                Ok(PersonValues { cccd, old_si, name, birth, sex, ethnicity, phone, occupation })
+                Ok((PersonValues { cccd, old_si, name, birth, sex, ethnicity, phone, occupation }, relation))
             }
             _ => Err(errors),
         }
@@ -328,23 +359,30 @@ fn age_on(p: &PersonRow, on: NaiveDate) -> i32 {
     age
 }
 
-fn invalid_list(errors: Vec<Invalid>) -> AppError {
-    // The first error names the field; the rest are joined so nothing is hidden.
-    let mut it = errors.into_iter();
-    let Some(first) = it.next() else { return AppError::Internal("empty error list".into()) };
-    let rest: Vec<Invalid> = it.collect();
-    if rest.is_empty() {
-        return AppError::Invalid(first);
+/// The fields of `input` and its place, checked together: every bad field at once.
+async fn parse_with_place(
+    app: &App,
+    actor: &Actor,
+    input: &PersonInput,
+) -> Result<(PersonValues, Option<Relation>, Unit)> {
+    let parsed = input.parse(app.today());
+    let place = if input.unit_code.trim().is_empty() {
+        None
+    } else {
+        Some(app.resolve_place(actor, &input.unit_code).await)
+    };
+    match (parsed, place) {
+        (Ok((v, relation)), Some(Ok(place))) => Ok((v, relation, place)),
+        (parsed, place) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            match place {
+                Some(Err(AppError::Invalid(mut e))) => errors.append(&mut e),
+                Some(Err(e)) => return Err(e),
+                _ => {}
+            }
+            Err(AppError::Invalid(errors))
+        }
     }
-    let vi = std::iter::once(first.vi.clone())
-        .chain(rest.iter().map(|e| e.vi.clone()))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let en = std::iter::once(first.en.clone())
-        .chain(rest.iter().map(|e| e.en.clone()))
-        .collect::<Vec<_>>()
-        .join("; ");
-    AppError::Invalid(Invalid::new(first.field, vi, en))
 }
 
 /// A place code resolved to (place, its commune), or why a person cannot be registered there
@@ -471,7 +509,10 @@ impl App {
                         None => Err((NOT_IN_COMMUNE.0.to_string(), NOT_IN_COMMUNE.1.to_string())),
                     }
                 }
-                Err(AppError::Invalid(i)) => Err((i.vi, i.en)),
+                Err(AppError::Invalid(list)) => {
+                    let first = list.into_iter().next().unwrap_or_else(|| Invalid::new("unit_code", "", ""));
+                    Err((first.vi, first.en))
+                }
                 Err(e) => return Err(e),
             };
             out.insert(code, resolved);
@@ -533,10 +574,7 @@ impl App {
 
     /// Register a person.
     pub async fn create_person(&self, actor: &Actor, input: &PersonInput) -> Result<PersonRow> {
-        let v = input.parse(self.today()).map_err(invalid_list)?;
-        let relation =
-            if input.relation.trim().is_empty() { None } else { Some(Relation::parse(&input.relation)?) };
-        let place = self.resolve_place(actor, &input.unit_code).await?;
+        let (v, relation, place) = parse_with_place(self, actor, input).await?;
         Self::edit_guard(actor, &place.path)?;
         let mut w = self.write(actor).await?;
         if let Some(existing) = w.conn().person_by_cccd(v.cccd.as_str()).await? {
@@ -568,10 +606,13 @@ impl App {
         input: &PersonInput,
         reason: &str,
     ) -> Result<PersonRow> {
-        let v = input.parse(self.today()).map_err(invalid_list)?;
-        let relation =
-            if input.relation.trim().is_empty() { None } else { Some(Relation::parse(&input.relation)?) };
-        let place = self.resolve_place(actor, &input.unit_code).await?;
+        // Out of scope (or merged) is "not found" before any field is judged.
+        {
+            let mut r = self.db.read().await?;
+            let p = r.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
+            Self::edit_guard(actor, &p.unit_path)?;
+        }
+        let (v, relation, place) = parse_with_place(self, actor, input).await?;
         let mut w = self.write(actor).await?;
         let before = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &before.unit_path)?;

@@ -96,7 +96,8 @@ async fn scope_places_and_audit() {
         assert_eq!((group.code.as_str(), group.level), ("18322-01-01", Level::Group), "{l}");
         // Duplicate name (diacritics folded) refused, naming the existing place.
         match app.create_place(&mai_hoa, commune.id, "thanh binh", None).await {
-            Err(AppError::Invalid(i)) => {
+            Err(AppError::Invalid(list)) => {
+                let i = &list[0];
                 assert!(i.field == "name" && i.vi.contains("18322-01"), "{l}: {i:?}")
             }
             r => panic!("{l}: {r:?}"),
@@ -218,7 +219,10 @@ async fn login_lockout_tokens_and_users() {
             (bad("xa.maihoa", "password-123", "viewer", "42"), "username"),
         ] {
             match app.add_user(&admin, &n).await {
-                Err(AppError::Invalid(i)) => assert_eq!(i.field, field, "{l}: {i:?}"),
+                Err(AppError::Invalid(list)) => {
+                    let i = &list[0];
+                    assert_eq!(i.field, field, "{l}: {i:?}")
+                }
                 r => panic!("{l}: {r:?}"),
             }
         }
@@ -327,15 +331,18 @@ async fn registry_people_households_search_and_moves() {
             .create_person(&officer, &person("042080000123", "Người Khác", "1980", "Nam", "18322-01", "", ""))
             .await
         {
-            Err(AppError::Invalid(i)) => {
+            Err(AppError::Invalid(list)) => {
+                let i = &list[0];
                 assert!(i.field == "cccd" && i.vi.contains("Nguyễn Văn An"), "{l}: {i:?}")
             }
             r => panic!("{l}: {r:?}"),
         }
         // Bad values: every field named.
         match app.create_person(&officer, &person("123", "A", "31/02/1980", "X", "18322-01", "", "")).await {
-            Err(AppError::Invalid(i)) => {
-                assert!(i.vi.contains("CCCD") && i.vi.contains("31/02/1980"), "{l}: {i:?}")
+            Err(AppError::Invalid(list)) => {
+                let fields: Vec<&str> = list.iter().map(|i| i.field.as_str()).collect();
+                assert_eq!(fields, ["cccd", "full_name", "birth_date", "sex"], "{l}: {list:?}");
+                assert!(list[2].vi.contains("31/02/1980"), "{l}: {list:?}");
             }
             r => panic!("{l}: {r:?}"),
         }
@@ -595,7 +602,10 @@ async fn import_all_or_nothing_valid_rows_and_reimport() {
             [("a.csv", &b""[..]), ("a.csv", &b"\xff\xfe\x00h\x00i"[..]), ("a.csv", &b"x,y\n1,2\n"[..])]
         {
             match app.import_persons(&officer, name, bytes, ImportMode::AllOrNothing, &mut p).await {
-                Err(AppError::Invalid(i)) => assert_eq!(i.field, "file", "{l}"),
+                Err(AppError::Invalid(list)) => {
+                    let i = &list[0];
+                    assert_eq!(i.field, "file", "{l}")
+                }
                 Ok(r) => assert!(!r.written && !r.errors.is_empty(), "{l}: {name} {r:?}"),
                 Err(e) => panic!("{l}: {e:?}"),
             }
@@ -650,7 +660,8 @@ async fn bulk_import_leaves_the_registry_searchable_and_checked() {
         assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 3), "{l}");
         let dup = person("042075000111", "Người Khác", "1975", "Nam", "18322-01", "TB-09", "Chủ hộ");
         match app.create_person(&officer, &dup).await {
-            Err(AppError::Invalid(i)) => {
+            Err(AppError::Invalid(list)) => {
+                let i = &list[0];
                 assert!(i.vi.contains("Phan Văn Hùng"), "{l}: names the record: {i:?}")
             }
             other => panic!("{l}: {other:?}"),

@@ -115,14 +115,19 @@ pub struct Failure {
     pub message: String,
 }
 
+/// The same messages as the web and the API (one Fluent catalogue), Vietnamese / English; a bad
+/// input (every bad field, one per line) exits with 2.
 impl From<ansinh_app::AppError> for Failure {
     fn from(e: ansinh_app::AppError) -> Self {
-        use ansinh_app::AppError::*;
         match e {
-            Invalid(i) => Failure { code: 2, message: format!("{} / {}", i.vi, i.en) },
-            NotFound => Failure { code: 1, message: "Không tìm thấy / not found".into() },
-            Forbidden => Failure { code: 1, message: "Không có quyền / forbidden".into() },
-            e => Failure { code: 1, message: e.to_string() },
+            ansinh_app::AppError::Invalid(list) => Failure {
+                code: 2,
+                message: list.iter().map(|i| format!("{} / {}", i.vi, i.en)).collect::<Vec<_>>().join("\n"),
+            },
+            e => {
+                let (_, vi, en) = ansinh_web::error::api_message(&e);
+                Failure { code: 1, message: format!("{vi} / {en}") }
+            }
         }
     }
 }

@@ -101,6 +101,7 @@ tokens-create = Create a token
 error-not-found = Page or record not found (or outside your scope).
 error-forbidden = You are not allowed to do this.
 error-unauthenticated = Please sign in.
+error-unauthenticated-api = A valid session or bearer token is required.
 error-internal = Internal error. Please retry; if it persists, tell the administrator.
 error-busy = The system is busy (a large import may be running). Nothing was saved: please try again in a few seconds.
 nav-parameters = Legal parameters

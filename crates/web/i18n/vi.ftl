@@ -101,6 +101,7 @@ tokens-create = Tạo mã mới
 error-not-found = Không tìm thấy trang hoặc đối tượng này (hoặc nằm ngoài phạm vi của bạn).
 error-forbidden = Bạn không có quyền thực hiện thao tác này.
 error-unauthenticated = Vui lòng đăng nhập.
+error-unauthenticated-api = Cần đăng nhập hoặc mã truy cập (Bearer) hợp lệ.
 error-internal = Lỗi hệ thống. Xin thử lại; nếu vẫn lỗi, báo cho quản trị viên.
 error-busy = Hệ thống đang bận (có thể đang nhập một danh sách lớn). Chưa có gì được lưu: xin thử lại sau ít giây.
 nav-parameters = Tham số pháp lý

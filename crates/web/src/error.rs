@@ -52,80 +52,81 @@ pub fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
-/// An error answered as JSON: an application error, or several invalid fields of a body.
+/// An error answered as JSON. Field errors come from the use case (every bad field at once);
+/// the fixed messages come from the same Fluent catalogue as the pages, in both languages.
 #[derive(Debug)]
-pub enum ApiError {
-    App(AppError),
-    Fields(Vec<ansinh_domain::Invalid>),
-}
+pub struct ApiError(pub AppError);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        ApiError::App(e)
+        ApiError(e)
     }
+}
+
+impl From<ansinh_domain::Invalid> for ApiError {
+    fn from(e: ansinh_domain::Invalid) -> Self {
+        ApiError(AppError::from(e))
+    }
+}
+
+/// The error code and bilingual message of an error (field errors: the first field's).
+pub fn api_message(e: &AppError) -> (&'static str, String, String) {
+    let both = |key: &str| (tr(Lang::Vi, key), tr(Lang::En, key));
+    let (code, (vi, en)) = match e {
+        AppError::Invalid(list) => {
+            let first = list.first();
+            (
+                "invalid",
+                (
+                    first.map(|f| f.vi.clone()).unwrap_or_default(),
+                    first.map(|f| f.en.clone()).unwrap_or_default(),
+                ),
+            )
+        }
+        AppError::NotFound => ("not_found", both("error-not-found")),
+        AppError::Forbidden => ("forbidden", both("error-forbidden")),
+        AppError::Unauthenticated | AppError::BadCredentials => {
+            ("unauthenticated", both("error-unauthenticated-api"))
+        }
+        AppError::Locked { minutes, .. } => {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("minutes", *minutes);
+            let vi = crate::i18n::tr_args(Lang::Vi, "login-locked", Some(&args));
+            let en = crate::i18n::tr_args(Lang::En, "login-locked", Some(&args));
+            ("locked", (vi, en))
+        }
+        AppError::Busy => ("busy", both("error-busy")),
+        AppError::Store(_) | AppError::Internal(_) => {
+            tracing::error!(error = %e, "internal error");
+            ("internal", both("error-internal"))
+        }
+    };
+    (code, vi, en)
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let e = match self {
-            ApiError::App(e) => e,
-            ApiError::Fields(list) => {
-                let fields: Vec<FieldError> = list
-                    .iter()
-                    .map(|i| FieldError {
-                        field: i.field.clone(),
-                        message_vi: i.vi.clone(),
-                        message_en: i.en.clone(),
-                    })
-                    .collect();
-                let first = list.first();
-                let body = ApiErrorBody {
-                    error: ApiErrorDetail {
-                        code: "invalid".into(),
-                        field: first.map(|f| f.field.clone()),
-                        message_vi: first.map(|f| f.vi.clone()).unwrap_or_default(),
-                        message_en: first.map(|f| f.en.clone()).unwrap_or_default(),
-                        fields,
-                    },
-                };
-                return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
-            }
-        };
+        let e = self.0;
         let status = status_of(&e);
-        let (code, field, vi, en) = match &e {
-            AppError::Invalid(i) => ("invalid", Some(i.field.clone()), i.vi.clone(), i.en.clone()),
-            AppError::NotFound => ("not_found", None, "Không tìm thấy".into(), "Not found".into()),
-            AppError::Forbidden => ("forbidden", None, "Không có quyền".into(), "Forbidden".into()),
-            AppError::Unauthenticated | AppError::BadCredentials => (
-                "unauthenticated",
-                None,
-                "Cần đăng nhập hoặc mã truy cập (Bearer) hợp lệ".into(),
-                "A valid session or bearer token is required".into(),
-            ),
-            AppError::Locked { until, .. } => (
-                "locked",
-                None,
-                format!("Tài khoản tạm khoá đến {}", crate::fmt::datetime(until)),
-                format!("Account locked until {}", crate::fmt::datetime(until)),
-            ),
-            AppError::Busy => (
-                "busy",
-                None,
-                "Hệ thống đang bận, xin thử lại sau ít giây".into(),
-                "The system is busy, please try again in a few seconds".into(),
-            ),
-            e @ (AppError::Store(_) | AppError::Internal(_)) => {
-                tracing::error!(error = %e, "internal error");
-                ("internal", None, "Lỗi hệ thống, xin thử lại".into(), "Internal error, please retry".into())
-            }
+        let (code, vi, en) = api_message(&e);
+        let fields: Vec<FieldError> = match &e {
+            AppError::Invalid(list) if list.len() > 1 => list
+                .iter()
+                .map(|i| FieldError {
+                    field: i.field.clone(),
+                    message_vi: i.vi.clone(),
+                    message_en: i.en.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
         };
         let body = ApiErrorBody {
             error: ApiErrorDetail {
                 code: code.into(),
-                field,
+                field: e.first_invalid().map(|i| i.field.clone()),
                 message_vi: vi,
                 message_en: en,
-                fields: Vec::new(),
+                fields,
             },
         };
         let mut res = (status, Json(body)).into_response();
@@ -153,26 +154,25 @@ impl IntoResponse for PageError {
     }
 }
 
-/// The user-facing message of an error, in `lang`.
+/// The user-facing message of an error, in `lang` (every field's reason for field errors).
 pub fn message(lang: Lang, e: &AppError) -> String {
     match e {
-        AppError::Invalid(i) => match lang {
-            Lang::Vi => i.vi.clone(),
-            Lang::En => i.en.clone(),
-        },
-        AppError::NotFound => tr(lang, "error-not-found"),
-        AppError::Forbidden => tr(lang, "error-forbidden"),
-        AppError::Unauthenticated => tr(lang, "error-unauthenticated"),
-        AppError::Busy => tr(lang, "error-busy"),
+        AppError::Invalid(list) => list
+            .iter()
+            .map(|i| match lang {
+                Lang::Vi => i.vi.clone(),
+                Lang::En => i.en.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         AppError::BadCredentials => tr(lang, "login-bad"),
-        AppError::Locked { minutes, .. } => {
-            let mut args = fluent_bundle::FluentArgs::new();
-            args.set("minutes", *minutes);
-            crate::i18n::tr_args(lang, "login-locked", Some(&args))
-        }
-        AppError::Store(_) | AppError::Internal(_) => {
-            tracing::error!(error = %e, "internal error");
-            tr(lang, "error-internal")
+        AppError::Unauthenticated => tr(lang, "error-unauthenticated"),
+        e => {
+            let (_, vi, en) = api_message(e);
+            match lang {
+                Lang::Vi => vi,
+                Lang::En => en,
+            }
         }
     }
 }

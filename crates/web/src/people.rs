@@ -1,47 +1,13 @@
-//! Shared by the registry's pages and API: a person as typed, checked at the edge so that every
-//! bad field is reported at once; the person list's query as typed; file downloads.
+//! Shared by the registry's pages and API: the person list's query as typed; file downloads.
 
 use crate::session::urlencode;
-use ansinh_app::registry::{PersonInput, PersonQuery};
-use ansinh_domain::Invalid;
-use ansinh_domain::person::{HouseholdCode, Relation};
+use ansinh_app::registry::PersonQuery;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const CSV: &str = "text/csv; charset=utf-8";
-
-/// Every field problem of `input` that can be seen without the database. The use case checks
-/// again (and resolves the place and household); this only lets a form show all its errors
-/// together instead of one per submission.
-pub fn precheck(input: &PersonInput, today: chrono::NaiveDate) -> Vec<Invalid> {
-    let mut errors = input.parse(today).err().unwrap_or_default();
-    // A form's sex is chosen, not typed: say so rather than quote an empty value.
-    if input.sex.trim().is_empty() {
-        for e in errors.iter_mut().filter(|e| e.field == "sex") {
-            *e = Invalid::new("sex", "Hãy chọn giới tính (Nam hoặc Nữ)", "choose the sex (male or female)");
-        }
-    }
-    if !input.relation.trim().is_empty()
-        && let Err(e) = Relation::parse(&input.relation)
-    {
-        errors.push(e);
-    }
-    if !input.household_code.trim().is_empty()
-        && let Err(e) = HouseholdCode::parse(&input.household_code)
-    {
-        errors.push(e);
-    }
-    if input.unit_code.trim().is_empty() {
-        errors.push(Invalid::new(
-            "unit_code",
-            "Mã thôn/tổ/xã không được để trống",
-            "the village, group or commune code is required",
-        ));
-    }
-    errors
-}
 
 /// The person list's filters as typed in the page's form (all strings: a half-typed page
 /// number is ignored, not an error).

@@ -144,7 +144,7 @@ impl FromRequestParts<AppState> for ApiUser {
         } else {
             None
         };
-        actor.map(ApiUser).ok_or(ApiError::App(AppError::Unauthenticated))
+        actor.map(ApiUser).ok_or(ApiError(AppError::Unauthenticated))
     }
 }
 

@@ -6,7 +6,7 @@
 pub mod population;
 pub mod seed;
 
-use crate::{App, AppError, NewUser, Result};
+use crate::{App, NewUser, Result};
 use ansinh_domain::{Actor, Level};
 
 /// Password of the demo accounts (never of `admin`). Printed by `serve --demo`.
@@ -77,7 +77,7 @@ impl App {
             };
             match self.add_user(&system, &n).await {
                 Ok(_) => report.accounts_created.push((*username).into()),
-                Err(AppError::Invalid(i)) if i.field == "username" => {}
+                Err(e) if e.first_invalid().is_some_and(|i| i.field == "username") => {}
                 Err(e) => return Err(e),
             }
         }

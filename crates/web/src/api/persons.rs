@@ -4,7 +4,6 @@
 use super::units::UnitDto;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::people::precheck;
 use crate::session::ApiUser;
 use ansinh_app::registry::{PersonInput, PersonListItem, PersonQuery, PersonView};
 use ansinh_store::PersonRow;
@@ -275,10 +274,6 @@ pub async fn create(
     Json(body): Json<PersonInputDto>,
 ) -> Result<(StatusCode, Json<PersonDetailDto>), ApiError> {
     let input = body.input();
-    let errors = precheck(&input, state.app.today());
-    if !errors.is_empty() {
-        return Err(ApiError::Fields(errors));
-    }
     let p = state.app.create_person(&actor, &input).await?;
     let view = state.app.person_view(&actor, p.id).await?;
     Ok((StatusCode::CREATED, Json(PersonDetailDto::from(&view))))
@@ -321,12 +316,6 @@ pub async fn update(
     Json(body): Json<PersonUpdateDto>,
 ) -> Result<Json<PersonDetailDto>, ApiError> {
     let input = body.person.input();
-    // Out of scope is "not found" before any field is judged.
-    state.app.person_view(&actor, id).await?;
-    let errors = precheck(&input, state.app.today());
-    if !errors.is_empty() {
-        return Err(ApiError::Fields(errors));
-    }
     state.app.update_person(&actor, id, &input, &body.reason).await?;
     let view = state.app.person_view(&actor, id).await?;
     Ok(Json(PersonDetailDto::from(&view)))

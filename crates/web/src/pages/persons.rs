@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::error::{PageError, message};
 use crate::pages::{is_htmx, render};
-use crate::people::{CSV, ListQuery, XLSX, file_response, precheck};
+use crate::people::{CSV, ListQuery, XLSX, file_response};
 use crate::session::Page;
 use crate::templates::{
     DupPair, DuplicatesTpl, MoveLine, PersonForm, PersonFormView, PersonList, PersonNewTpl, PersonResultsTpl,
@@ -126,16 +126,10 @@ pub async fn create(
     Form(f): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let input = f.input();
-    let errors = precheck(&input, page.today);
-    let errors = if errors.is_empty() {
-        match state.app.create_person(actor, &input).await {
-            Ok(p) => return Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
-            Err(AppError::Invalid(i)) => vec![i],
-            Err(e) => return Err(page.fail(e)),
-        }
-    } else {
-        errors
+    let errors = match state.app.create_person(actor, &f.input()).await {
+        Ok(p) => return Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Err(AppError::Invalid(list)) => list,
+        Err(e) => return Err(page.fail(e)),
     };
     let html = render(&PersonNewTpl { page: &page, form: PersonFormView::new(&page, f, errors) })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -191,16 +185,10 @@ pub async fn update(
     Form(f): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let input = f.input();
-    let errors = precheck(&input, page.today);
-    let errors: Vec<Invalid> = if errors.is_empty() {
-        match state.app.update_person(actor, id, &input, &f.reason).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response()),
-            Err(AppError::Invalid(i)) => vec![i],
-            Err(e) => return Err(page.fail(e)),
-        }
-    } else {
-        errors
+    let errors: Vec<Invalid> = match state.app.update_person(actor, id, &f.input(), &f.reason).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response()),
+        Err(AppError::Invalid(list)) => list,
+        Err(e) => return Err(page.fail(e)),
     };
     let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
     let moves = move_lines(&view);
