@@ -16,7 +16,7 @@ pub struct EstimateInput {
     pub paid_months: u32,
     pub income: Vnd,
     pub category: SupportCategory,
-    /// 1, 3, 6 or 12.
+    /// 1, 3, 6, 12, or 24–60 (whole years paid ahead).
     pub mode_months: u32,
     pub province: Option<String>,
     pub group: Option<LocalGroup>,
@@ -54,20 +54,6 @@ pub struct Estimate {
     pub basis: Vec<ParamUsed>,
     /// A provincial layer was asked for but gives nothing for these months or this group.
     pub local_layer_missing: bool,
-}
-
-fn mode(months: u32) -> Result<PaymentMode, Invalid> {
-    match months {
-        1 => Ok(PaymentMode::Monthly),
-        3 => Ok(PaymentMode::Every3),
-        6 => Ok(PaymentMode::Every6),
-        12 => Ok(PaymentMode::Every12),
-        _ => Err(Invalid::new(
-            "mode",
-            "Phương thức đóng: 1, 3, 6 hoặc 12 tháng",
-            "payment mode: 1, 3, 6 or 12 months",
-        )),
-    }
 }
 
 fn quote(
@@ -129,7 +115,7 @@ pub fn plan_incomes(params: &ParamSet, start: Month, chosen: Vnd) -> Vec<Vnd> {
 
 /// Compute the estimate; errors name the form field.
 pub fn estimate(params: &ParamSet, i: &EstimateInput) -> Result<Estimate, Invalid> {
-    let q = quote(params, i, i.income, mode(i.mode_months)?).map_err(Invalid::from)?;
+    let q = quote(params, i, i.income, crate::calc::mode(i.mode_months)?).map_err(Invalid::from)?;
     let ret = retirement::reach(params, i.sex, i.birth).map_err(Invalid::from)?;
     let retired_already = ret.reached < i.start;
     let future = if retired_already { 0 } else { (i.start.months_until(ret.reached) + 1).max(0) as u32 };

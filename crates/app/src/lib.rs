@@ -7,6 +7,7 @@
 mod audit;
 mod auth;
 mod bootstrap;
+pub mod calc;
 pub mod counts;
 pub mod demo;
 mod error;

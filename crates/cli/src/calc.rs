@@ -3,10 +3,8 @@
 //! stdout. Without `--json`, a readable Vietnamese breakdown.
 
 use crate::Failure;
+use ansinh_app::calc::{self, BasisDto, HiRequest, PensionRequest, RetirementRequest, VsiRequest};
 use ansinh_rules::{Month, ParamSet, Vnd};
-use ansinh_web::api::calc::{
-    self, BasisDto, CalcError, HiRequest, PensionRequest, RetirementRequest, VsiRequest,
-};
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -81,8 +79,12 @@ pub enum CalcCommand {
     },
 }
 
-fn invalid(e: CalcError) -> Failure {
-    Failure { code: 2, message: e.line() }
+/// Bad input: exit code 2 and one line, the first bad field ("field: vi / en").
+fn invalid(e: ansinh_app::AppError) -> Failure {
+    match e.first_invalid() {
+        Some(i) => Failure { code: 2, message: format!("{}: {} / {}", i.field, i.vi, i.en) },
+        None => Failure::from(e),
+    }
 }
 
 fn money(n: i64) -> String {
@@ -170,7 +172,9 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
             print_basis(&r.basis);
         }
         CalcCommand::Retirement { sex, birth, json } => {
-            let r = calc::compute_retirement(params, &RetirementRequest { sex, birth }).map_err(invalid)?;
+            let today = Month::from_date(ansinh_app::Clock::System.today());
+            let r = calc::compute_retirement(params, &RetirementRequest { sex, birth }, today)
+                .map_err(invalid)?;
             if json {
                 return print_json(&r);
             }

@@ -282,7 +282,7 @@ impl EstimateView {
 #[template(path = "calc.html")]
 pub struct CalcTpl<'a> {
     pub page: &'a Page,
-    pub form: crate::pages::calc::EstimateForm,
+    pub form: ansinh_app::calc::EstimateForm,
     pub result: EstimateView,
     pub provinces: Vec<String>,
 }
