@@ -12,9 +12,16 @@
 
 pub mod testing;
 
+pub use audit::*;
+pub use bulk::*;
 pub use derived::*;
-pub use registry::*;
-pub use repo::*;
+pub use duplicates::*;
+pub use households::*;
+pub use moves::*;
+pub use params::*;
+pub use persons::*;
+pub use units::*;
+pub use users::*;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
@@ -149,10 +156,17 @@ macro_rules! push_scope {
     }};
 }
 
+mod audit;
+mod bulk;
 mod derived;
-mod registry;
-mod repo;
+mod duplicates;
+mod households;
+mod moves;
+mod params;
+mod persons;
 mod sqlite_bulk;
+mod units;
+mod users;
 
 impl Db {
     /// Connect to `sqlite:PATH` (created if missing, WAL) or `postgres://…`.

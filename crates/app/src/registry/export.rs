@@ -1,0 +1,110 @@
+//! Exports of any filtered list, in the import template's layout.
+
+use super::*;
+
+/// Column headers of exports (the import template's, plus what only exports carry).
+pub const EXPORT_HEADERS: [&str; 14] = [
+    "Số CCCD",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Mã hộ",
+    "Quan hệ với chủ hộ",
+    "Mã thôn/tổ/xã",
+    "Dân tộc",
+    "Số điện thoại",
+    "Nghề nghiệp",
+    "Mã số BHXH cũ",
+    "Nơi ở",
+    "Tuổi",
+    "Trong độ tuổi lao động",
+];
+
+impl App {
+    /// Every person matching `q` in the actor's scope, as a table in the import template's
+    /// layout (so an export can be edited and imported back), plus place, age and working age.
+    /// Read in keyset pages by id, so a province-wide export stays linear; sorted
+    /// Vietnamese-aware by place then name when it fits in memory comfortably.
+    pub async fn export_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<ansinh_reports::Table> {
+        let today = self.today();
+        let w = working_age_bounds(&self.params(), today)?;
+        let f = self.person_filter(actor, q, w).await?;
+        let roots = actor.roots(Permission::View);
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let mut persons: Vec<PersonRow> = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = c.scan_persons(&roots, &f, after, 50_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            persons.extend(page);
+        }
+        // Places and household codes in batches, not one query per row.
+        let unit_ids: BTreeSet<i64> = persons.iter().map(|p| p.unit_id).collect();
+        let units: HashMap<i64, Unit> = c
+            .units_by_ids(&unit_ids.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let household_ids: BTreeSet<i64> = persons.iter().filter_map(|p| p.household_id).collect();
+        let codes: HashMap<i64, String> = c
+            .households_by_ids(&household_ids.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h.code))
+            .collect();
+        if persons.len() <= 200_000 {
+            persons.sort_by(|a, b| {
+                a.unit_path
+                    .cmp(&b.unit_path)
+                    .then_with(|| name_sort_key(&a.full_name).cmp(&name_sort_key(&b.full_name)))
+            });
+        }
+        let rows = persons
+            .iter()
+            .map(|p| {
+                let unit = units.get(&p.unit_id);
+                let birth = if p.birth_year_only {
+                    p.birth_date.year().to_string()
+                } else {
+                    p.birth_date.format("%d/%m/%Y").to_string()
+                };
+                let relation = p
+                    .relation
+                    .as_deref()
+                    .and_then(|r| Relation::parse(r).ok())
+                    .map(|r| r.label_vi().to_string())
+                    .unwrap_or_default();
+                let occupation =
+                    Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
+                vec![
+                    p.cccd.clone(),
+                    p.full_name.clone(),
+                    birth,
+                    if p.sex == "male" { "Nam".into() } else { "Nữ".into() },
+                    p.household_id.and_then(|h| codes.get(&h).cloned()).unwrap_or_default(),
+                    relation,
+                    unit.map(|u| u.code.clone()).unwrap_or_default(),
+                    p.ethnicity.clone(),
+                    p.phone.clone().unwrap_or_default(),
+                    occupation,
+                    p.old_si_number.clone().unwrap_or_default(),
+                    unit.map(|u| u.full_name()).unwrap_or_default(),
+                    age_on(p, today).to_string(),
+                    if is_working_age(p, &w) { "Có".into() } else { "Không".into() },
+                ]
+            })
+            .collect();
+        Ok(ansinh_reports::Table::new(EXPORT_HEADERS.iter().map(|s| s.to_string()).collect(), rows))
+    }
+
+    /// The import template: Vietnamese headers and one example row.
+    pub fn import_template() -> ansinh_reports::Table {
+        ansinh_reports::Table::new(
+            ansinh_domain::import::TEMPLATE_HEADERS.iter().map(|s| s.to_string()).collect(),
+            vec![ansinh_domain::import::template_example_row()],
+        )
+    }
+}

@@ -1,0 +1,321 @@
+//! Persons, households, moves, duplicates and merges; derived counts against a recount.
+
+use super::*;
+
+#[tokio::test]
+async fn registry_people_households_search_and_moves() {
+    for (app, l, _t) in apps().await {
+        let sys = Actor::system();
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let other = app.login("hoi.hoanhson", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let thanh_binh = app.unit_by_code(&sys, "18322-01", None).await.unwrap();
+        assert_eq!(thanh_binh.name, "Thanh Bình", "{l}");
+
+        let head = app
+            .create_person(
+                &officer,
+                &person("042080000123", "Nguyễn Văn An", "15/03/1980", "Nam", "18322-01", "MH-1", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let wife = app
+            .create_person(
+                &officer,
+                &person("042182000456", "Hồ Thị Lan", "1982", "Nữ", "18322-01", "MH-1", "Vợ"),
+            )
+            .await
+            .unwrap();
+        assert!(
+            wife.birth_year_only && wife.birth_date == chrono::NaiveDate::from_ymd_opt(1982, 1, 1).unwrap(),
+            "{l}"
+        );
+        let child = app
+            .create_person(
+                &officer,
+                &person("042215000789", "Nguyễn Hồ Nam", "01/09/2015", "Nam", "18322-01-01", "MH-1", "Con"),
+            )
+            .await
+            .unwrap();
+
+        // Duplicate CCCD: refused, naming the existing record.
+        match app
+            .create_person(&officer, &person("042080000123", "Người Khác", "1980", "Nam", "18322-01", "", ""))
+            .await
+        {
+            Err(AppError::Invalid(list)) => {
+                let i = &list[0];
+                assert!(i.field == "cccd" && i.vi.contains("Nguyễn Văn An"), "{l}: {i:?}")
+            }
+            r => panic!("{l}: {r:?}"),
+        }
+        // Bad values: every field named.
+        match app.create_person(&officer, &person("123", "A", "31/02/1980", "X", "18322-01", "", "")).await {
+            Err(AppError::Invalid(list)) => {
+                let fields: Vec<&str> = list.iter().map(|i| i.field.as_str()).collect();
+                assert_eq!(fields, ["cccd", "full_name", "birth_date", "sex"], "{l}: {list:?}");
+                assert!(list[2].vi.contains("31/02/1980"), "{l}: {list:?}");
+            }
+            r => panic!("{l}: {r:?}"),
+        }
+        // CCCD inconsistent with sex.
+        assert!(
+            matches!(
+                app.create_person(
+                    &officer,
+                    &person("042180000999", "Phan Văn Bình", "1980", "Nam", "18322-01", "", "")
+                )
+                .await,
+                Err(AppError::Invalid(_))
+            ),
+            "{l}"
+        );
+        // Outside the scope: the other commune's member cannot register here, nor see.
+        assert!(
+            matches!(
+                app.create_person(
+                    &other,
+                    &person("042080000321", "Võ Văn Tư", "1980", "Nam", "18322-01", "", "")
+                )
+                .await,
+                Err(AppError::Invalid(_))
+            ),
+            "{l}"
+        );
+        assert!(matches!(app.person_view(&other, head.id).await, Err(AppError::NotFound)), "{l}");
+
+        // Household: head set, members listed, poverty recorded and audited.
+        let view = app.person_view(&officer, head.id).await.unwrap();
+        let household = view.household.clone().unwrap();
+        assert_eq!((household.code.as_str(), household.head_person_id), ("MH-1", Some(head.id)), "{l}");
+        assert_eq!(view.members.len(), 3, "{l}");
+        assert!(view.working_age && view.age >= 45, "{l}");
+        assert_eq!(view.place_trail.last().map(|u| u.name.as_str()), Some("Thanh Bình"), "{l}");
+        app.set_household_poverty(&officer, household.id, 2026, "near_poor", "QĐ 12/UBND").await.unwrap();
+        app.set_household_poverty(&officer, household.id, 2026, "poor", "QĐ 15/UBND").await.unwrap();
+        let hv = app.household_view(&officer, household.id).await.unwrap();
+        assert_eq!(hv.poverty.len(), 1, "{l}: a correction replaces that year's status");
+        assert_eq!(hv.poverty[0].status, "poor", "{l}");
+        assert!(
+            matches!(
+                app.set_household_poverty(&officer, household.id, 2026, "rich", "").await,
+                Err(AppError::Invalid(_))
+            ),
+            "{l}"
+        );
+        assert!(matches!(app.household_view(&other, household.id).await, Err(AppError::NotFound)), "{l}");
+
+        // Search: diacritics ignored, by CCCD, by phone-free name, by household, working age.
+        let found = app
+            .search_persons(&officer, &PersonQuery { q: "nguyen van a".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(found.items.iter().map(|i| i.person.id).collect::<Vec<_>>(), [head.id], "{l}");
+        let by_family = app
+            .search_persons(&officer, &PersonQuery { q: "ho thi".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(by_family.items.len(), 1, "{l}: family and middle name, no diacritics");
+        let by_id = app
+            .search_persons(&officer, &PersonQuery { q: "042215000789".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(by_id.items[0].person.id, child.id, "{l}");
+        let by_hh = app
+            .search_persons(&officer, &PersonQuery { household: "MH-1".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(by_hh.total, 3, "{l}");
+        let workers = app
+            .search_persons(&officer, &PersonQuery { working_age: "yes".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(workers.total, 2, "{l}: the child is not of working age");
+        let kids = app
+            .search_persons(&officer, &PersonQuery { age: "0-14".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(kids.items.iter().map(|i| i.person.id).collect::<Vec<_>>(), [child.id], "{l}");
+        let in_group = app
+            .search_persons(&officer, &PersonQuery { place: "18322-01-01".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(in_group.total, 1, "{l}");
+        let none = app.search_persons(&other, &PersonQuery::default()).await.unwrap();
+        assert_eq!(none.total, 0, "{l}: another commune sees nobody here");
+        // Vietnamese order without a query: given name first (An, Lan, Nam).
+        let all = app.search_persons(&officer, &PersonQuery::default()).await.unwrap();
+        assert_eq!(
+            all.items.iter().map(|i| i.person.full_name.as_str()).collect::<Vec<_>>(),
+            ["Nguyễn Văn An", "Hồ Thị Lan", "Nguyễn Hồ Nam"],
+            "{l}"
+        );
+        let counts = app.place_counts(&officer, &thanh_binh).await.unwrap();
+        assert_eq!((counts.persons, counts.working_age), (3, 2), "{l}");
+
+        // Move the child to another village: history kept, audited.
+        let mut input =
+            person("042215000789", "Nguyễn Hồ Nam", "01/09/2015", "Nam", "18322-02", "MH-7", "Chủ hộ");
+        input.occupation = "học sinh".into();
+        let moved = app.update_person(&officer, child.id, &input, "ở với ông bà").await.unwrap();
+        assert_ne!(moved.unit_id, child.unit_id, "{l}");
+        let v = app.person_view(&officer, child.id).await.unwrap();
+        assert_eq!(v.moves.len(), 1, "{l}");
+        assert_eq!(
+            (v.moves[0].from_unit_id, v.moves[0].reason.as_str()),
+            (child.unit_id, "ở với ông bà"),
+            "{l}"
+        );
+        let page = app
+            .audit_list(
+                &officer,
+                &AuditFilter { action: Some("person.update".into()), ..Default::default() },
+                10,
+            )
+            .await
+            .unwrap();
+        assert!(page.rows[0].before_json.as_deref().unwrap().contains("042215000789"), "{l}");
+        // Unchanged update writes nothing.
+        let again = app.update_person(&officer, child.id, &input, "").await.unwrap();
+        assert_eq!(again.updated_at, moved.updated_at, "{l}");
+
+        // Probable duplicates: same folded name and birth date in the commune.
+        let twin = app
+            .create_person(
+                &officer,
+                &person("042080000555", "Nguyen Van An", "15/03/1980", "Nam", "18322-02", "", ""),
+            )
+            .await
+            .unwrap();
+        let dups = app.duplicates(&officer).await.unwrap();
+        assert_eq!(dups.len(), 1, "{l}");
+        assert_eq!((dups[0].0.id, dups[0].1.id), (head.id, twin.id), "{l}");
+        app.dismiss_duplicate(&officer, head.id, twin.id).await.unwrap();
+        assert!(app.duplicates(&officer).await.unwrap().is_empty(), "{l}");
+        let merged = app.merge_persons(&officer, head.id, twin.id).await.unwrap();
+        assert_eq!(merged.id, head.id, "{l}");
+        // The merged record is kept and leads to the survivor, which lists it.
+        let v = app.person_view(&officer, twin.id).await.unwrap();
+        assert_eq!(v.person.id, head.id, "{l}");
+        assert_eq!(
+            v.merged.iter().map(|p| (p.id, p.merged_into)).collect::<Vec<_>>(),
+            [(twin.id, Some(head.id))],
+            "{l}"
+        );
+        assert!(app.duplicates(&officer).await.unwrap().is_empty(), "{l}");
+        assert!(
+            matches!(
+                app.update_person(
+                    &officer,
+                    twin.id,
+                    &person("042080000555", "Nguyen Van An", "15/03/1980", "Nam", "18322-02", "", ""),
+                    ""
+                )
+                .await,
+                Err(AppError::NotFound)
+            ),
+            "{l}: a merged record cannot be edited"
+        );
+        assert!(app.verify_counts().await.unwrap().is_empty(), "{l}: derived counts follow merges");
+        let merge_audit = app
+            .audit_list(
+                &officer,
+                &AuditFilter { action: Some("person.merge".into()), ..Default::default() },
+                10,
+            )
+            .await
+            .unwrap();
+        assert!(
+            merge_audit.rows[0].before_json.as_deref().unwrap().contains("042080000555"),
+            "{l}: the merged record is kept in the audit"
+        );
+    }
+}
+
+/// After any sequence of creations, moves, merges and imports, the counts kept by the unit of
+/// work equal a recount from the records (a deterministic pseudo-random walk, several seeds).
+#[tokio::test]
+async fn derived_counts_equal_a_recount_after_any_sequence() {
+    for (app, l, _t) in apps().await {
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let places = ["18322", "18322-01", "18322-01-01", "18322-01-02", "18322-02"];
+        let mut rng: u64 = 0x2024_1113;
+        let mut next = |n: u64| {
+            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (rng >> 33) % n
+        };
+        let mut ids: Vec<i64> = Vec::new();
+        for step in 0..40u32 {
+            let op = next(10);
+            let place = places[next(places.len() as u64) as usize];
+            let household = format!("H-{}", next(6));
+            match op {
+                0..=4 => {
+                    let cccd =
+                        format!("042{}{:02}{:06}", if step % 2 == 0 { 0 } else { 1 }, 80 + step % 20, step);
+                    let sex = if step % 2 == 0 { "Nam" } else { "Nữ" };
+                    let input = person(
+                        &cccd,
+                        "Trần Văn Bình",
+                        &format!("{}", 1980 + step % 20),
+                        sex,
+                        place,
+                        &household,
+                        "",
+                    );
+                    if let Ok(p) = app.create_person(&officer, &input).await {
+                        ids.push(p.id);
+                    }
+                }
+                5..=7 if !ids.is_empty() => {
+                    let id = ids[next(ids.len() as u64) as usize];
+                    let v = app.person_view(&officer, id).await.unwrap().person;
+                    let sex = if v.sex == "male" { "Nam" } else { "Nữ" };
+                    let input = person(
+                        &v.cccd,
+                        &v.full_name,
+                        &v.birth_date.year().to_string(),
+                        sex,
+                        place,
+                        &household,
+                        "",
+                    );
+                    let _ = app.update_person(&officer, v.id, &input, "chuyển").await;
+                }
+                8 if ids.len() >= 2 => {
+                    let a = ids.remove(next(ids.len() as u64) as usize);
+                    let b = ids[next(ids.len() as u64) as usize];
+                    app.merge_persons(&officer, b, a).await.unwrap();
+                }
+                _ => {
+                    let csv = format!(
+                        "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n042{:09},Lê Văn Cường,1990,Nam,{household},Chủ hộ,{place}\n",
+                        90_000_000 + step
+                    );
+                    let r = app
+                        .import_persons(
+                            &officer,
+                            "x.csv",
+                            csv.as_bytes(),
+                            ansinh_app::import::ImportMode::ValidRowsOnly,
+                            &mut |_, _, _| {},
+                        )
+                        .await
+                        .unwrap();
+                    assert!(r.errors.is_empty(), "{l}: {:?}", r.errors);
+                }
+            }
+            let diff = app.verify_counts().await.unwrap();
+            assert!(diff.is_empty(), "{l}: step {step} (op {op}): {diff:?}");
+        }
+        let sys = Actor::system();
+        let total = app.search_persons(&sys, &Default::default()).await.unwrap().total;
+        let mut r = app.db.read().await.unwrap();
+        assert_eq!(
+            r.conn().unit_totals("/0/").await.unwrap().0,
+            total,
+            "{l}: the roll-up is the search total"
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! Sign-in, lock-out, tokens, users; a long write blocks no read.
+
+use super::*;
+
+#[tokio::test]
+async fn login_lockout_tokens_and_users() {
+    for (app, l, _t) in apps().await {
+        let (admin, session) = app.login("admin", "admin-password-1").await.unwrap();
+        assert_eq!(app.session_actor(&session).await.unwrap().unwrap().username, "admin", "{l}");
+        app.logout(&session).await.unwrap();
+        assert!(app.session_actor(&session).await.unwrap().is_none(), "{l}");
+        assert!(app.session_actor("forged").await.unwrap().is_none(), "{l}");
+
+        let officer = user(&app, "xa.maihoa", "commune_officer", "18322").await;
+        for _ in 0..4 {
+            assert!(
+                matches!(app.login("xa.maihoa", "wrong-password").await, Err(AppError::BadCredentials)),
+                "{l}"
+            );
+        }
+        assert!(
+            matches!(app.login("xa.maihoa", "wrong-password").await, Err(AppError::Locked { .. })),
+            "{l}: 5th"
+        );
+        // Locked: even the right password is refused until the lock ends.
+        assert!(matches!(app.login("xa.maihoa", "password-123").await, Err(AppError::Locked { .. })), "{l}");
+        assert!(matches!(app.login("nobody", "password-123").await, Err(AppError::BadCredentials)), "{l}");
+        // An administrator's reset unlocks.
+        app.reset_password(&admin, "xa.maihoa", "new-password-1").await.unwrap();
+        assert!(app.login("xa.maihoa", "new-password-1").await.is_ok(), "{l}");
+
+        // Tokens carry the user's scope; revoked tokens stop working.
+        let (row, token) = app.create_token(&officer, "xa.maihoa", "phần mềm thu").await.unwrap();
+        assert!(token.starts_with("ansinh_") && token.starts_with(&row.prefix), "{l}");
+        let via_token = app.token_actor(&token).await.unwrap().unwrap();
+        assert_eq!(via_token.grants, officer.grants, "{l}");
+        let other = user(&app, "xa.khac", "commune_officer", "18832").await;
+        assert!(matches!(app.create_token(&other, "xa.maihoa", "x").await, Err(AppError::NotFound)), "{l}");
+        assert!(
+            matches!(app.revoke_token(&other, row.user_id, row.id).await, Err(AppError::NotFound)),
+            "{l}"
+        );
+        app.revoke_token(&admin, row.user_id, row.id).await.unwrap();
+        assert!(app.token_actor(&token).await.unwrap().is_none(), "{l}");
+        assert!(app.token_actor("ansinh_forged").await.unwrap().is_none(), "{l}");
+
+        // Adding users: validation names the field; scope limits where.
+        let bad = |u: &str, p: &str, r: &str, c: &str| NewUser {
+            username: u.into(),
+            display_name: String::new(),
+            password: p.into(),
+            role: r.into(),
+            unit_code: c.into(),
+        };
+        for (n, field) in [
+            (bad("x", "password-123", "viewer", "42"), "username"),
+            (bad("new.user", "short", "viewer", "42"), "password"),
+            (bad("new.user", "password-123", "king", "42"), "role"),
+            (bad("new.user", "password-123", "viewer", "99"), "unit"),
+            (bad("xa.maihoa", "password-123", "viewer", "42"), "username"),
+        ] {
+            match app.add_user(&admin, &n).await {
+                Err(AppError::Invalid(list)) => {
+                    let i = &list[0];
+                    assert_eq!(i.field, field, "{l}: {i:?}")
+                }
+                r => panic!("{l}: {r:?}"),
+            }
+        }
+        assert!(
+            matches!(
+                app.add_user(&officer, &bad("new.user", "password-123", "viewer", "18322")).await,
+                Err(AppError::Forbidden)
+            ),
+            "{l}"
+        );
+        let users = app.list_users(&admin).await.unwrap();
+        assert!(users.len() >= 3, "{l}");
+        assert!(app.list_users(&officer).await.unwrap().is_empty(), "{l}: officers manage no users");
+        assert!(app.user_view(&officer, officer.user_id.unwrap()).await.is_ok(), "{l}: own page");
+        assert!(
+            matches!(app.user_view(&other, officer.user_id.unwrap()).await, Err(AppError::NotFound)),
+            "{l}"
+        );
+    }
+}
+
+/// While a long write holds the database (an import), reads, session and bearer-token checks
+/// go on; another write waits its turn for a bounded time and is answered `Busy` (503 on the
+/// web), never a storage failure. On PostgreSQL writers do not exclude each other.
+#[tokio::test]
+async fn a_long_write_blocks_no_read_and_other_writes_are_told_busy() {
+    for (app, l, t) in apps().await {
+        let (officer, session) = {
+            user(&app, "xa.maihoa", "commune_officer", "18322").await;
+            app.login("xa.maihoa", "password-123").await.unwrap()
+        };
+        let (_, token) = app.create_token(&officer, "xa.maihoa", "thu").await.unwrap();
+        let held = t.db.begin().await.unwrap();
+        assert!(app.session_actor(&session).await.unwrap().is_some(), "{l}");
+        assert!(app.token_actor(&token).await.unwrap().is_some(), "{l}: a bearer read writes nothing");
+        assert!(app.search_persons(&officer, &Default::default()).await.is_ok(), "{l}");
+        let res = app.create_token(&officer, "xa.maihoa", "thứ hai").await;
+        if l == "sqlite" {
+            assert!(matches!(res, Err(AppError::Busy)), "{l}: {res:?}");
+        } else {
+            assert!(res.is_ok(), "{l}: {res:?}");
+        }
+        drop(held);
+        assert!(app.create_token(&officer, "xa.maihoa", "thứ ba").await.is_ok(), "{l}: once free, it writes");
+    }
+}

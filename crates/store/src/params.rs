@@ -1,0 +1,66 @@
+//! Stored versions of the legal parameters.
+
+use crate::{Conn, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{FromRow, QueryBuilder};
+
+/// One stored version of a legal parameter (the rules crate's `ParamVersion`, plus provenance).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct ParamRow {
+    pub key: String,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub value: i64,
+    pub legal_basis: String,
+    /// V, S or U.
+    pub confidence: String,
+    /// `bundled` or the username that added it.
+    pub source: String,
+}
+
+impl Conn<'_> {
+    pub async fn list_parameters(&mut self) -> Result<Vec<ParamRow>> {
+        let sql = "SELECT key, effective_from, effective_to, value, legal_basis, confidence, source \
+                   FROM rule_parameters ORDER BY key, effective_from";
+        Ok(on!(self, c => sqlx::query_as::<_, ParamRow>(sql).fetch_all(&mut **c).await)?)
+    }
+
+    pub async fn insert_parameters(&mut self, rows: &[ParamRow], now: DateTime<Utc>) -> Result<()> {
+        for chunk in rows.chunks(500) {
+            on!(self, c => {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO rule_parameters (key, effective_from, effective_to, value, legal_basis, \
+                     confidence, source, created_at) ",
+                );
+                qb.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.key.clone())
+                        .push_bind(r.effective_from)
+                        .push_bind(r.effective_to)
+                        .push_bind(r.value)
+                        .push_bind(r.legal_basis.clone())
+                        .push_bind(r.confidence.clone())
+                        .push_bind(r.source.clone())
+                        .push_bind(now);
+                });
+                qb.build().execute(&mut **c).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Close the version of `key` starting `effective_from` at `effective_to` (only if it is
+    /// open-ended); false if there was no such open version.
+    pub async fn close_parameter(
+        &mut self,
+        key: &str,
+        effective_from: NaiveDate,
+        effective_to: NaiveDate,
+    ) -> Result<bool> {
+        let sql = "UPDATE rule_parameters SET effective_to = $1 \
+                   WHERE key = $2 AND effective_from = $3 AND effective_to IS NULL";
+        let n = on!(self, c => sqlx::query(sql).bind(effective_to).bind(key).bind(effective_from)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}

@@ -1,0 +1,354 @@
+//! Persons: rows, the list filter and its scope, reads, searches, updates and merges.
+
+use crate::{Conn, Result};
+use ansinh_domain::unit::subtree_range;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder};
+
+pub const PERSON_COLS: &str = "id, province_code, cccd, old_si_number, full_name, birth_date, birth_year_only, sex, \
+     ethnicity, phone, occupation, household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at, \
+     merged_into";
+
+/// A stored person.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub province_code: String,
+    pub cccd: String,
+    pub old_si_number: Option<String>,
+    pub full_name: String,
+    /// For a year-only birth: 1 January of that year.
+    pub birth_date: NaiveDate,
+    pub birth_year_only: bool,
+    /// `male` / `female`
+    pub sex: String,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    /// Occupation key (`farmer`, `freelance`, …).
+    pub occupation: String,
+    pub household_id: Option<i64>,
+    /// Relation key to the household head.
+    pub relation: Option<String>,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub commune_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Set when this record was merged into another (the survivor's id): the record is kept,
+    /// outside every scope (`unit_path` is empty), and nothing may change it any more.
+    pub merged_into: Option<i64>,
+}
+
+/// A person to write, with the derived search and sort keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonWrite {
+    pub id: i64,
+    pub province_code: String,
+    pub cccd: String,
+    pub old_si_number: Option<String>,
+    pub full_name: String,
+    pub name_key: String,
+    pub given_key: String,
+    pub sort_key: Vec<u8>,
+    pub birth_date: NaiveDate,
+    pub birth_year_only: bool,
+    pub sex: String,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    pub occupation: String,
+    pub household_id: Option<i64>,
+    pub relation: Option<String>,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub commune_id: i64,
+}
+
+/// Filters of the person list; all optional, always combined with the scope roots.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Folded name prefix: matches the full name or the given name.
+    pub name_prefix: Option<String>,
+    pub cccd: Option<String>,
+    pub phone: Option<String>,
+    pub household_code: Option<String>,
+    /// Only this subtree (a place), itself inside the scope.
+    pub place_path: Option<String>,
+    /// Born on or after / on or before (age band).
+    pub born_from: Option<NaiveDate>,
+    pub born_to: Option<NaiveDate>,
+    /// Working age on a date: born on or before `max_birth` and after the per-sex cut-off of
+    /// reaching retirement age (`male_after`, `female_after`).
+    pub working_age: Option<WorkingAgeBounds>,
+    /// The communes the scope lies in, when every scope root is a commune or below: lets the
+    /// database use the (commune, name) indexes instead of scanning a province.
+    pub commune_ids: Option<Vec<i64>>,
+    /// When every scope root is a province (or the country): the scope as province codes
+    /// (empty = the whole country), used instead of path ranges so the name index is the only
+    /// sensible plan. The caller guarantees it is equivalent to the roots.
+    pub province_codes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingAgeBounds {
+    pub max_birth: NaiveDate,
+    pub male_after: NaiveDate,
+    pub female_after: NaiveDate,
+}
+
+macro_rules! push_person_filter {
+    ($qb:expr, $roots:expr, $f:expr) => {{
+        let f: &PersonFilter = $f;
+        // Merged records have an empty path: the scope ranges never match it, and the
+        // province shortcuts say so explicitly.
+        match &f.province_codes {
+            Some(codes) if codes.is_empty() => {
+                $qb.push(" p.unit_path > '' ");
+            }
+            Some(codes) => {
+                $qb.push(" p.unit_path > '' AND p.province_code IN (");
+                let mut sep = $qb.separated(", ");
+                for c in codes {
+                    sep.push_bind(c.clone());
+                }
+                $qb.push(")");
+            }
+            None => push_scope!($qb, "p.unit_path", $roots),
+        }
+        if let Some(p) = &f.place_path {
+            let (lo, hi) = subtree_range(p);
+            $qb.push(" AND p.unit_path >= ").push_bind(lo).push(" AND p.unit_path < ").push_bind(hi);
+        }
+        if let Some(ids) = &f.commune_ids {
+            $qb.push(" AND p.commune_id IN (");
+            let mut sep = $qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            $qb.push(")");
+        }
+        if let Some(n) = &f.name_prefix {
+            let hi = format!("{n}\u{10FFFF}");
+            $qb.push(" AND p.name_key >= ").push_bind(n.clone()).push(" AND p.name_key < ").push_bind(hi);
+        }
+        if let Some(c) = &f.cccd {
+            $qb.push(" AND p.cccd = ").push_bind(c.clone());
+        }
+        if let Some(ph) = &f.phone {
+            $qb.push(" AND p.phone = ").push_bind(ph.clone());
+        }
+        if let Some(h) = &f.household_code {
+            $qb.push(" AND p.household_id IN (SELECT id FROM households WHERE code = ")
+                .push_bind(h.clone())
+                .push(")");
+        }
+        if let Some(d) = f.born_from {
+            $qb.push(" AND p.birth_date >= ").push_bind(d);
+        }
+        if let Some(d) = f.born_to {
+            $qb.push(" AND p.birth_date <= ").push_bind(d);
+        }
+        if let Some(w) = f.working_age {
+            $qb.push(" AND p.birth_date <= ").push_bind(w.max_birth);
+            $qb.push(" AND ((p.sex = 'male' AND p.birth_date > ").push_bind(w.male_after);
+            $qb.push(") OR (p.sex = 'female' AND p.birth_date > ").push_bind(w.female_after).push("))");
+        }
+    }};
+}
+
+pub(crate) fn person_cols(alias: &str) -> String {
+    PERSON_COLS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+impl Conn<'_> {
+    pub async fn count_persons(&mut self, roots: &[String]) -> Result<i64> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM persons p WHERE ");
+            push_scope!(qb, "p.unit_path", roots);
+            qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
+        })?)
+    }
+
+    /// Rewrite an existing person's attributes (id kept).
+    pub async fn update_person(&mut self, p: &PersonWrite, now: DateTime<Utc>) -> Result<()> {
+        let sql = "UPDATE persons SET old_si_number = $1, full_name = $2, name_key = $3, given_key = $4, \
+                   sort_key = $5, birth_date = $6, birth_year_only = $7, sex = $8, ethnicity = $9, phone = $10, \
+                   occupation = $11, household_id = $12, relation = $13, unit_id = $14, unit_path = $15, \
+                   commune_id = $16, province_code = $17, updated_at = $18 WHERE id = $19";
+        on!(self, c => sqlx::query(sql)
+            .bind(&p.old_si_number).bind(&p.full_name).bind(&p.name_key).bind(&p.given_key).bind(&p.sort_key)
+            .bind(p.birth_date).bind(p.birth_year_only).bind(&p.sex).bind(&p.ethnicity).bind(&p.phone)
+            .bind(&p.occupation).bind(p.household_id).bind(&p.relation).bind(p.unit_id).bind(&p.unit_path)
+            .bind(p.commune_id).bind(&p.province_code).bind(now).bind(p.id)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn set_person_cccd(&mut self, id: i64, cccd: &str) -> Result<()> {
+        on!(self, c => sqlx::query("UPDATE persons SET cccd = $1 WHERE id = $2").bind(cccd).bind(id)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Fold `drop` into `keep`: fill `keep`'s empty fields, move history and headship to it,
+    /// and mark `drop` as merged into `keep`. The merged record is kept (never deleted: money
+    /// and legal records may point at it), out of its household and outside every scope
+    /// (`unit_path` = ''), so it leaves every list, search and count; `unit_id` keeps its place.
+    pub async fn merge_person_into(
+        &mut self,
+        drop: &PersonRow,
+        keep: &PersonRow,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (k, d) = (keep.id, drop.id);
+        on!(self, c => sqlx::query("UPDATE persons SET phone = COALESCE(phone, $1), old_si_number = COALESCE(old_si_number, $2), \
+                   household_id = COALESCE(household_id, $3), updated_at = $4 WHERE id = $5")
+            .bind(&drop.phone).bind(&drop.old_si_number).bind(drop.household_id).bind(now).bind(k)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("UPDATE households SET head_person_id = $1 WHERE head_person_id = $2").bind(k).bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("UPDATE person_moves SET person_id = $1 WHERE person_id = $2").bind(k).bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("DELETE FROM duplicate_dismissals WHERE person_a = $1 OR person_b = $1").bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query("UPDATE persons SET merged_into = $1, merged_at = $2, unit_path = '', household_id = NULL, \
+                   relation = NULL, updated_at = $2 WHERE id = $3")
+            .bind(k).bind(now).bind(d).execute(&mut **c).await.map(|_| ()))?;
+        // Records merged into `drop` earlier now point at the survivor too.
+        on!(self, c => sqlx::query("UPDATE persons SET merged_into = $1 WHERE merged_into = $2").bind(k).bind(d)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The records merged into `id`, oldest first.
+    pub async fn persons_merged_into(&mut self, id: i64) -> Result<Vec<PersonRow>> {
+        let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE merged_into = $1 ORDER BY id");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(id).fetch_all(&mut **c).await)?,
+        )
+    }
+
+    pub async fn person_by_id(&mut self, id: i64) -> Result<Option<PersonRow>> {
+        let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE id = $1");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    pub async fn person_by_cccd(&mut self, cccd: &str) -> Result<Option<PersonRow>> {
+        let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE cccd = $1");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(cccd).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    /// The persons with these citizen ids (any scope), for import upserts.
+    pub async fn persons_by_cccds(&mut self, cccds: &[String]) -> Result<Vec<PersonRow>> {
+        let mut out = Vec::new();
+        for chunk in cccds.chunks(900) {
+            let mut rows = on!(self, c => {
+                let mut qb = QueryBuilder::new(format!("SELECT {PERSON_COLS} FROM persons WHERE cccd IN ("));
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(id.clone());
+                }
+                qb.push(")");
+                qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+            })?;
+            out.append(&mut rows);
+        }
+        Ok(out)
+    }
+
+    /// The persons with these ids (in no order; missing ids are skipped), in chunks.
+    pub async fn persons_by_ids(&mut self, ids: &[i64]) -> Result<Vec<PersonRow>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(900) {
+            let rows = on!(self, c => {
+                let mut qb = QueryBuilder::new(format!("SELECT {PERSON_COLS} FROM persons WHERE id IN ("));
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// One page of persons matching the filter inside the scope. With a name prefix the order is
+    /// the folded name (then Vietnamese collation); without, Vietnamese collation.
+    pub async fn search_persons(
+        &mut self,
+        roots: &[String],
+        f: &PersonFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<PersonRow>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
+            push_person_filter!(qb, roots, f);
+            if f.name_prefix.is_some() {
+                // Index order of (name_key): no sort, LIMIT stops early.
+                qb.push(" ORDER BY p.name_key, p.id");
+            } else {
+                qb.push(" ORDER BY p.sort_key, p.id");
+            }
+            qb.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+            qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+        })?)
+    }
+
+    /// Persons matching the filter with an id above `after_id`, by id (keyset pages for
+    /// exports of any size).
+    pub async fn scan_persons(
+        &mut self,
+        roots: &[String],
+        f: &PersonFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<PersonRow>> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
+            push_person_filter!(qb, roots, f);
+            qb.push(" AND p.id > ").push_bind(after_id);
+            qb.push(" ORDER BY p.id LIMIT ").push_bind(limit);
+            qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+        })?)
+    }
+
+    /// How many persons match (for the page count), capped at `cap` so counting stays cheap.
+    pub async fn count_matching(&mut self, roots: &[String], f: &PersonFilter, cap: i64) -> Result<i64> {
+        Ok(on!(self, c => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE ");
+            push_person_filter!(qb, roots, f);
+            if f.name_prefix.is_some() {
+                // Same index as the page itself (SQLite otherwise walks the whole scope's path
+                // range when few names match).
+                qb.push(" ORDER BY p.name_key");
+            }
+            qb.push(" LIMIT ").push_bind(cap).push(") t");
+            qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
+        })?)
+    }
+
+    pub async fn persons_of_household(&mut self, household_id: i64) -> Result<Vec<PersonRow>> {
+        let sql =
+            format!("SELECT {PERSON_COLS} FROM persons WHERE household_id = $1 ORDER BY birth_date, id");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(household_id).fetch_all(&mut **c).await)?,
+        )
+    }
+
+    /// Number of persons and working-age persons under each of `unit_ids` (for place pages).
+    pub async fn count_under(&mut self, path: &str, w: WorkingAgeBounds) -> Result<(i64, i64)> {
+        let (lo, hi) = subtree_range(path);
+        let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN birth_date <= $3 AND ((sex = 'male' AND birth_date > $4) \
+                   OR (sex = 'female' AND birth_date > $5)) THEN 1 ELSE 0 END), 0) \
+                   FROM persons WHERE unit_path >= $1 AND unit_path < $2";
+        Ok(on!(self, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(&lo).bind(&hi).bind(w.max_birth)
+            .bind(w.male_after).bind(w.female_after).fetch_one(&mut **c).await)?)
+    }
+}

@@ -1,0 +1,169 @@
+//! Imports and exports of lists, and the hostile-file corpus.
+
+use super::*;
+
+#[tokio::test]
+async fn registry_import_export_and_template() {
+    for (r, app, l, _t) in setups().await {
+        let (village, _, _) = registry_places(&app).await;
+        let s = login(&r, "xa.maihoa", "password-123").await;
+        let other = login(&r, "xa.hoanhson", "password-123").await;
+        let page = send(&r, get("/persons/import", Some(&s))).await;
+        assert!(
+            page.body.contains("hx-encoding=\"multipart/form-data\"")
+                && page.body.contains("/persons/template.xlsx"),
+            "{l}"
+        );
+        let count = |app: App| async move {
+            let sys = Actor::system();
+            app.search_persons(&sys, &Default::default()).await.unwrap().total
+        };
+
+        // All or nothing: one bad row, nothing written, the row and column named.
+        let bad = import_csv(true, &village);
+        let res = send(&r, upload("/persons/import", "danh-sach.csv", bad.as_bytes(), &[], &s, false)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {}", res.body);
+        assert!(
+            res.body.contains("dòng 3, cột Số CCCD: Số CCCD 042190000202 không khớp"),
+            "{l}: {}",
+            res.body
+        );
+        assert!(res.body.contains("Không ghi dòng nào"), "{l}");
+        assert_eq!(count(app.clone()).await, 0, "{l}");
+        // A dry run through htmx: the report fragment, nothing written.
+        let res =
+            send(&r, upload("/persons/import", "danh-sach.csv", bad.as_bytes(), &["dry_run"], &s, true))
+                .await;
+        assert_eq!(res.status, StatusCode::OK, "{l}");
+        assert!(!res.body.contains("<html") && res.body.contains("dòng 3, cột Số CCCD"), "{l}");
+        assert_eq!(count(app.clone()).await, 0, "{l}");
+
+        // Valid rows only: the two good rows are written, the bad one comes back as XLSX.
+        let res = send(
+            &r,
+            upload("/persons/import", "danh-sach.csv", bad.as_bytes(), &["valid_rows_only"], &s, true),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{l}");
+        assert!(res.body.contains("<strong data-count=\"created\">2</strong>"), "{l}: {}", res.body);
+        assert_eq!(count(app.clone()).await, 2, "{l}");
+        let link = res
+            .body
+            .split("href=\"/persons/import/files/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(|k| format!("/persons/import/files/{k}"))
+            .expect("a link to the rejected rows");
+        let file = send(&r, get(&link, Some(&s))).await;
+        assert_eq!(file.status, StatusCode::OK, "{l}");
+        assert!(file.body.starts_with("PK"), "{l}: an XLSX (zip)");
+        assert!(
+            file.headers
+                .get(header::CONTENT_DISPOSITION)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("attachment;"),
+            "{l}"
+        );
+        assert_eq!(
+            send(&r, get(&link, Some(&other))).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}: only its user"
+        );
+
+        // The fixed file: the two written rows are unchanged, the fixed one is created.
+        let good = import_csv(false, &village);
+        let res = send(&r, upload("/persons/import", "danh-sach.csv", good.as_bytes(), &[], &s, true)).await;
+        assert!(
+            res.body.contains("<strong data-count=\"created\">1</strong>")
+                && res.body.contains("<strong data-count=\"unchanged\">2</strong>"),
+            "{l}: {}",
+            res.body
+        );
+        // Again: nothing changes.
+        let res = send(&r, upload("/persons/import", "danh-sach.csv", good.as_bytes(), &[], &s, false)).await;
+        assert_eq!(res.status, StatusCode::OK, "{l}");
+        assert!(
+            res.body.contains("<strong data-count=\"created\">0</strong>")
+                && res.body.contains("<strong data-count=\"updated\">0</strong>")
+                && res.body.contains("<strong data-count=\"unchanged\">3</strong>"),
+            "{l}: {}",
+            res.body
+        );
+        assert_eq!(count(app.clone()).await, 3, "{l}");
+        // Bad files: no file, an unreadable one.
+        let res = send(&r, upload("/persons/import", "", b"", &[], &s, false)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(res.body.contains("Hãy chọn một tệp"), "{l}");
+        let latin1 = b"S\xf3 CCCD,H\xf3 t\xean\n1,2\n";
+        let res = send(&r, upload("/persons/import", "x.csv", latin1, &[], &s, false)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {}", res.body);
+
+        // Export: CSV with the BOM and the template's headers, XLSX, both as attachments.
+        let csv = send(&r, get("/persons/export.csv?q=ho", Some(&s))).await;
+        assert_eq!(csv.status, StatusCode::OK, "{l}");
+        assert!(csv.body.starts_with("\u{feff}Số CCCD,Họ và tên,Ngày sinh"), "{l}: {}", csv.body);
+        assert!(
+            csv.body.contains("Hồ Văn Hải") && !csv.body.contains("Võ Văn Hùng"),
+            "{l}: the filter applies"
+        );
+        let cd = csv.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().to_string();
+        assert!(
+            cd.starts_with("attachment; filename=\"danh-sach-nhan-khau-") && cd.contains("filename*=UTF-8''"),
+            "{l}: {cd}"
+        );
+        let xlsx = send(&r, get("/persons/export.xlsx", Some(&s))).await;
+        assert!(xlsx.body.starts_with("PK"), "{l}");
+        let theirs = send(&r, get("/persons/export.csv", Some(&other))).await;
+        assert!(!theirs.body.contains("Hồ Văn Hải"), "{l}: scoped");
+        let tpl = send(&r, get("/persons/template.csv", Some(&s))).await;
+        assert!(tpl.body.starts_with("\u{feff}Số CCCD") && tpl.body.contains("Nguyễn Văn An"), "{l}");
+        assert!(send(&r, get("/persons/template.xlsx", Some(&s))).await.body.starts_with("PK"), "{l}");
+    }
+}
+
+/// Every file of the hostile corpus (`scripts/hostile-corpus.py`): a user who may not import is
+/// refused before the file is read; an editor gets a clear Vietnamese refusal; the server
+/// answers normally afterwards and nothing was written.
+#[tokio::test]
+async fn hostile_files_are_refused_and_the_server_lives() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let mut corpus: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    corpus.sort();
+    assert!(corpus.len() >= 8, "the corpus is in {}", dir.display());
+    for (r, app, l, _t) in setups().await {
+        let viewer = NewUser {
+            username: "xem.maihoa".into(),
+            display_name: String::new(),
+            password: "password-123".into(),
+            role: "viewer".into(),
+            unit_code: "18322".into(),
+        };
+        app.add_user(&Actor::system(), &viewer).await.unwrap();
+        let editor = login(&r, "xa.maihoa", "password-123").await;
+        let reader = login(&r, "xem.maihoa", "password-123").await;
+        for path in &corpus {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let bytes = std::fs::read(path).unwrap();
+            let res = send(&r, upload("/persons/import", name, &bytes, &[], &reader, false)).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{l} {name}: a viewer may not import");
+            for dry in [false, true] {
+                let checks: &[&str] = if dry { &["dry_run"] } else { &[] };
+                let res = send(&r, upload("/persons/import", name, &bytes, checks, &editor, false)).await;
+                // A dry run that reads the file reports its errors as its answer (200).
+                let ok =
+                    res.status == StatusCode::UNPROCESSABLE_ENTITY || (dry && res.status == StatusCode::OK);
+                assert!(ok, "{l} {name}: {} {}", res.status, res.body);
+                assert!(
+                    ["Tệp", "tệp", "dòng"].iter().any(|w| res.body.contains(w)),
+                    "{l} {name}: the refusal says why: {}",
+                    res.body
+                );
+            }
+        }
+        let sys = Actor::system();
+        assert_eq!(app.search_persons(&sys, &Default::default()).await.unwrap().total, 0, "{l}");
+        assert_eq!(send(&r, get("/persons", Some(&editor))).await.status, StatusCode::OK, "{l}: alive");
+    }
+}
