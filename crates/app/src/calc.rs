@@ -41,7 +41,7 @@ pub fn basis(used: &[ParamUsed]) -> Vec<BasisDto> {
                 effective_from: v.effective_from.to_string(),
                 effective_to: v.effective_to.map(|d| d.to_string()),
                 legal_basis: v.legal_basis.clone(),
-                confidence: crate::confidence_str(v.confidence).into(),
+                confidence: v.confidence.as_str().into(),
             }
         })
         .collect()

@@ -25,13 +25,20 @@ pub use auth::{LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_HOURS};
 pub use bootstrap::{AdminCreated, BootReport};
 pub use demo::{DEMO_PASSWORD, DemoReport};
 pub use error::AppError;
-pub use params::{NewParamVersion, Params, confidence_str};
+pub use params::{NewParamVersion, Params};
 pub use units::{SuccessorLink, UnitView};
 pub use users::{NewUser, UserView};
 
 pub use ansinh_domain as domain;
 pub use ansinh_rules as rules;
-pub use ansinh_store as store;
+
+/// The records the use cases return, decoded into domain values by the store: what the web,
+/// the API and the CLI show. (The store itself, its connections and SQL stay inside `app`.)
+pub mod records {
+    pub use ansinh_store::{
+        AuditFilter, AuditRow, HouseholdRow, MoveRow, ParamRow, PersonRow, PovertyRow, TokenRow, UserRow,
+    };
+}
 
 use ansinh_store::Db;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -155,6 +162,11 @@ impl App {
             AppError::Internal("no district in the units: the reform day is unknown".into())
         })?;
         Ok(*self.reform_day.get_or_init(|| d))
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend(&self) -> &'static str {
+        self.db.backend()
     }
 
     /// Health check: the database answers; returns how many units it holds.

@@ -37,23 +37,6 @@ impl Params {
     }
 }
 
-pub fn confidence_str(c: Confidence) -> &'static str {
-    match c {
-        Confidence::V => "V",
-        Confidence::S => "S",
-        Confidence::U => "U",
-    }
-}
-
-fn parse_confidence(s: &str) -> Option<Confidence> {
-    match s.trim() {
-        "V" | "v" => Some(Confidence::V),
-        "S" | "s" => Some(Confidence::S),
-        "U" | "u" => Some(Confidence::U),
-        _ => None,
-    }
-}
-
 fn to_row(v: &ParamVersion, source: &str) -> ParamRow {
     ParamRow {
         key: v.key.clone(),
@@ -61,7 +44,7 @@ fn to_row(v: &ParamVersion, source: &str) -> ParamRow {
         effective_to: v.effective_to,
         value: v.value,
         legal_basis: v.legal_basis.clone(),
-        confidence: confidence_str(v.confidence).into(),
+        confidence: v.confidence,
         source: source.into(),
     }
 }
@@ -73,8 +56,7 @@ fn to_version(r: &ParamRow) -> Result<ParamVersion> {
         effective_to: r.effective_to,
         value: r.value,
         legal_basis: r.legal_basis.clone(),
-        confidence: parse_confidence(&r.confidence)
-            .ok_or_else(|| AppError::Internal(format!("parameter {}: confidence {}", r.key, r.confidence)))?,
+        confidence: r.confidence,
     })
 }
 
@@ -186,7 +168,7 @@ impl App {
         if !Self::can_manage_parameters(actor) {
             return Err(AppError::Forbidden);
         }
-        let confidence = parse_confidence(&n.confidence).ok_or_else(|| {
+        let confidence = Confidence::parse(&n.confidence).ok_or_else(|| {
             AppError::invalid("confidence", "Độ tin cậy phải là V, S hoặc U", "confidence must be V, S or U")
         })?;
         let basis = ansinh_domain::text::clean(&n.legal_basis);

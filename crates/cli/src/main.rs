@@ -222,7 +222,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Migrate => {
             let app = open(cli.database, cli.data_dir, &file).await?;
-            println!("Đã áp dụng migration ({}). / Migrations applied.", app.db.backend());
+            println!("Đã áp dụng migration ({}). / Migrations applied.", app.backend());
             Ok(())
         }
         Command::Demo { persons, seed } => {
@@ -391,7 +391,7 @@ fn print_banner(
     addr: &str,
     took: std::time::Duration,
 ) {
-    println!("An Sinh {} — cơ sở dữ liệu / database: {}", env!("CARGO_PKG_VERSION"), app.db.backend());
+    println!("An Sinh {} — cơ sở dữ liệu / database: {}", env!("CARGO_PKG_VERSION"), app.backend());
     if boot.units_loaded > 0 {
         println!(
             "Đã nạp {} đơn vị hành chính. / Loaded {} administrative units.",

@@ -203,6 +203,22 @@ impl fmt::Display for BirthDate {
     }
 }
 
+impl BirthDate {
+    /// `yyyy-mm-dd`, or `yyyy` when only the year is known (the API's form).
+    pub fn iso(&self) -> String {
+        match self {
+            BirthDate::Full(d) => d.to_string(),
+            BirthDate::YearOnly(y) => y.to_string(),
+        }
+    }
+
+    /// The stored pair (the date age rules use, whether only the year is known) back into a
+    /// birth date.
+    pub fn from_stored(date: NaiveDate, year_only: bool) -> BirthDate {
+        if year_only { BirthDate::YearOnly(date.year()) } else { BirthDate::Full(date) }
+    }
+}
+
 impl TryFrom<String> for BirthDate {
     type Error = Invalid;
     fn try_from(s: String) -> Result<Self, Invalid> {
@@ -445,6 +461,11 @@ macro_rules! labelled {
 
             pub fn label_vi(self) -> &'static str {
                 match self { $($name::$variant => $vi),+ }
+            }
+
+            /// The value whose stored key is exactly `key` (reading a stored row).
+            pub fn from_key(key: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == key)
             }
 
             pub fn label_en(self) -> &'static str {

@@ -30,6 +30,27 @@ pub enum Confidence {
     U,
 }
 
+impl Confidence {
+    /// `V`, `S` or `U`, as stored and shown.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Confidence::V => "V",
+            Confidence::S => "S",
+            Confidence::U => "U",
+        }
+    }
+
+    /// `V`, `S` or `U` (either case); `None` for anything else.
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s.trim() {
+            "V" | "v" => Some(Confidence::V),
+            "S" | "s" => Some(Confidence::S),
+            "U" | "u" => Some(Confidence::U),
+            _ => None,
+        }
+    }
+}
+
 /// Phiên bản tham số — one value of one parameter over `[effective_from, effective_to)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamVersion {

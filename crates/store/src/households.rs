@@ -1,6 +1,7 @@
 //! Households (hộ) and their poverty status per year.
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, StoreError};
+use ansinh_domain::person::PovertyStatus;
 use ansinh_domain::unit::subtree_range;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -36,12 +37,19 @@ impl HouseholdRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+/// A household's poverty status for one year, with the deciding document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PovertyRow {
     pub year: i32,
-    /// `poor`, `near_poor`, `none`
-    pub status: String,
+    pub status: PovertyStatus,
     pub decision: String,
+}
+
+#[derive(FromRow)]
+struct PovertyRecord {
+    year: i32,
+    status: String,
+    decision: String,
 }
 
 pub(crate) const HOUSEHOLD_COLS: &str =
@@ -158,7 +166,15 @@ impl Conn<'_> {
     pub async fn poverty_of(&mut self, household_id: i64) -> Result<Vec<PovertyRow>> {
         let sql =
             "SELECT year, status, decision FROM household_poverty WHERE household_id = $1 ORDER BY year DESC";
-        Ok(on!(self, c => sqlx::query_as::<_, PovertyRow>(sql).bind(household_id).fetch_all(&mut **c).await)?)
+        let rows = on!(self, c => sqlx::query_as::<_, PovertyRecord>(sql).bind(household_id).fetch_all(&mut **c).await)?;
+        rows.into_iter()
+            .map(|r| {
+                let status = PovertyStatus::from_key(&r.status).ok_or_else(|| {
+                    StoreError::Corrupt(format!("household {household_id}: poverty status «{}»", r.status))
+                })?;
+                Ok(PovertyRow { year: r.year, status, decision: r.decision })
+            })
+            .collect()
     }
 
     /// Record (or correct) a household's status for a year.
@@ -176,7 +192,7 @@ impl Conn<'_> {
             Conn::Postgres(_) => sql.replace("(household_id, year)", "(province_code, household_id, year)"),
         };
         on!(self, c => sqlx::query(AssertSqlSafe(sql)).bind(household_id).bind(province_code).bind(p.year)
-            .bind(&p.status).bind(&p.decision).execute(&mut **c).await.map(|_| ()))?;
+            .bind(p.status.as_str()).bind(&p.decision).execute(&mut **c).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -186,7 +202,7 @@ impl Conn<'_> {
             on!(self, c => {
                 let mut qb = QueryBuilder::new("INSERT INTO household_poverty (household_id, province_code, year, status, decision) ");
                 qb.push_values(chunk, |mut b, (h, prov, p)| {
-                    b.push_bind(*h).push_bind(prov.clone()).push_bind(p.year).push_bind(p.status.clone()).push_bind(p.decision.clone());
+                    b.push_bind(*h).push_bind(prov.clone()).push_bind(p.year).push_bind(p.status.as_str()).push_bind(p.decision.clone());
                 });
                 qb.build().execute(&mut **c).await.map(|_| ())
             })?;

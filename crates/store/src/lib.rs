@@ -45,6 +45,9 @@ pub enum StoreError {
     Sqlite { code: i32, message: String },
     #[error("unsupported database URL «{0}»: use sqlite:PATH or postgres://…")]
     Url(String),
+    /// A stored value no domain type accepts (a row written outside the application).
+    #[error("stored value not understood: {0}")]
+    Corrupt(String),
 }
 
 impl StoreError {

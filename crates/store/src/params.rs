@@ -1,29 +1,59 @@
 //! Stored versions of the legal parameters.
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, StoreError};
+use ansinh_rules::Confidence;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder};
 
 /// One stored version of a legal parameter (the rules crate's `ParamVersion`, plus provenance).
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamRow {
     pub key: String,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
     pub value: i64,
     pub legal_basis: String,
-    /// V, S or U.
-    pub confidence: String,
+    pub confidence: Confidence,
     /// `bundled` or the username that added it.
     pub source: String,
+}
+
+#[derive(FromRow)]
+struct ParamRecord {
+    key: String,
+    effective_from: NaiveDate,
+    effective_to: Option<NaiveDate>,
+    value: i64,
+    legal_basis: String,
+    confidence: String,
+    source: String,
+}
+
+impl TryFrom<ParamRecord> for ParamRow {
+    type Error = StoreError;
+    fn try_from(r: ParamRecord) -> Result<ParamRow> {
+        let confidence = Confidence::parse(&r.confidence).ok_or_else(|| {
+            StoreError::Corrupt(format!("parameter {}: confidence «{}»", r.key, r.confidence))
+        })?;
+        Ok(ParamRow {
+            key: r.key,
+            effective_from: r.effective_from,
+            effective_to: r.effective_to,
+            value: r.value,
+            legal_basis: r.legal_basis,
+            confidence,
+            source: r.source,
+        })
+    }
 }
 
 impl Conn<'_> {
     pub async fn list_parameters(&mut self) -> Result<Vec<ParamRow>> {
         let sql = "SELECT key, effective_from, effective_to, value, legal_basis, confidence, source \
                    FROM rule_parameters ORDER BY key, effective_from";
-        Ok(on!(self, c => sqlx::query_as::<_, ParamRow>(sql).fetch_all(&mut **c).await)?)
+        let rows = on!(self, c => sqlx::query_as::<_, ParamRecord>(sql).fetch_all(&mut **c).await)?;
+        rows.into_iter().map(ParamRow::try_from).collect()
     }
 
     pub async fn insert_parameters(&mut self, rows: &[ParamRow], now: DateTime<Utc>) -> Result<()> {
@@ -39,7 +69,7 @@ impl Conn<'_> {
                         .push_bind(r.effective_to)
                         .push_bind(r.value)
                         .push_bind(r.legal_basis.clone())
-                        .push_bind(r.confidence.clone())
+                        .push_bind(r.confidence.as_str())
                         .push_bind(r.source.clone())
                         .push_bind(now);
                 });

@@ -1,6 +1,7 @@
 //! Persons: rows, the list filter and its scope, reads, searches, updates and merges.
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, StoreError};
+use ansinh_domain::person::{BirthDate, Occupation, Relation, Sex, parse_sex};
 use ansinh_domain::unit::subtree_range;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -10,26 +11,22 @@ pub const PERSON_COLS: &str = "id, province_code, cccd, old_si_number, full_name
      ethnicity, phone, occupation, household_id, relation, unit_id, unit_path, commune_id, created_at, updated_at, \
      merged_into";
 
-/// A stored person.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+/// A stored person, decoded into domain values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonRow {
     pub id: i64,
     pub province_code: String,
     pub cccd: String,
     pub old_si_number: Option<String>,
     pub full_name: String,
-    /// For a year-only birth: 1 January of that year.
-    pub birth_date: NaiveDate,
-    pub birth_year_only: bool,
-    /// `male` / `female`
-    pub sex: String,
+    pub birth: BirthDate,
+    pub sex: Sex,
     pub ethnicity: String,
     pub phone: Option<String>,
-    /// Occupation key (`farmer`, `freelance`, …).
-    pub occupation: String,
+    pub occupation: Occupation,
     pub household_id: Option<i64>,
-    /// Relation key to the household head.
-    pub relation: Option<String>,
+    /// Relation to the household head.
+    pub relation: Option<Relation>,
     pub unit_id: i64,
     pub unit_path: String,
     pub commune_id: i64,
@@ -38,6 +35,69 @@ pub struct PersonRow {
     /// Set when this record was merged into another (the survivor's id): the record is kept,
     /// outside every scope (`unit_path` is empty), and nothing may change it any more.
     pub merged_into: Option<i64>,
+}
+
+/// A person row as the database holds it (keys and the stored birth-date pair).
+#[derive(FromRow)]
+struct PersonRecord {
+    id: i64,
+    province_code: String,
+    cccd: String,
+    old_si_number: Option<String>,
+    full_name: String,
+    /// For a year-only birth: 1 January of that year.
+    birth_date: NaiveDate,
+    birth_year_only: bool,
+    sex: String,
+    ethnicity: String,
+    phone: Option<String>,
+    occupation: String,
+    household_id: Option<i64>,
+    relation: Option<String>,
+    unit_id: i64,
+    unit_path: String,
+    commune_id: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    merged_into: Option<i64>,
+}
+
+impl TryFrom<PersonRecord> for PersonRow {
+    type Error = StoreError;
+    fn try_from(r: PersonRecord) -> Result<PersonRow> {
+        let bad = |what: &str, v: &str| StoreError::Corrupt(format!("person {}: {what} «{v}»", r.id));
+        let sex = parse_sex(&r.sex).map_err(|_| bad("sex", &r.sex))?;
+        let occupation =
+            Occupation::from_key(&r.occupation).ok_or_else(|| bad("occupation", &r.occupation))?;
+        let relation = match r.relation.as_deref() {
+            None => None,
+            Some(k) => Some(Relation::from_key(k).ok_or_else(|| bad("relation", k))?),
+        };
+        Ok(PersonRow {
+            id: r.id,
+            province_code: r.province_code,
+            cccd: r.cccd,
+            old_si_number: r.old_si_number,
+            full_name: r.full_name,
+            birth: BirthDate::from_stored(r.birth_date, r.birth_year_only),
+            sex,
+            ethnicity: r.ethnicity,
+            phone: r.phone,
+            occupation,
+            household_id: r.household_id,
+            relation,
+            unit_id: r.unit_id,
+            unit_path: r.unit_path,
+            commune_id: r.commune_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            merged_into: r.merged_into,
+        })
+    }
+}
+
+fn decode_all(rows: Vec<PersonRecord>) -> Result<Vec<PersonRow>> {
+    rows.into_iter().map(PersonRow::try_from).collect()
 }
 
 /// A person to write, with the derived search and sort keys.
@@ -223,39 +283,39 @@ impl Conn<'_> {
     /// The records merged into `id`, oldest first.
     pub async fn persons_merged_into(&mut self, id: i64) -> Result<Vec<PersonRow>> {
         let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE merged_into = $1 ORDER BY id");
-        Ok(
-            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(id).fetch_all(&mut **c).await)?,
+        decode_all(
+            on!(self, c => sqlx::query_as::<_, PersonRecord>(AssertSqlSafe(sql)).bind(id).fetch_all(&mut **c).await)?,
         )
     }
 
     pub async fn person_by_id(&mut self, id: i64) -> Result<Option<PersonRow>> {
         let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE id = $1");
-        Ok(
-            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?,
-        )
+        on!(self, c => sqlx::query_as::<_, PersonRecord>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?
+            .map(PersonRow::try_from)
+            .transpose()
     }
 
     pub async fn person_by_cccd(&mut self, cccd: &str) -> Result<Option<PersonRow>> {
         let sql = format!("SELECT {PERSON_COLS} FROM persons WHERE cccd = $1");
-        Ok(
-            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(cccd).fetch_optional(&mut **c).await)?,
-        )
+        on!(self, c => sqlx::query_as::<_, PersonRecord>(AssertSqlSafe(sql)).bind(cccd).fetch_optional(&mut **c).await)?
+            .map(PersonRow::try_from)
+            .transpose()
     }
 
     /// The persons with these citizen ids (any scope), for import upserts.
     pub async fn persons_by_cccds(&mut self, cccds: &[String]) -> Result<Vec<PersonRow>> {
         let mut out = Vec::new();
         for chunk in cccds.chunks(900) {
-            let mut rows = on!(self, c => {
+            let rows = on!(self, c => {
                 let mut qb = QueryBuilder::new(format!("SELECT {PERSON_COLS} FROM persons WHERE cccd IN ("));
                 let mut sep = qb.separated(", ");
                 for id in chunk {
                     sep.push_bind(id.clone());
                 }
                 qb.push(")");
-                qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+                qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
             })?;
-            out.append(&mut rows);
+            out.extend(decode_all(rows)?);
         }
         Ok(out)
     }
@@ -271,9 +331,9 @@ impl Conn<'_> {
                     sep.push_bind(*id);
                 }
                 qb.push(")");
-                qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+                qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
             })?;
-            out.extend(rows);
+            out.extend(decode_all(rows)?);
         }
         Ok(out)
     }
@@ -287,7 +347,7 @@ impl Conn<'_> {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<PersonRow>> {
-        Ok(on!(self, c => {
+        decode_all(on!(self, c => {
             let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
             push_person_filter!(qb, roots, f);
             if f.name_prefix.is_some() {
@@ -297,7 +357,7 @@ impl Conn<'_> {
                 qb.push(" ORDER BY p.sort_key, p.id");
             }
             qb.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
-            qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+            qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
         })?)
     }
 
@@ -310,12 +370,12 @@ impl Conn<'_> {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<PersonRow>> {
-        Ok(on!(self, c => {
+        decode_all(on!(self, c => {
             let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
             push_person_filter!(qb, roots, f);
             qb.push(" AND p.id > ").push_bind(after_id);
             qb.push(" ORDER BY p.id LIMIT ").push_bind(limit);
-            qb.build_query_as::<PersonRow>().fetch_all(&mut **c).await
+            qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
         })?)
     }
 
@@ -337,8 +397,8 @@ impl Conn<'_> {
     pub async fn persons_of_household(&mut self, household_id: i64) -> Result<Vec<PersonRow>> {
         let sql =
             format!("SELECT {PERSON_COLS} FROM persons WHERE household_id = $1 ORDER BY birth_date, id");
-        Ok(
-            on!(self, c => sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)).bind(household_id).fetch_all(&mut **c).await)?,
+        decode_all(
+            on!(self, c => sqlx::query_as::<_, PersonRecord>(AssertSqlSafe(sql)).bind(household_id).fetch_all(&mut **c).await)?,
         )
     }
 

@@ -3,15 +3,17 @@
 use crate::people::ListQuery;
 use crate::session::Page;
 use ansinh_app::estimate::Estimate;
+use ansinh_app::records::{AuditRow, PersonRow, UserRow};
 use ansinh_app::registry::{HouseholdView, PersonInput, PersonPage, PersonView, PlaceCounts};
 use ansinh_app::{UnitView, UserView};
 use ansinh_domain::Invalid;
-use ansinh_domain::person::{ETHNIC_GROUPS, Occupation, PovertyStatus, Relation};
+use ansinh_domain::person::{
+    ETHNIC_GROUPS, Occupation, PovertyStatus, Relation, Sex, sex_label_en, sex_label_vi,
+};
 use ansinh_domain::{Grant, Level, Role, Unit};
 use ansinh_rules::{Month, ParamUsed, Vnd};
-use ansinh_store::{AuditRow, PersonRow, UserRow};
 use askama::Template;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 impl Page {
     pub fn date(&self, d: &Option<NaiveDate>) -> String {
@@ -298,7 +300,7 @@ pub struct CalcResultTpl<'a> {
 pub struct ParamGroup {
     pub key: String,
     pub info: Option<&'static ansinh_rules::ParamInfo>,
-    pub versions: Vec<ansinh_store::ParamRow>,
+    pub versions: Vec<ansinh_app::records::ParamRow>,
 }
 
 impl ParamGroup {
@@ -346,38 +348,25 @@ pub fn options<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, current:
 }
 
 impl Page {
-    /// "15/03/1990", or "1990" when only the year is on record.
+    /// "15/03/1990", or "1990" when only the year is on record (the one birth formatter).
     pub fn birth(&self, p: &PersonRow) -> String {
-        if p.birth_year_only {
-            p.birth_date.year().to_string()
-        } else {
-            p.birth_date.format("%d/%m/%Y").to_string()
-        }
+        p.birth.to_string()
     }
 
-    pub fn sex(&self, s: &str) -> String {
-        match (s, self.is_vi()) {
-            ("male", true) => "Nam".into(),
-            ("female", true) => "Nữ".into(),
-            ("male", false) => "Male".into(),
-            ("female", false) => "Female".into(),
-            (other, _) => other.into(),
-        }
+    pub fn sex(&self, s: &Sex) -> String {
+        self.label(sex_label_vi(*s), sex_label_en(*s))
     }
 
-    pub fn occupation(&self, key: &str) -> String {
-        Occupation::parse(key).map_or_else(|_| key.to_string(), |o| self.label(o.label_vi(), o.label_en()))
+    pub fn occupation(&self, o: &Occupation) -> String {
+        self.label(o.label_vi(), o.label_en())
     }
 
-    pub fn relation(&self, key: &Option<String>) -> String {
-        key.as_deref()
-            .and_then(|k| Relation::parse(k).ok())
-            .map(|r| self.label(r.label_vi(), r.label_en()))
-            .unwrap_or_default()
+    pub fn relation(&self, r: &Option<Relation>) -> String {
+        r.map(|r| self.label(r.label_vi(), r.label_en())).unwrap_or_default()
     }
 
-    pub fn poverty(&self, key: &str) -> String {
-        PovertyStatus::parse(key).map_or_else(|_| key.to_string(), |s| self.label(s.label_vi(), s.label_en()))
+    pub fn poverty(&self, s: &PovertyStatus) -> String {
+        self.label(s.label_vi(), s.label_en())
     }
 
     /// "12.345" (vi) / "12,345" (en).
@@ -424,18 +413,14 @@ impl PersonForm {
                 cccd: p.cccd.clone(),
                 old_si_number: p.old_si_number.clone().unwrap_or_default(),
                 full_name: p.full_name.clone(),
-                birth_date: if p.birth_year_only {
-                    p.birth_date.year().to_string()
-                } else {
-                    p.birth_date.format("%d/%m/%Y").to_string()
-                },
-                sex: p.sex.clone(),
+                birth_date: p.birth.to_string(),
+                sex: p.sex.key().to_string(),
                 ethnicity: p.ethnicity.clone(),
                 phone: p.phone.clone().unwrap_or_default(),
-                occupation: p.occupation.clone(),
+                occupation: p.occupation.as_str().to_string(),
                 unit_code: v.place.code.clone(),
                 household_code: v.household.as_ref().map(|h| h.code.clone()).unwrap_or_default(),
-                relation: p.relation.clone().unwrap_or_default(),
+                relation: p.relation.map(|r| r.as_str().to_string()).unwrap_or_default(),
             },
             reason: String::new(),
         }

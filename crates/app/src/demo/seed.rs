@@ -233,7 +233,7 @@ impl App {
             batch.households.push(HouseholdRow::new(0, hh.code.as_str().to_string(), place, commune.id));
             batch.poverty.push(PovertyRow {
                 year,
-                status: hh.poverty.as_str().into(),
+                status: hh.poverty,
                 decision: format!("Danh sách {year}"),
             });
             for m in &hh.members {

@@ -1,6 +1,7 @@
 //! Exports of any filtered list, in the import template's layout.
 
 use super::*;
+use ansinh_domain::person::sex_label_vi;
 
 /// Column headers of exports (the import template's, plus what only exports carry).
 pub const EXPORT_HEADERS: [&str; 14] = [
@@ -66,30 +67,17 @@ impl App {
             .iter()
             .map(|p| {
                 let unit = units.get(&p.unit_id);
-                let birth = if p.birth_year_only {
-                    p.birth_date.year().to_string()
-                } else {
-                    p.birth_date.format("%d/%m/%Y").to_string()
-                };
-                let relation = p
-                    .relation
-                    .as_deref()
-                    .and_then(|r| Relation::parse(r).ok())
-                    .map(|r| r.label_vi().to_string())
-                    .unwrap_or_default();
-                let occupation =
-                    Occupation::parse(&p.occupation).map(|o| o.label_vi().to_string()).unwrap_or_default();
                 vec![
                     p.cccd.clone(),
                     p.full_name.clone(),
-                    birth,
-                    if p.sex == "male" { "Nam".into() } else { "Nữ".into() },
+                    p.birth.to_string(),
+                    sex_label_vi(p.sex).to_string(),
                     p.household_id.and_then(|h| codes.get(&h).cloned()).unwrap_or_default(),
-                    relation,
+                    p.relation.map(|r| r.label_vi().to_string()).unwrap_or_default(),
                     unit.map(|u| u.code.clone()).unwrap_or_default(),
                     p.ethnicity.clone(),
                     p.phone.clone().unwrap_or_default(),
-                    occupation,
+                    p.occupation.label_vi().to_string(),
                     p.old_si_number.clone().unwrap_or_default(),
                     unit.map(|u| u.full_name()).unwrap_or_default(),
                     age_on(p, today).to_string(),

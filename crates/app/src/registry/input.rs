@@ -203,13 +203,12 @@ pub fn person_write_keyed(
 pub fn same_person(a: &PersonRow, b: &PersonWrite) -> bool {
     a.old_si_number == b.old_si_number
         && a.full_name == b.full_name
-        && a.birth_date == b.birth_date
-        && a.birth_year_only == b.birth_year_only
-        && a.sex == b.sex
+        && a.birth == BirthDate::from_stored(b.birth_date, b.birth_year_only)
+        && a.sex.key() == b.sex
         && a.ethnicity == b.ethnicity
         && a.phone == b.phone
-        && a.occupation == b.occupation
+        && a.occupation.as_str() == b.occupation
         && a.household_id == b.household_id
-        && a.relation == b.relation
+        && a.relation.map(|r| r.as_str()) == b.relation.as_deref()
         && a.unit_id == b.unit_id
 }

@@ -63,8 +63,8 @@ pub fn working_age_bounds(params: &ParamSet, on: NaiveDate) -> Result<WorkingAge
 
 /// Whether a stored person is of working age on `on`.
 pub fn is_working_age(p: &PersonRow, w: &WorkingAgeBounds) -> bool {
-    p.birth_date <= w.max_birth
-        && if p.sex == "male" { p.birth_date > w.male_after } else { p.birth_date > w.female_after }
+    let born = p.birth.effective_date();
+    born <= w.max_birth && if p.sex == Sex::Male { born > w.male_after } else { born > w.female_after }
 }
 
 /// The search-order key of a name: given name first, as Vietnamese lists are sorted.
@@ -156,9 +156,5 @@ pub struct PlaceCounts {
 }
 
 fn age_on(p: &PersonRow, on: NaiveDate) -> i32 {
-    let mut age = on.year() - p.birth_date.year();
-    if (on.month(), on.day()) < (p.birth_date.month(), p.birth_date.day()) {
-        age -= 1;
-    }
-    age
+    p.birth.age_on(on)
 }

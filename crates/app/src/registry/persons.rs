@@ -29,12 +29,12 @@ impl App {
 
     fn duplicate_cccd(existing: &PersonRow, actor: &Actor) -> AppError {
         let who = if actor.can(Permission::View, &existing.unit_path) {
-            format!("{} (sinh {})", existing.full_name, existing.birth_date.year())
+            format!("{} (sinh {})", existing.full_name, existing.birth.year())
         } else {
             "một người ở đơn vị khác".to_string()
         };
         let who_en = if actor.can(Permission::View, &existing.unit_path) {
-            format!("{} (born {})", existing.full_name, existing.birth_date.year())
+            format!("{} (born {})", existing.full_name, existing.birth.year())
         } else {
             "a person in another unit".to_string()
         };

@@ -5,7 +5,7 @@ use ansinh_app::{App, AppError, NewUser};
 use ansinh_domain::{Actor, Level};
 use ansinh_store::AuditFilter;
 use ansinh_store::testing;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 mod demo;
 mod imports;

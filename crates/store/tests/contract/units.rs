@@ -115,7 +115,7 @@ async fn parameters_contract() {
             effective_to: to,
             value,
             legal_basis: "Nghị định 73/2024/NĐ-CP".into(),
-            confidence: "V".into(),
+            confidence: ansinh_rules::Confidence::V,
             source: "bundled".into(),
         };
         c.insert_parameters(&[row(d(2024, 7, 1), None, 2_340_000)], Utc::now()).await.unwrap();

@@ -68,16 +68,20 @@ impl From<&HouseholdView> for HouseholdDto {
                 .map(|(p, age)| HouseholdMemberDto {
                     id: p.id,
                     full_name: p.full_name.clone(),
-                    relation: p.relation.clone(),
+                    relation: p.relation.map(|r| r.as_str().to_string()),
                     birth_date: birth(p),
-                    sex: p.sex.clone(),
+                    sex: p.sex.key().to_string(),
                     age: *age,
                 })
                 .collect(),
             poverty: v
                 .poverty
                 .iter()
-                .map(|p| PovertyDto { year: p.year, status: p.status.clone(), decision: p.decision.clone() })
+                .map(|p| PovertyDto {
+                    year: p.year,
+                    status: p.status.as_str().to_string(),
+                    decision: p.decision.clone(),
+                })
                 .collect(),
             can_edit: v.can_edit,
         }

@@ -5,12 +5,12 @@ use super::units::UnitDto;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiUser;
+use ansinh_app::records::PersonRow;
 use ansinh_app::registry::{PersonInput, PersonListItem, PersonQuery, PersonView};
-use ansinh_store::PersonRow;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use chrono::Datelike;
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -95,8 +95,9 @@ pub struct PersonDto {
     pub working_age: bool,
 }
 
+/// `yyyy-mm-dd`, or `yyyy` when only the year is known.
 pub fn birth(p: &PersonRow) -> String {
-    if p.birth_year_only { p.birth_date.year().to_string() } else { p.birth_date.to_string() }
+    p.birth.iso()
 }
 
 fn person_dto(
@@ -112,13 +113,13 @@ fn person_dto(
         old_si_number: p.old_si_number.clone(),
         full_name: p.full_name.clone(),
         birth_date: birth(p),
-        sex: p.sex.clone(),
+        sex: p.sex.key().to_string(),
         ethnicity: p.ethnicity.clone(),
         phone: p.phone.clone(),
-        occupation: p.occupation.clone(),
+        occupation: p.occupation.as_str().to_string(),
         household_id: p.household_id,
         household_code,
-        relation: p.relation.clone(),
+        relation: p.relation.map(|r| r.as_str().to_string()),
         unit_id: p.unit_id,
         place_name,
         age,
@@ -186,9 +187,9 @@ impl From<&PersonView> for PersonDetailDto {
                 .map(|m| MemberDto {
                     id: m.id,
                     full_name: m.full_name.clone(),
-                    relation: m.relation.clone(),
+                    relation: m.relation.map(|r| r.as_str().to_string()),
                     birth_date: birth(m),
-                    sex: m.sex.clone(),
+                    sex: m.sex.key().to_string(),
                 })
                 .collect(),
             moves: v

@@ -39,7 +39,7 @@ pub async fn set_lang(
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.app.health().await {
-        Ok(n) => Json(serde_json::json!({ "status": "ok", "database": state.app.db.backend(), "units": n }))
+        Ok(n) => Json(serde_json::json!({ "status": "ok", "database": state.app.backend(), "units": n }))
             .into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
     }
