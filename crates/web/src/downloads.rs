@@ -9,6 +9,8 @@
 //! then answers "not found" and the user re-runs the import, which is safe because importing
 //! the same file twice changes nothing.
 
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -86,9 +88,55 @@ impl Downloads {
     }
 }
 
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// A file to save: `Content-Disposition: attachment` with an ASCII name for old clients and
+/// the Vietnamese name (RFC 6266 / RFC 5987 `filename*`) for the rest; never cached (it
+/// holds personal data).
+pub fn file_response(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, attachment(filename)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `attachment; filename="danh-sach-nhan-khau.xlsx"; filename*=UTF-8''danh-s%C3%A1ch-…`.
+pub fn attachment(filename: &str) -> HeaderValue {
+    let ascii: String = ansinh_domain::text::fold(filename)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' })
+        .collect();
+    let utf8: String = filename
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_file_names() {
+        let h = attachment("danh-sách-nhân-khẩu 2026.xlsx");
+        assert_eq!(
+            h.to_str().unwrap(),
+            "attachment; filename=\"danh-sach-nhan-khau-2026.xlsx\"; \
+             filename*=UTF-8''danh-s%C3%A1ch-nh%C3%A2n-kh%E1%BA%A9u%202026.xlsx"
+        );
+    }
 
     #[test]
     fn only_for_its_user() {

@@ -138,20 +138,66 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// An error answered as a page (already rendered) or a redirect.
+/// An error answered as a page: a redirect, a page already rendered, or an application error
+/// that `pages::render_errors` turns into the error page in the request's language. Page handlers
+/// therefore end their calls in plain `?`.
 #[derive(Debug)]
 pub enum PageError {
     Redirect(String),
     Page(StatusCode, String),
+    App(AppError),
 }
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError::App(e)
+    }
+}
+
+/// An application error waiting for the page middleware (`pages::render_errors`) to be
+/// rendered in the request's language.
+#[derive(Clone)]
+pub(crate) struct PendingError(pub(crate) std::sync::Arc<AppError>);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::Redirect(to) => Redirect::to(&to).into_response(),
             PageError::Page(status, html) => (status, Html(html)).into_response(),
+            PageError::App(e) => {
+                let mut res = status_of(&e).into_response();
+                res.extensions_mut().insert(PendingError(std::sync::Arc::new(e)));
+                res
+            }
         }
     }
+}
+
+/// A form use case's outcome: `Ok(Ok(v))` done, `Ok(Err(fields))` to show the form again with
+/// its field errors (answered 422), `Err` any other failure (the error page).
+pub fn form_outcome<T>(r: Result<T, AppError>) -> Result<Result<T, Vec<ansinh_domain::Invalid>>, PageError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::Invalid(list)) => Ok(Err(list)),
+        Err(e) => Err(PageError::App(e)),
+    }
+}
+
+/// The reasons of field errors, in `lang`, as one line.
+pub fn fields_message(lang: Lang, fields: &[ansinh_domain::Invalid]) -> String {
+    fields
+        .iter()
+        .map(|i| match lang {
+            Lang::Vi => i.vi.clone(),
+            Lang::En => i.en.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A re-rendered form with field errors: 422, so scripts and tests see the failure.
+pub fn unprocessable(html: Html<String>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
 /// The user-facing message of an error, in `lang` (every field's reason for field errors).

@@ -3,14 +3,13 @@
 //! files named by resource; none of them writes SQL — they call `ansinh_app` use cases.
 
 pub mod api;
+pub mod display;
 pub mod downloads;
 pub mod error;
 pub mod fmt;
 pub mod i18n;
 pub mod pages;
-pub mod people;
 pub mod session;
-pub mod templates;
 
 use ansinh_app::App;
 use axum::Router;
@@ -92,6 +91,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/users/{id}/tokens/{token}/revoke", post(pages::users::revoke_token))
         .merge(api::routes())
         .fallback(pages::home::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::render_errors))
         .layer(csrf)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,

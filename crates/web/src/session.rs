@@ -1,9 +1,9 @@
 //! Who is asking: the [`Page`] context of an HTML request (language, signed-in actor, current
 //! path) and the [`ApiUser`] of an API request (bearer token or session cookie).
 
-use crate::error::{ApiError, PageError, message, status_of};
+use crate::AppState;
+use crate::error::{ApiError, PageError};
 use crate::i18n::{Lang, tr};
-use crate::{AppState, templates};
 use ansinh_app::AppError;
 use ansinh_domain::{Actor, Permission};
 use axum::extract::FromRequestParts;
@@ -58,20 +58,38 @@ impl FromRequestParts<AppState> for Page {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(|l| Lang::parse(&l)).unwrap_or(Lang::Vi);
-        let actor = match cookie(&parts.headers, SESSION_COOKIE) {
+        Ok(Page::from_headers(state, &parts.headers, &parts.uri).await)
+    }
+}
+
+/// Whether the request came from htmx (answer with a fragment, not the whole page).
+#[derive(Debug, Clone, Copy)]
+pub struct HxRequest(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for HxRequest {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(HxRequest(parts.headers.get("hx-request").is_some()))
+    }
+}
+
+impl Page {
+    /// The context of a request with these headers and URI (also used to render an error after
+    /// the handler ran).
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap, uri: &axum::http::Uri) -> Page {
+        let lang = cookie(headers, LANG_COOKIE).and_then(|l| Lang::parse(&l)).unwrap_or(Lang::Vi);
+        let actor = match cookie(headers, SESSION_COOKIE) {
             Some(token) => state.app.session_actor(&token).await.unwrap_or_else(|e| {
                 tracing::error!(error = %e, "session lookup");
                 None
             }),
             None => None,
         };
-        let here = parts.uri.path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
-        Ok(Page { lang, actor, here, today: state.app.today() })
+        let here = uri.path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+        Page { lang, actor, here, today: state.app.today() }
     }
-}
 
-impl Page {
     pub fn t(&self, key: &str) -> String {
         tr(self.lang, key)
     }
@@ -109,16 +127,6 @@ impl Page {
 
     pub fn here_encoded(&self) -> String {
         urlencode(&self.here)
-    }
-
-    /// Turn an application error into an error page (or the login redirect).
-    pub fn fail(&self, e: AppError) -> PageError {
-        if matches!(e, AppError::Unauthenticated) {
-            return PageError::Redirect(format!("/login?next={}", urlencode(&self.here)));
-        }
-        let status = status_of(&e);
-        let msg = message(self.lang, &e);
-        PageError::Page(status, templates::error_page(self, status.as_u16(), &msg))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Persons, households, moves, duplicates, merges, derived counts, bulk loads.
 
 use super::*;
-use chrono::Datelike;
 use ansinh_domain::person::PovertyStatus;
+use chrono::Datelike;
 
 #[tokio::test]
 async fn registry_contract() {

@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::render;
 use crate::session::{Page, urlencode};
-use crate::templates::AuditTpl;
 use ansinh_app::AppError;
 use ansinh_app::records::AuditFilter;
+use ansinh_app::records::AuditRow;
 use ansinh_domain::Permission;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -51,10 +52,10 @@ pub async fn list(
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     if !actor.has(Permission::ViewAudit) {
-        return Err(page.fail(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
-    let from = parse_day("from", &q.from).map_err(|e| page.fail(e))?;
-    let to = parse_day("to", &q.to).map_err(|e| page.fail(e))?;
+    let from = parse_day("from", &q.from)?;
+    let to = parse_day("to", &q.to)?;
     let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let filter = AuditFilter {
         action: nonempty(&q.action),
@@ -64,7 +65,7 @@ pub async fn list(
         to: to.and_then(|d| d.succ_opt()).map(day_start),
         before_id: q.before,
     };
-    let result = state.app.audit_list(actor, &filter, 50).await.map_err(|e| page.fail(e))?;
+    let result = state.app.audit_list(actor, &filter, 50).await?;
     let next_link = result.next_before.map(|b| {
         format!(
             "/audit?action={}&actor={}&from={}&to={}&before={b}",
@@ -84,4 +85,19 @@ pub async fn list(
         to: q.to,
         next_link,
     })
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditTpl<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<AuditRow>,
+    pub actions: Vec<String>,
+    pub action: String,
+    pub actor: String,
+    pub from: String,
+    pub to: String,
+    pub next_link: Option<String>,
 }

@@ -4,8 +4,9 @@ use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::pages::render;
 use crate::session::{LANG_COOKIE, Page, safe_next};
-use crate::templates::HomeTpl;
 use crate::{AppState, session};
+use ansinh_domain::Unit;
+use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 
 pub async fn show(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
     let roots = match &page.actor {
-        Some(a) => state.app.scope_roots(a).await.map_err(|e| page.fail(e))?,
+        Some(a) => state.app.scope_roots(a).await?,
         None => Vec::new(),
     };
     render(&HomeTpl { page: &page, roots })
@@ -46,5 +47,14 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn not_found(page: Page) -> Response {
-    page.fail(ansinh_app::AppError::NotFound).into_response()
+    crate::pages::fail(&page, &ansinh_app::AppError::NotFound).into_response()
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomeTpl<'a> {
+    pub page: &'a Page,
+    pub roots: Vec<Unit>,
 }

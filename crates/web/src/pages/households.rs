@@ -2,14 +2,16 @@
 //! cận nghèo, with the decision), and the area flags that decide some support rates.
 
 use crate::AppState;
-use crate::error::{PageError, message};
+use crate::display::{Opt, options};
+use crate::error::{PageError, fields_message, form_outcome, unprocessable};
 use crate::pages::render;
 use crate::session::Page;
-use crate::templates::{HouseholdTpl, PovertyForm};
 use ansinh_app::AppError;
+use ansinh_app::registry::HouseholdView;
+use ansinh_domain::person::PovertyStatus;
+use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use serde::Deserialize;
@@ -31,7 +33,7 @@ pub async fn show(
     Query(q): Query<SavedQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let view = state.app.household_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let view = state.app.household_view(actor, id).await?;
     render(&HouseholdTpl {
         page: &page,
         view,
@@ -63,15 +65,13 @@ pub async fn set_poverty(
         Ok(year) => state.app.set_household_poverty(actor, id, year, &f.status, &f.decision).await,
         Err(e) => Err(e),
     };
-    match result {
+    match form_outcome(result)? {
         Ok(()) => Ok(Redirect::to(&format!("/households/{id}?saved=1#poverty")).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            let view = state.app.household_view(actor, id).await.map_err(|e| page.fail(e))?;
-            let error = Some(message(page.lang, &e));
-            let html = render(&HouseholdTpl { page: &page, view, form: f, error, saved: false })?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        Err(fields) => {
+            let view = state.app.household_view(actor, id).await?;
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&HouseholdTpl { page: &page, view, form: f, error, saved: false })?))
         }
-        Err(e) => Err(page.fail(e)),
     }
 }
 
@@ -91,10 +91,50 @@ pub async fn set_flags(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let on = |v: &str| !v.is_empty();
-    state
-        .app
-        .set_household_flags(actor, id, on(&f.ethnic_minority_area), on(&f.island))
-        .await
-        .map_err(|e| page.fail(e))?;
+    state.app.set_household_flags(actor, id, on(&f.ethnic_minority_area), on(&f.island)).await?;
     Ok(Redirect::to(&format!("/households/{id}?saved=1")).into_response())
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+/// The poverty form's values as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PovertyForm {
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+pub struct HouseholdTpl<'a> {
+    pub page: &'a Page,
+    pub view: HouseholdView,
+    pub form: PovertyForm,
+    pub error: Option<String>,
+    pub saved: bool,
+}
+
+impl HouseholdTpl<'_> {
+    pub fn statuses(&self) -> Vec<Opt> {
+        let current = PovertyStatus::parse(&self.form.status).map_or("", |s| s.as_str());
+        let vi = self.page.is_vi();
+        options(
+            PovertyStatus::ALL.iter().map(|s| (s.as_str(), if vi { s.label_vi() } else { s.label_en() })),
+            current,
+        )
+    }
+
+    pub fn head_name(&self) -> String {
+        let head = self.view.household.head_person_id;
+        self.view
+            .members
+            .iter()
+            .find(|(p, _)| Some(p.id) == head)
+            .map(|(p, _)| p.full_name.clone())
+            .unwrap_or_default()
+    }
 }

@@ -6,16 +6,16 @@
 //! and then "checking" until the report arrives; the check and the write run in this request.
 
 use crate::AppState;
+use crate::downloads::{CSV, XLSX, file_response};
 use crate::error::{PageError, message};
-use crate::pages::{is_htmx, render};
-use crate::people::{CSV, XLSX, file_response};
-use crate::session::Page;
-use crate::templates::{ImportPartialTpl, ImportResult, ImportTpl, ImportView};
+use crate::pages::render;
+use crate::session::{HxRequest, Page};
 use ansinh_app::AppError;
 use ansinh_app::import::{ImportMode, ImportReport};
+use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 /// The largest file accepted (a million rows of CSV is about 120 MB).
@@ -23,7 +23,10 @@ pub const MAX_UPLOAD: usize = 200 * 1024 * 1024;
 
 pub async fn show(page: Page) -> Result<Html<String>, PageError> {
     page.actor()?;
-    render(&ImportTpl { page: &page, result: ImportResult::default() })
+    render(&ImportTpl {
+        page: &page,
+        report: ImportPartialTpl { page: &page, result: ImportResult::default() },
+    })
 }
 
 /// What the form sent.
@@ -119,13 +122,13 @@ fn view(state: &AppState, page: &Page, u: &Upload, mode: ImportMode, report: Imp
 pub async fn upload(
     State(state): State<AppState>,
     page: Page,
-    headers: HeaderMap,
+    HxRequest(htmx): HxRequest,
     mp: Multipart,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?.clone();
     // Refuse before the upload is even read (the use case checks again before parsing).
     if !actor.has(ansinh_app::domain::Permission::EditPeople) {
-        return Err(page.fail(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
     let outcome = match read_upload(mp).await {
         Ok(u) => {
@@ -153,14 +156,15 @@ pub async fn upload(
         Err(e @ AppError::Invalid(_)) => {
             (ImportResult { report: None, error: Some(message(page.lang, &e)) }, true)
         }
-        Err(e) => return Err(page.fail(e)),
+        Err(e) => return Err(PageError::from(e)),
     };
-    if is_htmx(&headers) {
+    if htmx {
         // htmx swaps 2xx only by default: the report, good or bad, is the answer.
         return Ok(render(&ImportPartialTpl { page: &page, result })?.into_response());
     }
     let status = if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&ImportTpl { page: &page, result })?).into_response())
+    Ok((status, render(&ImportTpl { page: &page, report: ImportPartialTpl { page: &page, result } })?)
+        .into_response())
 }
 
 /// A file an import left for this user (rejected rows, the full error list).
@@ -170,6 +174,57 @@ pub async fn file(
     Path(key): Path<String>,
 ) -> Result<Response, PageError> {
     page.actor()?;
-    let d = state.downloads.get(&key, page.user_id()).ok_or_else(|| page.fail(AppError::NotFound))?;
+    let d = state.downloads.get(&key, page.user_id()).ok_or_else(|| PageError::from(AppError::NotFound))?;
     Ok(file_response(d.bytes, d.content_type, &d.filename))
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+/// An import's outcome as shown.
+#[derive(Debug, Default)]
+pub struct ImportView {
+    pub filename: String,
+    /// `dry_run`, `all` or `valid`.
+    pub mode: &'static str,
+    pub rows: usize,
+    pub bad_rows: usize,
+    /// `dòng N, cột X: lý do`, in the page's language; the first [`ImportView::SHOWN`].
+    pub errors: Vec<String>,
+    /// Errors not listed (see `errors_link`).
+    pub more_errors: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub households_created: usize,
+    pub written: bool,
+    /// The rejected rows as XLSX (valid rows only).
+    pub rejected_link: Option<String>,
+    /// Every error as CSV, when there are more than are listed.
+    pub errors_link: Option<String>,
+}
+
+impl ImportView {
+    pub const SHOWN: usize = 1000;
+}
+
+/// What the import page shows under the form.
+#[derive(Debug, Default)]
+pub struct ImportResult {
+    pub report: Option<ImportView>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "persons_import.html")]
+pub struct ImportTpl<'a> {
+    pub page: &'a Page,
+    /// The report, also answered alone to htmx.
+    pub report: ImportPartialTpl<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "persons_import_partial.html")]
+pub struct ImportPartialTpl<'a> {
+    pub page: &'a Page,
+    pub result: ImportResult,
 }

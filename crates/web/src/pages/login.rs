@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::error::{PageError, message};
 use crate::pages::render;
 use crate::session::{self, Page, SESSION_COOKIE, cookie, safe_next};
-use crate::templates::LoginTpl;
+use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
@@ -67,4 +67,15 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let secure = session::is_https(&headers, &state);
     let clear = session::set_cookie(SESSION_COOKIE, "", 0, secure);
     ([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response()
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginTpl<'a> {
+    pub page: &'a Page,
+    pub next: String,
+    pub username: String,
+    pub error: Option<String>,
 }

@@ -1,4 +1,6 @@
-//! HTML pages, one file per resource.
+//! HTML pages, one file per screen: each module owns its handlers and the template structs
+//! (views) it renders. Handlers return application errors with plain `?`; [`render_errors`]
+//! renders them as the error page in the request's language.
 
 pub mod assets;
 pub mod audit;
@@ -12,9 +14,11 @@ pub mod persons;
 pub mod units;
 pub mod users;
 
-use crate::error::PageError;
+use crate::error::{PageError, message, status_of};
+use crate::session::{Page, urlencode};
+use ansinh_app::AppError;
 use askama::Template;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 
 /// Render a template into a page response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
@@ -24,7 +28,45 @@ pub fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
     })
 }
 
-/// Whether the request came from htmx (answer with a fragment).
-pub fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
-    headers.get("hx-request").is_some()
+/// Middleware: render an application error a page handler returned as the error page (or the
+/// login redirect), with the language and the signed-in user of the request. The context is
+/// looked up only when there is an error.
+pub async fn render_errors(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = req.headers().clone();
+    let uri = req.uri().clone();
+    let res = next.run(req).await;
+    let Some(crate::error::PendingError(e)) = res.extensions().get::<crate::error::PendingError>().cloned()
+    else {
+        return res;
+    };
+    let page = Page::from_headers(&state, &headers, &uri).await;
+    fail(&page, &e).into_response()
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorTpl<'a> {
+    page: &'a Page,
+    status: u16,
+    message: &'a str,
+}
+
+/// The error page.
+pub fn error_page(page: &Page, status: u16, message: &str) -> String {
+    use askama::Template;
+    ErrorTpl { page, status, message }.render().unwrap_or_else(|e| format!("{status} {message} ({e})"))
+}
+
+/// An application error as a page: the error page in the request's language, or the login
+/// redirect that comes back here.
+pub fn fail(page: &Page, e: &AppError) -> PageError {
+    if matches!(e, AppError::Unauthenticated) {
+        return PageError::Redirect(format!("/login?next={}", urlencode(&page.here)));
+    }
+    let status = status_of(e);
+    PageError::Page(status, error_page(page, status.as_u16(), &message(page.lang, e)))
 }

@@ -3,15 +3,14 @@
 //! salary from a date); the previous open-ended version is closed, nothing is deleted.
 
 use crate::AppState;
-use crate::error::{PageError, message};
+use crate::error::{PageError, fields_message, form_outcome, unprocessable};
 use crate::pages::render;
 use crate::session::Page;
-use crate::templates::{ParamGroup, ParamsTpl};
 use ansinh_app::{App, AppError, NewParamVersion};
 use ansinh_rules::Unit;
+use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -137,7 +136,7 @@ pub async fn list(
     page: Page,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let groups = groups(&state, &q.q).await.map_err(|e| page.fail(e))?;
+    let groups = groups(&state, &q.q).await?;
     let can_add = page.actor.as_ref().is_some_and(App::can_manage_parameters);
     let added = (!q.added.is_empty()).then_some(q.added);
     let t =
@@ -155,16 +154,16 @@ pub async fn add(
         Ok(n) => state.app.add_parameter(&actor, &n).await,
         Err(e) => Err(e),
     };
-    match result {
+    match form_outcome(result)? {
         Ok(o) => Ok(Redirect::to(&format!(
             "/parameters?q={}&added={}",
             crate::session::urlencode(&o.added.key),
             crate::session::urlencode(&o.added.key)
         ))
         .into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            let groups = groups(&state, &f.key).await.map_err(|e| page.fail(e))?;
-            let error = Some(message(page.lang, &e));
+        Err(fields) => {
+            let groups = groups(&state, &f.key).await?;
+            let error = Some(fields_message(page.lang, &fields));
             let t = ParamsTpl {
                 page: &page,
                 groups,
@@ -174,9 +173,8 @@ pub async fn add(
                 error,
                 added: None,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&t)?).into_response())
+            Ok(unprocessable(render(&t)?))
         }
-        Err(e) => Err(page.fail(e)),
     }
 }
 
@@ -197,4 +195,39 @@ mod tests {
         assert!(parse_value(Unit::BasisPoints, "4,555").is_err());
         assert!(parse_value(Unit::Months, "abc").is_err());
     }
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+/// One parameter and its versions, for the parameter page.
+pub struct ParamGroup {
+    pub key: String,
+    pub info: Option<&'static ansinh_rules::ParamInfo>,
+    pub versions: Vec<ansinh_app::records::ParamRow>,
+}
+
+impl ParamGroup {
+    pub fn name(&self, page: &Page) -> String {
+        match self.info {
+            Some(i) if page.is_vi() => i.name_vi.to_string(),
+            Some(i) => i.name_en.to_string(),
+            None => self.key.clone(),
+        }
+    }
+
+    pub fn display(&self, value: &i64) -> String {
+        self.info.map_or_else(|| value.to_string(), |i| i.unit.format_vi(*value))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "parameters.html")]
+pub struct ParamsTpl<'a> {
+    pub page: &'a Page,
+    pub groups: Vec<ParamGroup>,
+    pub q: String,
+    pub can_add: bool,
+    pub form: crate::pages::parameters::ParamForm,
+    pub error: Option<String>,
+    pub added: Option<String>,
 }

@@ -2,21 +2,26 @@
 //! a new person, a person's page with its edit form, probable duplicates.
 
 use crate::AppState;
-use crate::error::{PageError, message};
-use crate::pages::{is_htmx, render};
-use crate::people::{CSV, ListQuery, XLSX, file_response};
-use crate::session::Page;
-use crate::templates::{
-    DupPair, DuplicatesTpl, MoveLine, PersonForm, PersonFormView, PersonList, PersonNewTpl, PersonResultsTpl,
-    PersonTpl, PersonsTpl,
-};
+use crate::display::{Opt, options};
+use crate::downloads::{CSV, XLSX, file_response};
+use crate::error::{PageError, fields_message, form_outcome};
+use crate::pages::render;
+use crate::session::urlencode;
+use crate::session::{HxRequest, Page};
+use ansinh_app::records::PersonRow;
+use ansinh_app::registry::PersonQuery;
 use ansinh_app::registry::PersonView;
+use ansinh_app::registry::{PersonInput, PersonPage};
 use ansinh_app::{App, AppError};
-use ansinh_domain::{Actor, Invalid, Permission};
+use ansinh_domain::Invalid;
+use ansinh_domain::person::{ETHNIC_GROUPS, Occupation, Relation};
+use ansinh_domain::{Actor, Permission};
+use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 /// Search; a filter that cannot be understood is shown above the (empty) results.
@@ -26,13 +31,10 @@ async fn person_list(
     actor: &Actor,
     query: ListQuery,
 ) -> Result<PersonList, PageError> {
-    match state.app.search_persons(actor, &query.to_app()).await {
-        Ok(r) => Ok(PersonList { query, result: Some(r), error: None }),
-        Err(e @ AppError::Invalid(_)) => {
-            Ok(PersonList { query, result: None, error: Some(message(page.lang, &e)) })
-        }
-        Err(e) => Err(page.fail(e)),
-    }
+    Ok(match form_outcome(state.app.search_persons(actor, &query.to_app()).await)? {
+        Ok(r) => PersonList { query, result: Some(r), error: None },
+        Err(fields) => PersonList { query, result: None, error: Some(fields_message(page.lang, &fields)) },
+    })
 }
 
 pub async fn list(
@@ -43,7 +45,8 @@ pub async fn list(
     let actor = page.actor()?;
     let list = person_list(&state, &page, actor, q).await?;
     let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&PersonsTpl { page: &page, list })?).into_response())
+    Ok((status, render(&PersonsTpl { page: &page, results: PersonResultsTpl { page: &page, list } })?)
+        .into_response())
 }
 
 /// The results block alone (htmx, on every keystroke of the search form); the address bar
@@ -52,14 +55,18 @@ pub async fn list(
 pub async fn results(
     State(state): State<AppState>,
     page: Page,
-    headers: HeaderMap,
+    HxRequest(htmx): HxRequest,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let list = person_list(&state, &page, actor, q).await?;
-    if !is_htmx(&headers) {
+    if !htmx {
         let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-        return Ok((status, render(&PersonsTpl { page: &page, list })?).into_response());
+        return Ok((
+            status,
+            render(&PersonsTpl { page: &page, results: PersonResultsTpl { page: &page, list } })?,
+        )
+            .into_response());
     }
     let url = list.query.link("/persons", list.query.page());
     let mut res = render(&PersonResultsTpl { page: &page, list })?.into_response();
@@ -79,9 +86,9 @@ pub async fn export_xlsx(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let table = state.app.export_persons(actor, &q.to_app()).await.map_err(|e| page.fail(e))?;
+    let table = state.app.export_persons(actor, &q.to_app()).await?;
     let bytes = ansinh_reports::write_xlsx(&table, "Nhân khẩu")
-        .map_err(|e| page.fail(AppError::Internal(format!("xlsx: {}", e.en))))?;
+        .map_err(|e| PageError::from(AppError::Internal(format!("xlsx: {}", e.en))))?;
     Ok(file_response(bytes, XLSX, &format!("danh-sách-nhân-khẩu-{}.xlsx", stamp(&page))))
 }
 
@@ -91,7 +98,7 @@ pub async fn export_csv(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let table = state.app.export_persons(actor, &q.to_app()).await.map_err(|e| page.fail(e))?;
+    let table = state.app.export_persons(actor, &q.to_app()).await?;
     Ok(file_response(
         ansinh_reports::write_csv(&table),
         CSV,
@@ -103,7 +110,7 @@ pub async fn export_csv(
 pub async fn template_xlsx(page: Page) -> Result<Response, PageError> {
     page.actor()?;
     let bytes = ansinh_reports::write_xlsx(&App::import_template(), "Nhân khẩu")
-        .map_err(|e| page.fail(AppError::Internal(format!("xlsx: {}", e.en))))?;
+        .map_err(|e| PageError::from(AppError::Internal(format!("xlsx: {}", e.en))))?;
     Ok(file_response(bytes, XLSX, "mẫu-nhập-nhân-khẩu.xlsx"))
 }
 
@@ -115,7 +122,7 @@ pub async fn template_csv(page: Page) -> Result<Response, PageError> {
 pub async fn new_form(page: Page) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     if !actor.has(Permission::EditPeople) {
-        return Err(page.fail(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
     render(&PersonNewTpl { page: &page, form: PersonFormView::new(&page, PersonForm::default(), Vec::new()) })
 }
@@ -126,10 +133,9 @@ pub async fn create(
     Form(f): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let errors = match state.app.create_person(actor, &f.input()).await {
+    let errors = match form_outcome(state.app.create_person(actor, &f.input()).await)? {
         Ok(p) => return Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
-        Err(AppError::Invalid(list)) => list,
-        Err(e) => return Err(page.fail(e)),
+        Err(fields) => fields,
     };
     let html = render(&PersonNewTpl { page: &page, form: PersonFormView::new(&page, f, errors) })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -168,7 +174,7 @@ pub async fn show(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let view = state.app.person_view(actor, id).await?;
     if view.person.id != id {
         // A record merged into another: its page is the survivor's.
         return Ok(Redirect::to(&format!("/persons/{}", view.person.id)).into_response());
@@ -185,12 +191,11 @@ pub async fn update(
     Form(f): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let errors: Vec<Invalid> = match state.app.update_person(actor, id, &f.input(), &f.reason).await {
+    let errors = match form_outcome(state.app.update_person(actor, id, &f.input(), &f.reason).await)? {
         Ok(_) => return Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(list)) => list,
-        Err(e) => return Err(page.fail(e)),
+        Err(fields) => fields,
     };
-    let view = state.app.person_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let view = state.app.person_view(actor, id).await?;
     let moves = move_lines(&view);
     let form = PersonFormView::new(&page, f, errors);
     let html = render(&PersonTpl { page: &page, view, form, moves, saved: false })?;
@@ -209,7 +214,7 @@ pub async fn duplicates(
     Query(q): Query<DoneQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let pairs = state.app.duplicates(actor).await.map_err(|e| page.fail(e))?;
+    let pairs = state.app.duplicates(actor).await?;
     let pairs = pairs.into_iter().map(|(left, right)| DupPair { left, right }).collect();
     let notice = match q.done.as_str() {
         "merged" => Some(page.t("dup-merged")),
@@ -231,7 +236,7 @@ pub async fn merge(
     Form(f): Form<MergeForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    state.app.merge_persons(actor, f.keep, f.drop).await.map_err(|e| page.fail(e))?;
+    state.app.merge_persons(actor, f.keep, f.drop).await?;
     Ok(Redirect::to("/persons/duplicates?done=merged").into_response())
 }
 
@@ -247,6 +252,296 @@ pub async fn dismiss(
     Form(f): Form<DismissForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    state.app.dismiss_duplicate(actor, f.a, f.b).await.map_err(|e| page.fail(e))?;
+    state.app.dismiss_duplicate(actor, f.a, f.b).await?;
     Ok(Redirect::to("/persons/duplicates?done=dismissed").into_response())
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+/// The person form's values as typed, kept when it comes back with errors: the app's
+/// [`PersonInput`] plus the reason of a change (edit form only).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PersonForm {
+    #[serde(flatten)]
+    pub person: PersonInput,
+    /// Why a person moved (edit form only).
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl PersonForm {
+    pub fn input(&self) -> PersonInput {
+        self.person.clone()
+    }
+
+    /// The stored person, as the edit form shows it.
+    pub fn from_view(v: &PersonView) -> PersonForm {
+        let p = &v.person;
+        PersonForm {
+            person: PersonInput {
+                cccd: p.cccd.clone(),
+                old_si_number: p.old_si_number.clone().unwrap_or_default(),
+                full_name: p.full_name.clone(),
+                birth_date: p.birth.to_string(),
+                sex: p.sex.key().to_string(),
+                ethnicity: p.ethnicity.clone(),
+                phone: p.phone.clone().unwrap_or_default(),
+                occupation: p.occupation.as_str().to_string(),
+                unit_code: v.place.code.clone(),
+                household_code: v.household.as_ref().map(|h| h.code.clone()).unwrap_or_default(),
+                relation: p.relation.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            },
+            reason: String::new(),
+        }
+    }
+}
+
+/// A person form as shown: the values, the errors by field, the choices.
+pub struct PersonFormView {
+    pub values: PersonForm,
+    pub errors: Vec<Invalid>,
+    vi: bool,
+}
+
+impl PersonFormView {
+    pub fn new(page: &Page, values: PersonForm, errors: Vec<Invalid>) -> PersonFormView {
+        PersonFormView { values, errors, vi: page.is_vi() }
+    }
+
+    /// Errors are filed under the form's field names.
+    fn field_of(e: &Invalid) -> &str {
+        match e.field.as_str() {
+            "province" | "birth_year" | "serial" => "cccd",
+            f => f,
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| Self::field_of(e) == field)
+    }
+
+    /// This field's reasons, in the page's language.
+    pub fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| Self::field_of(e) == field)
+            .map(|e| self.text(e))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn text(&self, e: &Invalid) -> String {
+        if self.vi { e.vi.clone() } else { e.en.clone() }
+    }
+
+    fn label<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.vi { vi } else { en }
+    }
+
+    pub fn sexes(&self) -> Vec<Opt> {
+        let current = match ansinh_domain::person::parse_sex(&self.values.person.sex) {
+            Ok(ansinh_rules::Sex::Male) => "male",
+            Ok(ansinh_rules::Sex::Female) => "female",
+            Err(_) => "",
+        };
+        options([("male", self.label("Nam", "Male")), ("female", self.label("Nữ", "Female"))], current)
+    }
+
+    pub fn occupations(&self) -> Vec<Opt> {
+        let current = Occupation::parse(&self.values.person.occupation).map_or("", |o| o.as_str());
+        options(Occupation::ALL.iter().map(|o| (o.as_str(), self.label(o.label_vi(), o.label_en()))), current)
+    }
+
+    pub fn relations(&self) -> Vec<Opt> {
+        let current = Relation::parse(&self.values.person.relation).map_or("", |r| r.as_str());
+        options(Relation::ALL.iter().map(|r| (r.as_str(), self.label(r.label_vi(), r.label_en()))), current)
+    }
+
+    pub fn ethnicities(&self) -> Vec<Opt> {
+        let current = if self.values.person.ethnicity.trim().is_empty() {
+            "Kinh"
+        } else {
+            ansinh_domain::person::Ethnicity::parse(&self.values.person.ethnicity).map_or("", |e| e.name())
+        };
+        options(ETHNIC_GROUPS.iter().map(|g| (*g, *g)), current)
+    }
+}
+
+/// The person list (page and htmx fragment).
+pub struct PersonList {
+    pub query: ListQuery,
+    pub result: Option<PersonPage>,
+    pub error: Option<String>,
+}
+
+impl PersonList {
+    pub fn pages(&self) -> i64 {
+        self.result.as_ref().map_or(1, |r| ((r.total + r.per_page - 1) / r.per_page).max(1))
+    }
+
+    pub fn current(&self) -> i64 {
+        self.result.as_ref().map_or(1, |r| r.page)
+    }
+
+    /// The full-page link of page `p` (for the address bar and without JavaScript).
+    pub fn link(&self, p: impl std::borrow::Borrow<i64>) -> String {
+        self.query.link("/persons", *p.borrow())
+    }
+
+    /// The fragment link of page `p`.
+    pub fn fragment(&self, p: impl std::borrow::Borrow<i64>) -> String {
+        self.query.link("/persons/results", *p.borrow())
+    }
+
+    pub fn export(&self, ext: &str) -> String {
+        let qs = self.query.qs();
+        if qs.is_empty() { format!("/persons/export.{ext}") } else { format!("/persons/export.{ext}?{qs}") }
+    }
+
+    pub fn age_bands(&self) -> Vec<Opt> {
+        options(AGE_BANDS.iter().map(|a| (*a, *a)), &self.query.age)
+    }
+}
+
+/// Age bands offered by the list's filter.
+pub const AGE_BANDS: [&str; 5] = ["0-14", "15-34", "35-59", "15-59", "60+"];
+
+#[derive(Template)]
+#[template(path = "persons.html")]
+pub struct PersonsTpl<'a> {
+    pub page: &'a Page,
+    /// The list itself, also answered alone to htmx.
+    pub results: PersonResultsTpl<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "persons_results_partial.html")]
+pub struct PersonResultsTpl<'a> {
+    pub page: &'a Page,
+    pub list: PersonList,
+}
+
+#[derive(Template)]
+#[template(path = "person_new.html")]
+pub struct PersonNewTpl<'a> {
+    pub page: &'a Page,
+    pub form: PersonFormView,
+}
+
+/// One move of a person, with the places and households named.
+pub struct MoveLine {
+    pub on: NaiveDate,
+    pub from_place: String,
+    pub to_place: String,
+    pub from_household: Option<(i64, String)>,
+    pub to_household: Option<(i64, String)>,
+    pub reason: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+pub struct PersonTpl<'a> {
+    pub page: &'a Page,
+    pub view: PersonView,
+    pub form: PersonFormView,
+    pub moves: Vec<MoveLine>,
+    pub saved: bool,
+}
+
+/// Two records that are probably one person.
+pub struct DupPair {
+    pub left: PersonRow,
+    pub right: PersonRow,
+}
+
+impl DupPair {
+    pub fn sides(&self) -> [&PersonRow; 2] {
+        [&self.left, &self.right]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "persons_duplicates.html")]
+pub struct DuplicatesTpl<'a> {
+    pub page: &'a Page,
+    pub pairs: Vec<DupPair>,
+    pub notice: Option<String>,
+}
+
+/// The person list's filters as typed in the page's form (all strings: a half-typed page
+/// number is ignored, not an error).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub household: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub age: String,
+    #[serde(default)]
+    pub working_age: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl ListQuery {
+    pub fn page(&self) -> i64 {
+        self.page.trim().parse::<i64>().ok().filter(|p| *p > 0).unwrap_or(1)
+    }
+
+    pub fn to_app(&self) -> PersonQuery {
+        PersonQuery {
+            q: self.q.clone(),
+            household: self.household.clone(),
+            place: self.place.clone(),
+            age: self.age.clone(),
+            working_age: self.working_age.clone(),
+            page: Some(self.page()),
+        }
+    }
+
+    /// The filters as a query string (without the page), empty values left out.
+    pub fn qs(&self) -> String {
+        [
+            ("q", &self.q),
+            ("place", &self.place),
+            ("household", &self.household),
+            ("age", &self.age),
+            ("working_age", &self.working_age),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
+    /// `base?filters&page=N` (page 1 left out).
+    pub fn link(&self, base: &str, page: i64) -> String {
+        let mut qs = self.qs();
+        if page > 1 {
+            if !qs.is_empty() {
+                qs.push('&');
+            }
+            qs.push_str(&format!("page={page}"));
+        }
+        if qs.is_empty() { base.to_string() } else { format!("{base}?{qs}") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_links() {
+        let q = ListQuery { q: "nguyen van".into(), working_age: "yes".into(), ..ListQuery::default() };
+        assert_eq!(q.link("/persons", 1), "/persons?q=nguyen%20van&working_age=yes");
+        assert_eq!(q.link("/persons", 3), "/persons?q=nguyen%20van&working_age=yes&page=3");
+        assert_eq!(ListQuery::default().link("/persons", 2), "/persons?page=2");
+        assert_eq!(ListQuery { page: "x".into(), ..ListQuery::default() }.page(), 1);
+    }
 }

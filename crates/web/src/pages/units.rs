@@ -1,18 +1,18 @@
 //! Browse the administrative hierarchy; add and rename villages and inter-family groups.
 
 use crate::AppState;
-use crate::error::{PageError, message};
-use crate::pages::{is_htmx, render};
-use crate::session::Page;
-use crate::templates::{ChildrenTpl, Era, RootsTpl, SearchTpl, UnitTpl};
+use crate::error::{PageError, fields_message, form_outcome, unprocessable};
+use crate::pages::render;
+use crate::session::{HxRequest, Page};
 use ansinh_app::AppError;
+use ansinh_app::UnitView;
 use ansinh_app::registry::PlaceCounts;
 use ansinh_app::registry::{PersonPage, PersonQuery};
 use ansinh_domain::unit::VILLAGE_KINDS;
 use ansinh_domain::{Actor, Level, Unit};
+use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -57,7 +57,7 @@ async fn members(state: &AppState, actor: &Actor, unit: &Unit) -> Result<Option<
 
 pub async fn index(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let roots = state.app.scope_roots(actor).await.map_err(|e| page.fail(e))?;
+    let roots = state.app.scope_roots(actor).await?;
     if let [only] = roots.as_slice() {
         return Ok(Redirect::to(&format!("/units/{}", only.id)).into_response());
     }
@@ -71,20 +71,13 @@ pub async fn show(
     Query(q): Query<EraQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let era = q.era(page.today, state.app.reform_day().await.map_err(|e| page.fail(e))?);
-    let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
-    let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
-    let members = members(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
-    render(&UnitTpl {
-        page: &page,
-        view,
-        counts,
-        members,
-        era,
-        error: None,
-        form_name: String::new(),
-        kinds: &VILLAGE_KINDS,
-    })
+    let era = q.era(page.today, state.app.reform_day().await?);
+    let view = state.app.unit_view(actor, id, Some(era.on)).await?;
+    let counts = counts(&state, actor, &view.unit).await?;
+    let members = members(&state, actor, &view.unit).await?;
+    let children =
+        ChildrenTpl { page: &page, view, era, error: None, form_name: String::new(), kinds: &VILLAGE_KINDS };
+    render(&UnitTpl { page: &page, children, counts, members })
 }
 
 /// The children block alone (htmx era switch).
@@ -95,8 +88,8 @@ pub async fn children(
     Query(q): Query<EraQuery>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let era = q.era(page.today, state.app.reform_day().await.map_err(|e| page.fail(e))?);
-    let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
+    let era = q.era(page.today, state.app.reform_day().await?);
+    let view = state.app.unit_view(actor, id, Some(era.on)).await?;
     render(&ChildrenTpl {
         page: &page,
         view,
@@ -116,16 +109,16 @@ pub struct SearchQuery {
 pub async fn search(
     State(state): State<AppState>,
     page: Page,
-    headers: HeaderMap,
+    HxRequest(htmx): HxRequest,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let results = state.app.search_units(actor, &q.q, None).await.map_err(|e| page.fail(e))?;
-    if is_htmx(&headers) {
+    let results = state.app.search_units(actor, &q.q, None).await?;
+    if htmx {
         return Ok(render(&SearchTpl { page: &page, results, query: q.q })?.into_response());
     }
     // Without JavaScript: the same results inside the full page.
-    let roots = state.app.scope_roots(actor).await.map_err(|e| page.fail(e))?;
+    let roots = state.app.scope_roots(actor).await?;
     Ok(render(&RootsTpl { page: &page, roots, results, query: q.q })?.into_response())
 }
 
@@ -139,16 +132,16 @@ pub struct PlaceForm {
 pub async fn create_place(
     State(state): State<AppState>,
     page: Page,
-    headers: HeaderMap,
+    HxRequest(htmx): HxRequest,
     Path(id): Path<i64>,
     Form(f): Form<PlaceForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let era = EraQuery::default().era(page.today, state.app.reform_day().await.map_err(|e| page.fail(e))?);
-    match state.app.create_place(actor, id, &f.name, f.kind.as_deref()).await {
-        Ok(_) if !is_htmx(&headers) => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
+    let era = EraQuery::default().era(page.today, state.app.reform_day().await?);
+    match form_outcome(state.app.create_place(actor, id, &f.name, f.kind.as_deref()).await)? {
+        Ok(_) if !htmx => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
         Ok(_) => {
-            let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
+            let view = state.app.unit_view(actor, id, Some(era.on)).await?;
             let t = ChildrenTpl {
                 page: &page,
                 view,
@@ -159,10 +152,10 @@ pub async fn create_place(
             };
             Ok(render(&t)?.into_response())
         }
-        Err(e @ AppError::Invalid(_)) => {
-            let error = Some(message(page.lang, &e));
-            let view = state.app.unit_view(actor, id, Some(era.on)).await.map_err(|e| page.fail(e))?;
-            let html = if is_htmx(&headers) {
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            let view = state.app.unit_view(actor, id, Some(era.on)).await?;
+            let html = if htmx {
                 render(&ChildrenTpl {
                     page: &page,
                     view,
@@ -172,24 +165,15 @@ pub async fn create_place(
                     kinds: &VILLAGE_KINDS,
                 })?
             } else {
-                let counts = counts(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
-                let members = members(&state, actor, &view.unit).await.map_err(|e| page.fail(e))?;
-                render(&UnitTpl {
-                    page: &page,
-                    view,
-                    counts,
-                    members,
-                    era,
-                    error,
-                    form_name: f.name,
-                    kinds: &VILLAGE_KINDS,
-                })?
+                let counts = counts(&state, actor, &view.unit).await?;
+                let members = members(&state, actor, &view.unit).await?;
+                let children =
+                    ChildrenTpl { page: &page, view, era, error, form_name: f.name, kinds: &VILLAGE_KINDS };
+                render(&UnitTpl { page: &page, children, counts, members })?
             };
             // htmx swaps 2xx only by default: answer the form with its error as 200 for htmx.
-            let status = if is_htmx(&headers) { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            Ok((status, html).into_response())
+            if htmx { Ok(html.into_response()) } else { Ok(unprocessable(html)) }
         }
-        Err(e) => Err(page.fail(e)),
     }
 }
 
@@ -206,6 +190,68 @@ pub async fn rename(
     Form(f): Form<RenameForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    state.app.rename_place(actor, id, &f.name).await.map_err(|e| page.fail(e))?;
+    state.app.rename_place(actor, id, &f.name).await?;
     Ok(Redirect::to(&format!("/units/{id}")).into_response())
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+/// Which date the unit tree is shown on.
+#[derive(Debug, Clone)]
+pub struct Era {
+    /// `before`, `after` or `date`.
+    pub mode: &'static str,
+    pub on: NaiveDate,
+}
+
+impl Era {
+    pub fn query(&self) -> String {
+        format!("on={}", self.on.format("%Y-%m-%d"))
+    }
+
+    pub fn iso(&self) -> String {
+        self.on.format("%Y-%m-%d").to_string()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "units_roots.html")]
+pub struct RootsTpl<'a> {
+    pub page: &'a Page,
+    pub roots: Vec<Unit>,
+    /// Search results shown in the page when the search was submitted without htmx.
+    pub results: Vec<Unit>,
+    pub query: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+pub struct UnitTpl<'a> {
+    pub page: &'a Page,
+    /// The children block (with the era switch and the add-place form), also answered alone
+    /// to htmx.
+    pub children: ChildrenTpl<'a>,
+    /// Persons and working-age persons under a commune, village or group.
+    pub counts: Option<PlaceCounts>,
+    /// A village's or group's residents (first page).
+    pub members: Option<ansinh_app::registry::PersonPage>,
+}
+
+#[derive(Template)]
+#[template(path = "units_partial.html")]
+pub struct ChildrenTpl<'a> {
+    pub page: &'a Page,
+    pub view: UnitView,
+    pub era: Era,
+    pub error: Option<String>,
+    pub form_name: String,
+    pub kinds: &'static [&'static str],
+}
+
+#[derive(Template)]
+#[template(path = "units_search_partial.html")]
+pub struct SearchTpl<'a> {
+    pub page: &'a Page,
+    pub results: Vec<Unit>,
+    pub query: String,
 }

@@ -1,24 +1,26 @@
 //! Users: list and add (administrators), a user's page with roles and API tokens.
 
 use crate::AppState;
-use crate::error::{PageError, message};
+use crate::error::{PageError, fields_message, form_outcome, unprocessable};
 use crate::pages::render;
 use crate::session::Page;
-use crate::templates::{UserForm, UserTpl, UsersTpl};
+use ansinh_app::UserView;
+use ansinh_app::records::UserRow;
 use ansinh_app::{AppError, NewUser};
+use ansinh_domain::Grant;
 use ansinh_domain::{Permission, Role};
+use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 pub async fn list(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
     if !actor.has(Permission::ManageUsers) {
-        return Err(page.fail(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
-    let users = state.app.list_users(actor).await.map_err(|e| page.fail(e))?;
+    let users = state.app.list_users(actor).await?;
     render(&UsersTpl { page: &page, users, roles: &Role::ALL, error: None, form: UserForm::default() })
 }
 
@@ -35,16 +37,14 @@ pub async fn create(
         role: f.role.clone(),
         unit_code: f.unit_code.clone(),
     };
-    match state.app.add_user(actor, &n).await {
+    match form_outcome(state.app.add_user(actor, &n).await)? {
         Ok(id) => Ok(Redirect::to(&format!("/users/{id}")).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            let users = state.app.list_users(actor).await.map_err(|e| page.fail(e))?;
-            let error = Some(message(page.lang, &e));
+        Err(fields) => {
+            let users = state.app.list_users(actor).await?;
+            let error = Some(fields_message(page.lang, &fields));
             let form = UserForm { password: String::new(), ..f };
-            let html = render(&UsersTpl { page: &page, users, roles: &Role::ALL, error, form })?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            Ok(unprocessable(render(&UsersTpl { page: &page, users, roles: &Role::ALL, error, form })?))
         }
-        Err(e) => Err(page.fail(e)),
     }
 }
 
@@ -54,7 +54,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let view = state.app.user_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let view = state.app.user_view(actor, id).await?;
     render(&UserTpl { page: &page, view, new_token: None })
 }
 
@@ -71,10 +71,9 @@ pub async fn create_token(
     Form(f): Form<TokenForm>,
 ) -> Result<Html<String>, PageError> {
     let actor = page.actor()?;
-    let view = state.app.user_view(actor, id).await.map_err(|e| page.fail(e))?;
-    let (_, secret) =
-        state.app.create_token(actor, &view.username, &f.label).await.map_err(|e| page.fail(e))?;
-    let view = state.app.user_view(actor, id).await.map_err(|e| page.fail(e))?;
+    let view = state.app.user_view(actor, id).await?;
+    let (_, secret) = state.app.create_token(actor, &view.username, &f.label).await?;
+    let view = state.app.user_view(actor, id).await?;
     render(&UserTpl { page: &page, view, new_token: Some(secret) })
 }
 
@@ -84,6 +83,41 @@ pub async fn revoke_token(
     Path((id, token)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    state.app.revoke_token(actor, id, token).await.map_err(|e| page.fail(e))?;
+    state.app.revoke_token(actor, id, token).await?;
     Ok(Redirect::to(&format!("/users/{id}")).into_response())
+}
+
+// ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersTpl<'a> {
+    pub page: &'a Page,
+    pub users: Vec<(UserRow, Vec<Grant>)>,
+    pub roles: &'static [Role],
+    pub error: Option<String>,
+    pub form: UserForm,
+}
+
+/// Values of the add-user form, kept when it is shown again with an error.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub unit_code: String,
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+pub struct UserTpl<'a> {
+    pub page: &'a Page,
+    pub view: UserView,
+    pub new_token: Option<String>,
 }
