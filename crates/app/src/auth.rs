@@ -84,6 +84,8 @@ impl App {
         }
         let token = secret::random_hex(32)?;
         w.conn().set_login_failures(user.id, 0, None).await?;
+        // Expired sessions go with each sign-in, so the table holds only live ones.
+        w.conn().purge_expired_sessions(now).await?;
         w.conn()
             .insert_session(&secret::sha256_hex(&token), user.id, now, now + Duration::hours(SESSION_HOURS))
             .await?;

@@ -178,6 +178,27 @@ impl App {
         Ok(())
     }
 
+    /// Sign a user out everywhere: end every session (the user's own, or a managed user's).
+    pub async fn end_sessions(&self, actor: &Actor, user_id: i64) -> Result<u64> {
+        let mut w = self.write(actor).await?;
+        let grants = w.conn().grants_of(user_id).await?;
+        if w.conn().user_by_id(user_id).await?.is_none() || !Self::may_manage(actor, user_id, &grants) {
+            return Err(AppError::NotFound);
+        }
+        let n = w.conn().delete_sessions_of(user_id).await?;
+        let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = province_of(&mut w.conn(), &path).await?;
+        let after = serde_json::json!({ "sessions_ended": n });
+        w.changed(
+            "user.sign_out_everywhere",
+            Subject::new("user", user_id, &province, &path),
+            None,
+            Some(after),
+        );
+        w.commit().await?;
+        Ok(n)
+    }
+
     /// Resolve a unit code for the CLI's `user add --unit` (validates the format first).
     pub fn parse_unit_code(code: &str) -> Result<UnitCode> {
         Ok(UnitCode::parse(code)?)
@@ -185,8 +206,16 @@ impl App {
 }
 
 impl App {
-    /// Set a user's password (and unlock the account). The actor must manage the user.
-    pub async fn reset_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
+    /// Set a user's password (and unlock the account). The actor must manage the user. Every
+    /// session of the user ends (a stolen session dies with the old password); with
+    /// `revoke_tokens`, so do the user's API tokens.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        username: &str,
+        password: &str,
+        revoke_tokens: bool,
+    ) -> Result<()> {
         let username = Username::parse(username)?;
         check_password(password)?;
         let hash = secret::hash_password(password.to_string()).await?;
@@ -197,9 +226,13 @@ impl App {
             return Err(AppError::NotFound);
         }
         w.conn().set_password(user.id, &hash).await?;
+        let sessions = w.conn().delete_sessions_of(user.id).await?;
+        let now = w.now();
+        let tokens = if revoke_tokens { w.conn().revoke_tokens_of(user.id, now).await? } else { 0 };
         let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
         let province = province_of(&mut w.conn(), &path).await?;
-        w.event("user.password", Subject::new("user", user.id, &province, &path));
+        let after = serde_json::json!({ "sessions_ended": sessions, "tokens_revoked": tokens });
+        w.changed("user.password", Subject::new("user", user.id, &province, &path), None, Some(after));
         w.commit().await?;
         Ok(())
     }

@@ -32,12 +32,15 @@ pub enum UserCommand {
         #[arg(long, default_value = "CLI")]
         label: String,
     },
-    /// Set a new password (unlocks the account).
+    /// Set a new password (unlocks the account and ends every session of the user).
     Password {
         #[arg(long)]
         username: String,
         #[arg(long)]
         password_stdin: bool,
+        /// Also revoke every API token of the user.
+        #[arg(long)]
+        revoke_tokens: bool,
     },
 }
 
@@ -80,10 +83,12 @@ pub async fn run(app: &App, cmd: UserCommand) -> Result<(), Failure> {
             println!("{token}");
             Ok(())
         }
-        UserCommand::Password { username, password_stdin } => {
+        UserCommand::Password { username, password_stdin, revoke_tokens } => {
             let password = read_password(password_stdin)?;
-            app.reset_password(&system, &username, &password).await?;
-            println!("Đã đặt mật khẩu mới cho {username}. / Password set.");
+            app.reset_password(&system, &username, &password, revoke_tokens).await?;
+            println!(
+                "Đã đặt mật khẩu mới cho {username}; mọi phiên đăng nhập đã kết thúc. / Password set; every session ended."
+            );
             Ok(())
         }
     }

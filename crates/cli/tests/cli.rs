@@ -226,6 +226,11 @@ fn config_file_and_demo() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("xa.maihoa") && stdout(&o).contains("demo-ansinh-2026"));
     assert!(db.exists() && !dir.path().join("ansinh-data").exists(), "the file's database was used");
+    // The counts the demo load kept agree with a recount; a rebuild finds nothing to fix.
+    let o = run_in(dir.path(), &["--config", "ansinh.toml", "indicators", "rebuild", "--verify"], None);
+    assert!(o.status.success() && stdout(&o).contains("Khớp"), "{}{}", stdout(&o), stderr(&o));
+    let o = run_in(dir.path(), &["--config", "ansinh.toml", "indicators", "rebuild"], None);
+    assert!(o.status.success() && stdout(&o).contains("Khớp"), "{}{}", stdout(&o), stderr(&o));
     std::fs::write(dir.path().join("bad.toml"), "databse = 1\n").unwrap();
     let o = run_in(dir.path(), &["--config", "bad.toml", "migrate"], None);
     assert!(!o.status.success());

@@ -1,7 +1,7 @@
 //! Citizen identifiers: the 12-digit CCCD / số định danh cá nhân (the SI number since
 //! 1 Aug 2025) and the 10-digit old SI number (mã số BHXH cũ) still printed on old cards.
 //!
-//! A CCCD is `PPP S YY NNNNNN` (DOMAIN.md §3; Circular 07/2016/TT-BCA): `PPP` the province where the birth was registered (the pre-2025 list of 63
+//! A CCCD is `PPP S YY NNNNNN` (Circular 07/2016/TT-BCA): `PPP` the province where the birth was registered (the pre-2025 list of 63
 //! codes, [`BIRTH_PROVINCES`]), `S` century and sex, `YY` the birth year modulo 100, and six
 //! digits the ministry allots. There is no check digit, so validation is length, province, and
 //! agreement with the sex and birth year on record ([`CitizenId::check_against`]).

@@ -1,4 +1,4 @@
-//! People and households (DOMAIN.md §3): the values a person row is made of, each parsed from
+//! People and households: the values a person row is made of, each parsed from
 //! what commune staff type (with or without diacritics) and then trusted.
 //!
 //! Stored forms are English snake_case keys (`wage_worker`, `near_poor`); labels are Vietnamese

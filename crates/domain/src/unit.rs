@@ -1,6 +1,6 @@
 //! Administrative units (đơn vị hành chính) and the places users keep under a commune.
 //!
-//! Official codes are reused across eras (DOMAIN.md §2), so a unit is identified by its row id;
+//! Official codes are reused across eras (Decision 19/2025/QĐ-TTg kept many pre-reform codes), so a unit is identified by its row id;
 //! `code` + validity says which era. The hierarchy is a materialised path of ids (`/0/12/345/`),
 //! so a subtree is one range scan and needs no recursive query.
 

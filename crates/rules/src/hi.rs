@@ -1,5 +1,5 @@
 //! BHYT hộ gia đình — household health insurance: the amount per member and when the card
-//! becomes valid (DOMAIN.md §5).
+//! becomes valid (Decree 146/2018 Art 7, kept by Decree 188/2025; Law on HI Art 16).
 //!
 //! 1st member `hi.household.rate` (4.5%) × base salary; 2nd, 3rd, 4th members 70%, 60%, 50% of
 //! the 1st; 5th and later 40% (`hi.household.share.{ordinal}`). Only members joining through the

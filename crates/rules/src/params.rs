@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::catalog::require_info;
 use crate::error::RuleError;
 
-/// Độ tin cậy — how sure we are of a fact (DOMAIN.md): V confirmed in two or more
+/// Độ tin cậy — how sure we are of a fact: V confirmed in two or more
 /// independent sources, S one source, U unconfirmed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Confidence {

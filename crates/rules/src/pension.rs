@@ -1,5 +1,5 @@
 //! Lương hưu — pension rate, monthly pension, lump sum at retirement, average income and the
-//! social pension (Law 41/2024 from 1 Jul 2025, Law 58/2014 before; DOMAIN.md §7).
+//! social pension (Law 41/2024 from 1 Jul 2025, Law 58/2014 before).
 //!
 //! - Eligible with at least `pension.min_years` years (15 from 1 Jul 2025, 20 before); the
 //!   retirement age is assumed reached (see [`crate::retirement::reach`]).

@@ -1,5 +1,5 @@
 //! Tuổi nghỉ hưu — when a person reaches retirement age (Labour Code 2019 Art 169,
-//! Decree 135/2020; DOMAIN.md §6).
+//! Decree 135/2020).
 //!
 //! The required age depends on the year Y in which it is reached
 //! (`retirement.age_months.{sex}`, effective-dated by Y). From birth month B, try

@@ -1,7 +1,7 @@
 //! BHXH tự nguyện — voluntary social insurance (VSI): what a person pays, what the state and the
 //! province pay, and by when.
 //!
-//! Rules (DOMAIN.md §4), every number from the [`ParamSet`]:
+//! Rules (Law 41/2024 Art 31, 36; Decree 159/2025 Art 5–7), every number from the [`ParamSet`]:
 //! - contribution = `vsi.rate` (22%) × chosen monthly income, rounded per month;
 //! - chosen income within [`poverty_line.rural`, `vsi.max_income_multiple` × `base_salary`] of
 //!   **each** month priced;

@@ -220,9 +220,6 @@ impl Conn<'_> {
         }
     }
 
-    /// Drop the persons table's secondary indexes before a bulk load (rebuilt by
-    /// [`Conn::create_person_indexes`] in the same transaction; building an index from sorted
-    /// data is far cheaper than a million random inserts into it).
     /// Prepare this transaction for loading many persons and households at once: their plain
     /// secondary indexes ([`BULK_INDEXES`]) are dropped (built once, sorted, by
     /// [`Conn::end_bulk_load`] instead of a million random inserts each), and on PostgreSQL

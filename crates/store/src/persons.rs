@@ -402,7 +402,7 @@ impl Conn<'_> {
         )
     }
 
-    /// Number of persons and working-age persons under each of `unit_ids` (for place pages).
+    /// Number of persons and working-age persons in the subtree at `path` (for place pages).
     pub async fn count_under(&mut self, path: &str, w: WorkingAgeBounds) -> Result<(i64, i64)> {
         let (lo, hi) = subtree_range(path);
         let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN birth_date <= $3 AND ((sex = 'male' AND birth_date > $4) \

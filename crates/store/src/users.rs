@@ -144,6 +144,26 @@ impl Conn<'_> {
         )
     }
 
+    /// End every session of `user_id`; returns how many there were.
+    pub async fn delete_sessions_of(&mut self, user_id: i64) -> Result<u64> {
+        Ok(on!(self, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Remove sessions that expired before `now`; returns how many.
+    pub async fn purge_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(on!(self, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Revoke every live token of `user_id`; returns how many.
+    pub async fn revoke_tokens_of(&mut self, user_id: i64, now: DateTime<Utc>) -> Result<u64> {
+        Ok(
+            on!(self, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now).bind(user_id).execute(&mut **c).await.map(|r| r.rows_affected()))?,
+        )
+    }
+
     pub async fn delete_session(&mut self, id_hash: &str) -> Result<()> {
         on!(self, c => sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut **c).await.map(|_| ()))?;
         Ok(())

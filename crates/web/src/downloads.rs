@@ -88,7 +88,6 @@ impl Downloads {
     }
 }
 
-
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const CSV: &str = "text/csv; charset=utf-8";
 

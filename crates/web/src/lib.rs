@@ -88,6 +88,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::show))
         .route("/users/{id}/tokens", post(pages::users::create_token))
+        .route("/users/{id}/sessions/end", post(pages::users::end_sessions))
         .route("/users/{id}/tokens/{token}/revoke", post(pages::users::revoke_token))
         .merge(api::routes())
         .fallback(pages::home::not_found)

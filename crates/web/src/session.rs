@@ -168,10 +168,28 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-/// A local redirect target: only same-site paths, never `//host` or a scheme.
+/// A local redirect target: a path on this site, or `/`.
+///
+/// Browsers drop tabs and newlines from a URL and read `\` as `/`, so `/\t/evil.example` or
+/// `/\\evil.example` would be `//evil.example`, another site. Accepted: `/` not followed by `/`,
+/// with no ASCII control, space or `\` anywhere; other characters (a search for "Nguyễn") are
+/// percent-encoded, so the `Location` header is always valid. Anything else falls back to `/`.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    let Some(n) = next else { return "/".to_string() };
+    let unsafe_byte = |b: u8| b.is_ascii_control() || b == b' ' || b == b'\\';
+    if !n.starts_with('/') || n.starts_with("//") || n.bytes().any(unsafe_byte) {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }

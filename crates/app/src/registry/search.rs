@@ -113,7 +113,7 @@ impl App {
         let mut c = r.conn();
         let rows = c.search_persons(&roots, &f, PER_PAGE, (page - 1) * PER_PAGE).await?;
         let total = c.count_matching(&roots, &f, COUNT_CAP + 1).await?;
-        // Place names and household codes in two queries, not one per row.
+        // Place names and household codes in two queries (each batched), not one per row.
         let mut unit_ids: Vec<i64> = rows.iter().map(|p| p.unit_id).collect();
         unit_ids.sort();
         unit_ids.dedup();

@@ -26,8 +26,20 @@ async fn login_lockout_tokens_and_users() {
         assert!(matches!(app.login("xa.maihoa", "password-123").await, Err(AppError::Locked { .. })), "{l}");
         assert!(matches!(app.login("nobody", "password-123").await, Err(AppError::BadCredentials)), "{l}");
         // An administrator's reset unlocks.
-        app.reset_password(&admin, "xa.maihoa", "new-password-1").await.unwrap();
-        assert!(app.login("xa.maihoa", "new-password-1").await.is_ok(), "{l}");
+        let (_, old_session) = app.login("admin", "admin-password-1").await.unwrap();
+        app.reset_password(&admin, "xa.maihoa", "new-password-1", false).await.unwrap();
+        let (_, officer_session) = app.login("xa.maihoa", "new-password-1").await.unwrap();
+        let (_, officer_token) = app.create_token(&admin, "xa.maihoa", "máy thu").await.unwrap();
+        // A password change ends every session of that user (and, if asked, its tokens).
+        app.reset_password(&admin, "xa.maihoa", "new-password-2", true).await.unwrap();
+        assert!(app.session_actor(&officer_session).await.unwrap().is_none(), "{l}: session ended");
+        assert!(app.token_actor(&officer_token).await.unwrap().is_none(), "{l}: token revoked");
+        assert!(app.session_actor(&old_session).await.unwrap().is_some(), "{l}: other users untouched");
+        // Sign out everywhere.
+        let admin_id = admin.user_id.unwrap();
+        assert!(app.end_sessions(&admin, admin_id).await.unwrap() >= 1, "{l}");
+        assert!(app.session_actor(&old_session).await.unwrap().is_none(), "{l}");
+        assert!(app.login("xa.maihoa", "new-password-2").await.is_ok(), "{l}");
 
         // Tokens carry the user's scope; revoked tokens stop working.
         let (row, token) = app.create_token(&officer, "xa.maihoa", "phần mềm thu").await.unwrap();

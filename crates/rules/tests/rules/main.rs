@@ -1,4 +1,4 @@
-//! The one integration-test binary of `ansinh-rules`: worked examples from DOMAIN.md, table
+//! The one integration-test binary of `ansinh-rules`: worked examples of the laws and decrees, table
 //! tests at every parameter boundary, and property tests.
 
 use ansinh_rules::hi;

@@ -41,7 +41,7 @@ async fn registry_contract() {
         c.update_household(&household(hh[1], "MH-2"), now).await.unwrap();
         let ids = c.allocate_ids("persons", 4).await.unwrap();
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        // Names with commas and quotes go through COPY's CSV quoting on PostgreSQL.
+        // Names with commas and quotes round-trip through binary COPY on PostgreSQL.
         let rows = vec![
             write(
                 ids[0],

@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn calc_api_contract() {
     for (r, _app, l, _t) in setups().await {
-        // Worked example (DOMAIN.md §4): 1,500,000, others, before and after 1 Jul 2025.
+        // Worked example (Law 41/2024 Art 36; Decree 134/2015 and Decree 159/2025 support rates): 1,500,000, others, before and after 1 Jul 2025.
         let v = send(
             &r,
             json_post(

@@ -14,11 +14,31 @@ async fn pages_login_session_and_language() {
         let switch = send(&r, get("/lang/en?next=/units", None)).await;
         assert_eq!((switch.status, switch.location().as_str()), (StatusCode::SEE_OTHER, "/units"), "{l}");
         assert!(switch.set_cookie_line("ansinh_lang").starts_with("ansinh_lang=en"), "{l}");
-        assert_eq!(
-            send(&r, get("/lang/en?next=//evil.example", None)).await.location(),
-            "/",
-            "{l}: open redirect"
-        );
+        // Open redirects: every form a browser would read as another site goes home instead.
+        for hostile in [
+            "//evil.example",
+            "/%09/evil.example",
+            "/%0A/evil.example",
+            "/%0D%0A/evil.example",
+            "/%5Cevil.example",
+            "/%5C%5Cevil.example",
+            "%2F%2Fevil.example",
+            "https://evil.example",
+            "/%20/evil.example",
+            "javascript:alert(1)",
+        ] {
+            let res = send(&r, get(&format!("/lang/en?next={hostile}"), None)).await;
+            assert_eq!(res.location(), "/", "{l}: /lang next={hostile}");
+            let res = send(
+                &r,
+                post("/login", &format!("username=admin&password=admin-password-1&next={hostile}"), None),
+            )
+            .await;
+            assert_eq!(res.location(), "/", "{l}: /login next={hostile}");
+        }
+        // A local path with diacritics comes back percent-encoded, a valid Location.
+        let res = send(&r, get("/lang/vi?next=/persons%3Fq%3DNguy%E1%BB%85n", None)).await;
+        assert_eq!(res.location(), "/persons?q=Nguy%E1%BB%85n", "{l}");
         assert_eq!(send(&r, get("/static/htmx.min.js", None)).await.status, StatusCode::OK, "{l}");
         let health = send(&r, get("/healthz", None)).await;
         assert_eq!(health.json()["status"], "ok", "{l}");
