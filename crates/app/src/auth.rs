@@ -7,9 +7,10 @@ use ansinh_domain::{Actor, Username};
 use ansinh_store::{Conn, UserRow};
 use chrono::{DateTime, Duration, Utc};
 
-/// Wrong passwords in a row that lock an account.
+/// Checked attempts per username and client address before that address is locked out of
+/// the name for [`LOCK_MINUTES`] (see [`crate::throttle`]).
 pub const LOCK_AFTER_FAILURES: i64 = 5;
-/// How long a locked account stays locked.
+/// How long a lock-out lasts, and the window attempts are counted in.
 pub const LOCK_MINUTES: i64 = 15;
 /// A token's last use is recorded with this precision (minutes), so reads rarely write.
 pub const TOKEN_TOUCH_MINUTES: i64 = 10;
@@ -32,28 +33,42 @@ fn home_path(actor: &Actor) -> (String, String) {
 }
 
 impl App {
-    /// Check a username and password. Returns the actor and a new session secret (to put in
-    /// the cookie; only its hash is stored). Five wrong passwords lock the account.
+    /// [`App::login_from`] for a caller on this machine (the command line, tests).
     pub async fn login(&self, username: &str, password: &str) -> Result<(Actor, String)> {
+        self.login_from(username, password, "local").await
+    }
+
+    /// Check a username and password from `client` (the caller's address). Returns the actor
+    /// and a new session secret (to put in the cookie; only its hash is stored). Attempts are
+    /// throttled per name and address, per address and per name ([`crate::throttle`]); known
+    /// and unknown names answer alike, in the same time, and a failed attempt writes nothing.
+    pub async fn login_from(&self, username: &str, password: &str, client: &str) -> Result<(Actor, String)> {
         let now = self.now();
-        let Ok(username) = Username::parse(username) else {
+        let name: String = username.trim().to_lowercase().chars().take(64).collect();
+        if let Err(until) = self.throttle.reserve(&name, client, now) {
+            // The same work as a real check, so a locked answer takes as long as any other.
             secret::verify_password(password.to_string(), DUMMY_HASH.into()).await;
-            return Err(AppError::BadCredentials);
-        };
-        let user = {
-            let mut r = self.db.read().await?;
-            r.conn().user_by_username(username.as_str()).await?
-        };
-        let Some(user) = user.filter(|u| u.active) else {
-            secret::verify_password(password.to_string(), DUMMY_HASH.into()).await;
-            return Err(AppError::BadCredentials);
-        };
-        if let Some(until) = user.locked_until
-            && until > now
-        {
+            tracing::warn!(username = %name, client, "sign-in refused: locked");
             return Err(AppError::Locked { until, minutes: self.minutes_until(until) });
         }
-        let ok = secret::verify_password(password.to_string(), user.password_hash.clone()).await;
+        let user = match Username::parse(username) {
+            Ok(u) => {
+                let mut r = self.db.read().await?;
+                r.conn().user_by_username(u.as_str()).await?.filter(|u| u.active)
+            }
+            Err(_) => None,
+        };
+        let hash = user.as_ref().map_or_else(|| DUMMY_HASH.to_string(), |u| u.password_hash.clone());
+        let ok = secret::verify_password(password.to_string(), hash).await;
+        let Some(user) = user.filter(|_| ok) else {
+            tracing::warn!(username = %name, client, "sign-in failed");
+            // The attempt that reached a limit says so; the next ones are refused unchecked.
+            return Err(match self.throttle.locked_until(&name, client, now) {
+                Some(until) => AppError::Locked { until, minutes: self.minutes_until(until) },
+                None => AppError::BadCredentials,
+            });
+        };
+        self.throttle.succeeded(&name, client);
         let actor = {
             let mut r = self.db.read().await?;
             actor_of(&mut r.conn(), &user).await?
@@ -62,26 +77,6 @@ impl App {
         let (_, path) = home_path(&actor);
         let province = province_of(&mut w.conn(), &path).await?;
         let subject = Subject::new("user", user.id, &province, &path);
-        if !ok {
-            // Re-read inside the write transaction so concurrent failures all count.
-            let current = w.conn().user_by_id(user.id).await?.map_or(0, |u| u.failed_logins);
-            let failed = current + 1;
-            let result = if failed >= LOCK_AFTER_FAILURES {
-                let until = now + Duration::minutes(LOCK_MINUTES);
-                w.conn().set_login_failures(user.id, 0, Some(until)).await?;
-                let after = serde_json::json!({ "locked_until": until, "failures": failed });
-                w.changed("user.lock", subject, None, Some(after));
-                w.commit().await?;
-                AppError::Locked { until, minutes: self.minutes_until(until) }
-            } else {
-                // A failure short of the lock is counted, not audited (login events are).
-                w.conn().set_login_failures(user.id, failed, None).await?;
-                w.event("user.login_failed", subject);
-                w.commit().await?;
-                AppError::BadCredentials
-            };
-            return Err(result);
-        }
         let token = secret::random_hex(32)?;
         w.conn().set_login_failures(user.id, 0, None).await?;
         // Expired sessions go with each sign-in, so the table holds only live ones.

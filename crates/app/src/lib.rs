@@ -16,6 +16,7 @@ pub mod import;
 mod params;
 pub mod registry;
 mod secret;
+pub mod throttle;
 mod units;
 mod users;
 mod work;
@@ -54,6 +55,8 @@ pub struct App {
     clock: Clock,
     /// The day the 2025 reform took effect, read once from the units.
     reform_day: std::sync::Arc<std::sync::OnceLock<NaiveDate>>,
+    /// Sign-in attempts, counted in memory.
+    throttle: std::sync::Arc<throttle::LoginThrottle>,
 }
 
 /// Việt Nam's time zone (UTC+7, no daylight saving): the zone legal dates are judged in.
@@ -111,6 +114,7 @@ impl App {
             bulk_rows: BULK_ROWS,
             clock: Clock::System,
             reform_day: Default::default(),
+            throttle: Default::default(),
         }
     }
 

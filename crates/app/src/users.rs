@@ -113,7 +113,7 @@ impl App {
         let tokens = c.tokens_of(id).await?;
         Ok(UserView {
             id,
-            locked: user.locked_until.is_some_and(|t| t > self.now()),
+            locked: self.throttle.name_locked(&user.username, self.now()),
             username: user.username,
             display_name: user.display_name,
             grants,
@@ -178,6 +178,24 @@ impl App {
         Ok(())
     }
 
+    /// Lift a user's sign-in lock-out (an administrator who manages the user).
+    pub async fn unlock_user(&self, actor: &Actor, user_id: i64) -> Result<()> {
+        let mut w = self.write(actor).await?;
+        let grants = w.conn().grants_of(user_id).await?;
+        let Some(user) = w.conn().user_by_id(user_id).await? else { return Err(AppError::NotFound) };
+        if actor.user_id == Some(user_id)
+            || !grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
+        {
+            return Err(AppError::NotFound);
+        }
+        w.conn().set_login_failures(user_id, 0, None).await?;
+        self.throttle.clear_name(&user.username);
+        let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = province_of(&mut w.conn(), &path).await?;
+        w.event("user.unlock", Subject::new("user", user_id, &province, &path));
+        w.commit().await
+    }
+
     /// Sign a user out everywhere: end every session (the user's own, or a managed user's).
     pub async fn end_sessions(&self, actor: &Actor, user_id: i64) -> Result<u64> {
         let mut w = self.write(actor).await?;
@@ -226,6 +244,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         w.conn().set_password(user.id, &hash).await?;
+        self.throttle.clear_name(&user.username);
         let sessions = w.conn().delete_sessions_of(user.id).await?;
         let now = w.now();
         let tokens = if revoke_tokens { w.conn().revoke_tokens_of(user.id, now).await? } else { 0 };

@@ -84,6 +84,7 @@ users-role = Role
 users-unit = Unit code (scope)
 users-add = Add a user
 user-locked = The account is locked after wrong passwords.
+user-unlock = Unlock sign-in
 sessions-title = Sessions
 sessions-help = Sign out everywhere: every session of this user ends (this one too, if it is you). A password change also ends every session.
 sessions-end = Sign out everywhere

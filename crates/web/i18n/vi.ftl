@@ -84,6 +84,7 @@ users-role = Vai trò
 users-unit = Mã đơn vị (phạm vi)
 users-add = Thêm người dùng
 user-locked = Tài khoản đang tạm khoá do nhập sai mật khẩu.
+user-unlock = Mở khoá đăng nhập
 sessions-title = Phiên đăng nhập
 sessions-help = Đăng xuất trên mọi thiết bị: mọi phiên đăng nhập của người dùng này kết thúc (kể cả phiên này nếu là chính bạn). Đổi mật khẩu cũng kết thúc mọi phiên.
 sessions-end = Đăng xuất trên mọi thiết bị

@@ -89,6 +89,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/users/{id}", get(pages::users::show))
         .route("/users/{id}/tokens", post(pages::users::create_token))
         .route("/users/{id}/sessions/end", post(pages::users::end_sessions))
+        .route("/users/{id}/unlock", post(pages::users::unlock))
         .route("/users/{id}/tokens/{token}/revoke", post(pages::users::revoke_token))
         .merge(api::routes())
         .fallback(pages::home::not_found)
@@ -117,5 +118,8 @@ pub async fn serve(
     config: WebConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app, config)).with_graceful_shutdown(shutdown).await
+    // Connection info gives sign-in throttling the caller's address.
+    axum::serve(listener, router(app, config).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

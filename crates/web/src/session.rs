@@ -62,6 +62,21 @@ impl FromRequestParts<AppState> for Page {
     }
 }
 
+/// The caller's network address (sign-in throttling), or `unknown` when the server was not
+/// started with connection info (in-process tests).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr =
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(addr.map_or_else(|| "unknown".to_string(), |ip| ip.to_string())))
+    }
+}
+
 /// Whether the request came from htmx (answer with a fragment, not the whole page).
 #[derive(Debug, Clone, Copy)]
 pub struct HxRequest(pub bool);

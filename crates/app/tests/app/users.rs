@@ -122,3 +122,65 @@ async fn a_long_write_blocks_no_read_and_other_writes_are_told_busy() {
         assert!(app.create_token(&officer, "xa.maihoa", "thứ ba").await.is_ok(), "{l}: once free, it writes");
     }
 }
+
+/// A burst of parallel sign-ins gets no more guesses than the limit; the attacker's address is
+/// locked out, not the account; unknown names lock exactly like known ones; an administrator
+/// unlocks.
+#[tokio::test]
+async fn lockout_is_atomic_per_address_and_says_nothing_about_names() {
+    for (app, l, _t) in apps().await {
+        let (admin, _) = app.login("admin", "admin-password-1").await.unwrap();
+        user(&app, "xa.maihoa", "commune_officer", "18322").await;
+        let attempts: Vec<_> = (0..40)
+            .map(|i| {
+                let app = app.clone();
+                let password = if i == 20 { "password-123" } else { "wrong-password" };
+                tokio::spawn(async move { app.login_from("xa.maihoa", password, "203.0.113.9").await })
+            })
+            .collect();
+        let mut checked = 0;
+        for a in attempts {
+            match a.await.unwrap() {
+                Err(AppError::Locked { .. }) => {}
+                Ok(_) | Err(AppError::BadCredentials) => checked += 1,
+                Err(e) => panic!("{l}: {e}"),
+            }
+        }
+        assert!(
+            checked <= ansinh_app::throttle::PER_NAME_CLIENT,
+            "{l}: {checked} passwords checked in a burst"
+        );
+        // The owner, elsewhere, is not locked out by the attacker.
+        assert!(app.login_from("xa.maihoa", "password-123", "198.51.100.7").await.is_ok(), "{l}");
+        // An unknown name answers exactly as a known one: wrong, then locked.
+        let outcome = |r: ansinh_app::Result<(Actor, String)>| match r {
+            Ok(_) => "ok",
+            Err(AppError::BadCredentials) => "bad",
+            Err(AppError::Locked { .. }) => "locked",
+            Err(_) => "other",
+        };
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        for _ in 0..6 {
+            known.push(outcome(app.login_from("admin", "wrong-password", "192.0.2.1").await));
+            unknown.push(outcome(app.login_from("khong.co.ai", "wrong-password", "192.0.2.2").await));
+        }
+        assert_eq!(known, unknown, "{l}");
+        assert_eq!(known, ["bad", "bad", "bad", "bad", "locked", "locked"], "{l}");
+        // The administrator's own lock-out from that address does not stop them elsewhere, and an
+        // administrator can lift a user's lock-out.
+        let id = app
+            .list_users(&admin)
+            .await
+            .unwrap()
+            .iter()
+            .find(|(u, _)| u.username == "xa.maihoa")
+            .unwrap()
+            .0
+            .id;
+        assert!(app.user_view(&admin, id).await.unwrap().locked, "{l}");
+        app.unlock_user(&admin, id).await.unwrap();
+        assert!(!app.user_view(&admin, id).await.unwrap().locked, "{l}");
+        assert!(app.login_from("xa.maihoa", "password-123", "203.0.113.9").await.is_ok(), "{l}: unlocked");
+    }
+}

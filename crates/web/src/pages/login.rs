@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::error::{PageError, message};
 use crate::pages::render;
-use crate::session::{self, Page, SESSION_COOKIE, cookie, safe_next};
+use crate::session::{self, ClientAddr, Page, SESSION_COOKIE, cookie, safe_next};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -38,11 +38,12 @@ pub struct LoginForm {
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     page: Page,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = safe_next(f.next.as_deref());
-    match state.app.login(&f.username, &f.password).await {
+    match state.app.login_from(&f.username, &f.password, &client).await {
         Ok((_, token)) => {
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
                 let _ = state.app.logout(&old).await;

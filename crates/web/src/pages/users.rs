@@ -87,6 +87,17 @@ pub async fn revoke_token(
     Ok(Redirect::to(&format!("/users/{id}")).into_response())
 }
 
+/// Lift the user's sign-in lock-out.
+pub async fn unlock(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    state.app.unlock_user(actor, id).await?;
+    Ok(Redirect::to(&format!("/users/{id}")).into_response())
+}
+
 /// Sign out everywhere: end every session of the user (their own included, if it is them).
 pub async fn end_sessions(
     State(state): State<AppState>,
