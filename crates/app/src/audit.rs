@@ -18,6 +18,13 @@ pub struct AuditPage {
 impl App {
     /// Audit rows inside the actor's audit scope.
     pub async fn audit_list(&self, actor: &Actor, filter: &AuditFilter, limit: i64) -> Result<AuditPage> {
+        for (field, value) in
+            [("action", &filter.action), ("entity", &filter.entity), ("actor", &filter.actor)]
+        {
+            if let Some(v) = value {
+                ansinh_domain::text::free_text(field, v, 100)?;
+            }
+        }
         let roots = actor.roots(Permission::ViewAudit);
         let mut r = self.db.read().await?;
         let mut c = r.conn();

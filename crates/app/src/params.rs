@@ -171,7 +171,7 @@ impl App {
         let confidence = Confidence::parse(&n.confidence).ok_or_else(|| {
             AppError::invalid("confidence", "Độ tin cậy phải là V, S hoặc U", "confidence must be V, S or U")
         })?;
-        let basis = ansinh_domain::text::clean(&n.legal_basis);
+        let basis = ansinh_domain::text::free_text("legal_basis", &n.legal_basis, 500)?;
         if basis.is_empty() {
             return Err(AppError::invalid(
                 "legal_basis",

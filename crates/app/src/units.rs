@@ -168,7 +168,7 @@ impl App {
 
     /// Units whose name starts with `query` (diacritics ignored), inside the actor's scope.
     pub async fn search_units(&self, actor: &Actor, query: &str, on: Option<NaiveDate>) -> Result<Vec<Unit>> {
-        let key = text::fold(query);
+        let key = text::fold(&text::free_text("q", query, crate::registry::MAX_QUERY)?);
         if key.is_empty() {
             return Ok(Vec::new());
         }

@@ -37,7 +37,7 @@ impl App {
         let username = Username::parse(&n.username)?;
         let role = Role::parse(&n.role)?;
         check_password(&n.password)?;
-        let display = text::clean(&n.display_name);
+        let display = text::free_text("display_name", &n.display_name, 100)?;
         let display = if display.is_empty() { username.as_str().to_string() } else { display };
         if display.chars().count() > 100 {
             return Err(AppError::invalid(
@@ -130,7 +130,7 @@ impl App {
         label: &str,
     ) -> Result<(TokenRow, String)> {
         let username = Username::parse(username)?;
-        let label = text::clean(label);
+        let label = text::free_text("label", label, 60)?;
         let label = if label.is_empty() { "API".to_string() } else { label };
         let mut w = self.write(actor).await?;
         let user = w.conn().user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;

@@ -2,6 +2,7 @@
 //! ignored, so "Hoà" = "Hòa" and "nguyen van a" finds "Nguyễn Văn A"), and a sort key that
 //! follows the Vietnamese alphabet (a ă â b c d đ e ê …) with tones as a tie-breaker.
 
+use crate::error::Invalid;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -9,6 +10,37 @@ use unicode_normalization::char::is_combining_mark;
 pub fn clean(s: &str) -> String {
     let nfc: String = s.nfc().collect();
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Characters no free text may hold: controls (C0, DEL, C1 — NUL among them, which
+/// PostgreSQL refuses and SQLite stores) and the bidirectional overrides and isolates that make
+/// text display in another order than it is stored (RLO and friends).
+fn is_forbidden(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Free text typed by a person (a reason, a decision, a label, a search): NFC, white space
+/// collapsed, at most `max` characters, no control or bidirectional-override character. The
+/// one check for every free-text field, so both databases store the same thing.
+pub fn free_text(field: &str, raw: &str, max: usize) -> Result<String, Invalid> {
+    if let Some(c) = raw.chars().find(|c| is_forbidden(*c)) {
+        return Err(Invalid::new(
+            field,
+            format!("Có ký tự điều khiển không hợp lệ (U+{:04X}); hãy gõ lại nội dung", c as u32),
+            format!("contains a control character (U+{:04X}); type the text again", c as u32),
+        ));
+    }
+    let text = clean(raw);
+    let n = text.chars().count();
+    if n > max {
+        return Err(Invalid::new(
+            field,
+            format!("Dài {n} ký tự, tối đa {max} ký tự"),
+            format!("{n} characters long, at most {max}"),
+        ));
+    }
+    Ok(text)
 }
 
 /// The key names are matched on: no diacritics, `đ` → `d`, lower case, single spaces.

@@ -232,15 +232,9 @@ impl NewPlace {
 
 /// A place name: NFC, trimmed, 1–100 characters, no control characters.
 pub fn place_name(raw: &str) -> Result<String, Invalid> {
-    let name = text::clean(raw);
+    let name = text::free_text("name", raw, 100)?;
     if name.is_empty() {
         return Err(Invalid::new("name", "Tên không được để trống", "name must not be empty"));
-    }
-    if name.chars().count() > 100 {
-        return Err(Invalid::new("name", "Tên dài quá 100 ký tự", "name is longer than 100 characters"));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(Invalid::new("name", "Tên chứa ký tự điều khiển", "name contains control characters"));
     }
     Ok(name)
 }

@@ -51,7 +51,7 @@ impl App {
         let h = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &h.unit_path)?;
         let before = w.conn().poverty_of(id).await?.into_iter().find(|p| p.year == year);
-        let row = PovertyRow { year, status, decision: text::clean(decision) };
+        let row = PovertyRow { year, status, decision: text::free_text("decision", decision, MAX_REASON)? };
         w.conn().set_poverty(id, &h.province_code, &row).await?;
         w.changed(
             "household.poverty",

@@ -115,6 +115,10 @@ pub struct PersonPage {
 }
 
 pub const PER_PAGE: i64 = 50;
+/// Longest move reason or poverty decision (characters).
+pub const MAX_REASON: usize = 200;
+/// Longest search text (characters).
+pub const MAX_QUERY: usize = 100;
 
 const COUNT_CAP: i64 = 1_000;
 

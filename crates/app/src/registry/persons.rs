@@ -116,7 +116,7 @@ impl App {
                 from_unit_id: before.unit_id,
                 to_unit_id: p.unit_id,
                 moved_on: self.today(),
-                reason: text::clean(reason),
+                reason: text::free_text("reason", reason, MAX_REASON)?,
                 actor: actor.username.clone(),
                 at: now,
             };

@@ -12,7 +12,8 @@ impl App {
     ) -> Result<PersonFilter> {
         let today = self.today();
         let mut f = PersonFilter::default();
-        let raw = q.q.trim();
+        let q_text = text::free_text("q", &q.q, MAX_QUERY)?;
+        let raw = q_text.as_str();
         let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
         if !raw.is_empty() {
             if digits.len() == 12 && digits.len() == raw.len() {

@@ -316,3 +316,50 @@ async fn derived_counts_equal_a_recount_after_any_sequence() {
         );
     }
 }
+
+/// Free text is one type at the edge: a NUL (which PostgreSQL refuses and SQLite stored), an
+/// escape, a right-to-left override or a megabyte is refused with the field named, the same on
+/// both databases, and nothing is written.
+#[tokio::test]
+async fn free_text_is_checked_the_same_on_both_databases() {
+    for (app, l, _t) in apps().await {
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let p = app
+            .create_person(
+                &officer,
+                &person("042080000123", "Nguyễn Văn An", "1980", "Nam", "18322-01", "MH-1", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let household = p.household_id.unwrap();
+        let moved = person("042080000123", "Nguyễn Văn An", "1980", "Nam", "18322-02", "MH-1", "Chủ hộ");
+        let huge = "x".repeat(1_000_000);
+        for bad in ["về\u{0}quê", "chuyển\u{1b}[31m", "abc\u{202e}def", "chuông\u{7}", huge.as_str()] {
+            let field = |r: ansinh_app::Result<()>| match r {
+                Err(AppError::Invalid(list)) => list[0].field.clone(),
+                other => panic!("{l}: {other:?}"),
+            };
+            assert_eq!(
+                field(app.update_person(&officer, p.id, &moved, bad).await.map(|_| ())),
+                "reason",
+                "{l}"
+            );
+            assert_eq!(
+                field(app.set_household_poverty(&officer, household, 2026, "poor", bad).await),
+                "decision",
+                "{l}"
+            );
+            let q = ansinh_app::registry::PersonQuery { q: bad.into(), ..Default::default() };
+            assert_eq!(field(app.search_persons(&officer, &q).await.map(|_| ())), "q", "{l}");
+            assert_eq!(field(app.search_units(&officer, bad, None).await.map(|_| ())), "q", "{l}");
+            assert_eq!(field(app.create_token(&officer, "xa.maihoa", bad).await.map(|_| ())), "label", "{l}");
+        }
+        // Nothing was written: the person did not move.
+        assert_eq!(app.person_view(&officer, p.id).await.unwrap().person.unit_id, p.unit_id, "{l}");
+        // Ordinary Vietnamese text, with tabs and new lines collapsed, is fine.
+        let ok = app.update_person(&officer, p.id, &moved, "về ở với\tbố mẹ\n").await.unwrap();
+        let v = app.person_view(&officer, ok.id).await.unwrap();
+        assert_eq!(v.moves[0].reason, "về ở với bố mẹ", "{l}");
+    }
+}
