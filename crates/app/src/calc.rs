@@ -142,9 +142,20 @@ pub fn vnd_text(s: &str) -> Option<i64> {
     Some(value)
 }
 
+/// The largest amount any calculator accepts (a thousand billion đồng): far above every legal
+/// ceiling, low enough that no sum or product of amounts can overflow.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
 pub fn income(field: &str, n: i64) -> std::result::Result<Vnd, Invalid> {
     if n <= 0 {
         return Err(Invalid::new(field, "Số tiền phải lớn hơn 0", "the amount must be positive"));
+    }
+    if n > MAX_AMOUNT {
+        return Err(Invalid::new(
+            field,
+            format!("Số tiền {} quá lớn (tối đa {})", Vnd(n).format_vi(), Vnd(MAX_AMOUNT).format_vi()),
+            format!("the amount {n} is too large (at most {MAX_AMOUNT})"),
+        ));
     }
     Ok(Vnd(n))
 }

@@ -322,7 +322,7 @@ impl Iterator for CsvRows<'_> {
                 }
                 Ok(true) => {
                     self.pending_blanks = blank_lines_at(self.text, before);
-                    self.stashed = Some(self.record.iter().map(str::to_string).collect());
+                    self.stashed = Some(self.record.iter().map(|c| restore(c.to_string())).collect());
                 }
             }
         }
@@ -739,8 +739,10 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, FileError> {
 
 /// CSV for Excel: UTF-8 with BOM, `,` separated, CRLF line ends, quoting only where needed.
 ///
-/// Cells are written as they are: a cell starting with `=`, `+`, `-` or `@` is a formula to
-/// Excel when the file is opened by double-click. Prefer [`write_xlsx`] for files people open.
+/// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be a formula to
+/// Excel opened by double-click (a household code `-A1`, a note `=HYPERLINK(…)`): it is
+/// written with a leading `'`, which Excel shows as text, and [`read_csv`] takes off again, so
+/// an export imports back unchanged.
 pub fn write_csv(table: &Table) -> Vec<u8> {
     write_csv_with(table, b',')
 }
@@ -756,15 +758,37 @@ pub fn write_csv_with(table: &Table, delimiter: u8) -> Vec<u8> {
             .from_writer(&mut out);
         let empty = [""];
         for record in std::iter::once(&table.headers).chain(&table.rows) {
+            let record: Vec<std::borrow::Cow<'_, str>> = record.iter().map(|c| neutralise(c)).collect();
             // An empty record would be written as nothing at all; write one empty cell instead.
-            let result =
-                if record.is_empty() { writer.write_record(empty) } else { writer.write_record(record) };
+            let result = if record.is_empty() {
+                writer.write_record(empty)
+            } else {
+                writer.write_record(record.iter().map(|c| c.as_ref()))
+            };
             // Writing into memory cannot fail, and `flexible` accepts any record length.
             debug_assert!(result.is_ok(), "{result:?}");
         }
         let _ = writer.flush();
     }
     out
+}
+
+/// Whether a spreadsheet would read `cell` as a formula.
+fn formula_like(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// `cell` as CSV writes it: a formula-like cell behind a `'`.
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(cell) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// The cell a [`neutralise`]d one was.
+fn restore(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest.to_string(),
+        _ => cell,
+    }
 }
 
 /// An XLSX workbook with one sheet: bold header on a light fill, first row frozen, an

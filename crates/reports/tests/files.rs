@@ -158,7 +158,17 @@ fn written_csv_is_excel_friendly_and_reads_back() {
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     assert!(text.starts_with("Số CCCD,Họ và tên,Ngày sinh,Ghi chú\r\n"), "{text}");
     assert!(text.contains("\"có dấu phẩy, và \"\"ngoặc kép\"\"\""), "{text}");
+    // Formula-like cells are written as text for Excel and read back as they were.
+    assert!(text.contains(",'=1+1\r\n") && text.contains(",'-5\r\n"), "{text}");
     assert_eq!(read_csv(&bytes).unwrap(), t);
+    let codes = Table::new(
+        strings(&["Mã hộ", "Ghi chú"]),
+        vec![strings(&["-A1", "@SUM(A1)"]), strings(&["'x", "+84"])],
+    );
+    let written = write_csv(&codes);
+    let text = std::str::from_utf8(&written[3..]).unwrap();
+    assert!(text.contains("'-A1,'@SUM(A1)") && text.contains("'x,'+84"), "{text}");
+    assert_eq!(read_csv(&written).unwrap(), codes, "a leading ' stays when it was not ours");
 
     let semi = write_csv_with(&t, b';');
     assert!(std::str::from_utf8(&semi[3..]).unwrap().starts_with("Số CCCD;Họ và tên"));

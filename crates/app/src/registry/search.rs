@@ -112,7 +112,14 @@ impl App {
         let roots = actor.roots(Permission::View);
         let mut r = self.db.read().await?;
         let mut c = r.conn();
-        let rows = c.search_persons(&roots, &f, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        let offset = (page - 1).checked_mul(PER_PAGE).ok_or_else(|| {
+            AppError::invalid(
+                "page",
+                format!("Trang {page} không tồn tại"),
+                format!("there is no page {page}"),
+            )
+        })?;
+        let rows = c.search_persons(&roots, &f, PER_PAGE, offset).await?;
         let total = c.count_matching(&roots, &f, COUNT_CAP + 1).await?;
         // Place names and household codes in two queries (each batched), not one per row.
         let mut unit_ids: Vec<i64> = rows.iter().map(|p| p.unit_id).collect();

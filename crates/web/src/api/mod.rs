@@ -64,7 +64,49 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/calc/hi-household", post(calc::post_hi))
         .route("/api/v1/calc/retirement", post(calc::post_retirement))
         .route("/api/v1/calc/pension", post(calc::post_pension))
+        .layer(axum::middleware::from_fn(json_errors))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+}
+
+/// Every API error in the documented `{"error": {…}}` shape: axum's own rejections (a body
+/// that is not JSON, a path segment that is not a number, a missing content type) answer plain
+/// text; this turns them into the same body the handlers' errors have, keeping the status.
+async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let detail = match axum::body::to_bytes(res.into_body(), 4096).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let (code, vi) = match status.as_u16() {
+        404 => ("not_found", "Không tìm thấy"),
+        405 => ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này"),
+        413 => ("too_large", "Nội dung gửi lên quá lớn"),
+        415 => ("unsupported_media_type", "Cần gửi nội dung JSON (Content-Type: application/json)"),
+        s if s >= 500 => ("internal", "Lỗi hệ thống, xin thử lại"),
+        _ => ("invalid", "Yêu cầu không hợp lệ"),
+    };
+    let en =
+        if detail.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { detail };
+    let body = crate::error::ApiErrorBody {
+        error: crate::error::ApiErrorDetail {
+            code: code.into(),
+            field: None,
+            message_vi: format!("{vi}: {en}"),
+            message_en: en,
+            fields: Vec::new(),
+        },
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 /// Parse an optional `on` date (YYYY-MM-DD or dd/mm/yyyy) from a query.

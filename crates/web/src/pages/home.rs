@@ -46,7 +46,10 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn not_found(page: Page) -> Response {
+pub async fn not_found(page: Page, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError(ansinh_app::AppError::NotFound).into_response();
+    }
     crate::pages::fail(&page, &ansinh_app::AppError::NotFound).into_response()
 }
 

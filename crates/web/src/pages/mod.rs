@@ -61,6 +61,31 @@ pub fn error_page(page: &Page, status: u16, message: &str) -> String {
     ErrorTpl { page, status, message }.render().unwrap_or_else(|e| format!("{status} {message} ({e})"))
 }
 
+/// The policy of this site's own pages, sent with every HTML answer: scripts only from here
+/// (all of them are vendored), no framing, forms only to here. (Inline styles stay allowed:
+/// htmx and ECharts set them.)
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/// Middleware: HTML pages carry personal data, so they are never cached (`no-store`), and
+/// they get [`CONTENT_SECURITY_POLICY`]. The vendored Swagger UI (`/api/docs`) keeps its own.
+pub async fn page_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{HeaderValue, header};
+    let docs = req.uri().path().starts_with("/api/docs");
+    let mut res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html && !docs {
+        let h = res.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    }
+    res
+}
+
 /// An application error as a page: the error page in the request's language, or the login
 /// redirect that comes back here.
 pub fn fail(page: &Page, e: &AppError) -> PageError {
