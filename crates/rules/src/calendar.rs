@@ -6,7 +6,36 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::RuleError;
+/// A month or birth month that does not exist. Converts into [`crate::RuleError`] (which
+/// names the field); kept here so the calendar depends on nothing else in the crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CalendarError {
+    /// Not a `YYYY-MM` month, or out of range.
+    InvalidMonth {
+        /// Text given.
+        input: String,
+    },
+    /// A birth month that is not a valid month.
+    InvalidBirthMonth {
+        /// Year given.
+        year: i32,
+        /// Month given.
+        month: Option<u32>,
+    },
+}
+
+impl fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CalendarError::InvalidMonth { input } => write!(f, "invalid month «{input}»"),
+            CalendarError::InvalidBirthMonth { year, month } => {
+                write!(f, "invalid birth month {year}-{month:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CalendarError {}
 
 /// Tháng — a calendar month (`YYYY-MM`), the unit every contribution is priced in.
 ///
@@ -24,17 +53,17 @@ impl Month {
     pub const MAX_YEAR: i32 = 9999;
 
     /// A month, or an error naming the field `month` if out of range.
-    pub fn new(year: i32, month: u32) -> Result<Month, RuleError> {
+    pub fn new(year: i32, month: u32) -> Result<Month, CalendarError> {
         if (Self::MIN_YEAR..=Self::MAX_YEAR).contains(&year) && (1..=12).contains(&month) {
             Ok(Month { year, month })
         } else {
-            Err(RuleError::InvalidMonth { input: format!("{year:04}-{month:02}") })
+            Err(CalendarError::InvalidMonth { input: format!("{year:04}-{month:02}") })
         }
     }
 
     /// Parse exactly `YYYY-MM`.
-    pub fn parse(input: &str) -> Result<Month, RuleError> {
-        let bad = || RuleError::InvalidMonth { input: input.to_owned() };
+    pub fn parse(input: &str) -> Result<Month, CalendarError> {
+        let bad = || CalendarError::InvalidMonth { input: input.to_owned() };
         let b = input.as_bytes();
         if b.len() != 7 || b[4] != b'-' {
             return Err(bad());
@@ -123,8 +152,8 @@ impl fmt::Debug for Month {
 }
 
 impl FromStr for Month {
-    type Err = RuleError;
-    fn from_str(s: &str) -> Result<Month, RuleError> {
+    type Err = CalendarError;
+    fn from_str(s: &str) -> Result<Month, CalendarError> {
         Month::parse(s)
     }
 }
@@ -185,9 +214,9 @@ impl BirthMonth {
     }
 
     /// The month used by age rules: the birth month, or January if unknown.
-    pub fn to_month(self) -> Result<Month, RuleError> {
+    pub fn to_month(self) -> Result<Month, CalendarError> {
         Month::new(self.year, self.month.unwrap_or(1))
-            .map_err(|_| RuleError::InvalidBirthMonth { year: self.year, month: self.month })
+            .map_err(|_| CalendarError::InvalidBirthMonth { year: self.year, month: self.month })
     }
 }
 

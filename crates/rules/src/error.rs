@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::calendar::Month;
+use crate::calendar::{CalendarError, Month};
 use crate::money::Vnd;
 
 /// A text in both interface languages, Vietnamese first.
@@ -328,6 +328,15 @@ fn mode_vi(mode: &str) -> &'static str {
 
 fn join(v: &[u32]) -> String {
     v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+impl From<CalendarError> for RuleError {
+    fn from(e: CalendarError) -> Self {
+        match e {
+            CalendarError::InvalidMonth { input } => RuleError::InvalidMonth { input },
+            CalendarError::InvalidBirthMonth { year, month } => RuleError::InvalidBirthMonth { year, month },
+        }
+    }
 }
 
 #[cfg(test)]

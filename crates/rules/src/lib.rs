@@ -37,7 +37,7 @@ pub mod pension;
 pub mod retirement;
 pub mod vsi;
 
-pub use calendar::{BirthMonth, Month, Sex};
+pub use calendar::{BirthMonth, CalendarError, Month, Sex};
 pub use catalog::{ParamInfo, Placeholder, Unit, keys, param_catalog, param_info};
 pub use error::{Bilingual, RuleError};
 pub use money::{BPS, Vnd, round_vnd};

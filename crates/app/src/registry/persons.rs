@@ -3,10 +3,13 @@
 use super::*;
 
 impl App {
-    /// Find or create the household `code` in the commune of `place`.
+    /// Find or create the household `code` in the commune of `place`. A household the actor
+    /// may not edit (another village's, for a village- or group-scoped user) is refused: joining
+    /// it, or heading it, would open its members to the actor.
     async fn household_for(
         &self,
         w: &mut Work<'_>,
+        actor: &Actor,
         place: &Unit,
         commune: &Unit,
         code: &str,
@@ -16,6 +19,19 @@ impl App {
         }
         let code = HouseholdCode::parse(code)?;
         if let Some(h) = w.conn().household_by_code(commune.id, code.as_str()).await? {
+            if !actor.can(Permission::EditPeople, &h.unit_path) {
+                return Err(AppError::invalid(
+                    "household_code",
+                    format!(
+                        "Mã hộ «{}» đã dùng cho một hộ ngoài phạm vi của bạn; hãy chọn mã khác",
+                        code.as_str()
+                    ),
+                    format!(
+                        "household code «{}» belongs to a household outside your scope; choose another",
+                        code.as_str()
+                    ),
+                ));
+            }
             return Ok(Some(h));
         }
         let id = w.conn().allocate_ids("households", 1).await?[0];
@@ -54,7 +70,7 @@ impl App {
             return Err(Self::duplicate_cccd(&existing, actor));
         }
         let commune = self.commune_of(&mut w.conn(), &place).await?;
-        let household = self.household_for(&mut w, &place, &commune, &input.household_code).await?;
+        let household = self.household_for(&mut w, actor, &place, &commune, &input.household_code).await?;
         let id = w.conn().allocate_ids("persons", 1).await?[0];
         let p = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
         let now = w.now();
@@ -96,7 +112,7 @@ impl App {
             return Err(Self::duplicate_cccd(&existing, actor));
         }
         let commune = self.commune_of(&mut w.conn(), &place).await?;
-        let household = self.household_for(&mut w, &place, &commune, &input.household_code).await?;
+        let household = self.household_for(&mut w, actor, &place, &commune, &input.household_code).await?;
         let p = person_write(id, &v, &place, commune.id, household.as_ref().map(|h| h.id), relation);
         if same_person(&before, &p) && before.cccd == p.cccd {
             // Nothing changed (and nothing was written: the household is the same one).

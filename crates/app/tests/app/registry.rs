@@ -363,3 +363,31 @@ async fn free_text_is_checked_the_same_on_both_databases() {
         assert_eq!(v.moves[0].reason, "về ở với bố mẹ", "{l}");
     }
 }
+
+/// A user scoped to a village cannot join (or head) a household of another village: its
+/// members would open to them. The household page shows only members in the viewer's scope.
+#[tokio::test]
+async fn village_scope_reaches_no_household_of_another_village() {
+    for (app, l, _t) in apps().await {
+        app.seed_demo().await.unwrap();
+        let commune = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let village = user(&app, "thon.thanhbinh", "commune_officer", "18322-01").await;
+        let neighbour = app
+            .create_person(
+                &commune,
+                &person("042080000777", "Lê Văn Tâm", "1980", "Nam", "18322-02", "TH-9", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let joining = person("042182000778", "Hồ Thị Mai", "1982", "Nữ", "18322-01", "TH-9", "Chủ hộ");
+        match app.create_person(&village, &joining).await {
+            Err(AppError::Invalid(list)) => assert_eq!(list[0].field, "household_code", "{l}: {list:?}"),
+            other => panic!("{l}: {other:?}"),
+        }
+        // In its own village it registers fine; the neighbour's household stays out of sight.
+        let own = person("042182000778", "Hồ Thị Mai", "1982", "Nữ", "18322-01", "TB-1", "Chủ hộ");
+        app.create_person(&village, &own).await.unwrap();
+        let hh = neighbour.household_id.unwrap();
+        assert!(matches!(app.household_view(&village, hh).await, Err(AppError::NotFound)), "{l}");
+    }
+}

@@ -67,6 +67,14 @@ async fn users_sessions_tokens_contract() {
         assert_eq!(c.session("s-hash").await.unwrap(), Some((a, now + Duration::hours(12))), "{l}");
         c.delete_session("s-hash").await.unwrap();
         assert_eq!(c.session("s-hash").await.unwrap(), None, "{l}");
+        // Every session of a user; expired ones.
+        c.insert_session("s1", a, now, now + Duration::hours(12)).await.unwrap();
+        c.insert_session("s2", a, now, now + Duration::hours(12)).await.unwrap();
+        c.insert_session("s3", b, now, now + Duration::hours(12)).await.unwrap();
+        c.insert_session("old", b, now - Duration::hours(13), now - Duration::hours(1)).await.unwrap();
+        assert_eq!(c.delete_sessions_of(a).await.unwrap(), 2, "{l}");
+        assert_eq!(c.purge_expired_sessions(now).await.unwrap(), 1, "{l}");
+        assert!(c.session("s3").await.unwrap().is_some() && c.session("old").await.unwrap().is_none(), "{l}");
 
         // API tokens.
         let tid = c.insert_token(a, "thu", "t-hash", "ansinh_abc", now).await.unwrap();
@@ -79,6 +87,11 @@ async fn users_sessions_tokens_contract() {
         assert!(!c.revoke_token(tid, a, now).await.unwrap(), "{l}: already revoked");
         assert_eq!(c.token_by_hash("t-hash").await.unwrap().unwrap().revoked_at, Some(now), "{l}");
         assert!(c.tokens_of(b).await.unwrap().is_empty(), "{l}");
+        // Every live token of a user at once.
+        c.insert_token(a, "hai", "t2", "ansinh_t2", now).await.unwrap();
+        c.insert_token(a, "ba", "t3", "ansinh_t3", now).await.unwrap();
+        assert_eq!(c.revoke_tokens_of(a, now).await.unwrap(), 2, "{l}: the revoked one is not counted");
+        assert!(c.tokens_of(a).await.unwrap().iter().all(|t| t.revoked_at.is_some()), "{l}");
         tx.commit().await.unwrap();
     }
 }
