@@ -112,6 +112,29 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Most reconciliation requests one file files individually; the rest are counted in one row.
+const MAX_CONFLICT_ROWS: usize = 1_000;
+
+/// Audit a reconciliation request for each existing record outside the actor's scope whose
+/// citizen id the file asked for, filed where that record lives.
+fn record_conflicts(w: &mut crate::work::Work<'_>, conflicts: &[&PersonRow], filename: &str) {
+    use crate::work::Audited;
+    for p in conflicts.iter().take(MAX_CONFLICT_ROWS) {
+        let after = serde_json::json!({ "cccd": p.cccd, "file": filename });
+        w.changed("person.cccd_conflict", p.subject(), None, Some(after));
+    }
+    if conflicts.len() > MAX_CONFLICT_ROWS {
+        let after =
+            serde_json::json!({ "file": filename, "more_conflicts": conflicts.len() - MAX_CONFLICT_ROWS });
+        w.changed(
+            "person.cccd_conflict",
+            Subject::new("import", filename, "00", ansinh_domain::unit::ROOT_PATH),
+            None,
+            Some(after),
+        );
+    }
+}
+
 /// The deepest unit path that holds every one of `paths` (the root when there are none).
 fn common_path<'a>(paths: impl Iterator<Item = &'a str>) -> String {
     let mut common: Option<&str> = None;
@@ -227,8 +250,14 @@ impl App {
         }
         drop(r);
 
-        // 4. Rows whose place or existing record is out of reach.
+        // 4. Rows whose place or existing record is out of reach. A citizen id registered
+        // outside the actor's scope gets the same neutral refusal as in the person form, and a
+        // reconciliation request audited where that record lives.
         let mut bad: BTreeSet<usize> = report.errors.iter().map(|e| e.row).collect();
+        let mut conflicts: Vec<&PersonRow> = Vec::new();
+        let refused = crate::registry::cccd_refused();
+        let (refused_vi, refused_en) =
+            refused.first_invalid().map(|i| (i.vi.clone(), i.en.clone())).unwrap_or_default();
         for (rec, &place) in records.iter().zip(&place_of) {
             match places[place] {
                 Err((vi, en)) => {
@@ -242,21 +271,40 @@ impl App {
                         report.errors.push(row_error(
                             rec.row,
                             "Số CCCD",
-                            format!(
-                                "số CCCD {} đã có ở đơn vị khác, ngoài phạm vi của bạn",
-                                rec.cccd.as_str()
-                            ),
-                            format!("citizen id {} exists in a unit outside your scope", rec.cccd.as_str()),
+                            refused_vi.clone(),
+                            refused_en.clone(),
                         ));
                         bad.insert(rec.row);
+                        conflicts.push(p);
                     }
                 }
             }
         }
         report.errors.sort_by_key(|e| e.row);
         if mode == ImportMode::DryRun || (mode == ImportMode::AllOrNothing && !report.errors.is_empty()) {
+            // Nothing is written, but checking a file is audited too (a dry run must not be a
+            // free way to ask which citizen ids exist).
+            let mut w = self.write(actor).await?;
+            let scope = actor
+                .grants
+                .first()
+                .map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+            let summary = serde_json::json!({
+                "file": filename, "mode": if mode == ImportMode::DryRun { "dry_run" } else { "all_or_nothing" },
+                "rows": report.rows, "rejected_rows": bad.len(), "written": false,
+            });
+            let province = crate::auth::province_of(&mut w.conn(), &scope).await?;
+            w.changed(
+                "person.import_checked",
+                Subject::new("import", filename, &province, &scope),
+                None,
+                Some(summary),
+            );
+            record_conflicts(&mut w, &conflicts, filename);
+            w.commit().await?;
             return Ok(report);
         }
+        let conflicts: Vec<PersonRow> = conflicts.into_iter().cloned().collect();
 
         // 5. Build the writes. New households are made from their rows and live where their
         // head lives.
@@ -411,6 +459,7 @@ impl App {
             "unchanged": report.unchanged, "households_created": report.households_created, "rejected_rows": bad.len(),
         });
         w.changed("person.import", Subject::new("import", filename, &province, &scope), None, Some(summary));
+        record_conflicts(&mut w, &conflicts.iter().collect::<Vec<_>>(), filename);
         if report.created > 10_000 {
             w.conn().analyze().await?;
         }

@@ -27,6 +27,7 @@ mod search;
 
 pub use export::EXPORT_HEADERS;
 pub use input::{NameKeys, PersonInput, PersonValues, person_write, person_write_keyed, same_person};
+pub(crate) use persons::cccd_refused;
 pub(crate) use places::ResolvedPlace;
 use places::parse_with_place;
 

@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// The refusal of a citizen id that cannot be registered here: the same words whether or not
+/// the number is registered elsewhere.
+pub(crate) fn cccd_refused() -> AppError {
+    AppError::invalid(
+        "cccd",
+        "Không thể đăng ký số CCCD này tại đây. Yêu cầu đối chiếu đã được gửi tới đơn vị quản lý; hãy liên hệ cơ quan BHXH để được hỗ trợ",
+        "this citizen id cannot be registered here. A reconciliation request was sent to the office in charge; contact the social insurance office",
+    )
+}
+
 impl App {
     /// Find or create the household `code` in the commune of `place`. A household the actor
     /// may not edit (another village's, for a village- or group-scoped user) is refused: joining
@@ -43,22 +53,39 @@ impl App {
         Ok(Some(h))
     }
 
-    fn duplicate_cccd(existing: &PersonRow, actor: &Actor) -> AppError {
-        let who = if actor.can(Permission::View, &existing.unit_path) {
-            format!("{} (sinh {})", existing.full_name, existing.birth.year())
-        } else {
-            "một người ở đơn vị khác".to_string()
+    /// A citizen id that is already registered. Inside the actor's view scope the record is
+    /// named. Outside it nothing says whether the number exists anywhere: the refusal is
+    /// neutral, and a reconciliation request is audited where the existing record lives, so the
+    /// office that sees both places can resolve it (and every such probe leaves a trace).
+    async fn cccd_taken(&self, w: Work<'_>, existing: &PersonRow, actor: &Actor, place: &Unit) -> AppError {
+        if actor.can(Permission::View, &existing.unit_path) {
+            return AppError::invalid(
+                "cccd",
+                format!(
+                    "Số CCCD {} đã có: {} (sinh {})",
+                    existing.cccd,
+                    existing.full_name,
+                    existing.birth.year()
+                ),
+                format!(
+                    "citizen id {} already exists: {} (born {})",
+                    existing.cccd,
+                    existing.full_name,
+                    existing.birth.year()
+                ),
+            );
+        }
+        drop(w);
+        let request = async {
+            let mut w = self.write(actor).await?;
+            let after = serde_json::json!({ "cccd": existing.cccd, "requested_in": place.code, "requested_by": actor.username });
+            w.changed("person.cccd_conflict", existing.subject(), None, Some(after));
+            w.commit().await
         };
-        let who_en = if actor.can(Permission::View, &existing.unit_path) {
-            format!("{} (born {})", existing.full_name, existing.birth.year())
-        } else {
-            "a person in another unit".to_string()
-        };
-        AppError::invalid(
-            "cccd",
-            format!("Số CCCD {} đã có: {who}", existing.cccd),
-            format!("citizen id {} already exists: {who_en}", existing.cccd),
-        )
+        if let Err(e) = request.await {
+            return e;
+        }
+        cccd_refused()
     }
 
     /// Register a person.
@@ -67,7 +94,7 @@ impl App {
         Self::edit_guard(actor, &place.path)?;
         let mut w = self.write(actor).await?;
         if let Some(existing) = w.conn().person_by_cccd(v.cccd.as_str()).await? {
-            return Err(Self::duplicate_cccd(&existing, actor));
+            return Err(self.cccd_taken(w, &existing, actor, &place).await);
         }
         let commune = self.commune_of(&mut w.conn(), &place).await?;
         let household = self.household_for(&mut w, actor, &place, &commune, &input.household_code).await?;
@@ -109,7 +136,7 @@ impl App {
         if before.cccd != v.cccd.as_str()
             && let Some(existing) = w.conn().person_by_cccd(v.cccd.as_str()).await?
         {
-            return Err(Self::duplicate_cccd(&existing, actor));
+            return Err(self.cccd_taken(w, &existing, actor, &place).await);
         }
         let commune = self.commune_of(&mut w.conn(), &place).await?;
         let household = self.household_for(&mut w, actor, &place, &commune, &input.household_code).await?;

@@ -391,3 +391,60 @@ async fn village_scope_reaches_no_household_of_another_village() {
         assert!(matches!(app.household_view(&village, hh).await, Err(AppError::NotFound)), "{l}");
     }
 }
+
+/// Registering or dry-run importing a citizen id registered outside the actor's scope answers
+/// the same neutral refusal — nothing says the number exists — and leaves an audited
+/// reconciliation request where the existing record lives; dry runs are audited.
+#[tokio::test]
+async fn no_cccd_existence_oracle() {
+    for (app, l, _t) in apps().await {
+        app.seed_demo().await.unwrap();
+        let mai_hoa = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let hoanh_son = user(&app, "xa.hoanhson2", "commune_officer", "18832").await;
+        app.create_person(
+            &mai_hoa,
+            &person("042080000123", "Nguyễn Văn An", "1980", "Nam", "18322-01", "", ""),
+        )
+        .await
+        .unwrap();
+        let probe = person("042080000123", "Trần Văn Bình", "1980", "Nam", "18832", "", "");
+        let refusal = match app.create_person(&hoanh_son, &probe).await {
+            Err(AppError::Invalid(list)) => list[0].clone(),
+            other => panic!("{l}: {other:?}"),
+        };
+        assert_eq!(refusal.field, "cccd", "{l}");
+        assert!(!refusal.vi.contains("Nguyễn") && !refusal.vi.contains("đã có"), "{l}: {}", refusal.vi);
+        // The office that sees the existing record sees the request; the prober does not.
+        let seen = |actor: Actor| {
+            let app = app.clone();
+            async move {
+                let f = AuditFilter { action: Some("person.cccd_conflict".into()), ..Default::default() };
+                app.audit_list(&actor, &f, 50).await.unwrap().rows.len()
+            }
+        };
+        let province = app.login("tinh.hatinh", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        assert_eq!(seen(mai_hoa.clone()).await, 1, "{l}");
+        assert_eq!(seen(province.clone()).await, 1, "{l}");
+        // A dry run asking the same: the same words on the row, audited, nothing written.
+        let csv = "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n042080000123,Trần Văn Bình,1980,Nam,HS-1,Chủ hộ,18832\n";
+        let r = app
+            .import_persons(
+                &hoanh_son,
+                "dò.csv",
+                csv.as_bytes(),
+                ansinh_app::import::ImportMode::DryRun,
+                &mut |_, _, _| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.errors.len(), 1, "{l}: {:?}", r.errors);
+        assert_eq!(r.errors[0].vi, refusal.vi, "{l}: one wording for the form and the file");
+        assert_eq!(seen(mai_hoa.clone()).await, 2, "{l}");
+        let checked = AuditFilter { action: Some("person.import_checked".into()), ..Default::default() };
+        assert_eq!(
+            app.audit_list(&Actor::system(), &checked, 10).await.unwrap().rows.len(),
+            1,
+            "{l}: the dry run is audited"
+        );
+    }
+}
