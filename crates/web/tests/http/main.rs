@@ -15,6 +15,7 @@ mod contract;
 mod hardening;
 mod imports;
 mod registry;
+mod scope_matrix;
 mod session;
 mod units;
 
