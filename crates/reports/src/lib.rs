@@ -185,7 +185,12 @@ fn is_blank(cells: &[String]) -> bool {
 
 /// The text of a CSV file: UTF-8 with or without BOM; anything else is a clear error.
 fn decode_utf8(bytes: &[u8]) -> Result<&str, FileError> {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+    // UTF-16 with a byte-order mark, or without one (Excel's "Unicode Text" read back by other
+    // tools): ASCII text in UTF-16 has a NUL in every other byte.
+    let head = &bytes[..bytes.len().min(512)];
+    let nul_every_other = head.len() >= 4
+        && (head.iter().skip(1).step_by(2).all(|b| *b == 0) || head.iter().step_by(2).all(|b| *b == 0));
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || nul_every_other {
         return Err(FileError::new(
             FileErrorKind::Encoding,
             "Tệp được lưu dạng UTF-16 (Unicode Text). Hãy mở trong Excel, chọn Lưu thành (Save As) → «CSV UTF-8 (Comma delimited) (*.csv)», hoặc lưu dạng .xlsx",
@@ -215,20 +220,28 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str, FileError> {
     }
 }
 
-/// The separator of the header line (outside quotes): `;` if it has more `;` than `,`
-/// (Excel with Vietnamese regional settings writes `;`), else `,`.
+/// The separator of the header line (outside quotes): the most frequent of `,`, `;` (Excel with
+/// Vietnamese regional settings writes `;`) and tab (Excel's "Text (Tab delimited)" and copies
+/// from a sheet); `,` when none appears.
 pub fn detect_delimiter(text: &str) -> u8 {
-    let (mut commas, mut semicolons, mut quoted) = (0usize, 0usize, false);
+    let (mut commas, mut semicolons, mut tabs, mut quoted) = (0usize, 0usize, 0usize, false);
     for c in text.chars() {
         match c {
             '"' => quoted = !quoted,
             '\n' | '\r' if !quoted => break,
             ',' if !quoted => commas += 1,
             ';' if !quoted => semicolons += 1,
+            '\t' if !quoted => tabs += 1,
             _ => {}
         }
     }
-    if semicolons > commas { b';' } else { b',' }
+    if tabs > commas && tabs > semicolons {
+        b'\t'
+    } else if semicolons > commas {
+        b';'
+    } else {
+        b','
+    }
 }
 
 /// A CSV file read one row at a time (for very large imports): the header is read up front,

@@ -87,6 +87,22 @@ fn wrong_encoding_is_explained() {
     let e = read_csv(&utf16).unwrap_err();
     assert_eq!(e.kind, FileErrorKind::Encoding);
     assert!(e.vi.contains("UTF-16"), "{}", e.vi);
+    // Without its byte-order mark (little- and big-endian): the same hint.
+    for bytes in [
+        "cccd,full_name\n1,An\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>(),
+        "cccd,full_name\n1,An\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect::<Vec<u8>>(),
+    ] {
+        let e = read_csv(&bytes).unwrap_err();
+        assert!(e.vi.contains("UTF-16") && e.vi.contains("CSV UTF-8"), "{}", e.vi);
+    }
+}
+
+#[test]
+fn tab_separated_files_are_read() {
+    let t =
+        read_csv("Số CCCD\tHọ và tên\tGhi chú\n042090001234\tNguyễn Văn An\ta, b; c\n".as_bytes()).unwrap();
+    assert_eq!(t.headers, strings(&["Số CCCD", "Họ và tên", "Ghi chú"]));
+    assert_eq!(t.rows, vec![strings(&["042090001234", "Nguyễn Văn An", "a, b; c"])]);
 }
 
 #[test]
