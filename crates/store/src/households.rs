@@ -81,20 +81,12 @@ impl Conn<'_> {
 
     /// The households with these ids (in no order; missing ids are skipped), in chunks.
     pub async fn households_by_ids(&mut self, ids: &[i64]) -> Result<Vec<HouseholdRow>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE id IN ("));
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build_query_as::<HouseholdRow>().fetch_all(&mut **c).await
-            })?;
-            out.extend(rows);
-        }
-        Ok(out)
+        Ok(select_in!(
+            self,
+            format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE id IN ("),
+            ids,
+            HouseholdRow
+        ))
     }
 
     pub async fn household_by_code(&mut self, commune_id: i64, code: &str) -> Result<Option<HouseholdRow>> {

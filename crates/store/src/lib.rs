@@ -137,6 +137,27 @@ macro_rules! on {
     };
 }
 
+/// Every `$row` that `$select` (a query ending in `… IN (`) finds for the values of
+/// `$values`, 900 bound values per statement (under both databases' bind limits).
+macro_rules! select_in {
+    ($self:expr, $select:expr, $values:expr, $row:ty) => {{
+        let mut out: Vec<$row> = Vec::new();
+        for chunk in $values.chunks(900) {
+            let rows = on!($self, c => {
+                let mut qb = sqlx::QueryBuilder::new($select);
+                let mut sep = qb.separated(", ");
+                for v in chunk {
+                    sep.push_bind(v.clone());
+                }
+                qb.push(")");
+                qb.build_query_as::<$row>().fetch_all(&mut **c).await
+            })?;
+            out.extend(rows);
+        }
+        out
+    }};
+}
+
 /// Push `(col >= lo AND col < hi) OR …` for each scope root onto a query builder; no roots
 /// matches nothing (an actor without scope sees nothing).
 macro_rules! push_scope {

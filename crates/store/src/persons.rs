@@ -304,38 +304,22 @@ impl Conn<'_> {
 
     /// The persons with these citizen ids (any scope), for import upserts.
     pub async fn persons_by_cccds(&mut self, cccds: &[String]) -> Result<Vec<PersonRow>> {
-        let mut out = Vec::new();
-        for chunk in cccds.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(format!("SELECT {PERSON_COLS} FROM persons WHERE cccd IN ("));
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(id.clone());
-                }
-                qb.push(")");
-                qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
-            })?;
-            out.extend(decode_all(rows)?);
-        }
-        Ok(out)
+        decode_all(select_in!(
+            self,
+            format!("SELECT {PERSON_COLS} FROM persons WHERE cccd IN ("),
+            cccds,
+            PersonRecord
+        ))
     }
 
     /// The persons with these ids (in no order; missing ids are skipped), in chunks.
     pub async fn persons_by_ids(&mut self, ids: &[i64]) -> Result<Vec<PersonRow>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(format!("SELECT {PERSON_COLS} FROM persons WHERE id IN ("));
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
-            })?;
-            out.extend(decode_all(rows)?);
-        }
-        Ok(out)
+        decode_all(select_in!(
+            self,
+            format!("SELECT {PERSON_COLS} FROM persons WHERE id IN ("),
+            ids,
+            PersonRecord
+        ))
     }
 
     /// One page of persons matching the filter inside the scope. With a name prefix the order is

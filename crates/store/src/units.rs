@@ -149,38 +149,14 @@ impl Conn<'_> {
     /// Every version of the units carrying any of `codes` (an import's places: one query per
     /// 900 codes instead of one per code).
     pub async fn units_by_codes(&mut self, codes: &[String]) -> Result<Vec<Unit>> {
-        let mut out = Vec::new();
-        for chunk in codes.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE code IN ("));
-                let mut sep = qb.separated(", ");
-                for code in chunk {
-                    sep.push_bind(code.as_str());
-                }
-                qb.push(")");
-                qb.build_query_as::<UnitRow>().fetch_all(&mut **c).await
-            })?;
-            out.extend(rows.into_iter().map(Unit::from));
-        }
-        Ok(out)
+        let rows = select_in!(self, format!("SELECT {UNIT_COLS} FROM units WHERE code IN ("), codes, UnitRow);
+        Ok(rows.into_iter().map(Unit::from).collect())
     }
 
     /// The units with these ids (any order).
     pub async fn units_by_ids(&mut self, ids: &[i64]) -> Result<Vec<Unit>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE id IN ("));
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build_query_as::<UnitRow>().fetch_all(&mut **c).await
-            })?;
-            out.extend(rows.into_iter().map(Unit::from));
-        }
-        Ok(out)
+        let rows = select_in!(self, format!("SELECT {UNIT_COLS} FROM units WHERE id IN ("), ids, UnitRow);
+        Ok(rows.into_iter().map(Unit::from).collect())
     }
 
     /// Children of `parent_id`, valid on `on` when given, by code.
