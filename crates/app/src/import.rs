@@ -175,6 +175,9 @@ impl App {
         if !actor.has(Permission::EditPeople) {
             return Err(AppError::Forbidden);
         }
+        // At most IMPORT_SLOTS imports at once; this one waits its turn.
+        let _slot =
+            self.imports.acquire().await.map_err(|_| AppError::Internal("import slots closed".into()))?;
         let today = self.today();
         let mut report = ImportReport::default();
 
@@ -560,4 +563,32 @@ fn parse_all(
         return Err(AppError::Internal("name keys".into()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With every slot taken, an import waits its turn (it does not run beside them), and runs
+    /// once a slot frees.
+    #[tokio::test]
+    async fn imports_queue_for_a_slot() {
+        let t = ansinh_store::testing::sqlite().await;
+        let mut app = App::with_db(t.db.clone());
+        app.set_import_slots(1);
+        app.bootstrap(Some("admin-password-1")).await.unwrap();
+        let held = app.imports.clone().acquire_owned().await.unwrap();
+        let sys = Actor::system();
+        let csv = b"cccd,full_name,birth_date,sex,household_code,relation,unit_code\n";
+        let waiting = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            app.import_persons(&sys, "x.csv", csv, ImportMode::DryRun, &mut |_, _, _| {}),
+        )
+        .await;
+        assert!(waiting.is_err(), "the import ran while the only slot was taken");
+        drop(held);
+        // A slot is free: it runs (and answers: a header without rows).
+        let done = app.import_persons(&sys, "x.csv", csv, ImportMode::DryRun, &mut |_, _, _| {}).await;
+        assert!(matches!(done, Err(AppError::Invalid(_))), "{done:?}");
+    }
 }

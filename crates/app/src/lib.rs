@@ -57,7 +57,13 @@ pub struct App {
     reform_day: std::sync::Arc<std::sync::OnceLock<NaiveDate>>,
     /// Sign-in attempts, counted in memory.
     throttle: std::sync::Arc<throttle::LoginThrottle>,
+    /// Imports that may run at once; the others wait their turn.
+    imports: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Imports that run at once by default (each takes both cores and up to gigabytes of memory
+/// at a million rows): the rest queue.
+pub const IMPORT_SLOTS: usize = 2;
 
 /// Việt Nam's time zone (UTC+7, no daylight saving): the zone legal dates are judged in.
 pub const VN_OFFSET: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
@@ -115,7 +121,13 @@ impl App {
             clock: Clock::System,
             reform_day: Default::default(),
             throttle: Default::default(),
+            imports: std::sync::Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
         }
+    }
+
+    /// How many imports may run at once (at least one); the others queue.
+    pub fn set_import_slots(&mut self, slots: usize) {
+        self.imports = std::sync::Arc::new(tokio::sync::Semaphore::new(slots.max(1)));
     }
 
     /// Take the time from `clock` from now on.
