@@ -518,6 +518,27 @@ impl EstimateForm {
         !self.birth.trim().is_empty()
     }
 
+    /// Fill what the person left empty: a woman starting this month at the lowest income the
+    /// law allows (the rural poverty line in force), 12 months at a time, in no support group.
+    pub fn with_defaults(mut self, params: &ParamSet, today: chrono::NaiveDate) -> EstimateForm {
+        let d = |s: &mut String, v: &str| {
+            if s.trim().is_empty() {
+                *s = v.to_string();
+            }
+        };
+        let start = Month::from_date(today);
+        d(&mut self.sex, "female");
+        d(&mut self.paid_years, "0");
+        d(&mut self.paid_months, "0");
+        if let Ok(min) = params.value(ansinh_rules::keys::POVERTY_LINE_RURAL, start.first_day()) {
+            d(&mut self.income, Vnd(min).format_vi().replace(['₫', '\u{a0}'], "").trim());
+        }
+        d(&mut self.category, "others");
+        d(&mut self.mode, "12");
+        d(&mut self.start, &start.to_string());
+        self
+    }
+
     /// Parse into the estimator's input with the same parsers as the API and the CLI; every
     /// bad field is reported.
     pub fn parse(&self, today: Month) -> std::result::Result<crate::estimate::EstimateInput, Vec<Invalid>> {

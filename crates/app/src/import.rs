@@ -288,10 +288,18 @@ impl App {
             // Nothing is written, but checking a file is audited too (a dry run must not be a
             // free way to ask which citizen ids exist).
             let mut w = self.write(actor).await?;
-            let scope = actor
-                .grants
-                .first()
-                .map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+            // Filed where the rows would have gone (the deepest unit holding their places);
+            // a file with no usable place, under the actor's own scope.
+            let targets: Vec<&str> =
+                places.iter().filter_map(|p| p.as_ref().ok()).map(|(u, _)| u.path.as_str()).collect();
+            let scope = if targets.is_empty() {
+                actor
+                    .grants
+                    .first()
+                    .map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone())
+            } else {
+                common_path(targets.into_iter())
+            };
             let summary = serde_json::json!({
                 "file": filename, "mode": if mode == ImportMode::DryRun { "dry_run" } else { "all_or_nothing" },
                 "rows": report.rows, "rejected_rows": bad.len(), "written": false,

@@ -303,6 +303,7 @@ dup-dismiss = Not the same person
 dup-merged = The two records were merged.
 dup-dismissed = Noted: these are two different people.
 unit-population = Population
+unit-households = Households
 unit-persons = Persons
 unit-working-age = of working age
 unit-members = Residents

@@ -303,6 +303,7 @@ dup-dismiss = Không phải cùng một người
 dup-merged = Đã gộp hai bản ghi.
 dup-dismissed = Đã ghi nhận: đây là hai người khác nhau.
 unit-population = Dân cư
+unit-households = Hộ
 unit-persons = Nhân khẩu
 unit-working-age = trong độ tuổi lao động
 unit-members = Nhân khẩu

@@ -203,14 +203,7 @@ pub fn unprocessable(html: Html<String>) -> Response {
 /// The user-facing message of an error, in `lang` (every field's reason for field errors).
 pub fn message(lang: Lang, e: &AppError) -> String {
     match e {
-        AppError::Invalid(list) => list
-            .iter()
-            .map(|i| match lang {
-                Lang::Vi => i.vi.clone(),
-                Lang::En => i.en.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+        AppError::Invalid(list) => fields_message(lang, list),
         AppError::BadCredentials => tr(lang, "login-bad"),
         AppError::Unauthenticated => tr(lang, "error-unauthenticated"),
         e => {

@@ -3,23 +3,14 @@
 use super::*;
 use ansinh_domain::person::sex_label_vi;
 
-/// Column headers of exports (the import template's, plus what only exports carry).
-pub const EXPORT_HEADERS: [&str; 14] = [
-    "Số CCCD",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Mã hộ",
-    "Quan hệ với chủ hộ",
-    "Mã thôn/tổ/xã",
-    "Dân tộc",
-    "Số điện thoại",
-    "Nghề nghiệp",
-    "Mã số BHXH cũ",
-    "Nơi ở",
-    "Tuổi",
-    "Trong độ tuổi lao động",
-];
+/// Columns only exports carry, after the import template's.
+const EXPORT_ONLY: [&str; 3] = ["Nơi ở", "Tuổi", "Trong độ tuổi lao động"];
+
+/// Column headers of exports: the import template's (so an export imports back), then
+/// [`EXPORT_ONLY`].
+pub fn export_headers() -> Vec<String> {
+    ansinh_domain::import::TEMPLATE_HEADERS.iter().chain(&EXPORT_ONLY).map(|s| s.to_string()).collect()
+}
 
 impl App {
     /// Every person matching `q` in the actor's scope, as a table in the import template's
@@ -85,7 +76,7 @@ impl App {
                 ]
             })
             .collect();
-        Ok(ansinh_reports::Table::new(EXPORT_HEADERS.iter().map(|s| s.to_string()).collect(), rows))
+        Ok(ansinh_reports::Table::new(export_headers(), rows))
     }
 
     /// The import template: Vietnamese headers and one example row.

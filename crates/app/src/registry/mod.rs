@@ -25,7 +25,7 @@ mod persons;
 mod places;
 mod search;
 
-pub use export::EXPORT_HEADERS;
+pub use export::export_headers;
 pub use input::{NameKeys, PersonInput, PersonValues, person_write, person_write_keyed, same_person};
 pub(crate) use persons::cccd_refused;
 pub(crate) use places::ResolvedPlace;
@@ -158,6 +158,8 @@ pub struct HouseholdView {
 pub struct PlaceCounts {
     pub persons: i64,
     pub working_age: i64,
+    /// Households living in the place (from the derived counts).
+    pub households: i64,
 }
 
 fn age_on(p: &PersonRow, on: NaiveDate) -> i32 {

@@ -157,6 +157,8 @@ impl App {
         let w = working_age_bounds(&self.params(), self.today())?;
         let mut r = self.db.read().await?;
         let (persons, working_age) = r.conn().count_under(&unit.path, w).await?;
-        Ok(PlaceCounts { persons, working_age })
+        // Households come from the counts the write path keeps (a sum over the subtree's units).
+        let (_, households) = r.conn().unit_totals(&unit.path).await?;
+        Ok(PlaceCounts { persons, working_age, households })
     }
 }

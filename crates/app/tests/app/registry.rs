@@ -389,6 +389,13 @@ async fn village_scope_reaches_no_household_of_another_village() {
         app.create_person(&village, &own).await.unwrap();
         let hh = neighbour.household_id.unwrap();
         assert!(matches!(app.household_view(&village, hh).await, Err(AppError::NotFound)), "{l}");
+        // The place's numbers come from the kept counts: one household in the village, two in
+        // the commune.
+        let tb = app.unit_by_code(&village, "18322-01", None).await.unwrap();
+        assert_eq!(app.place_counts(&village, &tb).await.unwrap().households, 1, "{l}");
+        let mh = app.unit_by_code(&commune, "18322", None).await.unwrap();
+        let counts = app.place_counts(&commune, &mh).await.unwrap();
+        assert_eq!((counts.persons, counts.households), (2, 2), "{l}");
     }
 }
 

@@ -14,27 +14,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 
-/// Fill what the person left empty: a woman starting this month at the lowest income the law
-/// allows (the rural poverty line in force), 12 months at a time, in no support group.
-fn with_defaults(mut f: EstimateForm, state: &AppState, today: chrono::NaiveDate) -> EstimateForm {
-    let d = |s: &mut String, v: &str| {
-        if s.trim().is_empty() {
-            *s = v.to_string();
-        }
-    };
-    let start = Month::from_date(today);
-    d(&mut f.sex, "female");
-    d(&mut f.paid_years, "0");
-    d(&mut f.paid_months, "0");
-    if let Ok(min) = state.app.params().value(ansinh_rules::keys::POVERTY_LINE_RURAL, start.first_day()) {
-        d(&mut f.income, ansinh_rules::Vnd(min).format_vi().replace(['₫', '\u{a0}'], "").trim());
-    }
-    d(&mut f.category, "others");
-    d(&mut f.mode, "12");
-    d(&mut f.start, &start.to_string());
-    f
-}
-
 fn result_view(state: &AppState, form: &EstimateForm) -> EstimateView {
     if !form.submitted() {
         return EstimateView::Empty;
@@ -70,7 +49,7 @@ pub async fn show(
     HxRequest(htmx): HxRequest,
     Query(form): Query<EstimateForm>,
 ) -> Result<Response, PageError> {
-    let form = with_defaults(form, &state, page.today);
+    let form = form.with_defaults(&state.app.params(), page.today);
     let result = result_view(&state, &form);
     if htmx {
         return Ok(render(&CalcResultTpl { page: &page, result })?.into_response());
@@ -85,7 +64,7 @@ pub async fn result(
     page: Page,
     Query(form): Query<EstimateForm>,
 ) -> Result<Html<String>, PageError> {
-    let result = result_view(&state, &with_defaults(form, &state, page.today));
+    let result = result_view(&state, &form.with_defaults(&state.app.params(), page.today));
     render(&CalcResultTpl { page: &page, result })
 }
 
