@@ -57,6 +57,20 @@ fn month_text(s: &str) -> Option<Month> {
     Month::new(y.trim().parse().ok()?, m.trim().parse().ok()?).ok()
 }
 
+/// A day as YYYY-MM-DD or DD/MM/YYYY.
+pub fn date(field: &str, s: &str) -> std::result::Result<chrono::NaiveDate, Invalid> {
+    let t = s.trim();
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+        .map_err(|_| {
+            Invalid::new(
+                field,
+                format!("Ngày «{s}» không hợp lệ, cần DD/MM/YYYY"),
+                format!("date «{s}» is invalid, expected DD/MM/YYYY or YYYY-MM-DD"),
+            )
+        })
+}
+
 pub fn month(field: &str, s: &str) -> std::result::Result<Month, Invalid> {
     month_text(s).ok_or_else(|| {
         Invalid::new(
@@ -185,6 +199,10 @@ pub struct VsiRequest {
     /// Months of state support already received (the cap is 120).
     #[serde(default)]
     pub support_months_used: Option<u32>,
+    /// Payment date, YYYY-MM-DD or DD/MM/YYYY: every month is priced with the parameters in
+    /// force that day (default: the first day of `month`).
+    #[serde(default)]
+    pub paid_on: Option<String>,
 }
 
 fn default_category() -> String {
@@ -213,6 +231,8 @@ pub struct DeadlineDto {
 #[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VsiResponse {
+    /// The day whose parameters priced every month (YYYY-MM-DD).
+    pub priced_on: String,
     /// 22% × income, summed over the months.
     pub gross: i64,
     /// National support (Nhà nước hỗ trợ), summed.
@@ -239,11 +259,15 @@ pub fn vsi_input(r: &VsiRequest) -> Result<vsi::VsiInput> {
     input.province = r.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
     input.local_group = group(r.group.as_deref(), input.province.is_some())?;
     input.support_months_used = r.support_months_used.unwrap_or(0);
+    if let Some(d) = r.paid_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        input.paid_on = Some(date("paid_on", d)?);
+    }
     Ok(input)
 }
 
 pub fn vsi_response(q: &vsi::VsiQuote) -> VsiResponse {
     VsiResponse {
+        priced_on: q.priced_on.to_string(),
         gross: q.gross.0,
         state_support: q.state_support.0,
         local_support: q.local_support.0,

@@ -32,6 +32,10 @@ pub enum CalcCommand {
         /// Months of state support already received (cap 120).
         #[arg(long, default_value_t = 0)]
         support_months_used: u32,
+        /// Payment date (YYYY-MM-DD): every month is priced at that day's parameters
+        /// (default: the first day of --month).
+        #[arg(long)]
+        paid_on: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -107,7 +111,17 @@ fn print_basis(basis: &[BasisDto]) {
 
 pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
     match cmd {
-        CalcCommand::Vsi { income, month, category, months, province, group, support_months_used, json } => {
+        CalcCommand::Vsi {
+            income,
+            month,
+            category,
+            months,
+            province,
+            group,
+            support_months_used,
+            paid_on,
+            json,
+        } => {
             let req = VsiRequest {
                 income,
                 month,
@@ -116,6 +130,7 @@ pub fn run(params: &ParamSet, cmd: CalcCommand) -> Result<(), Failure> {
                 province,
                 group,
                 support_months_used: Some(support_months_used),
+                paid_on,
             };
             let r = calc::compute_vsi(params, &req).map_err(invalid)?;
             if json {

@@ -205,6 +205,8 @@ pub mod keys {
     pub const VSI_SUPPORT_MAX_MONTHS: &str = "vsi.support.max_months";
     /// Thời gian đã hỗ trợ trước 01/7/2025 có tính vào giới hạn hay không.
     pub const VSI_SUPPORT_CAP_COUNTS_PRIOR: &str = "vsi.support.cap_counts_prior_regime";
+    /// Tính mức đóng theo tháng đầu của kỳ đóng (1) thay vì theo ngày đóng (0).
+    pub const VSI_PRICING_FIRST_MONTH: &str = "vsi.pricing.first_month";
     /// Có hỗ trợ khi đóng một lần cho thời gian còn thiếu hay không.
     pub const VSI_SUPPORT_MISSING_PERIOD: &str = "vsi.support.missing_period";
     /// Số tháng tối đa đóng trước.
@@ -219,6 +221,10 @@ pub mod keys {
     pub const HI_CARD_WAITING_DAYS: &str = "hi.card.waiting_days";
     /// Gián đoạn từ bao nhiêu tháng thì phải chờ.
     pub const HI_CARD_BREAK_MONTHS: &str = "hi.card.break_months";
+    /// Trẻ em dưới bao nhiêu tuổi được NSNN đóng BHYT.
+    pub const HI_STATE_CHILD_AGE: &str = "hi.state.child_age_years";
+    /// Tuổi hưởng trợ cấp hưu trí xã hội (NSNN đóng BHYT).
+    pub const HI_STATE_SOCIAL_PENSION_AGE: &str = "hi.state.social_pension_age";
     /// Số năm đóng tối thiểu để hưởng lương hưu.
     pub const PENSION_MIN_YEARS: &str = "pension.min_years";
     /// Tỷ lệ hưởng cơ bản.
@@ -360,6 +366,12 @@ static CATALOG: &[ParamInfo] = &[
         "Support months before 1 Jul 2025 count toward the cap"
     ),
     info!(
+        "vsi.pricing.first_month",
+        Flag,
+        "Tính mức đóng theo tham số của tháng đầu kỳ đóng (1) thay vì ngày đóng (0)",
+        "Price a payment with the parameters of its first month covered (1) instead of its payment date (0)"
+    ),
+    info!(
         "vsi.support.missing_period",
         Flag,
         "Hỗ trợ khi đóng một lần cho thời gian còn thiếu",
@@ -414,6 +426,18 @@ static CATALOG: &[ParamInfo] = &[
         Days,
         "Số ngày thẻ BHYT có giá trị sau khi đóng (tham gia lần đầu hoặc gián đoạn)",
         "Days after payment before the HI card is valid (first time or after a break)"
+    ),
+    info!(
+        "hi.state.child_age_years",
+        Years,
+        "Trẻ em dưới tuổi này được NSNN đóng BHYT (không thuộc nhóm hộ gia đình)",
+        "Children under this age have HI paid by the state (not in the household group)"
+    ),
+    info!(
+        "hi.state.social_pension_age",
+        Years,
+        "Từ tuổi này hưởng trợ cấp hưu trí xã hội, NSNN đóng BHYT",
+        "From this age the social pension applies and the state pays HI"
     ),
     info!(
         "hi.card.break_months",

@@ -38,9 +38,105 @@ impl Vnd {
         format!("{} VND", group_digits(self.0, ','))
     }
 
+    /// Số tiền bằng chữ — the amount in Vietnamese words as receipts print it, capitalised and
+    /// ending in "đồng": 3,168,000 → "Ba triệu một trăm sáu mươi tám nghìn đồng". Inner groups
+    /// read in full ("một triệu không trăm linh năm nghìn"); 1 and 5 after "mươi" read "mốt",
+    /// "lăm".
+    pub fn words_vi(self) -> String {
+        let mut out = String::new();
+        if self.0 < 0 {
+            out.push_str("âm ");
+        }
+        let n = self.0.unsigned_abs();
+        if n == 0 {
+            out.push_str("không");
+        } else {
+            words_below_billion_groups(n, false, &mut out);
+        }
+        out.push_str(" đồng");
+        let mut chars = out.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => out,
+        }
+    }
+
     /// `self × bps / 10,000`, rounded with [`round_vnd`].
     pub fn apply_bps(self, bps: i64) -> Vnd {
         round_vnd(i128::from(self.0) * i128::from(bps), BPS)
+    }
+}
+
+const DIGITS: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+
+/// `n` > 0 in words; `full` when a higher group was read before (so "không trăm", "linh").
+fn words_below_billion_groups(n: u64, full: bool, out: &mut String) {
+    const BILLION: u64 = 1_000_000_000;
+    if n >= BILLION {
+        words_below_billion_groups(n / BILLION, full, out);
+        out.push_str(" tỷ");
+        let rest = n % BILLION;
+        if rest > 0 {
+            words_below_billion_groups(rest, true, out);
+        }
+        return;
+    }
+    let groups = [(n / 1_000_000, "triệu"), ((n / 1_000) % 1_000, "nghìn"), (n % 1_000, "")];
+    let mut seen = full;
+    for (g, name) in groups {
+        if g == 0 {
+            continue;
+        }
+        group_words(g, seen, out);
+        if !name.is_empty() {
+            out.push(' ');
+            out.push_str(name);
+        }
+        seen = true;
+    }
+}
+
+/// One group of three digits (1..=999).
+fn group_words(g: u64, full: bool, out: &mut String) {
+    let (h, t, u) = ((g / 100) as usize, ((g / 10) % 10) as usize, (g % 10) as usize);
+    let mut word = |w: &str| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(w);
+    };
+    if h > 0 || full {
+        word(DIGITS[h]);
+        word("trăm");
+    }
+    match t {
+        0 if u > 0 && (h > 0 || full) => {
+            word("linh");
+            word(DIGITS[u]);
+        }
+        0 => {
+            if u > 0 {
+                word(DIGITS[u]);
+            }
+        }
+        1 => {
+            word("mười");
+            match u {
+                0 => {}
+                5 => word("lăm"),
+                _ => word(DIGITS[u]),
+            }
+        }
+        _ => {
+            word(DIGITS[t]);
+            word("mươi");
+            match u {
+                0 => {}
+                1 => word("mốt"),
+                5 => word("lăm"),
+                _ => word(DIGITS[u]),
+            }
+        }
     }
 }
 

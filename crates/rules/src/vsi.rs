@@ -3,15 +3,16 @@
 //!
 //! Rules (Law 41/2024 Art 31, 36; Decree 159/2025 Art 5–7), every number from the [`ParamSet`]:
 //! - contribution = `vsi.rate` (22%) × chosen monthly income, rounded per month;
-//! - chosen income within [`poverty_line.rural`, `vsi.max_income_multiple` × `base_salary`] of
-//!   **each** month priced;
+//! - chosen income within [`poverty_line.rural`, `vsi.max_income_multiple` × `base_salary`] in
+//!   force on the pricing date;
 //! - state support = national % (highest applicable category) × 22% × rural poverty line;
 //!   provincial top-up = its % × the same base, only while in force and for eligible groups;
 //!   support stops once `vsi.support.max_months` months have been supported;
-//! - each calendar month is priced with the parameters in force in that month, so a payment
-//!   spanning 1 Jul 2025 or 1 Jan 2027 prices each month by its own rules. The lump sum for
-//!   missing months at retirement is priced entirely at the payment month (Decree 134/2015 Art 9:
-//!   income chosen "at the time of payment");
+//! - a payment is priced on one date for every month it covers and never re-priced: the limits
+//!   apply "tại thời điểm đóng" (Law 41/2024 Art 31 cl 2) and a multi-year payment is fixed when
+//!   registered (Art 36 cl 3(đ)). The pricing date is the payment date, or the first day of the
+//!   first month covered while `vsi.pricing.first_month` is 1 (DOMAIN.md §12). So 12 months paid
+//!   in November 2026 at 1,500,000 ₫ stay valid after the poverty line rises on 1 Jan 2027;
 //! - paying several years ahead is discounted and the lump sum for missing months carries
 //!   interest at r = `vsi.fund_monthly_rate` (formula of Decree 134/2015 Art 10, **U** for
 //!   Decree 159/2025): ahead Σ 0.22·Cᵢ/(1+r)^(i−1); missing Σ 0.22·Cᵢ·(1+r)^i.
@@ -187,6 +188,9 @@ pub struct VsiInput {
     /// `vsi.support.cap_counts_prior_regime` is 0.
     #[serde(default)]
     pub support_months_used_prior_regime: u32,
+    /// Ngày đóng — the payment date; `None` prices as if paid on the first day of `start`.
+    #[serde(default)]
+    pub paid_on: Option<NaiveDate>,
 }
 
 impl VsiInput {
@@ -201,7 +205,13 @@ impl VsiInput {
             local_group: None,
             support_months_used: 0,
             support_months_used_prior_regime: 0,
+            paid_on: None,
         }
+    }
+
+    /// The same input paid on `date`.
+    pub fn paid_on(self, date: NaiveDate) -> VsiInput {
+        VsiInput { paid_on: Some(date), ..self }
     }
 }
 
@@ -328,6 +338,8 @@ pub struct VsiQuote {
     pub payable: Vnd,
     /// One line per month.
     pub lines: Vec<VsiLine>,
+    /// Ngày tính mức đóng — the date whose parameters priced every month.
+    pub priced_on: NaiveDate,
     /// When to pay.
     pub deadline: Deadline,
     /// Months of support received after this payment (input + months supported here).
@@ -366,6 +378,14 @@ fn find(series: Option<&ParamSeries>, date: NaiveDate) -> Option<&Arc<ParamVersi
 pub fn quote(params: &ParamSet, input: &VsiInput) -> Result<VsiQuote, RuleError> {
     let start_date = input.start.first_day();
     let mut basis = Basis::with_capacity(12);
+    let paid_on = input.paid_on.unwrap_or(start_date);
+    let priced_on = match params.find(keys::VSI_PRICING_FIRST_MONTH, paid_on) {
+        Some(flag) => {
+            basis.add(flag);
+            if flag.value == 1 { start_date } else { paid_on }
+        }
+        None => paid_on,
+    };
     let n = input.mode.months();
     let missing = matches!(input.mode, PaymentMode::MissingAtRetirement { .. });
 
@@ -453,7 +473,8 @@ pub fn quote(params: &ParamSet, input: &VsiInput) -> Result<VsiQuote, RuleError>
                 .checked_add(i64::from(i))
                 .ok_or_else(|| RuleError::InvalidMonth { input: format!("{} + {i}", input.start) })?
         };
-        let date = month.first_day();
+        // Every month at the pricing date's parameters (see the module documentation).
+        let date = priced_on;
         let rate = at(t.rate, keys::VSI_RATE, date)?;
         let poverty = at(t.poverty, keys::POVERTY_LINE_RURAL, date)?;
         let base = at(t.base, keys::BASE_SALARY, date)?;
@@ -466,7 +487,12 @@ pub fn quote(params: &ParamSet, input: &VsiInput) -> Result<VsiQuote, RuleError>
         let min = Vnd(poverty.value);
         let max = Vnd(base.value.saturating_mul(multiple.value));
         if input.income < min || input.income > max {
-            return Err(RuleError::IncomeOutOfRange { month, income: input.income, min, max });
+            return Err(RuleError::IncomeOutOfRange {
+                month: Month::from_date(priced_on),
+                income: input.income,
+                min,
+                max,
+            });
         }
         let gross = round_vnd(income * i128::from(rate.value), BPS);
 
@@ -571,6 +597,7 @@ pub fn quote(params: &ParamSet, input: &VsiInput) -> Result<VsiQuote, RuleError>
         interest,
         payable,
         lines,
+        priced_on,
         deadline,
         support_months_used_after: used,
         basis: basis.into_vec(),

@@ -73,26 +73,46 @@ fn vsi_boundary_31_dec_2026_and_1_jan_2027() {
 }
 
 #[test]
-fn vsi_payment_spanning_a_change_prices_each_month_by_its_own_parameters() {
-    // Every3 from May 2025: May and June under Decree 134, July under Decree 159.
-    let q = vsi::quote(params(), &input("2025-05", 1_500_000, SupportCategory::Others, PaymentMode::Every3))
-        .unwrap();
+fn vsi_payment_is_priced_on_its_payment_date_for_every_month_it_covers() {
+    // Every3 from May 2025, paid on 2 May: every month under Decree 134 (10%), although July
+    // falls under Decree 159 — the payment is never re-priced.
+    let i = input("2025-05", 1_500_000, SupportCategory::Others, PaymentMode::Every3);
+    let q = vsi::quote(params(), &i.clone().paid_on(d("2025-05-02"))).unwrap();
     let supports: Vec<i64> = q.lines.iter().map(|l| l.state_support.0).collect();
-    assert_eq!(supports, [33_000, 33_000, 66_000]);
-    assert_eq!(q.gross, Vnd(990_000));
-    assert_eq!(q.payable, Vnd(990_000 - 132_000));
-    assert_eq!(q.months, 3);
+    assert_eq!(supports, [33_000, 33_000, 33_000]);
+    assert_eq!(q.priced_on, d("2025-05-02"));
     assert_eq!(q.lines[2].month, m("2025-07"));
+    // The same period paid late, on 3 July 2025, is priced by Decree 159 throughout.
+    let late = vsi::quote(params(), &i.paid_on(d("2025-07-03"))).unwrap();
+    assert!(late.lines.iter().all(|l| l.state_support == Vnd(66_000)));
 
-    // Every12 from July 2026: LCS rises in July 2026 (max), poverty line in January 2027.
-    let q =
-        vsi::quote(params(), &input("2026-07", 2_200_000, SupportCategory::NearPoor, PaymentMode::Every12))
-            .unwrap();
+    // DOMAIN.md §12: 12 months paid in November 2026 at 1,500,000 ₫ cover 11/2026–10/2027 and
+    // stay valid although the rural poverty line rises to 2,200,000 ₫ on 1 January 2027.
+    let nov = input("2026-11", 1_500_000, SupportCategory::Others, PaymentMode::Every12);
+    let q = vsi::quote(params(), &nov.clone().paid_on(d("2026-11-20"))).unwrap();
     assert_eq!(q.lines.len(), 12);
-    for l in &q.lines {
-        let expected = if l.month < m("2027-01") { 132_000 } else { 193_600 };
-        assert_eq!(l.state_support, Vnd(expected), "{}", l.month);
-    }
+    assert_eq!(q.lines[11].month, m("2027-10"));
+    assert_eq!(q.gross, Vnd(12 * 330_000));
+    assert_eq!(q.state_support, Vnd(12 * 66_000));
+    assert_eq!(q.payable, Vnd(12 * 264_000));
+    // Paid in January 2027 instead, 1,500,000 ₫ is below the new floor.
+    let e = vsi::quote(params(), &nov.clone().paid_on(d("2027-01-05"))).unwrap_err();
+    assert!(matches!(e, RuleError::IncomeOutOfRange { month, .. } if month == m("2027-01")));
+
+    // With `vsi.pricing.first_month` = 1, the first month covered sets the price instead.
+    let mut versions: Vec<ParamVersion> =
+        params().versions().into_iter().filter(|v| v.key != "vsi.pricing.first_month").cloned().collect();
+    versions.push(ParamVersion {
+        key: "vsi.pricing.first_month".into(),
+        effective_from: d("2016-01-01"),
+        effective_to: None,
+        value: 1,
+        legal_basis: "test".into(),
+        confidence: Confidence::U,
+    });
+    let p = ParamSet::from_versions(versions).unwrap();
+    let q = vsi::quote(&p, &nov.paid_on(d("2026-10-25"))).unwrap();
+    assert_eq!(q.priced_on, d("2026-11-01"));
 }
 
 #[test]
@@ -119,9 +139,12 @@ fn vsi_income_limits() {
         ),
         "{e}"
     );
-    // A multi-month payment names the month that breaks the range.
-    let e = vsi::quote(p, &input("2026-11", 1_500_000, SupportCategory::Others, PaymentMode::Every3))
-        .unwrap_err();
+    // A payment is checked against the limits in force on its payment date: three months
+    // from 11/2026 paid in November pass at 1,500,000 ₫, paid in January 2027 they do not, and
+    // the error names the month whose parameters refused it.
+    let nov = input("2026-11", 1_500_000, SupportCategory::Others, PaymentMode::Every3);
+    assert!(vsi::quote(p, &nov.clone().paid_on(d("2026-11-02"))).is_ok());
+    let e = vsi::quote(p, &nov.paid_on(d("2027-01-04"))).unwrap_err();
     match e {
         RuleError::IncomeOutOfRange { month, min, max, .. } => {
             assert_eq!(month, m("2027-01"));
@@ -161,11 +184,15 @@ fn vsi_support_stops_at_120_months() {
     let mut i = input("2025-07", 1_500_000, SupportCategory::Poor, PaymentMode::Every3);
     i.support_months_used = 125;
     i.support_months_used_prior_regime = 100;
-    let q = vsi::quote(&set, &i).unwrap();
+    // Paid in July, while counts-prior is still 1: 125 ≥ 120, no support for any month.
+    let q = vsi::quote(&set, &i.clone().paid_on(d("2025-07-10"))).unwrap();
     let supports: Vec<i64> = q.lines.iter().map(|l| l.state_support.0).collect();
-    // July: counts-prior still 1 → 125 ≥ 120, no support. From August: 125 − 100 (before the
-    // 2025-08-01 boundary; July was unsupported) = 25 < 120 → supported.
-    assert_eq!(supports, [0, 165_000, 165_000]);
+    assert_eq!(supports, [0, 0, 0]);
+    // Paid in August, once the flag is 0: 125 − 100 prior-regime months = 25 < 120, so every
+    // month of the payment is supported.
+    let q = vsi::quote(&set, &i.paid_on(d("2025-08-05"))).unwrap();
+    let supports: Vec<i64> = q.lines.iter().map(|l| l.state_support.0).collect();
+    assert_eq!(supports, [165_000, 165_000, 165_000]);
 }
 
 #[test]
@@ -207,20 +234,21 @@ fn vsi_ahead_payment_is_discounted() {
     .unwrap();
     assert_eq!(q.months, 24);
     assert_eq!(q.gross, Vnd(24 * 330_000));
-    // 6 months under Decree 134 (10%), 18 under Decree 159 (20%).
-    assert_eq!(q.state_support, Vnd(6 * 33_000 + 18 * 66_000));
+    // Paid in January 2025: every month under Decree 134 (10%), never re-priced.
+    assert_eq!(q.state_support, Vnd(24 * 33_000));
     assert!(q.discount > Vnd::ZERO && q.discount < Vnd(24 * 330_000 / 10));
     assert_eq!(q.payable, q.gross - q.state_support - q.discount);
     let r = q.basis.iter().find(|u| u.key == "vsi.fund_monthly_rate").unwrap();
     assert_eq!(r.confidence, Confidence::U);
     // Exact: Σ_{i=1..24} 330,000 / (1 + 0.0034)^(i−1), r of 2025 = 34 bps.
-    // Spanning 1 Jan 2027 the chosen income must be valid in every month.
-    let e = vsi::quote(
-        params(),
-        &input("2025-07", 1_500_000, SupportCategory::Others, PaymentMode::AheadYears { months: 24 }),
-    )
-    .unwrap_err();
-    assert!(matches!(e, RuleError::IncomeOutOfRange { month, .. } if month == m("2027-01")));
+    // Spanning 1 Jan 2027 the payment stays priced at its payment date (July 2025).
+    assert!(
+        vsi::quote(
+            params(),
+            &input("2025-07", 1_500_000, SupportCategory::Others, PaymentMode::AheadYears { months: 24 }),
+        )
+        .is_ok()
+    );
     let pv: f64 = (0..24).map(|i| 330_000.0 / 1.0034f64.powi(i)).sum();
     assert!((q.gross.0 as f64 - pv - q.discount.0 as f64).abs() <= 1.0);
 
