@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bootstrap;
 pub mod calc;
+pub mod collection;
 pub mod counts;
 pub mod demo;
 mod error;
@@ -37,7 +38,8 @@ pub use ansinh_rules as rules;
 /// the API and the CLI show. (The store itself, its connections and SQL stay inside `app`.)
 pub mod records {
     pub use ansinh_store::{
-        AuditFilter, AuditRow, HouseholdRow, MoveRow, ParamRow, PersonRow, PovertyRow, TokenRow, UserRow,
+        AuditFilter, AuditRow, BookRow, DueRow, HouseholdRow, MoveRow, ParamRow, ParticipationRow, PersonRow,
+        PovertyRow, ReceiptLineRow, ReceiptRow, ReceiptSourceRow, TermsRow, TokenRow, UserRow,
     };
 }
 

@@ -4,6 +4,7 @@
 //! Errors are [`Invalid`]: a field name plus a Vietnamese and an English reason.
 
 pub mod cccd;
+pub mod collection;
 pub mod error;
 pub mod import;
 pub mod person;
@@ -12,6 +13,7 @@ pub mod unit;
 pub mod user;
 
 pub use cccd::{CitizenId, OldSiNumber};
+pub use collection::{BookKind, PayerSource, Scheme};
 pub use error::Invalid;
 pub use import::{PersonRecord, RowError};
 pub use person::{

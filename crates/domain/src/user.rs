@@ -36,6 +36,10 @@ pub enum Permission {
     EditPeople,
     ManageUsers,
     ManageParameters,
+    /// Enrol in VSI / household HI, take payments and issue receipts from one's own books.
+    Collect,
+    /// Issue receipt books to collectors, void any receipt in scope.
+    ManageBooks,
 }
 
 impl Role {
@@ -96,11 +100,13 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::ProvinceOfficer | Role::CommuneOfficer => {
-                matches!(p, View | ViewAudit | ManagePlaces | EditPeople)
-            }
-            // Mass organisations register their members; collectors register whom they enrol.
-            Role::OrgMember | Role::Collector => matches!(p, View | EditPeople),
+            // The provincial SI office issues receipt books (DOMAIN.md §10).
+            Role::ProvinceOfficer => matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageBooks),
+            Role::CommuneOfficer => matches!(p, View | ViewAudit | ManagePlaces | EditPeople),
+            // Mass organisations register their members; collectors register whom they enrol
+            // and take their payments.
+            Role::OrgMember => matches!(p, View | EditPeople),
+            Role::Collector => matches!(p, View | EditPeople | Collect),
             Role::Viewer => matches!(p, View),
         }
     }

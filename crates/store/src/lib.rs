@@ -14,6 +14,7 @@ pub mod testing;
 
 pub use audit::*;
 pub use bulk::*;
+pub use collection::*;
 pub use derived::*;
 pub use duplicates::*;
 pub use households::*;
@@ -182,6 +183,7 @@ macro_rules! push_scope {
 
 mod audit;
 mod bulk;
+mod collection;
 mod derived;
 mod duplicates;
 mod households;

@@ -1,6 +1,6 @@
 //! The demo province for `serve --demo` / `ansinh demo`. Here: the seed communes of the
-//! community models get villages and inter-family groups, and three accounts show how scope
-//! works; idempotent (what exists is left alone). [`population`] generates a deterministic
+//! community models get villages and inter-family groups, and four accounts show how scope
+//! works (a collector with an electronic receipt series among them); idempotent (what exists is left alone). [`population`] generates a deterministic
 //! population (pure, no storage) and [`seed`] writes it into the registry.
 
 pub mod population;
@@ -27,7 +27,11 @@ const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("tinh.hatinh", "Nguyễn Thị Hương (BHXH tỉnh Hà Tĩnh)", "province_officer", "42"),
     ("xa.maihoa", "Phan Văn Thắng (UBND xã Mai Hoa)", "commune_officer", "18322"),
     ("hoi.hoanhson", "Võ Thị Lan (Hội Nông dân xã Hoành Sơn)", "org_member", "18832"),
+    ("thu.maihoa", "Trần Thị Thu (Đại lý thu Bưu điện xã Mai Hoa)", "collector", "18322"),
 ];
+
+/// The demo collector's electronic receipt series: (collector, series, first, last, unit).
+const BOOKS: &[(&str, &str, i64, i64, &str)] = &[("thu.maihoa", "BL26-MH", 1, 5_000, "18322")];
 
 #[derive(Debug, Default)]
 pub struct DemoReport {
@@ -78,6 +82,23 @@ impl App {
             match self.add_user(&system, &n).await {
                 Ok(_) => report.accounts_created.push((*username).into()),
                 Err(e) if e.first_invalid().is_some_and(|i| i.field == "username") => {}
+                Err(e) => return Err(e),
+            }
+        }
+        for (collector, series, first, last, unit) in BOOKS {
+            let book = crate::collection::NewBook {
+                collector: (*collector).into(),
+                kind: "electronic".into(),
+                series: (*series).into(),
+                book_no: String::new(),
+                first_no: *first,
+                last_no: *last,
+                unit_code: (*unit).into(),
+            };
+            match self.issue_book(&system, &book).await {
+                Ok(_) => {}
+                // Issued by an earlier run: the numbers overlap.
+                Err(e) if e.first_invalid().is_some_and(|i| i.field == "first_no") => {}
                 Err(e) => return Err(e),
             }
         }

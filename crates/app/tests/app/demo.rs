@@ -6,7 +6,7 @@ use super::*;
 async fn demo_seed_is_idempotent() {
     for (app, l, _t) in apps().await {
         let first = app.seed_demo().await.unwrap();
-        assert!(first.places_created >= 20 && first.accounts_created.len() == 3, "{l}: {first:?}");
+        assert!(first.places_created >= 20 && first.accounts_created.len() == 4, "{l}: {first:?}");
         let second = app.seed_demo().await.unwrap();
         assert_eq!((second.places_created, second.accounts_created.len()), (0, 0), "{l}");
         let (officer, _) = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap();

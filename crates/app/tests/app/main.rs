@@ -7,6 +7,7 @@ use ansinh_store::AuditFilter;
 use ansinh_store::testing;
 use chrono::NaiveDate;
 
+mod collection;
 mod demo;
 mod imports;
 mod registry;
