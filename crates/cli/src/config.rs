@@ -12,6 +12,7 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub listen: Option<String>,
+    pub public_url: Option<String>,
     pub secure_cookies: Option<bool>,
     #[serde(default)]
     pub trusted_origins: Vec<String>,

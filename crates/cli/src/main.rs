@@ -20,7 +20,7 @@ use std::time::Instant;
     about = "An Sinh — mở rộng bao phủ an sinh xã hội / widening social-insurance coverage"
 )]
 struct Cli {
-    /// TOML configuration file (keys: database, data_dir, listen, secure_cookies, trusted_origins).
+    /// TOML configuration file (keys: database, data_dir, listen, public_url, secure_cookies, trusted_origins).
     #[arg(long, global = true, env = "ANSINH_CONFIG")]
     config: Option<PathBuf>,
     /// Database URL: sqlite:PATH or postgres://user@host/db. Default: SQLite in the data directory.
@@ -50,6 +50,10 @@ enum Command {
         /// Origin allowed to post forms besides this host (repeatable), e.g. https://ansinh.example.vn
         #[arg(long = "trusted-origin")]
         trusted_origins: Vec<String>,
+        /// The address citizens reach this server at, printed in receipts' QR codes
+        /// (default http:// and the listen address), e.g. https://ansinh.hatinh.gov.vn
+        #[arg(long, env = "ANSINH_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Apply the database migrations and exit.
     Migrate,
@@ -188,7 +192,7 @@ fn redact(url: &str) -> String {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let file = config::FileConfig::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Serve { listen, demo, secure_cookies, trusted_origins } => {
+        Command::Serve { listen, demo, secure_cookies, trusted_origins, public_url } => {
             init_logging();
             let started = Instant::now();
             let app = open(cli.database, cli.data_dir, &file).await?;
@@ -211,6 +215,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let web = ansinh_web::WebConfig {
                 secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
                 trusted_origins: origins,
+                public_url: public_url
+                    .or(file.public_url.clone())
+                    .unwrap_or_else(|| format!("http://{addr}")),
             };
             print_banner(&app, &boot, demo_report.as_ref(), &addr.to_string(), started.elapsed());
             ansinh_web::serve(listener, app.clone(), web, shutdown_signal())

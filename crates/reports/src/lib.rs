@@ -15,6 +15,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod pdf;
+
 use calamine::{Data, Reader};
 
 use std::io::Cursor;

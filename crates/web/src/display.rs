@@ -105,6 +105,32 @@ impl Page {
     }
 }
 
+// ─── Enrolment and collection ──────────────────────────────────────────────────────────────
+
+impl Page {
+    pub fn scheme(&self, s: &ansinh_domain::Scheme) -> String {
+        if self.is_vi() { s.label_vi() } else { s.label_en() }.to_string()
+    }
+
+    /// Where a participation stands, in a sentence.
+    pub fn standing(&self, s: &ansinh_app::collection::Standing) -> String {
+        if self.is_vi() { s.label_vi() } else { s.label_en() }
+    }
+
+    /// The standing in one word.
+    pub fn standing_short(&self, s: &ansinh_app::collection::Standing) -> String {
+        use ansinh_app::collection::Standing::*;
+        self.t(match s {
+            Active { .. } => "standing-active",
+            Waiting { .. } => "standing-waiting",
+            Due { .. } => "standing-due",
+            Suspended { .. } => "standing-suspended",
+            Lapsed { .. } => "standing-lapsed",
+            Ended { .. } => "standing-ended",
+        })
+    }
+}
+
 // ─── Population registry ──────────────────────────────────────────────────────────────────
 
 /// One choice of a `<select>`.

@@ -9,6 +9,7 @@ pub mod error;
 pub mod fmt;
 pub mod i18n;
 pub mod pages;
+pub mod receipt_pdf;
 pub mod session;
 
 use ansinh_app::App;
@@ -27,6 +28,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Extra origins allowed to POST (e.g. `https://ansinh.hatinh.gov.vn` behind a proxy).
     pub trusted_origins: Vec<String>,
+    /// Where citizens reach this server (receipts' QR codes point at its `/bien-lai/{code}`).
+    pub public_url: String,
 }
 
 #[derive(Clone)]
@@ -84,6 +87,21 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/households/{id}", get(pages::households::show))
         .route("/households/{id}/poverty", post(pages::households::set_poverty))
         .route("/households/{id}/flags", post(pages::households::set_flags))
+        .route("/collect", get(pages::collection::day))
+        .route("/collect/books", post(pages::collection::issue_book))
+        .route("/collect/pay", post(pages::collection::pay))
+        .route("/persons/{id}/insurance", get(pages::collection::insurance))
+        .route("/persons/{id}/insurance/vsi", post(pages::collection::enrol_vsi))
+        .route("/participations/{id}/terms", post(pages::collection::change_terms))
+        .route(
+            "/households/{id}/insurance",
+            get(pages::collection::household_insurance).post(pages::collection::enrol_hi),
+        )
+        .route("/receipts/{id}", get(pages::collection::receipt))
+        .route("/receipts/{id}/pdf", get(pages::collection::receipt_pdf))
+        .route("/receipts/{id}/void", post(pages::collection::void))
+        .route("/bien-lai", get(pages::collection::verify_form))
+        .route("/bien-lai/{code}", get(pages::collection::verify_code))
         .route("/audit", get(pages::audit::list))
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::show))

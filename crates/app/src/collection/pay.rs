@@ -136,6 +136,17 @@ fn sources(field_prefix: &str, list: &[SourceInput], amount: i64) -> Result<Vec<
     if errors.is_empty() { Ok(out) } else { Err(AppError::Invalid(errors)) }
 }
 
+/// "Tổ liên gia số 2, Thôn Thanh Bình, Xã Mai Hoa, Tỉnh Hà Tĩnh": the place and the units
+/// above it, up to the province.
+async fn address(c: &mut ansinh_store::Conn<'_>, path: &str) -> Result<String> {
+    let ids: Vec<i64> = path.trim_matches('/').split('/').skip(1).filter_map(|s| s.parse().ok()).collect();
+    let units = c.units_by_ids(&ids).await?;
+    let mut names: Vec<String> =
+        ids.iter().filter_map(|id| units.iter().find(|u| u.id == *id)).map(|u| u.full_name()).collect();
+    names.reverse();
+    Ok(names.join(", "))
+}
+
 fn month_text(m: Month) -> String {
     format!("{:02}/{}", m.month(), m.year())
 }
@@ -182,153 +193,7 @@ impl App {
         let mut drafts = Vec::new();
         for (i, item) in req.items.iter().enumerate() {
             let prefix = if req.items.len() > 1 { format!("Khoản {}: ", i + 1) } else { String::new() };
-            let d = match item {
-                PaymentItem::Vsi { participation_id, months, sources: src } => {
-                    let (p, person) =
-                        self.participation_in_scope(&mut w.conn(), actor, *participation_id).await?;
-                    collect_guard(actor, &person.unit_path)?;
-                    if p.scheme != Scheme::Vsi || p.ended_on.is_some_and(|e| e <= today) {
-                        return Err(AppError::invalid(
-                            "participation_id",
-                            format!("{prefix}Người này không còn tham gia BHXH tự nguyện"),
-                            "no open VSI participation",
-                        ));
-                    }
-                    if drafts.iter().any(|d: &Draft| d.lines.iter().any(|l| l.participation_id == p.id)) {
-                        return Err(AppError::invalid(
-                            "items",
-                            format!("{prefix}Một người chỉ đóng một kỳ mỗi lần thu"),
-                            "one period per participation per visit",
-                        ));
-                    }
-                    let supported = w.conn().supported_months(p.id).await?;
-                    let (input, _) = self.vsi_input_for(&p, &person, *months, supported, today)?;
-                    let q = vsi::quote(&params, &input)?;
-                    let last = input.start.add(i64::from(q.months) - 1);
-                    let supported_months =
-                        q.lines.iter().filter(|l| l.state_support.0 > 0 || l.local_support.0 > 0).count();
-                    let mode = if q.months == 1 {
-                        "hằng tháng".to_string()
-                    } else {
-                        format!("{} tháng", q.months)
-                    };
-                    Draft {
-                        scheme: Scheme::Vsi,
-                        mode_months: q.months,
-                        content: format!(
-                            "Đóng BHXH tự nguyện, phương thức {mode}, từ {} đến {}",
-                            month_text(input.start),
-                            month_text(last)
-                        ),
-                        lines: vec![ReceiptLineRow {
-                            receipt_id: 0,
-                            participation_id: p.id,
-                            person_id: person.id,
-                            ordinal: 1,
-                            covers_from: input.start.first_day(),
-                            covers_to: last.last_day(),
-                            months: i64::from(q.months),
-                            income: p.income,
-                            gross: q.gross.0,
-                            state_support: q.state_support.0,
-                            local_support: q.local_support.0,
-                            discount: q.discount.0,
-                            supported_months: supported_months as i64,
-                            amount: q.payable.0,
-                        }],
-                        sources: sources(&prefix, src, q.payable.0)?,
-                        payer: person,
-                    }
-                }
-                PaymentItem::HiHousehold { household_id, months, payer_person_id, sources: src } => {
-                    let household =
-                        w.conn().household_by_id(*household_id).await?.ok_or(AppError::NotFound)?;
-                    collect_guard(actor, &household.unit_path)?;
-                    if drafts.iter().any(|d: &Draft| {
-                        d.scheme == Scheme::HiHousehold && d.payer.household_id == Some(household.id)
-                    }) {
-                        return Err(AppError::invalid(
-                            "items",
-                            format!("{prefix}Một hộ chỉ đóng BHYT một lần mỗi lần thu"),
-                            "one HI payment per household per visit",
-                        ));
-                    }
-                    let parts = w.conn().household_hi_members(household.id).await?;
-                    if parts.is_empty() {
-                        return Err(AppError::invalid(
-                            "household_id",
-                            format!(
-                                "{prefix}Hộ {} chưa có thành viên đăng ký BHYT hộ gia đình",
-                                household.code
-                            ),
-                            format!("household {} has no member enrolled in household HI", household.code),
-                        ));
-                    }
-                    let residents = w.conn().persons_of_household(household.id).await?;
-                    let mut members: Vec<(ParticipationRow, ansinh_store::PersonRow)> = parts
-                        .into_iter()
-                        .filter_map(|p| {
-                            residents.iter().find(|r| r.id == p.person_id).cloned().map(|r| (p, r))
-                        })
-                        .collect();
-                    // Ordinals: the head first, then by age (oldest first).
-                    members.sort_by_key(|(_, r)| {
-                        (r.relation != Some(ansinh_domain::Relation::Head), r.birth.iso(), r.id)
-                    });
-                    let payer = match payer_person_id {
-                        Some(id) => residents.iter().find(|r| r.id == *id).cloned().ok_or_else(|| {
-                            AppError::invalid(
-                                "payer_person_id",
-                                format!("{prefix}Người đóng phải là thành viên của hộ {}", household.code),
-                                format!("the payer must be a member of household {}", household.code),
-                            )
-                        })?,
-                        None => residents
-                            .iter()
-                            .find(|r| Some(r.id) == household.head_person_id)
-                            .or(members.first().map(|(_, r)| r))
-                            .cloned()
-                            .ok_or(AppError::NotFound)?,
-                    };
-                    let q = hi::household(&params, members.len() as u32, Month::from_date(today), *months)?;
-                    let mut lines = Vec::new();
-                    for ((p, r), m) in members.iter().zip(&q.members) {
-                        let from = hi::card_valid_from_with(&params, today, p.paid_through)?;
-                        let to = period_end(from, *months);
-                        lines.push(ReceiptLineRow {
-                            receipt_id: 0,
-                            participation_id: p.id,
-                            person_id: r.id,
-                            ordinal: i64::from(m.ordinal),
-                            covers_from: from,
-                            covers_to: to,
-                            months: i64::from(*months),
-                            income: None,
-                            gross: m.monthly.0 * i64::from(*months),
-                            state_support: 0,
-                            local_support: 0,
-                            discount: 0,
-                            supported_months: 0,
-                            amount: m.monthly.0 * i64::from(*months),
-                        });
-                    }
-                    let from = lines.iter().map(|l| l.covers_from).min().unwrap_or(today);
-                    let to = lines.iter().map(|l| l.covers_to).max().unwrap_or(today);
-                    Draft {
-                        scheme: Scheme::HiHousehold,
-                        mode_months: *months,
-                        content: format!(
-                            "Tiền đóng BHYT hộ gia đình ({} người), phương thức đóng {months} tháng, từ ngày {} đến ngày {}",
-                            lines.len(),
-                            day(from),
-                            day(to)
-                        ),
-                        sources: sources(&prefix, src, q.total.0)?,
-                        lines,
-                        payer,
-                    }
-                }
-            };
+            let d = self.draft(&mut w.conn(), actor, item, &prefix, &drafts, today, &params).await?;
             drafts.push(d);
         }
 
@@ -350,8 +215,7 @@ impl App {
                     break (book, n);
                 }
             };
-            let place =
-                w.conn().unit_by_id(d.payer.unit_id).await?.map(|u| u.full_name()).unwrap_or_default();
+            let place = address(&mut w.conn(), &d.payer.unit_path).await?;
             let mut random = [0u8; CODE_LEN];
             getrandom::fill(&mut random).map_err(|e| AppError::Internal(format!("random: {e}")))?;
             let amount: i64 = d.lines.iter().map(|l| l.amount).sum();
@@ -406,6 +270,164 @@ impl App {
         }
         w.commit().await?;
         Ok(PaymentOutcome { receipts, replayed: false })
+    }
+
+    /// Price one item as of `today` (nothing written): the receipt it would make.
+    #[allow(clippy::too_many_arguments)]
+    async fn draft(
+        &self,
+        c: &mut ansinh_store::Conn<'_>,
+        actor: &Actor,
+        item: &PaymentItem,
+        prefix: &str,
+        drafts: &[Draft],
+        today: NaiveDate,
+        params: &ParamSet,
+    ) -> Result<Draft> {
+        Ok(match item {
+            PaymentItem::Vsi { participation_id, months, sources: src } => {
+                let (p, person) = self.participation_in_scope(c, actor, *participation_id).await?;
+                collect_guard(actor, &person.unit_path)?;
+                if p.scheme != Scheme::Vsi || p.ended_on.is_some_and(|e| e <= today) {
+                    return Err(AppError::invalid(
+                        "participation_id",
+                        format!("{prefix}Người này không còn tham gia BHXH tự nguyện"),
+                        "no open VSI participation",
+                    ));
+                }
+                if drafts.iter().any(|d: &Draft| d.lines.iter().any(|l| l.participation_id == p.id)) {
+                    return Err(AppError::invalid(
+                        "items",
+                        format!("{prefix}Một người chỉ đóng một kỳ mỗi lần thu"),
+                        "one period per participation per visit",
+                    ));
+                }
+                let supported = c.supported_months(p.id).await?;
+                let (input, _) = self.vsi_input_for(&p, &person, *months, supported, today)?;
+                let q = vsi::quote(params, &input)?;
+                let last = input.start.add(i64::from(q.months) - 1);
+                let supported_months =
+                    q.lines.iter().filter(|l| l.state_support.0 > 0 || l.local_support.0 > 0).count();
+                let mode =
+                    if q.months == 1 { "hằng tháng".to_string() } else { format!("{} tháng", q.months) };
+                Draft {
+                    scheme: Scheme::Vsi,
+                    mode_months: q.months,
+                    content: format!(
+                        "Đóng BHXH tự nguyện, phương thức {mode}, từ {} đến {}",
+                        month_text(input.start),
+                        month_text(last)
+                    ),
+                    lines: vec![ReceiptLineRow {
+                        receipt_id: 0,
+                        participation_id: p.id,
+                        person_id: person.id,
+                        ordinal: 1,
+                        covers_from: input.start.first_day(),
+                        covers_to: last.last_day(),
+                        months: i64::from(q.months),
+                        income: p.income,
+                        gross: q.gross.0,
+                        state_support: q.state_support.0,
+                        local_support: q.local_support.0,
+                        discount: q.discount.0,
+                        supported_months: supported_months as i64,
+                        amount: q.payable.0,
+                    }],
+                    sources: sources(prefix, src, q.payable.0)?,
+                    payer: person,
+                }
+            }
+            PaymentItem::HiHousehold { household_id, months, payer_person_id, sources: src } => {
+                let household = c.household_by_id(*household_id).await?.ok_or(AppError::NotFound)?;
+                collect_guard(actor, &household.unit_path)?;
+                if drafts.iter().any(|d: &Draft| {
+                    d.scheme == Scheme::HiHousehold && d.payer.household_id == Some(household.id)
+                }) {
+                    return Err(AppError::invalid(
+                        "items",
+                        format!("{prefix}Một hộ chỉ đóng BHYT một lần mỗi lần thu"),
+                        "one HI payment per household per visit",
+                    ));
+                }
+                let parts = c.household_hi_members(household.id).await?;
+                if parts.is_empty() {
+                    return Err(AppError::invalid(
+                        "household_id",
+                        format!("{prefix}Hộ {} chưa có thành viên đăng ký BHYT hộ gia đình", household.code),
+                        format!("household {} has no member enrolled in household HI", household.code),
+                    ));
+                }
+                let residents = c.persons_of_household(household.id).await?;
+                let mut members: Vec<(ParticipationRow, ansinh_store::PersonRow)> = parts
+                    .into_iter()
+                    .filter_map(|p| residents.iter().find(|r| r.id == p.person_id).cloned().map(|r| (p, r)))
+                    .collect();
+                // Ordinals: the head first, then by age (oldest first).
+                members.sort_by_key(|(_, r)| {
+                    (r.relation != Some(ansinh_domain::Relation::Head), r.birth.iso(), r.id)
+                });
+                let payer = match payer_person_id {
+                    Some(id) => residents.iter().find(|r| r.id == *id).cloned().ok_or_else(|| {
+                        AppError::invalid(
+                            "payer_person_id",
+                            format!("{prefix}Người đóng phải là thành viên của hộ {}", household.code),
+                            format!("the payer must be a member of household {}", household.code),
+                        )
+                    })?,
+                    None => residents
+                        .iter()
+                        .find(|r| Some(r.id) == household.head_person_id)
+                        .or(members.first().map(|(_, r)| r))
+                        .cloned()
+                        .ok_or(AppError::NotFound)?,
+                };
+                let q = hi::household(params, members.len() as u32, Month::from_date(today), *months)?;
+                let mut lines = Vec::new();
+                for ((p, r), m) in members.iter().zip(&q.members) {
+                    let from = hi::card_valid_from_with(params, today, p.paid_through)?;
+                    let to = period_end(from, *months);
+                    lines.push(ReceiptLineRow {
+                        receipt_id: 0,
+                        participation_id: p.id,
+                        person_id: r.id,
+                        ordinal: i64::from(m.ordinal),
+                        covers_from: from,
+                        covers_to: to,
+                        months: i64::from(*months),
+                        income: None,
+                        gross: m.monthly.0 * i64::from(*months),
+                        state_support: 0,
+                        local_support: 0,
+                        discount: 0,
+                        supported_months: 0,
+                        amount: m.monthly.0 * i64::from(*months),
+                    });
+                }
+                let from = lines.iter().map(|l| l.covers_from).min().unwrap_or(today);
+                let to = lines.iter().map(|l| l.covers_to).max().unwrap_or(today);
+                Draft {
+                    scheme: Scheme::HiHousehold,
+                    mode_months: *months,
+                    content: format!(
+                        "Tiền đóng BHYT hộ gia đình ({} người), phương thức đóng {months} tháng, từ ngày {} đến ngày {}",
+                        lines.len(),
+                        day(from),
+                        day(to)
+                    ),
+                    sources: sources(prefix, src, q.total.0)?,
+                    lines,
+                    payer,
+                }
+            }
+        })
+    }
+
+    /// What an item would cost if paid today (for a form splitting it between sources).
+    pub async fn quote_item(&self, actor: &Actor, item: &PaymentItem) -> Result<i64> {
+        let mut r = self.db.read().await?;
+        let d = self.draft(&mut r.conn(), actor, item, "", &[], self.today(), &self.params()).await?;
+        Ok(d.lines.iter().map(|l| l.amount).sum())
     }
 
     /// Void a receipt with a reason: it stays, marked void, and its months no longer count

@@ -3,6 +3,7 @@
 //! the browser session. Every answer is filtered by the caller's scope.
 
 pub mod calc;
+pub mod collection;
 pub mod households;
 pub mod me;
 pub mod persons;
@@ -27,14 +28,17 @@ use utoipa_swagger_ui::SwaggerUi;
                        Errors: {\"error\": {\"code\", \"field\", \"message_vi\", \"message_en\"}}."
     ),
     paths(units::list, units::get, me::get, calc::post_vsi, calc::post_hi, calc::post_retirement, calc::post_pension,
-          persons::list, persons::create, persons::get, persons::update, households::get, households::set_poverty),
-    components(schemas(persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::MemberDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, ansinh_app::calc::VsiRequest, ansinh_app::calc::VsiResponse, ansinh_app::calc::VsiLineDto, ansinh_app::calc::DeadlineDto, ansinh_app::calc::BasisDto, ansinh_app::calc::HiRequest, ansinh_app::calc::HiResponse, ansinh_app::calc::HiMemberDto, ansinh_app::calc::RetirementRequest, ansinh_app::calc::RetirementResponse, ansinh_app::calc::PensionRequest, ansinh_app::calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
+          persons::list, persons::create, persons::get, persons::update, households::get, households::set_poverty,
+          collection::issue_book, collection::my_books, collection::enrol_vsi, collection::change_terms, collection::enrol_hi,
+          collection::cover, collection::pay, collection::receipt, collection::void, collection::verify, collection::day, collection::due),
+    components(schemas(collection::BookDto, collection::StandingDto, collection::ParticipationDto, collection::ReceiptDto, collection::ReceiptLineDto, collection::SourceDto, collection::ReceiptDetailDto, collection::PaymentDto, collection::NextPaymentDto, collection::CoverItemDto, collection::CoverDto, collection::DayDto, collection::DueDto, collection::VsiEnrolmentDto, collection::HiEnrolmentDto, collection::VoidDto, ansinh_app::collection::NewBook, ansinh_app::collection::VsiTerms, ansinh_app::collection::PaymentRequest, ansinh_app::collection::PaymentItem, ansinh_app::collection::SourceInput, ansinh_app::collection::PublicReceipt, persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::MemberDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, ansinh_app::calc::VsiRequest, ansinh_app::calc::VsiResponse, ansinh_app::calc::VsiLineDto, ansinh_app::calc::DeadlineDto, ansinh_app::calc::BasisDto, ansinh_app::calc::HiRequest, ansinh_app::calc::HiResponse, ansinh_app::calc::HiMemberDto, ansinh_app::calc::RetirementRequest, ansinh_app::calc::RetirementResponse, ansinh_app::calc::PensionRequest, ansinh_app::calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "units", description = "Đơn vị hành chính — administrative units"),
          (name = "me", description = "Người gọi — the caller"),
          (name = "persons", description = "Nhân khẩu — persons of the population registry"),
          (name = "households", description = "Hộ gia đình — households, poverty status per year"),
+         (name = "collection", description = "Tham gia và thu — enrolment, payments, receipts"),
          (name = "calc", description = "Máy tính BHXH — calculators (public, no sign-in)"))
 )]
 pub struct ApiDoc;
@@ -60,6 +64,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/persons/{id}", get(persons::get).put(persons::update))
         .route("/api/v1/households/{id}", get(households::get))
         .route("/api/v1/households/{id}/poverty", post(households::set_poverty))
+        .route("/api/v1/books", post(collection::issue_book))
+        .route("/api/v1/books/mine", get(collection::my_books))
+        .route("/api/v1/persons/{id}/vsi", post(collection::enrol_vsi))
+        .route("/api/v1/persons/{id}/cover", get(collection::cover))
+        .route("/api/v1/participations/{id}/terms", post(collection::change_terms))
+        .route("/api/v1/households/{id}/hi", post(collection::enrol_hi))
+        .route("/api/v1/payments", post(collection::pay))
+        .route("/api/v1/receipts/verify/{code}", get(collection::verify))
+        .route("/api/v1/receipts/{id}", get(collection::receipt))
+        .route("/api/v1/receipts/{id}/void", post(collection::void))
+        .route("/api/v1/collect/day", get(collection::day))
+        .route("/api/v1/collect/due", get(collection::due))
         .route("/api/v1/calc/vsi", post(calc::post_vsi))
         .route("/api/v1/calc/hi-household", post(calc::post_hi))
         .route("/api/v1/calc/retirement", post(calc::post_retirement))

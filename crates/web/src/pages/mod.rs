@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod audit;
 pub mod calc;
+pub mod collection;
 pub mod home;
 pub mod households;
 pub mod imports;

@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 mod calc;
+mod collection;
 mod contract;
 mod hardening;
 mod imports;

@@ -30,7 +30,14 @@ fn routes() -> Vec<(String, String)> {
 }
 
 /// Placeholders that name no record in anyone's scope.
-const UNSCOPED: [&str; 3] = ["/static/{file}", "/lang/{code}", "/persons/import/files/{key}"];
+/// (The public receipt check answers anyone, by code.)
+const UNSCOPED: [&str; 5] = [
+    "/static/{file}",
+    "/lang/{code}",
+    "/persons/import/files/{key}",
+    "/bien-lai/{code}",
+    "/api/v1/receipts/verify/{code}",
+];
 
 struct Objects {
     unit: (i64, i64),
@@ -39,6 +46,8 @@ struct Objects {
     household: (i64, i64),
     user: (i64, i64),
     token: (i64, i64),
+    receipt: (i64, i64),
+    participation: (i64, i64),
 }
 
 /// `path` with its placeholders filled for an `outside` record or a missing one.
@@ -52,6 +61,10 @@ fn fill(path: &str, o: &Objects, outside: bool) -> Option<String> {
         pick(&o.household)
     } else if path.starts_with("/users/") {
         pick(&o.user)
+    } else if path.starts_with("/receipts/") || path.starts_with("/api/v1/receipts/") {
+        pick(&o.receipt)
+    } else if path.starts_with("/participations/") || path.starts_with("/api/v1/participations/") {
+        pick(&o.participation)
     } else if path.starts_with("/api/v1/units/") {
         let code = if outside { o.unit_code.1.clone() } else { "99999".to_string() };
         return Some(path.replace("{code}", &code));
@@ -131,6 +144,39 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
             let out_user =
                 app.list_users(&sys).await.unwrap().into_iter().find(|(u, _)| u.username == user).unwrap().0;
             let (out_token, _) = app.create_token(&sys, user, "x").await.unwrap();
+            // A receipt and a participation there, made by that world's own collector.
+            let book = ansinh_app::collection::NewBook {
+                collector: user.into(),
+                kind: "electronic".into(),
+                series: format!("SM-{}", &unit_code[..2]),
+                book_no: String::new(),
+                first_no: 1,
+                last_no: 10,
+                unit_code: unit_code.clone(),
+            };
+            app.issue_book(&sys, &book).await.unwrap();
+            let (collector, _) = app.login(user, "password-123").await.unwrap();
+            let e = ansinh_app::collection::VsiEnrolment {
+                person_id: outside.id,
+                income: 2_200_000,
+                mode_months: 1,
+                ..Default::default()
+            };
+            let part = app.enrol_vsi(&collector, &e).await.unwrap();
+            let paid = app
+                .record_payment(
+                    &collector,
+                    &ansinh_app::collection::PaymentRequest {
+                        request_id: format!("matrix-{}", user.replace('.', "-")),
+                        items: vec![ansinh_app::collection::PaymentItem::Vsi {
+                            participation_id: part.id,
+                            months: None,
+                            sources: vec![],
+                        }],
+                    },
+                )
+                .await
+                .unwrap();
             worlds.push((
                 outside.unit_path.clone(),
                 Objects {
@@ -140,6 +186,8 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
                     household: (inside.household_id.unwrap(), outside.household_id.unwrap()),
                     user: (0, out_user.id),
                     token: (0, out_token.id),
+                    receipt: (0, paid.receipts[0].id),
+                    participation: (0, part.id),
                 },
             ));
         }

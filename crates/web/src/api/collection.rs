@@ -1,0 +1,567 @@
+//! Enrolment and collection: receipt books, VSI and household-HI enrolment, payments (one
+//! request id pays once), receipts and voids, a person's cover, the collector's day, the renewal
+//! list, and the public check of a receipt's code.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiErrorBody};
+use crate::session::ApiUser;
+use ansinh_app::AppError;
+use ansinh_app::collection::{
+    CollectorDay, DueItem, HiEnrolment, NewBook, PaymentRequest, PersonCover, PublicReceipt, ReceiptView,
+    Standing, VsiEnrolment, VsiTerms,
+};
+use ansinh_app::records::{BookRow, ParticipationRow, ReceiptRow};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A receipt book or electronic series.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookDto {
+    pub id: i64,
+    /// paper, electronic
+    pub kind: String,
+    pub series: String,
+    pub book_no: String,
+    pub first_no: i64,
+    pub last_no: i64,
+    pub next_no: i64,
+    pub remaining: i64,
+    pub collector_id: i64,
+    pub unit_id: i64,
+}
+
+impl From<&BookRow> for BookDto {
+    fn from(b: &BookRow) -> Self {
+        BookDto {
+            id: b.id,
+            kind: b.kind.as_str().into(),
+            series: b.series.clone(),
+            book_no: b.book_no.clone(),
+            first_no: b.first_no,
+            last_no: b.last_no,
+            next_no: b.next_no,
+            remaining: b.remaining(),
+            collector_id: b.collector_id,
+            unit_id: b.unit_id,
+        }
+    }
+}
+
+/// Where a participation stands today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandingDto {
+    /// active, waiting, due, suspended, lapsed, ended
+    pub status: String,
+    pub label_vi: String,
+    pub label_en: String,
+    /// The day the status refers to: paid through, card valid from, deadline, since, ended on.
+    pub date: Option<String>,
+}
+
+impl From<&Standing> for StandingDto {
+    fn from(s: &Standing) -> Self {
+        let date = match s {
+            Standing::Active { through } => (*through != chrono::NaiveDate::MAX).then(|| through.to_string()),
+            Standing::Waiting { card_from } => Some(card_from.to_string()),
+            Standing::Due { deadline, .. } => Some(deadline.to_string()),
+            Standing::Suspended { since } | Standing::Lapsed { since } => Some(since.to_string()),
+            Standing::Ended { on, .. } => Some(on.to_string()),
+        };
+        StandingDto { status: s.key().into(), label_vi: s.label_vi(), label_en: s.label_en(), date }
+    }
+}
+
+/// A person's participation in one scheme.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationDto {
+    pub id: i64,
+    pub person_id: i64,
+    /// vsi, hi_household, csi, ui, hi
+    pub scheme: String,
+    pub enrolled: bool,
+    pub household_id: Option<i64>,
+    pub started_on: String,
+    pub income: Option<i64>,
+    pub mode_months: Option<i64>,
+    /// Support category key (others, near_poor, poor, ethnic_minority, island).
+    pub category: Option<String>,
+    pub paid_through: Option<String>,
+    pub ended_on: Option<String>,
+    pub end_reason: String,
+}
+
+impl From<&ParticipationRow> for ParticipationDto {
+    fn from(p: &ParticipationRow) -> Self {
+        ParticipationDto {
+            id: p.id,
+            person_id: p.person_id,
+            scheme: p.scheme.as_str().into(),
+            enrolled: p.enrolled,
+            household_id: p.household_id,
+            started_on: p.started_on.to_string(),
+            income: p.income,
+            mode_months: p.mode_months,
+            category: p.category.map(|c| c.group().to_string()),
+            paid_through: p.paid_through.map(|d| d.to_string()),
+            ended_on: p.ended_on.map(|d| d.to_string()),
+            end_reason: p.end_reason.clone(),
+        }
+    }
+}
+
+/// A receipt as issued.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptDto {
+    pub id: i64,
+    pub series: String,
+    pub book_no: String,
+    pub number: i64,
+    /// Mã xác nhận: check it at `/bien-lai/{code}`.
+    pub code: String,
+    pub scheme: String,
+    pub payer_person_id: i64,
+    pub payer_name: String,
+    pub content: String,
+    pub amount: i64,
+    pub paid_on: String,
+    pub collector: String,
+    pub voided: bool,
+    pub void_reason: String,
+}
+
+impl From<&ReceiptRow> for ReceiptDto {
+    fn from(r: &ReceiptRow) -> Self {
+        ReceiptDto {
+            id: r.id,
+            series: r.series.clone(),
+            book_no: r.book_no.clone(),
+            number: r.number,
+            code: r.code.clone(),
+            scheme: r.scheme.as_str().into(),
+            payer_person_id: r.payer_person_id,
+            payer_name: r.payer_name.clone(),
+            content: r.content.clone(),
+            amount: r.amount,
+            paid_on: r.paid_on.to_string(),
+            collector: r.collector.clone(),
+            voided: r.voided_at.is_some(),
+            void_reason: r.void_reason.clone(),
+        }
+    }
+}
+
+/// One line of a receipt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptLineDto {
+    pub participation_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub ordinal: i64,
+    pub covers_from: String,
+    pub covers_to: String,
+    pub months: i64,
+    pub gross: i64,
+    pub state_support: i64,
+    pub local_support: i64,
+    pub discount: i64,
+    pub amount: i64,
+}
+
+/// Who paid a part of a receipt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceDto {
+    /// person, fund, sponsor
+    pub source: String,
+    pub name: String,
+    pub amount: i64,
+}
+
+/// A receipt with its lines, sources and the amount in words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptDetailDto {
+    pub receipt: ReceiptDto,
+    pub amount_words: String,
+    pub lines: Vec<ReceiptLineDto>,
+    pub sources: Vec<SourceDto>,
+}
+
+impl From<&ReceiptView> for ReceiptDetailDto {
+    fn from(v: &ReceiptView) -> Self {
+        ReceiptDetailDto {
+            receipt: ReceiptDto::from(&v.receipt),
+            amount_words: v.amount_words.clone(),
+            lines: v
+                .lines
+                .iter()
+                .map(|l| ReceiptLineDto {
+                    participation_id: l.line.participation_id,
+                    person_id: l.line.person_id,
+                    name: l.name.clone(),
+                    ordinal: l.line.ordinal,
+                    covers_from: l.line.covers_from.to_string(),
+                    covers_to: l.line.covers_to.to_string(),
+                    months: l.line.months,
+                    gross: l.line.gross,
+                    state_support: l.line.state_support,
+                    local_support: l.line.local_support,
+                    discount: l.line.discount,
+                    amount: l.line.amount,
+                })
+                .collect(),
+            sources: v
+                .sources
+                .iter()
+                .map(|s| SourceDto {
+                    source: s.source.as_str().into(),
+                    name: s.name.clone(),
+                    amount: s.amount,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The receipts a payment request made.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentDto {
+    /// True when an earlier send of the same request id made them (nothing was paid again).
+    pub replayed: bool,
+    pub receipts: Vec<ReceiptDto>,
+}
+
+/// The next payment of a participation if made today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextPaymentDto {
+    /// YYYY-MM
+    pub from: String,
+    pub months: u32,
+    pub amount: i64,
+    pub deadline: String,
+    /// Why it cannot be quoted now, if so.
+    pub problem: Option<String>,
+}
+
+/// A participation with its standing and next payment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverItemDto {
+    pub participation: ParticipationDto,
+    pub standing: StandingDto,
+    pub next: Option<NextPaymentDto>,
+}
+
+/// A person's participations and receipts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverDto {
+    pub items: Vec<CoverItemDto>,
+    pub receipts: Vec<ReceiptDto>,
+}
+
+impl From<&PersonCover> for CoverDto {
+    fn from(c: &PersonCover) -> Self {
+        CoverDto {
+            items: c
+                .items
+                .iter()
+                .map(|i| CoverItemDto {
+                    participation: ParticipationDto::from(&i.participation),
+                    standing: StandingDto::from(&i.standing),
+                    next: i.next.as_ref().map(|n| NextPaymentDto {
+                        from: n.from.to_string(),
+                        months: n.months,
+                        amount: n.amount,
+                        deadline: n.deadline.to_string(),
+                        problem: n.problem.clone(),
+                    }),
+                })
+                .collect(),
+            receipts: c.receipts.iter().map(ReceiptDto::from).collect(),
+        }
+    }
+}
+
+/// A collector's day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayDto {
+    pub day: String,
+    pub total: i64,
+    pub voided: usize,
+    /// Totals of valid receipts by scheme key.
+    pub by_scheme: std::collections::BTreeMap<String, i64>,
+    /// Totals of valid receipts by payer source.
+    pub by_source: std::collections::BTreeMap<String, i64>,
+    pub receipts: Vec<ReceiptDto>,
+}
+
+impl From<&CollectorDay> for DayDto {
+    fn from(d: &CollectorDay) -> Self {
+        DayDto {
+            day: d.day.to_string(),
+            total: d.total,
+            voided: d.voided,
+            by_scheme: d.by_scheme.clone(),
+            by_source: d.by_source.clone(),
+            receipts: d.receipts.iter().map(ReceiptDto::from).collect(),
+        }
+    }
+}
+
+/// A person due soon, suspended or lapsed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueDto {
+    pub participation_id: i64,
+    pub scheme: String,
+    pub person_id: i64,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub place: String,
+    pub paid_through: Option<String>,
+    pub standing: StandingDto,
+}
+
+impl From<&DueItem> for DueDto {
+    fn from(d: &DueItem) -> Self {
+        DueDto {
+            participation_id: d.row.participation_id,
+            scheme: d.scheme.as_str().into(),
+            person_id: d.row.person_id,
+            full_name: d.row.full_name.clone(),
+            phone: d.row.phone.clone(),
+            place: d.place.clone(),
+            paid_through: d.row.paid_through.map(|t| t.to_string()),
+            standing: StandingDto::from(&d.standing),
+        }
+    }
+}
+
+/// Issue a receipt book to a collector (SI office).
+#[utoipa::path(post, path = "/api/v1/books", tag = "collection", request_body = NewBook,
+    responses((status = 201, body = BookDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn issue_book(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Json(body): Json<NewBook>,
+) -> Result<(StatusCode, Json<BookDto>), ApiError> {
+    let b = state.app.issue_book(&actor, &body).await?;
+    Ok((StatusCode::CREATED, Json(BookDto::from(&b))))
+}
+
+/// The caller's own receipt books.
+#[utoipa::path(get, path = "/api/v1/books/mine", tag = "collection",
+    responses((status = 200, body = Vec<BookDto>), (status = 401, body = ApiErrorBody)))]
+pub async fn my_books(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<Json<Vec<BookDto>>, ApiError> {
+    Ok(Json(state.app.my_books(&actor).await?.iter().map(BookDto::from).collect()))
+}
+
+/// VSI enrolment of one person (the path names the person).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VsiEnrolmentDto {
+    pub income: i64,
+    pub mode_months: u32,
+    /// MM/YYYY or YYYY-MM; default the current month.
+    #[serde(default)]
+    pub start: String,
+    /// Category other than the derived one; needs the reason and the document.
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub override_reason: String,
+    #[serde(default)]
+    pub override_document: String,
+    #[serde(default)]
+    pub prior_support_months: u32,
+}
+
+/// Enrol a person in voluntary social insurance.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/vsi", tag = "collection", request_body = VsiEnrolmentDto,
+    params(("id" = i64, Path, description = "Person id")),
+    responses((status = 201, body = ParticipationDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn enrol_vsi(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<VsiEnrolmentDto>,
+) -> Result<(StatusCode, Json<ParticipationDto>), ApiError> {
+    let e = VsiEnrolment {
+        person_id: id,
+        income: b.income,
+        mode_months: b.mode_months,
+        start: b.start,
+        category: b.category,
+        override_reason: b.override_reason,
+        override_document: b.override_document,
+        prior_support_months: b.prior_support_months,
+    };
+    let p = state.app.enrol_vsi(&actor, &e).await?;
+    Ok((StatusCode::CREATED, Json(ParticipationDto::from(&p))))
+}
+
+/// Change the chosen income and payment mode from the next payment on.
+#[utoipa::path(post, path = "/api/v1/participations/{id}/terms", tag = "collection", request_body = VsiTerms,
+    params(("id" = i64, Path, description = "Participation id")),
+    responses((status = 200, body = ParticipationDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn change_terms(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<VsiTerms>,
+) -> Result<Json<ParticipationDto>, ApiError> {
+    Ok(Json(ParticipationDto::from(&state.app.change_vsi_terms(&actor, id, &b).await?)))
+}
+
+/// Members to enrol in household HI.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HiEnrolmentDto {
+    pub person_ids: Vec<i64>,
+}
+
+/// Enrol household members in household HI (members covered by another group are refused).
+#[utoipa::path(post, path = "/api/v1/households/{id}/hi", tag = "collection", request_body = HiEnrolmentDto,
+    params(("id" = i64, Path, description = "Household id")),
+    responses((status = 201, body = Vec<ParticipationDto>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn enrol_hi(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<HiEnrolmentDto>,
+) -> Result<(StatusCode, Json<Vec<ParticipationDto>>), ApiError> {
+    let v = state
+        .app
+        .enrol_hi_household(&actor, &HiEnrolment { household_id: id, person_ids: b.person_ids })
+        .await?;
+    Ok((StatusCode::CREATED, Json(v.iter().map(ParticipationDto::from).collect())))
+}
+
+/// A person's participations, where each stands today, and their receipts.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/cover", tag = "collection",
+    params(("id" = i64, Path, description = "Person id")),
+    responses((status = 200, body = CoverDto), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn cover(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<CoverDto>, ApiError> {
+    Ok(Json(CoverDto::from(&state.app.person_cover(&actor, id).await?)))
+}
+
+/// Record a visit's payments: one receipt per item, numbered from the caller's book, priced on
+/// today's parameters. The same `request_id` again answers the first receipts (200,
+/// `replayed`); with other items it is refused.
+#[utoipa::path(post, path = "/api/v1/payments", tag = "collection", request_body = PaymentRequest,
+    responses((status = 201, body = PaymentDto), (status = 200, body = PaymentDto, description = "replayed"),
+              (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody), (status = 503, body = ApiErrorBody)))]
+pub async fn pay(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Json(b): Json<PaymentRequest>,
+) -> Result<(StatusCode, Json<PaymentDto>), ApiError> {
+    let out = state.app.record_payment(&actor, &b).await?;
+    let status = if out.replayed { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((
+        status,
+        Json(PaymentDto {
+            replayed: out.replayed,
+            receipts: out.receipts.iter().map(ReceiptDto::from).collect(),
+        }),
+    ))
+}
+
+/// A receipt with its lines and sources.
+#[utoipa::path(get, path = "/api/v1/receipts/{id}", tag = "collection",
+    params(("id" = i64, Path, description = "Receipt id")),
+    responses((status = 200, body = ReceiptDetailDto), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn receipt(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ReceiptDetailDto>, ApiError> {
+    Ok(Json(ReceiptDetailDto::from(&state.app.receipt_view(&actor, id).await?)))
+}
+
+/// Why a receipt is voided.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VoidDto {
+    pub reason: String,
+}
+
+/// Void a receipt (kept, marked void; its months stop counting).
+#[utoipa::path(post, path = "/api/v1/receipts/{id}/void", tag = "collection", request_body = VoidDto,
+    params(("id" = i64, Path, description = "Receipt id")),
+    responses((status = 200, body = ReceiptDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn void(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<VoidDto>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    Ok(Json(ReceiptDto::from(&state.app.void_receipt(&actor, id, &b.reason).await?)))
+}
+
+/// Check a receipt's verification code (public: valid or void, date, amount, masked name).
+#[utoipa::path(get, path = "/api/v1/receipts/verify/{code}", tag = "collection", security(()),
+    params(("code" = String, Path, description = "Verification code (mã xác nhận)")),
+    responses((status = 200, body = PublicReceipt), (status = 404, body = ApiErrorBody)))]
+pub async fn verify(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<PublicReceipt>, ApiError> {
+    Ok(Json(state.app.verify_receipt(&code).await?))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DayQuery {
+    /// YYYY-MM-DD; default today.
+    #[serde(default)]
+    pub day: Option<String>,
+}
+
+/// The caller's receipts of a day with the totals by scheme and payer source.
+#[utoipa::path(get, path = "/api/v1/collect/day", tag = "collection",
+    params(("day" = Option<String>, Query, description = "YYYY-MM-DD, default today")),
+    responses((status = 200, body = DayDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn day(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<DayDto>, ApiError> {
+    let day = super::parse_on(q.day.as_deref()).map_err(|_| {
+        AppError::invalid("day", "Ngày không hợp lệ, cần YYYY-MM-DD", "invalid day, expected YYYY-MM-DD")
+    })?;
+    Ok(Json(DayDto::from(&state.app.collector_day(&actor, day).await?)))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DueQuery {
+    /// Paid period ending within this many days (default 30, at most 366).
+    #[serde(default)]
+    pub days: Option<u32>,
+    /// A unit code to narrow the list (village, inter-family group).
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// People whose paid period ends within `days` days, or who are due, suspended or lapsed.
+#[utoipa::path(get, path = "/api/v1/collect/due", tag = "collection",
+    params(("days" = Option<u32>, Query, description = "Default 30"), ("unit" = Option<String>, Query, description = "Unit code")),
+    responses((status = 200, body = Vec<DueDto>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody)))]
+pub async fn due(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Query(q): Query<DueQuery>,
+) -> Result<Json<Vec<DueDto>>, ApiError> {
+    let v = state.app.due_list(&actor, q.days.unwrap_or(30), q.unit.as_deref()).await?;
+    Ok(Json(v.iter().map(DueDto::from).collect()))
+}

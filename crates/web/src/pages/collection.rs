@@ -1,0 +1,772 @@
+//! Thu — the collector's screens: my day (receipts and totals), my books, the renewal and
+//! lapse list; a person's insurance page (participations, enrol in VSI, pay); a household's
+//! HI page (members, who is left out and why, enrol, pay); a receipt (C45-BB) with its void;
+//! the public check of a receipt's code. Built for a phone held in one hand in a yard.
+
+use crate::AppState;
+use crate::error::{PageError, fields_message, form_outcome, unprocessable};
+use crate::pages::render;
+use crate::session::Page;
+use ansinh_app::AppError;
+use ansinh_app::collection::{
+    CollectorDay, DueItem, HiCandidate, NewBook, PaymentItem, PaymentRequest, PersonCover, PublicReceipt,
+    ReceiptView, SourceInput, VsiEnrolment, VsiTerms,
+};
+use ansinh_app::records::{BookRow, HouseholdRow, PersonRow};
+use ansinh_app::rules::Vnd;
+use ansinh_domain::Permission;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// A fresh request id for a payment form: a double click or a resent form carries the same one.
+fn new_request_id() -> String {
+    let mut b = [0u8; 12];
+    if getrandom::fill(&mut b).is_err() {
+        return format!("t{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default());
+    }
+    hex::encode(b)
+}
+
+fn money_input(field: &str, s: &str) -> Result<i64, AppError> {
+    ansinh_app::calc::vnd_text(s).ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!("Số tiền «{}» không hợp lệ, ví dụ 1.500.000 hoặc 1,5tr", s.trim()),
+            format!("amount «{}» is invalid, e.g. 1,500,000", s.trim()),
+        )
+    })
+}
+
+fn months_input(field: &str, s: &str) -> Result<u32, AppError> {
+    s.trim().parse::<u32>().map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("Số tháng «{}» không hợp lệ", s.trim()),
+            format!("months «{}» is invalid", s.trim()),
+        )
+    })
+}
+
+// ─── The collector's day ──────────────────────────────────────────────────────────────────
+
+#[derive(Deserialize, Default)]
+pub struct DayQuery {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    issued: String,
+}
+
+#[derive(Template)]
+#[template(path = "collect.html")]
+pub struct CollectTpl<'a> {
+    pub page: &'a Page,
+    pub day: CollectorDay,
+    pub books: Vec<BookRow>,
+    pub due: Vec<DueItem>,
+    pub days: u32,
+    pub office_books: Vec<BookRow>,
+    pub book_form: BookForm,
+    pub error: Option<String>,
+    pub issued: bool,
+}
+
+impl CollectTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+    pub fn scheme_total(&self, key: &str) -> String {
+        Vnd(self.day.by_scheme.get(key).copied().unwrap_or(0)).format_vi()
+    }
+    pub fn source_total(&self, key: &str) -> String {
+        Vnd(self.day.by_source.get(key).copied().unwrap_or(0)).format_vi()
+    }
+    pub fn can_issue(&self) -> bool {
+        self.page.can(Permission::ManageBooks)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BookForm {
+    #[serde(default)]
+    pub collector: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub series: String,
+    #[serde(default)]
+    pub book_no: String,
+    #[serde(default)]
+    pub first_no: String,
+    #[serde(default)]
+    pub last_no: String,
+    #[serde(default)]
+    pub unit_code: String,
+}
+
+async fn collect_page<'a>(
+    state: &AppState,
+    page: &'a Page,
+    q: &DayQuery,
+    book_form: BookForm,
+    error: Option<String>,
+) -> Result<CollectTpl<'a>, PageError> {
+    let actor = page.actor()?;
+    let day = crate::fmt::parse_date(&q.day);
+    let days = q.days.trim().parse::<u32>().unwrap_or(30).min(366);
+    let collector = actor.has(Permission::Collect) && actor.user_id.is_some();
+    let (day, books, due) = if collector {
+        (
+            state.app.collector_day(actor, day).await?,
+            state.app.my_books(actor).await?,
+            state.app.due_list(actor, days, None).await?,
+        )
+    } else {
+        (
+            CollectorDay {
+                day: day.unwrap_or(page.today),
+                receipts: vec![],
+                by_scheme: Default::default(),
+                by_source: Default::default(),
+                total: 0,
+                voided: 0,
+            },
+            vec![],
+            vec![],
+        )
+    };
+    let office_books =
+        if actor.has(Permission::ManageBooks) { state.app.books_in_scope(actor).await? } else { vec![] };
+    Ok(CollectTpl {
+        page,
+        day,
+        books,
+        due,
+        days,
+        office_books,
+        book_form,
+        error,
+        issued: !q.issued.is_empty(),
+    })
+}
+
+pub async fn day(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<DayQuery>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    if !actor.has(Permission::Collect) && !actor.has(Permission::ManageBooks) {
+        return Err(PageError::App(AppError::Forbidden));
+    }
+    render(
+        &collect_page(&state, &page, &q, BookForm { kind: "paper".into(), ..Default::default() }, None)
+            .await?,
+    )
+}
+
+pub async fn issue_book(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<BookForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let parse = |field: &str, s: &str| {
+        s.trim().parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                field,
+                format!("Số «{}» không hợp lệ", s.trim()),
+                format!("number «{}» is invalid", s.trim()),
+            )
+        })
+    };
+    let result = match (parse("first_no", &f.first_no), parse("last_no", &f.last_no)) {
+        (Ok(first_no), Ok(last_no)) => {
+            let n = NewBook {
+                collector: f.collector.clone(),
+                kind: f.kind.clone(),
+                series: f.series.clone(),
+                book_no: f.book_no.clone(),
+                first_no,
+                last_no,
+                unit_code: f.unit_code.clone(),
+            };
+            state.app.issue_book(actor, &n).await.map(|_| ())
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match form_outcome(result)? {
+        Ok(()) => Ok(Redirect::to("/collect?issued=1#books").into_response()),
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&collect_page(&state, &page, &DayQuery::default(), f, error).await?)?))
+        }
+    }
+}
+
+// ─── A person's insurance ─────────────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    pub income: String,
+    #[serde(default)]
+    pub mode_months: String,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub override_reason: String,
+    #[serde(default)]
+    pub override_document: String,
+    #[serde(default)]
+    pub prior_support_months: String,
+}
+
+#[derive(Template)]
+#[template(path = "insurance.html")]
+pub struct InsuranceTpl<'a> {
+    pub page: &'a Page,
+    pub person: PersonRow,
+    pub cover: PersonCover,
+    pub form: EnrolForm,
+    pub error: Option<String>,
+    pub request_id: String,
+}
+
+impl InsuranceTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+    pub fn support(&self, n: &ansinh_app::collection::NextPayment) -> String {
+        Vnd(n.state_support + n.local_support).format_vi()
+    }
+    pub fn has_open_vsi(&self) -> bool {
+        self.cover.items.iter().any(|i| {
+            i.participation.scheme == ansinh_domain::Scheme::Vsi && i.participation.ended_on.is_none()
+        })
+    }
+    pub fn modes(&self) -> Vec<(u32, String, bool)> {
+        let current = self.form.mode_months.trim().parse::<u32>().unwrap_or(12);
+        [1u32, 3, 6, 12, 24, 36, 48, 60]
+            .into_iter()
+            .map(|m| {
+                let label = match (m, self.page.is_vi()) {
+                    (1, true) => "Hằng tháng".to_string(),
+                    (1, false) => "Monthly".to_string(),
+                    (m, true) if m > 12 => format!("{} năm một lần (chiết khấu)", m / 12),
+                    (m, false) if m > 12 => format!("{} years at once (discounted)", m / 12),
+                    (m, true) => format!("{m} tháng một lần"),
+                    (m, false) => format!("Every {m} months"),
+                };
+                (m, label, m == current)
+            })
+            .collect()
+    }
+    pub fn categories(&self) -> Vec<(&'static str, &'static str, bool)> {
+        let vi = [
+            ("", "Theo hồ sơ (tự xác định)"),
+            ("others", "Đối tượng khác"),
+            ("near_poor", "Hộ cận nghèo"),
+            ("poor", "Hộ nghèo"),
+            ("ethnic_minority", "Người dân tộc thiểu số"),
+            ("island", "Xã đảo, đặc khu"),
+        ];
+        let en = ["From the records", "Others", "Near-poor", "Poor", "Ethnic minority", "Island commune"];
+        vi.iter()
+            .zip(en)
+            .map(|((k, v), e)| (*k, if self.page.is_vi() { *v } else { e }, *k == self.form.category.trim()))
+            .collect()
+    }
+    pub fn category_label(&self, c: &Option<ansinh_app::rules::vsi::SupportCategory>) -> String {
+        use ansinh_app::rules::vsi::SupportCategory::*;
+        let vi = self.page.is_vi();
+        match c {
+            None => String::new(),
+            Some(Others) => if vi { "Đối tượng khác" } else { "Others" }.into(),
+            Some(NearPoor) => if vi { "Hộ cận nghèo" } else { "Near-poor" }.into(),
+            Some(Poor) => if vi { "Hộ nghèo" } else { "Poor" }.into(),
+            Some(EthnicMinority) => if vi { "Người dân tộc thiểu số" } else { "Ethnic minority" }.into(),
+            Some(Island) => if vi { "Xã đảo, đặc khu" } else { "Island commune" }.into(),
+        }
+    }
+}
+
+async fn insurance_page<'a>(
+    state: &AppState,
+    page: &'a Page,
+    id: i64,
+    form: EnrolForm,
+    error: Option<String>,
+) -> Result<InsuranceTpl<'a>, PageError> {
+    let actor = page.actor()?;
+    let view = state.app.person_view(actor, id).await?;
+    let cover = state.app.person_cover(actor, view.person.id).await?;
+    Ok(InsuranceTpl { page, person: view.person, cover, form, error, request_id: new_request_id() })
+}
+
+pub async fn insurance(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let form = EnrolForm { mode_months: "12".into(), income: "1.500.000".into(), ..Default::default() };
+    render(&insurance_page(&state, &page, id, form, None).await?)
+}
+
+pub async fn enrol_vsi(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<EnrolForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let result = async {
+        let income = money_input("income", &f.income)?;
+        let mode_months = months_input("mode_months", &f.mode_months)?;
+        let prior = if f.prior_support_months.trim().is_empty() {
+            0
+        } else {
+            months_input("prior_support_months", &f.prior_support_months)?
+        };
+        let e = VsiEnrolment {
+            person_id: id,
+            income,
+            mode_months,
+            start: f.start.clone(),
+            category: f.category.clone(),
+            override_reason: f.override_reason.clone(),
+            override_document: f.override_document.clone(),
+            prior_support_months: prior,
+        };
+        state.app.enrol_vsi(actor, &e).await
+    }
+    .await;
+    match form_outcome(result)? {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}/insurance#vsi")).into_response()),
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&insurance_page(&state, &page, id, f, error).await?)?))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TermsForm {
+    #[serde(default)]
+    pub income: String,
+    #[serde(default)]
+    pub mode_months: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub person_id: i64,
+}
+
+pub async fn change_terms(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<TermsForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let result = async {
+        let t = VsiTerms {
+            income: money_input("income", &f.income)?,
+            mode_months: months_input("mode_months", &f.mode_months)?,
+            reason: f.reason.clone(),
+        };
+        state.app.change_vsi_terms(actor, id, &t).await
+    }
+    .await;
+    match form_outcome(result)? {
+        Ok(p) => Ok(Redirect::to(&format!("/persons/{}/insurance#vsi", p.person_id)).into_response()),
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(
+                &insurance_page(&state, &page, f.person_id, EnrolForm::default(), error).await?,
+            )?))
+        }
+    }
+}
+
+// ─── Payments ─────────────────────────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PayForm {
+    #[serde(default)]
+    pub request_id: String,
+    /// `vsi` or `hi_household`.
+    #[serde(default)]
+    pub scheme: String,
+    #[serde(default)]
+    pub participation_id: Option<i64>,
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub payer_person_id: Option<i64>,
+    #[serde(default)]
+    pub months: String,
+    /// Part paid by a community model's fund (optional).
+    #[serde(default)]
+    pub fund_name: String,
+    #[serde(default)]
+    pub fund_amount: String,
+    /// Where to come back on an error.
+    #[serde(default)]
+    pub back: String,
+}
+
+pub async fn pay(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<PayForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let item = async {
+        let months = if f.months.trim().is_empty() { None } else { Some(months_input("months", &f.months)?) };
+        Ok::<_, AppError>(match f.scheme.as_str() {
+            "hi_household" => PaymentItem::HiHousehold {
+                household_id: f.household_id.ok_or(AppError::NotFound)?,
+                months: months.unwrap_or(12),
+                payer_person_id: f.payer_person_id,
+                sources: vec![],
+            },
+            _ => PaymentItem::Vsi {
+                participation_id: f.participation_id.ok_or(AppError::NotFound)?,
+                months,
+                sources: vec![],
+            },
+        })
+    }
+    .await?;
+    // A fund's part: the quote gives the total, the person pays the rest.
+    let result = if f.fund_amount.trim().is_empty() {
+        state
+            .app
+            .record_payment(actor, &PaymentRequest { request_id: f.request_id.clone(), items: vec![item] })
+            .await
+    } else {
+        match money_input("fund_amount", &f.fund_amount) {
+            Ok(fund) => {
+                let total = state.app.quote_item(actor, &item).await?;
+                let mut sources =
+                    vec![SourceInput { source: "fund".into(), name: f.fund_name.clone(), amount: fund }];
+                if total > fund {
+                    sources.push(SourceInput {
+                        source: "person".into(),
+                        name: String::new(),
+                        amount: total - fund,
+                    });
+                }
+                let item = match item {
+                    PaymentItem::Vsi { participation_id, months, .. } => {
+                        PaymentItem::Vsi { participation_id, months, sources }
+                    }
+                    PaymentItem::HiHousehold { household_id, months, payer_person_id, .. } => {
+                        PaymentItem::HiHousehold { household_id, months, payer_person_id, sources }
+                    }
+                };
+                state
+                    .app
+                    .record_payment(
+                        actor,
+                        &PaymentRequest { request_id: f.request_id.clone(), items: vec![item] },
+                    )
+                    .await
+            }
+            Err(e) => Err(e),
+        }
+    };
+    match form_outcome(result)? {
+        Ok(out) => match out.receipts.first() {
+            Some(r) => Ok(Redirect::to(&format!("/receipts/{}?new=1", r.id)).into_response()),
+            None => Err(PageError::App(AppError::NotFound)),
+        },
+        Err(fields) => {
+            let msg = fields_message(page.lang, &fields);
+            let html = crate::pages::error_page(&page, 422, &msg);
+            let back = crate::session::safe_next(Some(&f.back));
+            let html = html.replace(
+                "</main>",
+                &format!(
+                    "<p><a class=\"button\" href=\"{}\">{}</a></p></main>",
+                    askama_escape(&back),
+                    page.t("back")
+                ),
+            );
+            Ok(unprocessable(Html(html)))
+        }
+    }
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+// ─── Household HI ─────────────────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "household_insurance.html")]
+pub struct HouseholdInsuranceTpl<'a> {
+    pub page: &'a Page,
+    pub household: HouseholdRow,
+    pub candidates: Vec<HiCandidate>,
+    pub error: Option<String>,
+    pub request_id: String,
+    pub can_collect: bool,
+    /// (months, amount if paid today) for each allowed period.
+    pub quotes: Vec<(u32, i64)>,
+}
+
+impl HouseholdInsuranceTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+    pub fn selectable(&self) -> bool {
+        self.can_collect && self.candidates.iter().any(|c| !c.enrolled && c.excluded.is_none())
+    }
+    pub fn is_head(&self, c: &HiCandidate) -> bool {
+        self.household.head_person_id == Some(c.person.id)
+    }
+    pub fn any_enrolled(&self) -> bool {
+        self.candidates.iter().any(|c| c.enrolled)
+    }
+    pub fn why(&self, c: &HiCandidate) -> String {
+        c.excluded
+            .as_ref()
+            .map(|b| if self.page.is_vi() { b.vi.clone() } else { b.en.clone() })
+            .unwrap_or_default()
+    }
+}
+
+async fn household_page<'a>(
+    state: &AppState,
+    page: &'a Page,
+    id: i64,
+    error: Option<String>,
+) -> Result<HouseholdInsuranceTpl<'a>, PageError> {
+    let actor = page.actor()?;
+    let (household, candidates) = state.app.hi_candidates(actor, id).await?;
+    let can_collect = actor.can(Permission::Collect, &household.unit_path);
+    let mut quotes = Vec::new();
+    if can_collect && candidates.iter().any(|c| c.enrolled) {
+        for months in [3, 6, 12] {
+            let item =
+                PaymentItem::HiHousehold { household_id: id, months, payer_person_id: None, sources: vec![] };
+            if let Ok(amount) = state.app.quote_item(actor, &item).await {
+                quotes.push((months, amount));
+            }
+        }
+    }
+    Ok(HouseholdInsuranceTpl {
+        page,
+        household,
+        candidates,
+        error,
+        request_id: new_request_id(),
+        can_collect,
+        quotes,
+    })
+}
+
+pub async fn household_insurance(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    render(&household_page(&state, &page, id, None).await?)
+}
+
+pub async fn enrol_hi(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let person_ids: Vec<i64> =
+        pairs.iter().filter(|(k, _)| k == "person_id").filter_map(|(_, v)| v.parse().ok()).collect();
+    let result = state
+        .app
+        .enrol_hi_household(actor, &ansinh_app::collection::HiEnrolment { household_id: id, person_ids })
+        .await;
+    match form_outcome(result)? {
+        Ok(_) => Ok(Redirect::to(&format!("/households/{id}/insurance")).into_response()),
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&household_page(&state, &page, id, error).await?)?))
+        }
+    }
+}
+
+// ─── Receipts ─────────────────────────────────────────────────────────────────────────────
+
+#[derive(Deserialize, Default)]
+pub struct ReceiptQuery {
+    #[serde(default)]
+    new: String,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+pub struct ReceiptTpl<'a> {
+    pub page: &'a Page,
+    pub view: ReceiptView,
+    pub fresh: bool,
+    pub verify_url: String,
+    pub qr_svg: String,
+    pub error: Option<String>,
+}
+
+impl ReceiptTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+    pub fn number(&self) -> String {
+        format!("{:07}", self.view.receipt.number)
+    }
+    pub fn code_grouped(&self) -> String {
+        group_code(&self.view.receipt.code)
+    }
+}
+
+/// "ABCD-EFGH-JKMN"
+pub fn group_code(code: &str) -> String {
+    code.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// The public address of a receipt's check, as printed in its QR code.
+pub fn verify_url(state: &AppState, code: &str) -> String {
+    format!("{}/bien-lai/{}", state.config.public_url.trim_end_matches('/'), code)
+}
+
+async fn receipt_page<'a>(
+    state: &AppState,
+    page: &'a Page,
+    id: i64,
+    fresh: bool,
+    error: Option<String>,
+) -> Result<ReceiptTpl<'a>, PageError> {
+    let actor = page.actor()?;
+    let view = state.app.receipt_view(actor, id).await?;
+    let url = verify_url(state, &view.receipt.code);
+    let qr_svg = crate::receipt_pdf::qr_svg(&url);
+    Ok(ReceiptTpl { page, view, fresh, verify_url: url, qr_svg, error })
+}
+
+pub async fn receipt(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<ReceiptQuery>,
+) -> Result<Html<String>, PageError> {
+    render(&receipt_page(&state, &page, id, !q.new.is_empty(), None).await?)
+}
+
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let view = state.app.receipt_view(actor, id).await?;
+    let url = verify_url(&state, &view.receipt.code);
+    let bytes = crate::receipt_pdf::render(&view, &url);
+    let name = format!("bien-lai-{}-{:07}.pdf", view.receipt.series, view.receipt.number);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VoidForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn void(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<VoidForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    match form_outcome(state.app.void_receipt(actor, id, &f.reason).await)? {
+        Ok(_) => Ok(Redirect::to(&format!("/receipts/{id}")).into_response()),
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&receipt_page(&state, &page, id, false, error).await?)?))
+        }
+    }
+}
+
+// ─── Public check ─────────────────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+pub struct VerifyTpl<'a> {
+    pub page: &'a Page,
+    pub code: String,
+    pub found: Option<PublicReceipt>,
+    pub asked: bool,
+}
+
+impl VerifyTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct VerifyQuery {
+    #[serde(default)]
+    ma: String,
+}
+
+async fn verify_page(state: &AppState, page: &Page, code: &str) -> Result<Response, PageError> {
+    let asked = !code.trim().is_empty();
+    let found = if asked {
+        match state.app.verify_receipt(code).await {
+            Ok(r) => Some(r),
+            Err(AppError::NotFound) => None,
+            Err(e) => return Err(PageError::App(e)),
+        }
+    } else {
+        None
+    };
+    let tpl = VerifyTpl { page, code: code.trim().chars().take(40).collect(), found, asked };
+    let html = render(&tpl)?;
+    Ok(if asked && tpl.found.is_none() {
+        (axum::http::StatusCode::NOT_FOUND, html).into_response()
+    } else {
+        html.into_response()
+    })
+}
+
+pub async fn verify_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, PageError> {
+    verify_page(&state, &page, &q.ma).await
+}
+
+pub async fn verify_code(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    verify_page(&state, &page, &code).await
+}

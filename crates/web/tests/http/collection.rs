@@ -1,0 +1,236 @@
+//! The collector's day over HTTP: enrol and pay through the pages (a double click pays once),
+//! the receipt page, its PDF and the public check; the same through the API with its statuses.
+
+use super::*;
+
+async fn collector_setup(app: &App) -> (i64, i64) {
+    app.seed_demo().await.unwrap();
+    let sys = Actor::system();
+    let mk = |cccd: &str, name: &str, rel: &str, birth: &str| ansinh_app::registry::PersonInput {
+        cccd: cccd.into(),
+        full_name: name.into(),
+        birth_date: birth.into(),
+        sex: if rel == "Vợ" { "Nữ".into() } else { "Nam".into() },
+        unit_code: "18322-01".into(),
+        household_code: "HT-77".into(),
+        relation: rel.into(),
+        occupation: "Lao động tự do".into(),
+        ..Default::default()
+    };
+    let head =
+        app.create_person(&sys, &mk("042080007001", "Nguyễn Văn Thu", "Chủ hộ", "1980")).await.unwrap();
+    app.create_person(&sys, &mk("042185007002", "Lê Thị Vân", "Vợ", "1985")).await.unwrap();
+    (head.id, head.household_id.unwrap())
+}
+
+#[tokio::test]
+async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pages() {
+    for (r, app, l, _t) in setups().await {
+        let (person, household) = collector_setup(&app).await;
+        let cookie = login(&r, "thu.maihoa", ansinh_app::DEMO_PASSWORD).await;
+        let page = send(&r, get(&format!("/persons/{person}/insurance"), Some(&cookie))).await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+        assert!(page.body.contains("Đăng ký BHXH tự nguyện"), "{l}");
+
+        // A bad income names the field and keeps the form.
+        let bad = send(
+            &r,
+            post(
+                &format!("/persons/{person}/insurance/vsi"),
+                &form(&[("income", "abc"), ("mode_months", "12")]),
+                Some(&cookie),
+            ),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(bad.body.contains("Số tiền «abc» không hợp lệ"), "{l}");
+        let ok = send(
+            &r,
+            post(
+                &format!("/persons/{person}/insurance/vsi"),
+                &form(&[("income", "2.200.000"), ("mode_months", "3")]),
+                Some(&cookie),
+            ),
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{l}: {}", ok.body);
+        let cover = app.person_cover(&Actor::system(), person).await.unwrap();
+        let part = cover.items[0].participation.id;
+
+        // Pay; the same form sent twice (a double click) gives the same receipt.
+        let pay = form(&[
+            ("request_id", "form-abcdef-1"),
+            ("scheme", "vsi"),
+            ("participation_id", &part.to_string()),
+            ("fund_name", ""),
+            ("fund_amount", ""),
+        ]);
+        let first = send(&r, post("/collect/pay", &pay, Some(&cookie))).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER, "{l}: {}", first.body);
+        let second = send(&r, post("/collect/pay", &pay, Some(&cookie))).await;
+        assert_eq!(first.location(), second.location(), "{l}");
+        let receipt_url = first.location().split('?').next().unwrap().to_string();
+        let receipt = send(&r, get(&first.location(), Some(&cookie))).await;
+        assert_eq!(receipt.status, StatusCode::OK, "{l}");
+        // 3 × (22% × 2,200,000 − 20% × 22% × 1,500,000) = 3 × (484,000 − 66,000) in Dec 2026.
+        assert!(receipt.body.contains("1.254.000 ₫"), "{l}");
+        assert!(receipt.body.contains("Một triệu hai trăm năm mươi bốn nghìn đồng"), "{l}");
+        assert!(receipt.body.contains("<svg"), "{l}: the QR code");
+        assert!(receipt.body.contains("Mẫu số: C45-BB"), "{l}");
+        let pdf = send(&r, get(&format!("{receipt_url}/pdf"), Some(&cookie))).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{l}");
+        assert_eq!(pdf.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+        assert!(pdf.body.starts_with("%PDF-1.7"), "{l}");
+        assert_eq!(
+            app.collector_day(&app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0, None)
+                .await
+                .unwrap()
+                .receipts
+                .len(),
+            1,
+            "{l}"
+        );
+
+        // The public check, signed out: valid, masked name, nothing else.
+        let id: i64 = receipt_url.rsplit('/').next().unwrap().parse().unwrap();
+        let code = app.receipt_view(&Actor::system(), id).await.unwrap().receipt.code;
+        let public = send(&r, get(&format!("/bien-lai/{code}"), None)).await;
+        assert_eq!(public.status, StatusCode::OK, "{l}");
+        assert!(public.body.contains("Biên lai hợp lệ") && public.body.contains("N. V. Thu"), "{l}");
+        assert!(!public.body.contains("Nguyễn Văn Thu"), "{l}: the full name stays private");
+        let unknown = send(&r, get("/bien-lai?ma=AAAA-BBBB-CCCC", None)).await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{l}");
+
+        // Void with a reason; the check then says void.
+        let void = send(
+            &r,
+            post(&format!("{receipt_url}/void"), &form(&[("reason", "Thu nhầm người")]), Some(&cookie)),
+        )
+        .await;
+        assert_eq!(void.status, StatusCode::SEE_OTHER, "{l}");
+        let public = send(&r, get(&format!("/bien-lai/{code}"), None)).await;
+        assert!(public.body.contains("Biên lai đã bị huỷ"), "{l}");
+
+        // Household HI: the page lists members; enrol both, pay 12 months.
+        let hh = send(&r, get(&format!("/households/{household}/insurance"), Some(&cookie))).await;
+        assert_eq!(hh.status, StatusCode::OK, "{l}");
+        let members = app.hi_candidates(&Actor::system(), household).await.unwrap().1;
+        let ids: Vec<(&str, String)> =
+            members.iter().map(|c| ("person_id", c.person.id.to_string())).collect();
+        let body = ids.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+        let enrolled =
+            send(&r, post(&format!("/households/{household}/insurance"), &body, Some(&cookie))).await;
+        assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{l}: {}", enrolled.body);
+        let pay = form(&[
+            ("request_id", "form-hi-000001"),
+            ("scheme", "hi_household"),
+            ("household_id", &household.to_string()),
+            ("months", "12"),
+            ("fund_name", "Quỹ Tổ liên gia 100%"),
+            ("fund_amount", "500.000"),
+        ]);
+        let paid = send(&r, post("/collect/pay", &pay, Some(&cookie))).await;
+        assert_eq!(paid.status, StatusCode::SEE_OTHER, "{l}: {}", paid.body);
+        let hi = send(&r, get(&paid.location(), Some(&cookie))).await;
+        assert!(hi.body.contains("Quỹ Tổ liên gia 100%"), "{l}: the fund's part is on the receipt");
+        let day = send(&r, get("/collect", Some(&cookie))).await;
+        assert_eq!(day.status, StatusCode::OK, "{l}");
+        assert!(day.body.contains("2.322.540 ₫"), "{l}: the day's total is the HI receipt alone");
+
+        // A commune officer may look but not collect.
+        let officer = login(&r, "xa.maihoa", "password-123").await;
+        let refused =
+            send(&r, post("/collect/pay", &pay.replace("form-hi-000001", "form-hi-000002"), Some(&officer)))
+                .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{l}");
+    }
+}
+
+#[tokio::test]
+async fn the_api_enrols_pays_idempotently_and_verifies_without_a_token() {
+    for (r, app, l, _t) in setups().await {
+        let (person, household) = collector_setup(&app).await;
+        let (actor, _) = app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap();
+        let (_, token) = app.create_token(&actor, "thu.maihoa", "api").await.unwrap();
+
+        let e = send(
+            &r,
+            json_send(
+                "POST",
+                &format!("/api/v1/persons/{person}/vsi"),
+                &token,
+                serde_json::json!({"income": 1000, "mode_months": 12}),
+            ),
+        )
+        .await;
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert_eq!(e.json()["error"]["field"], "income", "{l}");
+        let e = send(
+            &r,
+            json_send(
+                "POST",
+                &format!("/api/v1/persons/{person}/vsi"),
+                &token,
+                serde_json::json!({"income": 2_200_000, "mode_months": 1}),
+            ),
+        )
+        .await;
+        assert_eq!(e.status, StatusCode::CREATED, "{l}: {}", e.body);
+        let part = e.json()["id"].as_i64().unwrap();
+
+        let body = serde_json::json!({"request_id": "api-request-0001", "items": [{"scheme": "vsi", "participation_id": part}]});
+        let first = send(&r, json_send("POST", "/api/v1/payments", &token, body.clone())).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{l}: {}", first.body);
+        let again = send(&r, json_send("POST", "/api/v1/payments", &token, body)).await;
+        assert_eq!(again.status, StatusCode::OK, "{l}");
+        assert_eq!(again.json()["replayed"], true);
+        assert_eq!(first.json()["receipts"][0]["id"], again.json()["receipts"][0]["id"], "{l}");
+        let receipt = &first.json()["receipts"][0];
+        assert_eq!(receipt["amount"], 418_000, "{l}: 484,000 − 66,000");
+        let id = receipt["id"].as_i64().unwrap();
+        let code = receipt["code"].as_str().unwrap().to_string();
+
+        let detail = send(&r, bearer(&format!("/api/v1/receipts/{id}"), &token)).await;
+        assert_eq!(detail.json()["amount_words"], "Bốn trăm mười tám nghìn đồng", "{l}");
+        let public =
+            send(&r, Request::get(format!("/api/v1/receipts/verify/{code}")).body(Body::empty()).unwrap())
+                .await;
+        assert_eq!(public.status, StatusCode::OK, "{l}");
+        assert_eq!(public.json()["masked_name"], "N. V. Thu", "{l}");
+        assert_eq!(public.json()["valid"], true);
+
+        let cover = send(&r, bearer(&format!("/api/v1/persons/{person}/cover"), &token)).await;
+        assert_eq!(cover.json()["items"][0]["standing"]["status"], "active", "{l}: {}", cover.body);
+        let day = send(&r, bearer("/api/v1/collect/day", &token)).await;
+        assert_eq!(day.json()["total"], 418_000, "{l}");
+
+        let v = send(
+            &r,
+            json_send(
+                "POST",
+                &format!("/api/v1/receipts/{id}/void"),
+                &token,
+                serde_json::json!({"reason": "Nhập sai"}),
+            ),
+        )
+        .await;
+        assert_eq!(v.status, StatusCode::OK, "{l}: {}", v.body);
+        assert_eq!(v.json()["voided"], true);
+        let cover = send(&r, bearer(&format!("/api/v1/persons/{person}/cover"), &token)).await;
+        assert_eq!(cover.json()["items"][0]["standing"]["status"], "due", "{l}");
+
+        let hi = send(
+            &r,
+            json_send(
+                "POST",
+                &format!("/api/v1/households/{household}/hi"),
+                &token,
+                serde_json::json!({"person_ids": [person]}),
+            ),
+        )
+        .await;
+        assert_eq!(hi.status, StatusCode::CREATED, "{l}: {}", hi.body);
+        let due = send(&r, bearer("/api/v1/collect/due?days=30", &token)).await;
+        assert!(due.json().as_array().unwrap().iter().any(|d| d["person_id"] == person), "{l}: {}", due.body);
+    }
+}
