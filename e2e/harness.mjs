@@ -9,10 +9,11 @@ import { chromium } from "playwright-core";
 const BIN = process.env.ANSINH_BIN || new URL("../target/debug/ansinh", import.meta.url).pathname;
 export const DEMO_PASSWORD = "demo-ansinh-2026";
 
-export async function startServer() {
+// `today` (YYYY-MM-DD) pins the server's day, for flows whose amounts depend on the date.
+export async function startServer({ today } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "ansinh-e2e-"));
   const child = spawn(BIN, ["--data-dir", dir, "serve", "--demo", "--listen", "127.0.0.1:0"], {
-    env: { ...process.env, ANSINH_ADMIN_PASSWORD: "admin-password-1", ANSINH_DATABASE_URL: "" },
+    env: { ...process.env, ANSINH_ADMIN_PASSWORD: "admin-password-1", ANSINH_DATABASE_URL: "", ANSINH_TODAY: today || "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise((resolve, reject) => {

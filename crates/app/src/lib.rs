@@ -39,7 +39,7 @@ pub use ansinh_rules as rules;
 pub mod records {
     pub use ansinh_store::{
         AuditFilter, AuditRow, BookRow, DueRow, HouseholdRow, MoveRow, ParamRow, ParticipationRow, PersonRow,
-        PovertyRow, ReceiptLineRow, ReceiptRow, ReceiptSourceRow, TermsRow, TokenRow, UserRow,
+        PovertyRow, ReceiptLineRow, ReceiptRow, ReceiptSourceRow, RemittanceRow, TermsRow, TokenRow, UserRow,
     };
 }
 
@@ -59,6 +59,8 @@ pub struct App {
     reform_day: std::sync::Arc<std::sync::OnceLock<NaiveDate>>,
     /// Sign-in attempts, counted in memory.
     throttle: std::sync::Arc<throttle::LoginThrottle>,
+    /// Citizens' own lookups (citizen id + birth date), counted like sign-ins.
+    lookups: std::sync::Arc<throttle::LoginThrottle>,
     /// Imports that may run at once; the others wait their turn.
     imports: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -123,6 +125,7 @@ impl App {
             clock: Clock::System,
             reform_day: Default::default(),
             throttle: Default::default(),
+            lookups: Default::default(),
             imports: std::sync::Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
         }
     }

@@ -29,6 +29,10 @@ struct Cli {
     /// Directory of the embedded SQLite database (default ./ansinh-data).
     #[arg(long, global = true, env = "ANSINH_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Pin "today" (YYYY-MM-DD, Việt Nam time) for a training or demo day, or a test: legal
+    /// dates, prices and deadlines are judged on it. Default: the system clock.
+    #[arg(long, global = true, env = "ANSINH_TODAY")]
+    today: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -165,14 +169,34 @@ async fn open(
     cli_db: Option<String>,
     data_dir: Option<PathBuf>,
     file: &config::FileConfig,
+    today: Option<&str>,
 ) -> Result<App, Failure> {
+    let clock = clock(today)?;
     let data_dir =
         data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| config::DEFAULT_DATA_DIR.into());
     let url = config::database_url(cli_db.or_else(|| file.database.clone()), &data_dir)?;
-    App::open(&url).await.map_err(|e| Failure {
+    let mut app = App::open(&url).await.map_err(|e| Failure {
         code: 1,
         message: format!("cơ sở dữ liệu / database ({}): {e}", redact(&url)),
-    })
+    })?;
+    if clock != ansinh_app::Clock::System {
+        eprintln!("Ngày làm việc được cố định / today is pinned: {}", clock.today());
+    }
+    app.set_clock(clock);
+    Ok(app)
+}
+
+/// The clock `--today` asks for.
+fn clock(today: Option<&str>) -> Result<ansinh_app::Clock, Failure> {
+    match today.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(ansinh_app::Clock::System),
+        Some(s) => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(ansinh_app::Clock::on).map_err(|_| Failure {
+                code: 2,
+                message: format!("--today «{s}» không hợp lệ, cần YYYY-MM-DD / invalid, expected YYYY-MM-DD"),
+            })
+        }
+    }
 }
 
 /// A URL without its password, for messages.
@@ -195,7 +219,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve { listen, demo, secure_cookies, trusted_origins, public_url } => {
             init_logging();
             let started = Instant::now();
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             let demo_report = if demo {
                 let r = app.seed_demo().await?;
@@ -228,12 +252,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Migrate => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             println!("Đã áp dụng migration ({}). / Migrations applied.", app.backend());
             Ok(())
         }
         Command::Demo { persons, seed } => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             let r = app.seed_demo().await?;
             print_admin(&boot);
@@ -263,19 +287,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Import { command } => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             eprint_admin(&boot);
             registry::import(&app, command).await
         }
         Command::Export { command } => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             eprint_admin(&boot);
             registry::export(&app, command).await
         }
         Command::Indicators { command: IndicatorsCommand::Rebuild { verify } } => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             let started = Instant::now();
             let diff = if verify {
@@ -321,7 +345,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Units { command } => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             eprint_admin(&boot);
             units::run(&app, command).await
@@ -337,7 +361,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let configured =
                 cli.database.is_some() || file.database.is_some() || data_dir.join("ansinh.db").exists();
             let params = if configured {
-                let app = open(cli.database, cli.data_dir, &file).await?;
+                let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
                 app.load_parameters().await?
             } else {
                 std::sync::Arc::new(ansinh_rules::ParamSet::bundled())
@@ -345,7 +369,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             calc::run(&params, command)
         }
         Command::User { command } => {
-            let app = open(cli.database, cli.data_dir, &file).await?;
+            let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             let boot = app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
             eprint_admin(&boot);
             user::run(&app, command).await

@@ -242,6 +242,8 @@ pub struct ReceiptRow {
     pub voided_at: Option<DateTime<Utc>>,
     pub void_reason: String,
     pub voided_by: String,
+    /// The remittance batch that handed the money over, once the day is closed.
+    pub remittance_id: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -270,6 +272,7 @@ struct ReceiptRecord {
     voided_at: Option<DateTime<Utc>>,
     void_reason: String,
     voided_by: String,
+    remittance_id: Option<i64>,
 }
 
 impl TryFrom<ReceiptRecord> for ReceiptRow {
@@ -300,13 +303,14 @@ impl TryFrom<ReceiptRecord> for ReceiptRow {
             voided_at: r.voided_at,
             void_reason: r.void_reason,
             voided_by: r.voided_by,
+            remittance_id: r.remittance_id,
         })
     }
 }
 
 const RECEIPT_COLS: &str = "id, province_code, unit_path, book_id, series, book_no, number, code, request_id, \
      collector_id, collector, payer_person_id, payer_name, payer_si_number, payer_address, scheme, mode_months, \
-     content, amount, paid_on, at, voided_at, void_reason, voided_by";
+     content, amount, paid_on, at, voided_at, void_reason, voided_by, remittance_id";
 
 /// What one receipt paid for one participation.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
@@ -351,6 +355,32 @@ struct SourceRecord {
     name: String,
     amount: i64,
 }
+
+/// Nộp tiền — a collector's closed day, handed over to the SI office.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct RemittanceRow {
+    pub id: i64,
+    pub province_code: String,
+    pub unit_path: String,
+    pub collector_id: i64,
+    pub collector: String,
+    pub day: NaiveDate,
+    pub receipts: i64,
+    pub total: i64,
+    /// `{"by_scheme": {…}, "by_source": {…}}` of the batch's receipts.
+    pub totals_json: String,
+    /// submitted, confirmed, flagged
+    pub status: String,
+    pub submitted_at: DateTime<Utc>,
+    /// What the office counted, when it reviewed the batch.
+    pub received: Option<i64>,
+    pub reviewed_by: String,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub note: String,
+}
+
+const REMITTANCE_COLS: &str = "id, province_code, unit_path, collector_id, collector, day, receipts, total, totals_json, \
+     status, submitted_at, received, reviewed_by, reviewed_at, note";
 
 /// A participation whose paid period ends soon or ended, with who and where.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
@@ -757,6 +787,92 @@ impl Conn<'_> {
                 })
             })
             .collect()
+    }
+
+    // ── remittances ──
+
+    pub async fn insert_remittance(&mut self, r: &RemittanceRow) -> Result<i64> {
+        let sql = "INSERT INTO remittances (province_code, unit_path, collector_id, collector, day, receipts, total, \
+                   totals_json, status, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+        Ok(on!(self, c => sqlx::query_scalar::<_, i64>(sql)
+            .bind(&r.province_code).bind(&r.unit_path).bind(r.collector_id).bind(&r.collector).bind(r.day)
+            .bind(r.receipts).bind(r.total).bind(&r.totals_json).bind(&r.status).bind(r.submitted_at)
+            .fetch_one(&mut **c).await)?)
+    }
+
+    /// Put these receipts into a batch (only those in none yet); how many were.
+    pub async fn assign_remittance(&mut self, receipt_ids: &[i64], remittance_id: i64) -> Result<u64> {
+        let mut n = 0;
+        for chunk in receipt_ids.chunks(900) {
+            n += on!(self, c => {
+                let mut qb = sqlx::QueryBuilder::new("UPDATE receipts SET remittance_id = ");
+                qb.push_bind(remittance_id).push(" WHERE remittance_id IS NULL AND id IN (");
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build().execute(&mut **c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(n)
+    }
+
+    pub async fn remittance_by_id(&mut self, id: i64) -> Result<Option<RemittanceRow>> {
+        let sql = format!("SELECT {REMITTANCE_COLS} FROM remittances WHERE id = $1");
+        Ok(
+            on!(self, c => sqlx::query_as::<_, RemittanceRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?,
+        )
+    }
+
+    /// A collector's batches, newest first.
+    pub async fn remittances_of_collector(
+        &mut self,
+        collector_id: i64,
+        limit: i64,
+    ) -> Result<Vec<RemittanceRow>> {
+        let sql = format!(
+            "SELECT {REMITTANCE_COLS} FROM remittances WHERE collector_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        Ok(
+            on!(self, c => sqlx::query_as::<_, RemittanceRow>(AssertSqlSafe(sql)).bind(collector_id).bind(limit).fetch_all(&mut **c).await)?,
+        )
+    }
+
+    /// Batches inside a subtree, newest first.
+    pub async fn remittances_under(&mut self, lo: &str, hi: &str, limit: i64) -> Result<Vec<RemittanceRow>> {
+        let sql = format!(
+            "SELECT {REMITTANCE_COLS} FROM remittances WHERE unit_path >= $1 AND unit_path < $2 ORDER BY id DESC LIMIT $3"
+        );
+        Ok(
+            on!(self, c => sqlx::query_as::<_, RemittanceRow>(AssertSqlSafe(sql)).bind(lo).bind(hi).bind(limit).fetch_all(&mut **c).await)?,
+        )
+    }
+
+    /// Review a submitted batch; `false` if it was reviewed already.
+    pub async fn review_remittance(
+        &mut self,
+        id: i64,
+        status: &str,
+        received: i64,
+        by: &str,
+        at: DateTime<Utc>,
+        note: &str,
+    ) -> Result<bool> {
+        let sql = "UPDATE remittances SET status = $2, received = $3, reviewed_by = $4, reviewed_at = $5, note = $6 \
+                   WHERE id = $1 AND status = 'submitted'";
+        let n = on!(self, c => sqlx::query(sql).bind(id).bind(status).bind(received).bind(by).bind(at).bind(note)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Receipts of a batch, in number order.
+    pub async fn receipts_of_remittance(&mut self, id: i64) -> Result<Vec<ReceiptRow>> {
+        let sql =
+            format!("SELECT {RECEIPT_COLS} FROM receipts WHERE remittance_id = $1 ORDER BY series, number");
+        rows(
+            on!(self, c => sqlx::query_as::<_, ReceiptRecord>(AssertSqlSafe(sql)).bind(id).fetch_all(&mut **c).await)?,
+        )
     }
 
     /// Void a valid receipt; `false` if it was void already.

@@ -16,13 +16,17 @@ use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
 mod books;
+mod citizen;
 mod enrol;
 mod pay;
+mod remit;
 mod views;
 
 pub use books::NewBook;
+pub use citizen::{CitizenCover, CitizenReceipt, CitizenScheme};
 pub use enrol::{HiCandidate, HiEnrolment, VsiEnrolment, VsiTerms};
 pub use pay::{PaymentItem, PaymentOutcome, PaymentRequest, SourceInput};
+pub use remit::RemittanceView;
 pub use views::{
     CollectorDay, CoverItem, DueItem, NextPayment, PersonCover, PublicReceipt, ReceiptLineView, ReceiptView,
 };

@@ -244,6 +244,7 @@ impl App {
                 voided_at: None,
                 void_reason: String::new(),
                 voided_by: String::new(),
+                remittance_id: None,
             };
             r.id = w.conn().insert_receipt(&r).await?;
             let lines: Vec<ReceiptLineRow> =
@@ -451,6 +452,7 @@ impl App {
         if !own && !actor.can(Permission::ManageBooks, &before.unit_path) {
             return Err(AppError::Forbidden);
         }
+        super::remit::void_allowed(&mut w.conn(), actor, &before).await?;
         let now = w.now();
         if !w.conn().void_receipt(id, now, &reason, &actor.username).await? {
             return Err(AppError::invalid(

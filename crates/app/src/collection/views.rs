@@ -93,7 +93,7 @@ pub struct DueItem {
 }
 
 impl App {
-    fn next_payment(
+    pub(crate) fn next_payment(
         &self,
         p: &ParticipationRow,
         person: &PersonRow,

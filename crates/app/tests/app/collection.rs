@@ -429,3 +429,118 @@ async fn paid_through_after_any_sequence_of_payments_and_voids_equals_a_recomput
         assert!(issued.len() > 5, "{l}: the walk made payments");
     }
 }
+
+#[tokio::test]
+async fn a_citizen_sees_only_their_own_cover_when_both_values_match() {
+    for (app, l, _t, collector, officer) in collecting(nov_2026()).await {
+        let p = app
+            .create_person(
+                &officer,
+                &person("042080001030", "Hồ Văn Tài", "12/03/1980", "Nam", "18322-01", "TA-1", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let part = enrol(&app, &collector, p.id, 1_500_000, 12).await;
+        app.record_payment(&collector, &PaymentRequest { request_id: rid(40), items: vec![vsi_item(part)] })
+            .await
+            .unwrap();
+        let c = app.citizen_cover("042080001030", "12/03/1980", "10.0.0.1").await.unwrap();
+        assert_eq!(c.masked_name, "H. V. Tài", "{l}");
+        assert_eq!(c.schemes[0].status, "active", "{l}");
+        assert_eq!(c.schemes[0].paid_through, NaiveDate::from_ymd_opt(2027, 10, 31), "{l}");
+        assert_eq!(c.receipts.len(), 1);
+        // A wrong birth date and an unknown id answer with the same words.
+        let wrong = app.citizen_cover("042080001030", "13/03/1980", "10.0.0.2").await.unwrap_err();
+        let unknown = app.citizen_cover("042080009999", "12/03/1980", "10.0.0.2").await.unwrap_err();
+        assert_eq!(wrong.to_string(), unknown.to_string(), "{l}");
+        // Guessing birth dates from one address is cut off.
+        let mut locked = false;
+        for day in 1..=10 {
+            if let Err(AppError::Locked { .. }) =
+                app.citizen_cover("042080001030", &format!("{day:02}/01/1980"), "10.0.0.3").await
+            {
+                locked = true;
+                break;
+            }
+        }
+        assert!(locked, "{l}: lookups are throttled");
+        assert!(matches!(
+            app.citizen_cover("042080001030", "12/03/1980", "10.0.0.3").await,
+            Err(AppError::Locked { .. })
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_closed_day_is_remitted_confirmed_or_flagged_and_then_fixed() {
+    for (app, l, _t, collector, officer) in collecting(nov_2026()).await {
+        let office = app.login("tinh.hatinh", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let mut receipts = Vec::new();
+        for (i, cccd) in ["042080001041", "042080001042"].iter().enumerate() {
+            let p = app
+                .create_person(
+                    &officer,
+                    &person(cccd, "Võ Văn Nộp", "1980", "Nam", "18322-01", &format!("NO-{i}"), "Chủ hộ"),
+                )
+                .await
+                .unwrap();
+            let part = enrol(&app, &collector, p.id, 1_500_000, 1).await;
+            let out = app
+                .record_payment(
+                    &collector,
+                    &PaymentRequest { request_id: rid(format!("r{i}")), items: vec![vsi_item(part)] },
+                )
+                .await
+                .unwrap();
+            receipts.push(out.receipts[0].clone());
+        }
+        let batch = app.close_day(&collector, None).await.unwrap();
+        assert_eq!(
+            (batch.receipts, batch.total, batch.status.as_str()),
+            (2, 2 * 264_000, "submitted"),
+            "{l}"
+        );
+        // Nothing left to close.
+        let e = app.close_day(&collector, None).await.unwrap_err();
+        assert_eq!(e.first_invalid().unwrap().field, "day", "{l}");
+        // Remitted: the collector can no longer void; the office can, before confirming.
+        let e = app.void_receipt(&collector, receipts[0].id, "Ghi nhầm người").await.unwrap_err();
+        assert_eq!(e.first_invalid().unwrap().field, "reason", "{l}");
+        // A short count needs a note, and is flagged.
+        let e = app.review_remittance(&office, batch.id, 500_000, "").await.unwrap_err();
+        assert_eq!(e.first_invalid().unwrap().field, "note", "{l}");
+        assert!(matches!(
+            app.review_remittance(&collector, batch.id, 528_000, "").await,
+            Err(AppError::Forbidden)
+        ));
+        let flagged = app.review_remittance(&office, batch.id, 500_000, "Thiếu 28.000 ₫").await.unwrap();
+        assert_eq!(flagged.status, "flagged", "{l}");
+        assert!(app.review_remittance(&office, batch.id, 528_000, "").await.is_err(), "{l}: reviewed once");
+        // The office voids the wrong receipt while the batch is not confirmed.
+        app.void_receipt(&office, receipts[1].id, "Thu trùng").await.unwrap();
+        // A new day's batch is confirmed; its receipts are then beyond any void.
+        let p = app
+            .create_person(
+                &officer,
+                &person("042080001043", "Võ Văn Ba", "1980", "Nam", "18322-01", "NO-3", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let part = enrol(&app, &collector, p.id, 1_500_000, 1).await;
+        let r = app
+            .record_payment(
+                &collector,
+                &PaymentRequest { request_id: rid("r3"), items: vec![vsi_item(part)] },
+            )
+            .await
+            .unwrap();
+        let second = app.close_day(&collector, None).await.unwrap();
+        let ok = app.review_remittance(&office, second.id, 264_000, "").await.unwrap();
+        assert_eq!(ok.status, "confirmed", "{l}");
+        let e = app.void_receipt(&office, r.receipts[0].id, "Quá muộn").await.unwrap_err();
+        assert_eq!(e.first_invalid().unwrap().field, "reason", "{l}");
+        let view = app.remittance_view(&office, second.id).await.unwrap();
+        assert_eq!(view.receipts.len(), 1, "{l}");
+        assert_eq!(app.remittances(&collector).await.unwrap().len(), 2, "{l}");
+    }
+}

@@ -565,3 +565,114 @@ pub async fn due(
     let v = state.app.due_list(&actor, q.days.unwrap_or(30), q.unit.as_deref()).await?;
     Ok(Json(v.iter().map(DueDto::from).collect()))
 }
+
+/// A citizen's own lookup: both values must match.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CitizenLookupDto {
+    /// Số CCCD, 12 digits.
+    pub cccd: String,
+    /// DD/MM/YYYY or YYYY-MM-DD (the year alone when only the year is on record).
+    pub birth_date: String,
+}
+
+/// A citizen's schemes, standing, next amount and deadline, and receipts (public; both values
+/// must match a record; throttled per citizen id and address, 429 when locked).
+#[utoipa::path(post, path = "/api/v1/citizen/lookup", tag = "collection", security(()), request_body = CitizenLookupDto,
+    responses((status = 200, body = ansinh_app::collection::CitizenCover), (status = 422, body = ApiErrorBody),
+              (status = 429, body = ApiErrorBody)))]
+pub async fn citizen_lookup(
+    State(state): State<AppState>,
+    crate::session::ClientAddr(client): crate::session::ClientAddr,
+    Json(b): Json<CitizenLookupDto>,
+) -> Result<Json<ansinh_app::collection::CitizenCover>, ApiError> {
+    Ok(Json(state.app.citizen_cover(&b.cccd, &b.birth_date, &client).await?))
+}
+
+/// A remittance batch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemittanceDto {
+    pub id: i64,
+    pub collector_id: i64,
+    pub collector: String,
+    pub day: String,
+    pub receipts: i64,
+    pub total: i64,
+    /// submitted, confirmed, flagged
+    pub status: String,
+    pub received: Option<i64>,
+    pub reviewed_by: String,
+    pub note: String,
+}
+
+impl From<&ansinh_app::records::RemittanceRow> for RemittanceDto {
+    fn from(r: &ansinh_app::records::RemittanceRow) -> Self {
+        RemittanceDto {
+            id: r.id,
+            collector_id: r.collector_id,
+            collector: r.collector.clone(),
+            day: r.day.to_string(),
+            receipts: r.receipts,
+            total: r.total,
+            status: r.status.clone(),
+            received: r.received,
+            reviewed_by: r.reviewed_by.clone(),
+            note: r.note.clone(),
+        }
+    }
+}
+
+/// The day to close.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct CloseDayDto {
+    /// YYYY-MM-DD; default today.
+    #[serde(default)]
+    pub day: Option<String>,
+}
+
+/// Close the caller's day into a remittance batch.
+#[utoipa::path(post, path = "/api/v1/remittances", tag = "collection", request_body = CloseDayDto,
+    responses((status = 201, body = RemittanceDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn close_day(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Json(b): Json<CloseDayDto>,
+) -> Result<(StatusCode, Json<RemittanceDto>), ApiError> {
+    let day = super::parse_on(b.day.as_deref()).map_err(|_| {
+        AppError::invalid("day", "Ngày không hợp lệ, cần YYYY-MM-DD", "invalid day, expected YYYY-MM-DD")
+    })?;
+    let r = state.app.close_day(&actor, day).await?;
+    Ok((StatusCode::CREATED, Json(RemittanceDto::from(&r))))
+}
+
+/// The caller's batches and those in its scope, newest first.
+#[utoipa::path(get, path = "/api/v1/remittances", tag = "collection",
+    responses((status = 200, body = Vec<RemittanceDto>), (status = 401, body = ApiErrorBody)))]
+pub async fn remittances(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<Json<Vec<RemittanceDto>>, ApiError> {
+    Ok(Json(state.app.remittances(&actor).await?.iter().map(RemittanceDto::from).collect()))
+}
+
+/// What the SI office counted.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewDto {
+    pub received: i64,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Confirm a batch (the amount received equals its total) or flag the difference.
+#[utoipa::path(post, path = "/api/v1/remittances/{id}/review", tag = "collection", request_body = ReviewDto,
+    params(("id" = i64, Path, description = "Remittance id")),
+    responses((status = 200, body = RemittanceDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn review(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<ReviewDto>,
+) -> Result<Json<RemittanceDto>, ApiError> {
+    Ok(Json(RemittanceDto::from(&state.app.review_remittance(&actor, id, b.received, &b.note).await?)))
+}

@@ -74,9 +74,17 @@ pub struct CollectTpl<'a> {
     pub book_form: BookForm,
     pub error: Option<String>,
     pub issued: bool,
+    pub remittances: Vec<ansinh_app::records::RemittanceRow>,
 }
 
 impl CollectTpl<'_> {
+    pub fn remit_status(&self, m: &ansinh_app::records::RemittanceRow) -> String {
+        remit_status(self.page, &m.status)
+    }
+    /// Valid receipts of the shown day not yet remitted.
+    pub fn unremitted(&self) -> usize {
+        self.day.receipts.iter().filter(|r| r.voided_at.is_none() && r.remittance_id.is_none()).count()
+    }
     pub fn vnd(&self, v: &i64) -> String {
         Vnd(*v).format_vi()
     }
@@ -142,6 +150,7 @@ async fn collect_page<'a>(
     };
     let office_books =
         if actor.has(Permission::ManageBooks) { state.app.books_in_scope(actor).await? } else { vec![] };
+    let remittances = state.app.remittances(actor).await?;
     Ok(CollectTpl {
         page,
         day,
@@ -152,6 +161,7 @@ async fn collect_page<'a>(
         book_form,
         error,
         issued: !q.issued.is_empty(),
+        remittances,
     })
 }
 
@@ -769,4 +779,149 @@ pub async fn verify_code(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     verify_page(&state, &page, &code).await
+}
+
+// ─── A citizen's own lookup ───────────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "citizen.html")]
+pub struct CitizenTpl<'a> {
+    pub page: &'a Page,
+    pub cccd: String,
+    pub birth: String,
+    pub cover: Option<ansinh_app::collection::CitizenCover>,
+    pub error: Option<String>,
+}
+
+impl CitizenTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+}
+
+pub async fn citizen_form(page: Page) -> Result<Html<String>, PageError> {
+    render(&CitizenTpl { page: &page, cccd: String::new(), birth: String::new(), cover: None, error: None })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CitizenForm {
+    #[serde(default)]
+    pub cccd: String,
+    #[serde(default)]
+    pub birth_date: String,
+}
+
+pub async fn citizen_lookup(
+    State(state): State<AppState>,
+    page: Page,
+    crate::session::ClientAddr(client): crate::session::ClientAddr,
+    Form(f): Form<CitizenForm>,
+) -> Result<Response, PageError> {
+    let cccd: String = f.cccd.trim().chars().take(20).collect();
+    let birth: String = f.birth_date.trim().chars().take(20).collect();
+    match state.app.citizen_cover(&cccd, &birth, &client).await {
+        Ok(cover) => Ok(render(&CitizenTpl { page: &page, cccd, birth, cover: Some(cover), error: None })?
+            .into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Locked { .. })) => {
+            let status = crate::error::status_of(&e);
+            let error = Some(crate::error::message(page.lang, &e));
+            let html = render(&CitizenTpl { page: &page, cccd, birth, cover: None, error })?;
+            Ok((status, html).into_response())
+        }
+        Err(e) => Err(PageError::App(e)),
+    }
+}
+
+// ─── Remittances ──────────────────────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    pub day: String,
+}
+
+pub async fn close_day(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<CloseForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let day = crate::fmt::parse_date(&f.day);
+    match form_outcome(state.app.close_day(actor, day).await)? {
+        Ok(r) => Ok(Redirect::to(&format!("/remittances/{}", r.id)).into_response()),
+        Err(fields) => {
+            let error = Some(fields_message(page.lang, &fields));
+            let q = DayQuery { day: f.day.clone(), ..Default::default() };
+            Ok(unprocessable(render(&collect_page(&state, &page, &q, BookForm::default(), error).await?)?))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "remittance.html")]
+pub struct RemittanceTpl<'a> {
+    pub page: &'a Page,
+    pub view: ansinh_app::collection::RemittanceView,
+    pub error: Option<String>,
+}
+
+impl RemittanceTpl<'_> {
+    pub fn vnd(&self, v: &i64) -> String {
+        Vnd(*v).format_vi()
+    }
+    pub fn status(&self) -> String {
+        remit_status(self.page, &self.view.remittance.status)
+    }
+    pub fn difference(&self) -> Option<String> {
+        let r = &self.view.remittance;
+        r.received.filter(|x| *x != r.total).map(|x| Vnd(x - r.total).format_vi())
+    }
+}
+
+fn remit_status(page: &Page, status: &str) -> String {
+    page.t(match status {
+        "confirmed" => "remit-confirmed",
+        "flagged" => "remit-flagged",
+        _ => "remit-submitted",
+    })
+}
+
+pub async fn remittance(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    let view = state.app.remittance_view(actor, id).await?;
+    render(&RemittanceTpl { page: &page, view, error: None })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    pub received: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let result = async {
+        let received = money_input("received", &f.received)?;
+        state.app.review_remittance(actor, id, received, &f.note).await
+    }
+    .await;
+    match form_outcome(result)? {
+        Ok(_) => Ok(Redirect::to(&format!("/remittances/{id}")).into_response()),
+        Err(fields) => {
+            let view = state.app.remittance_view(actor, id).await?;
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&RemittanceTpl { page: &page, view, error })?))
+        }
+    }
 }

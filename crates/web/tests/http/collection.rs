@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// The router again, on an app whose clock is pinned to 1 Dec 2026 (the amounts below are
+/// December 2026's: rural poverty line 1,500,000 ₫, base salary 2,530,000 ₫).
+fn december(app: App) -> (Router, App) {
+    let mut app = app;
+    app.set_clock(ansinh_app::Clock::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+    (router(app.clone(), WebConfig::default()), app)
+}
+
 async fn collector_setup(app: &App) -> (i64, i64) {
     app.seed_demo().await.unwrap();
     let sys = Actor::system();
@@ -25,7 +33,8 @@ async fn collector_setup(app: &App) -> (i64, i64) {
 
 #[tokio::test]
 async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pages() {
-    for (r, app, l, _t) in setups().await {
+    for (_, app, l, _t) in setups().await {
+        let (r, app) = december(app);
         let (person, household) = collector_setup(&app).await;
         let cookie = login(&r, "thu.maihoa", ansinh_app::DEMO_PASSWORD).await;
         let page = send(&r, get(&format!("/persons/{person}/insurance"), Some(&cookie))).await;
@@ -137,6 +146,28 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         assert_eq!(day.status, StatusCode::OK, "{l}");
         assert!(day.body.contains("2.322.540 ₫"), "{l}: the day's total is the HI receipt alone");
 
+        // The day closes into one batch; the province office confirms it.
+        let closed = send(&r, post("/collect/close", "day=", Some(&cookie))).await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER, "{l}: {}", closed.body);
+        let batch = send(&r, get(&closed.location(), Some(&cookie))).await;
+        assert!(
+            batch.body.contains("Đã nộp, chờ BHXH xác nhận") && batch.body.contains("2.322.540 ₫"),
+            "{l}"
+        );
+        let office = login(&r, "tinh.hatinh", ansinh_app::DEMO_PASSWORD).await;
+        let reviewed = send(
+            &r,
+            post(
+                &format!("{}/review", closed.location()),
+                &form(&[("received", "2.322.540")]),
+                Some(&office),
+            ),
+        )
+        .await;
+        assert_eq!(reviewed.status, StatusCode::SEE_OTHER, "{l}: {}", reviewed.body);
+        let batch = send(&r, get(&closed.location(), Some(&office))).await;
+        assert!(batch.body.contains("BHXH đã xác nhận"), "{l}");
+
         // A commune officer may look but not collect.
         let officer = login(&r, "xa.maihoa", "password-123").await;
         let refused =
@@ -148,7 +179,8 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
 
 #[tokio::test]
 async fn the_api_enrols_pays_idempotently_and_verifies_without_a_token() {
-    for (r, app, l, _t) in setups().await {
+    for (_, app, l, _t) in setups().await {
+        let (r, app) = december(app);
         let (person, household) = collector_setup(&app).await;
         let (actor, _) = app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap();
         let (_, token) = app.create_token(&actor, "thu.maihoa", "api").await.unwrap();

@@ -48,6 +48,7 @@ struct Objects {
     token: (i64, i64),
     receipt: (i64, i64),
     participation: (i64, i64),
+    remittance: (i64, i64),
 }
 
 /// `path` with its placeholders filled for an `outside` record or a missing one.
@@ -65,6 +66,8 @@ fn fill(path: &str, o: &Objects, outside: bool) -> Option<String> {
         pick(&o.receipt)
     } else if path.starts_with("/participations/") || path.starts_with("/api/v1/participations/") {
         pick(&o.participation)
+    } else if path.starts_with("/remittances/") || path.starts_with("/api/v1/remittances/") {
+        pick(&o.remittance)
     } else if path.starts_with("/api/v1/units/") {
         let code = if outside { o.unit_code.1.clone() } else { "99999".to_string() };
         return Some(path.replace("{code}", &code));
@@ -177,6 +180,7 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
                 )
                 .await
                 .unwrap();
+            let batch = app.close_day(&collector, None).await.unwrap();
             worlds.push((
                 outside.unit_path.clone(),
                 Objects {
@@ -188,6 +192,7 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
                     token: (0, out_token.id),
                     receipt: (0, paid.receipts[0].id),
                     participation: (0, part.id),
+                    remittance: (0, batch.id),
                 },
             ));
         }
