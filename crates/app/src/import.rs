@@ -71,14 +71,14 @@ fn is_csv(filename: &str) -> bool {
 }
 
 /// A file opened for reading: its header row, then its data rows.
-enum Source<'a> {
+pub(crate) enum Source<'a> {
     /// Streamed: a million-row CSV is never held as cells.
     Csv(ansinh_reports::CsvRows<'a>),
     Table(Table),
 }
 
 impl<'a> Source<'a> {
-    fn open(filename: &str, bytes: &'a [u8]) -> Result<Source<'a>> {
+    pub(crate) fn open(filename: &str, bytes: &'a [u8]) -> Result<Source<'a>> {
         if is_csv(filename) {
             Ok(Source::Csv(ansinh_reports::csv_rows(bytes).map_err(file_error)?))
         } else {
@@ -86,7 +86,7 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn headers(&self) -> Vec<String> {
+    pub(crate) fn headers(&self) -> Vec<String> {
         match self {
             Source::Csv(r) => r.headers().to_vec(),
             Source::Table(t) => t.headers.clone(),
@@ -94,7 +94,7 @@ impl<'a> Source<'a> {
     }
 
     /// Call `f` with (Excel row number, cells) for every data row.
-    fn for_each(self, mut f: impl FnMut(usize, Vec<String>)) -> Result<()> {
+    pub(crate) fn for_each(self, mut f: impl FnMut(usize, Vec<String>)) -> Result<()> {
         match self {
             Source::Csv(rows) => {
                 for r in rows {

@@ -28,6 +28,19 @@ pub enum ImportCommand {
         #[arg(long)]
         rejected: Option<PathBuf>,
     },
+    /// Import participations from the SI office's lists (compulsory SI, unemployment
+    /// insurance, HI of the other groups): CSV or XLSX with the columns Số CCCD, Chế độ, Nhóm
+    /// đối tượng, Từ ngày, Đến ngày (or cccd, scheme, group, from, to). All-or-nothing unless
+    /// --valid-rows-only; re-importing the same file changes nothing. Exit 1 on bad rows.
+    Participations {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        valid_rows_only: bool,
+        #[arg(long)]
+        rejected: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -92,7 +105,14 @@ impl Bar {
 }
 
 pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
-    let ImportCommand::Persons { file, dry_run, valid_rows_only, rejected } = cmd;
+    let (file, dry_run, valid_rows_only, rejected) = match cmd {
+        ImportCommand::Participations { file, dry_run, valid_rows_only, rejected } => {
+            return import_lists(app, file, dry_run, valid_rows_only, rejected).await;
+        }
+        ImportCommand::Persons { file, dry_run, valid_rows_only, rejected } => {
+            (file, dry_run, valid_rows_only, rejected)
+        }
+    };
     let bytes = std::fs::read(&file).map_err(|e| Failure {
         code: 2,
         message: format!("không đọc được tệp {} / cannot read the file: {e}", file.display()),
@@ -143,6 +163,53 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
         let out = rejected.unwrap_or_else(|| {
             let stem =
                 file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "nhap".into());
+            file.with_file_name(format!("{stem}-loi.xlsx"))
+        });
+        std::fs::write(&out, x)
+            .map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
+        println!("Các dòng bị từ chối đã lưu vào {} / rejected rows saved.", out.display());
+    }
+    if bad > 0 {
+        return Err(Failure { code: 1, message: format!("{bad} dòng lỗi / {bad} bad rows") });
+    }
+    Ok(())
+}
+
+async fn import_lists(
+    app: &App,
+    file: PathBuf,
+    dry_run: bool,
+    valid_rows_only: bool,
+    rejected: Option<PathBuf>,
+) -> Result<(), Failure> {
+    let bytes = std::fs::read(&file).map_err(|e| Failure {
+        code: 2,
+        message: format!("không đọc được tệp {} / cannot read the file: {e}", file.display()),
+    })?;
+    let mode = match (dry_run, valid_rows_only) {
+        (true, _) => ImportMode::DryRun,
+        (false, true) => ImportMode::ValidRowsOnly,
+        (false, false) => ImportMode::AllOrNothing,
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let report = app.import_participations(&Actor::system(), &name, &bytes, mode).await?;
+    for e in &report.errors {
+        println!("{e}");
+    }
+    let bad = report.bad_rows();
+    println!(
+        "{} dòng, {} dòng lỗi. Mới {}, cập nhật {}, không đổi {}.",
+        report.rows, bad, report.created, report.updated, report.unchanged
+    );
+    if mode == ImportMode::DryRun {
+        println!("Chạy thử: chưa ghi gì. / Dry run: nothing written.");
+    } else if !report.written && bad > 0 {
+        println!("Không ghi gì vì có dòng lỗi. / Nothing written: some rows are bad.");
+    }
+    if let Some(x) = &report.rejected_xlsx {
+        let out = rejected.unwrap_or_else(|| {
+            let stem =
+                file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "ds".into());
             file.with_file_name(format!("{stem}-loi.xlsx"))
         });
         std::fs::write(&out, x)

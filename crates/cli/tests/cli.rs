@@ -313,3 +313,34 @@ async fn serve_postgres() {
     let url = t.url.clone();
     tokio::task::spawn_blocking(move || serve_once(&["--database", &url])).await.unwrap();
 }
+
+#[test]
+fn import_participation_lists_with_exit_codes_and_rejected_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let persons = dir.path().join("nk.csv");
+    std::fs::write(
+        &persons,
+        "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n042080000511,Trần Văn Lâm,1980,Nam,LA-1,Chủ hộ,18322\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["import", "persons", persons.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let list = dir.path().join("ds.csv");
+    std::fs::write(
+        &list,
+        "Số CCCD,Chế độ,Nhóm đối tượng,Từ ngày,Đến ngày\n042080000511,BHTN,Công ty A,01/02/2025,\n042080000511,BHYT,employer,31/02/2025,\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["import", "participations", list.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("dòng 3, cột Từ ngày"), "{}", stdout(&o));
+    let o =
+        run_in(dir.path(), &["import", "participations", "--valid-rows-only", list.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("Mới 1"), "{}", stdout(&o));
+    assert!(dir.path().join("ds-loi.xlsx").exists());
+    std::fs::write(&list, "cccd,scheme,group,from,to\n042080000511,ui,Công ty A,01/02/2025,\n").unwrap();
+    let o = run_in(dir.path(), &["import", "participations", list.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("không đổi 1"), "{}", stdout(&o));
+}

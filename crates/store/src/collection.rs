@@ -564,6 +564,18 @@ impl Conn<'_> {
         Ok(n == 1)
     }
 
+    /// The end of an imported participation's listed period.
+    pub async fn set_participation_valid_to(
+        &mut self,
+        id: i64,
+        to: Option<NaiveDate>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let sql = "UPDATE participations SET valid_to = $2, updated_at = $3 WHERE id = $1";
+        on!(self, c => sqlx::query(sql).bind(id).bind(to).bind(at).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// Recompute a participation's `paid_through` from its valid receipt lines; returns it.
     pub async fn refresh_paid_through(&mut self, id: i64, at: DateTime<Utc>) -> Result<Option<NaiveDate>> {
         let sql = "UPDATE participations SET updated_at = $2, paid_through = (\

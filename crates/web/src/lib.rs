@@ -91,6 +91,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/collect/books", post(pages::collection::issue_book))
         .route("/collect/pay", post(pages::collection::pay))
         .route("/collect/close", post(pages::collection::close_day))
+        .route(
+            "/collect/lists",
+            get(pages::collection::lists)
+                .post(pages::collection::import_lists)
+                .layer(DefaultBodyLimit::max(pages::imports::MAX_UPLOAD)),
+        )
         .route("/remittances/{id}", get(pages::collection::remittance))
         .route("/remittances/{id}/review", post(pages::collection::review))
         .route("/persons/{id}/insurance", get(pages::collection::insurance))

@@ -18,6 +18,7 @@ use serde::Serialize;
 mod books;
 mod citizen;
 mod enrol;
+mod lists;
 mod pay;
 mod remit;
 mod views;
@@ -25,6 +26,7 @@ mod views;
 pub use books::NewBook;
 pub use citizen::{CitizenCover, CitizenReceipt, CitizenScheme};
 pub use enrol::{HiCandidate, HiEnrolment, VsiEnrolment, VsiTerms};
+pub use lists::{LIST_HEADERS, ListImportReport};
 pub use pay::{PaymentItem, PaymentOutcome, PaymentRequest, SourceInput};
 pub use remit::RemittanceView;
 pub use views::{
@@ -160,6 +162,9 @@ pub fn standing(params: &ParamSet, p: &ParticipationRow, on: NaiveDate) -> Resul
                 Ok(Standing::Due { from: m, deadline: m.last_day() })
             }
         },
+        Scheme::Csi | Scheme::Ui | Scheme::Hi if p.started_on > on => {
+            Ok(Standing::Waiting { card_from: p.started_on })
+        }
         Scheme::Csi | Scheme::Ui | Scheme::Hi => match p.valid_to {
             Some(t) if t < on => {
                 Ok(Standing::Ended { on: t, reason: "hết thời hạn trong danh sách".into() })

@@ -544,3 +544,71 @@ async fn a_closed_day_is_remitted_confirmed_or_flagged_and_then_fixed() {
         assert_eq!(app.remittances(&collector).await.unwrap().len(), 2, "{l}");
     }
 }
+
+#[tokio::test]
+async fn lists_of_the_other_schemes_import_like_persons_and_leave_people_out_of_household_hi() {
+    use ansinh_app::import::ImportMode;
+    for (app, l, _t, _collector, officer) in collecting(nov_2026()).await {
+        let office = app.login("tinh.hatinh", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let worker = app
+            .create_person(
+                &officer,
+                &person("042080001050", "Phạm Văn Công", "1980", "Nam", "18322-01", "CN-1", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let csv = "Số CCCD,Chế độ,Nhóm đối tượng,Từ ngày,Đến ngày\n\
+                   042080001050,BHXH bắt buộc,Công ty May Hà Tĩnh,01/03/2024,\n\
+                   042080001050,BHYT,employer,01/03/2024,31/12/2026\n\
+                   042080009999,BHTN,,01/01/2025,\n";
+        // One unknown person: all-or-nothing writes nothing; the error names the row.
+        let r = app
+            .import_participations(&office, "ds.csv", csv.as_bytes(), ImportMode::AllOrNothing)
+            .await
+            .unwrap();
+        assert!(!r.written, "{l}");
+        assert_eq!((r.rows, r.bad_rows()), (3, 1), "{l}");
+        assert_eq!(r.errors[0].row, 4, "{l}");
+        assert!(app.person_cover(&office, worker.id).await.unwrap().items.is_empty(), "{l}");
+        // Valid rows only: two written, the bad one comes back as a file.
+        let r = app
+            .import_participations(&office, "ds.csv", csv.as_bytes(), ImportMode::ValidRowsOnly)
+            .await
+            .unwrap();
+        assert_eq!((r.created, r.written), (2, true), "{l}");
+        assert!(r.rejected_xlsx.as_ref().is_some_and(|x| x.starts_with(b"PK")), "{l}");
+        // The same file again changes nothing.
+        let r = app
+            .import_participations(&office, "ds.csv", csv.as_bytes(), ImportMode::ValidRowsOnly)
+            .await
+            .unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 2), "{l}");
+        // A new period ends the open record and keeps it.
+        let next = "cccd,scheme,group,from,to\n042080001050,hi,employer,01/01/2027,31/12/2027\n";
+        let r = app
+            .import_participations(&office, "ds2.csv", next.as_bytes(), ImportMode::AllOrNothing)
+            .await
+            .unwrap();
+        assert_eq!(r.created, 1, "{l}");
+        let cover = app.person_cover(&office, worker.id).await.unwrap();
+        assert_eq!(cover.items.len(), 3, "{l}: the history keeps the ended record");
+        // The old HI record runs to the day before the new one; the new one waits for its start.
+        assert!(
+            cover.items.iter().any(|i| i.participation.ended_on == NaiveDate::from_ymd_opt(2026, 12, 31)),
+            "{l}"
+        );
+        assert!(cover.items.iter().any(|i| matches!(i.standing, Standing::Waiting { .. })), "{l}");
+        // Covered by the employer: not in the household group.
+        let (_, candidates) = app.hi_candidates(&office, worker.household_id.unwrap()).await.unwrap();
+        assert!(
+            candidates[0].excluded.as_ref().is_some_and(|w| w.vi.starts_with("Đã có thẻ BHYT")),
+            "{l}: {:?}",
+            candidates[0]
+        );
+        // Only the SI office imports lists.
+        assert!(matches!(
+            app.import_participations(&officer, "ds.csv", csv.as_bytes(), ImportMode::DryRun).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+}

@@ -925,3 +925,99 @@ pub async fn review(
         }
     }
 }
+
+// ─── Lists of the other schemes ───────────────────────────────────────────────────────────
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+pub struct ListsTpl<'a> {
+    pub page: &'a Page,
+    pub report: Option<ansinh_app::collection::ListImportReport>,
+    pub filename: String,
+    pub dry_run: bool,
+    pub rejected_link: Option<String>,
+    pub error: Option<String>,
+}
+
+impl ListsTpl<'_> {
+    pub fn errors(&self) -> Vec<String> {
+        let vi = self.page.is_vi();
+        self.report
+            .as_ref()
+            .map(|r| r.errors.iter().take(200).map(|e| if vi { e.to_string() } else { e.to_en() }).collect())
+            .unwrap_or_default()
+    }
+}
+
+pub async fn lists(page: Page) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    if !actor.has(Permission::ManageBooks) {
+        return Err(PageError::App(AppError::Forbidden));
+    }
+    render(&ListsTpl {
+        page: &page,
+        report: None,
+        filename: String::new(),
+        dry_run: false,
+        rejected_link: None,
+        error: None,
+    })
+}
+
+pub async fn import_lists(
+    State(state): State<AppState>,
+    page: Page,
+    mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    use ansinh_app::import::ImportMode;
+    let actor = page.actor()?;
+    let outcome = async {
+        let u = crate::pages::imports::read_upload(mp).await?;
+        let mode = match (u.dry_run, u.valid_rows_only) {
+            (true, _) => ImportMode::DryRun,
+            (false, true) => ImportMode::ValidRowsOnly,
+            (false, false) => ImportMode::AllOrNothing,
+        };
+        let r = state.app.import_participations(actor, &u.filename, &u.bytes, mode).await?;
+        Ok::<_, AppError>((u, r))
+    }
+    .await;
+    match outcome {
+        Ok((u, report)) => {
+            let rejected_link = report
+                .rejected_xlsx
+                .as_ref()
+                .and_then(|b| {
+                    state.downloads.put(
+                        page.user_id(),
+                        "danh-sach-bi-tu-choi.xlsx",
+                        crate::downloads::XLSX,
+                        b.clone(),
+                    )
+                })
+                .map(|k| format!("/persons/import/files/{k}"));
+            let bad = report.bad_rows() > 0 && !report.written;
+            let html = render(&ListsTpl {
+                page: &page,
+                filename: u.filename.clone(),
+                dry_run: u.dry_run,
+                report: Some(report),
+                rejected_link,
+                error: None,
+            })?;
+            Ok(if bad { unprocessable(html) } else { html.into_response() })
+        }
+        Err(AppError::Invalid(fields)) => {
+            let error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&ListsTpl {
+                page: &page,
+                report: None,
+                filename: String::new(),
+                dry_run: false,
+                rejected_link: None,
+                error,
+            })?))
+        }
+        Err(e) => Err(PageError::App(e)),
+    }
+}

@@ -31,14 +31,14 @@ pub async fn show(page: Page) -> Result<Html<String>, PageError> {
 
 /// What the form sent.
 #[derive(Default)]
-struct Upload {
-    filename: String,
-    bytes: Bytes,
-    dry_run: bool,
-    valid_rows_only: bool,
+pub(crate) struct Upload {
+    pub(crate) filename: String,
+    pub(crate) bytes: Bytes,
+    pub(crate) dry_run: bool,
+    pub(crate) valid_rows_only: bool,
 }
 
-async fn read_upload(mut mp: Multipart) -> Result<Upload, AppError> {
+pub(crate) async fn read_upload(mut mp: Multipart) -> Result<Upload, AppError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::invalid(

@@ -168,6 +168,20 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         let batch = send(&r, get(&closed.location(), Some(&office))).await;
         assert!(batch.body.contains("BHXH đã xác nhận"), "{l}");
 
+        // The office imports a list of the other schemes; a bad row names its row.
+        let list = "Số CCCD,Chế độ,Nhóm đối tượng,Từ ngày,Đến ngày\n042185007002,BHYT,employer,01/01/2026,\n042185007002,BHTN,X,bad,\n";
+        let res = send(
+            &r,
+            upload("/collect/lists", "ds.csv", list.as_bytes(), &["valid_rows_only"], &office, false),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{l}: {}", res.body);
+        assert!(res.body.contains("dòng 3, cột Từ ngày"), "{l}");
+        assert!(res.body.contains("/persons/import/files/"), "{l}: the rejected rows come back as a file");
+        let refused =
+            send(&r, upload("/collect/lists", "ds.csv", list.as_bytes(), &[], &cookie, false)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{l}: collectors do not import lists");
+
         // A commune officer may look but not collect.
         let officer = login(&r, "xa.maihoa", "password-123").await;
         let refused =
