@@ -60,6 +60,20 @@ pub enum ExportCommand {
         #[arg(long)]
         working_age: bool,
     },
+    /// A collector's month as a form for the SI office: d03-ts (household HI) or d05-ts (VSI),
+    /// XLSX, column layout from the forms data of the month.
+    Form {
+        /// d03-ts or d05-ts
+        code: String,
+        /// The collector's username.
+        #[arg(long)]
+        collector: String,
+        /// Month, YYYY-MM or MM/YYYY.
+        #[arg(long)]
+        month: String,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 /// A one-line progress bar on stderr (only when stderr is a terminal, so logs stay clean).
@@ -223,7 +237,19 @@ async fn import_lists(
 }
 
 pub async fn export(app: &App, cmd: ExportCommand) -> Result<(), Failure> {
-    let ExportCommand::Persons { output, q, place, working_age } = cmd;
+    let (output, q, place, working_age) = match cmd {
+        ExportCommand::Persons { output, q, place, working_age } => (output, q, place, working_age),
+        ExportCommand::Form { code, collector, month, output } => {
+            let month = ansinh_app::calc::month("month", &month).map_err(ansinh_app::AppError::from)?;
+            let sheet = app.export_form(&Actor::system(), &code, Some(&collector), month).await?;
+            let bytes = ansinh_reports::write_form_xlsx(&sheet, &code)
+                .map_err(|e| Failure { code: 1, message: format!("{e}") })?;
+            std::fs::write(&output, bytes)
+                .map_err(|e| Failure { code: 1, message: format!("{}: {e}", output.display()) })?;
+            println!("{} dòng → {} / rows written.", sheet.rows.len(), output.display());
+            return Ok(());
+        }
+    };
     let query = PersonQuery {
         q,
         place,

@@ -918,3 +918,89 @@ mod tests {
         assert_eq!(sheet_title(&"x".repeat(40)).len(), 31);
     }
 }
+
+/// A cell of a report form: text (kept as text) or an amount (a number Excel can add up).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormCell {
+    Text(String),
+    Number(i64),
+}
+
+/// A report form (Mẫu D03-TS, D05-TS …): title lines, a header row, data rows and a total
+/// row, numbers as numbers so the sheet adds up in Excel.
+pub struct FormSheet {
+    pub title: Vec<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<FormCell>>,
+    pub total: Vec<FormCell>,
+}
+
+/// The form as an XLSX workbook of one sheet.
+pub fn write_form_xlsx(form: &FormSheet, sheet_name: &str) -> Result<Vec<u8>, FileError> {
+    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+    if form.rows.len() + form.title.len() + 3 > XLSX_MAX_ROWS {
+        return Err(FileError::new(
+            FileErrorKind::TooManyRows,
+            "Biểu mẫu quá nhiều dòng cho một trang Excel",
+            "too many rows for one Excel sheet",
+        ));
+    }
+    let write_error = |e: rust_xlsxwriter::XlsxError| {
+        FileError::new(
+            FileErrorKind::Write,
+            format!("Không tạo được tệp Excel: {e}"),
+            format!("cannot write the Excel file: {e}"),
+        )
+    };
+    let text = Format::new().set_num_format("@").set_border(FormatBorder::Thin);
+    let number = Format::new().set_num_format("#,##0").set_border(FormatBorder::Thin);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7");
+    let bold = Format::new().set_bold();
+    let total_text = text.clone().set_bold();
+    let total_number = number.clone().set_bold();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_title(sheet_name)).map_err(write_error)?;
+    let mut r: u32 = 0;
+    for line in &form.title {
+        sheet.write_string_with_format(r, 0, line, &bold).map_err(write_error)?;
+        r += 1;
+    }
+    r += 1;
+    let mut widths: Vec<usize> = form.headers.iter().map(|h| h.chars().count().min(24)).collect();
+    for (c, h) in form.headers.iter().enumerate() {
+        sheet.write_string_with_format(r, c as u16, h, &header).map_err(write_error)?;
+    }
+    r += 1;
+    let mut put =
+        |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, row: &[FormCell], t: &Format, n: &Format| {
+            for (c, cell) in row.iter().enumerate() {
+                let res = match cell {
+                    FormCell::Text(s) => {
+                        if c < widths.len() && widths[c] < 50 {
+                            widths[c] = widths[c].max(s.chars().count());
+                        }
+                        sheet.write_string_with_format(r, c as u16, s, t).map(|_| ())
+                    }
+                    FormCell::Number(v) => {
+                        sheet.write_number_with_format(r, c as u16, *v as f64, n).map(|_| ())
+                    }
+                };
+                res.map_err(write_error)?;
+            }
+            Ok::<(), FileError>(())
+        };
+    for row in &form.rows {
+        put(sheet, r, row, &text, &number)?;
+        r += 1;
+    }
+    put(sheet, r, &form.total, &total_text, &total_number)?;
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w).clamp(6, 50) as f64 + 2.0).map_err(write_error)?;
+    }
+    workbook.save_to_buffer().map_err(write_error)
+}

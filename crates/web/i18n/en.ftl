@@ -443,3 +443,5 @@ lists-lead = A CSV or Excel file with the columns: citizen id, scheme (csi, ui, 
 lists-dry-run = Check only, write nothing
 lists-valid-only = Write the valid rows only
 lists-button = Upload and import
+forms-title = Forms for the SI office (Excel)
+forms-month = Month

@@ -443,3 +443,5 @@ lists-lead = Tệp CSV hoặc Excel với các cột: Số CCCD, Chế độ (BH
 lists-dry-run = Chỉ kiểm tra, chưa ghi
 lists-valid-only = Chỉ ghi các dòng hợp lệ
 lists-button = Tải lên và nhập
+forms-title = Biểu mẫu nộp cơ quan BHXH (Excel)
+forms-month = Tháng

@@ -65,6 +65,11 @@ impl Page {
         v.format_vi()
     }
 
+    /// "12/2026", the month of a day.
+    pub fn month_of(&self, d: &NaiveDate) -> String {
+        d.format("%m/%Y").to_string()
+    }
+
     /// "05/2042"
     pub fn month(&self, m: &Month) -> String {
         format!("{:02}/{}", m.month(), m.year())

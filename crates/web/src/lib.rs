@@ -91,6 +91,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/collect/books", post(pages::collection::issue_book))
         .route("/collect/pay", post(pages::collection::pay))
         .route("/collect/close", post(pages::collection::close_day))
+        .route("/collect/forms/{file}", get(pages::collection::form_xlsx))
         .route(
             "/collect/lists",
             get(pages::collection::lists)

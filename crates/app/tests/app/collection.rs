@@ -612,3 +612,79 @@ async fn lists_of_the_other_schemes_import_like_persons_and_leave_people_out_of_
         ));
     }
 }
+
+#[tokio::test]
+async fn forms_of_a_month_add_up_to_the_collectors_remittances() {
+    use ansinh_reports::FormCell;
+    for (app, l, _t, collector, officer) in collecting(nov_2026()).await {
+        let head = app
+            .create_person(
+                &officer,
+                &person("042080001060", "Lê Văn Mẫu", "1980", "Nam", "18322-01", "MA-1", "Chủ hộ"),
+            )
+            .await
+            .unwrap();
+        let wife = app
+            .create_person(
+                &officer,
+                &person("042182001061", "Hồ Thị Mẫu", "1982", "Nữ", "18322-01", "MA-1", "Vợ"),
+            )
+            .await
+            .unwrap();
+        let hh = head.household_id.unwrap();
+        app.enrol_hi_household(
+            &collector,
+            &HiEnrolment { household_id: hh, person_ids: vec![head.id, wife.id] },
+        )
+        .await
+        .unwrap();
+        let part = enrol(&app, &collector, head.id, 1_500_000, 3).await;
+        let fund = vec![
+            SourceInput { source: "fund".into(), name: "Quỹ Cây mai".into(), amount: 100_000 },
+            SourceInput { source: "person".into(), name: String::new(), amount: 692_000 },
+        ];
+        let items = vec![
+            PaymentItem::Vsi { participation_id: part, months: None, sources: fund },
+            PaymentItem::HiHousehold { household_id: hh, months: 6, payer_person_id: None, sources: vec![] },
+        ];
+        app.record_payment(&collector, &PaymentRequest { request_id: rid(60), items }).await.unwrap();
+        let batch = app.close_day(&collector, None).await.unwrap();
+        let month = Month::new(2026, 11).unwrap();
+        let total_of = |s: &ansinh_reports::FormSheet, header: &str| -> i64 {
+            let i = s.headers.iter().position(|h| h == header).unwrap();
+            match &s.total[i] {
+                FormCell::Number(n) => *n,
+                other => panic!("{other:?}"),
+            }
+        };
+        let d05 = app.export_form(&collector, "d05-ts", None, month).await.unwrap();
+        let d03 = app.export_form(&collector, "d03-ts", None, month).await.unwrap();
+        assert_eq!(d05.rows.len(), 1, "{l}");
+        assert_eq!(d03.rows.len(), 2, "{l}: one row per member");
+        let vsi = total_of(&d05, "Người tham gia đóng") + total_of(&d05, "Hỗ trợ khác (số tiền)");
+        assert_eq!(vsi, 3 * 264_000, "{l}");
+        assert_eq!(total_of(&d05, "Hỗ trợ khác (số tiền)"), 100_000, "{l}");
+        assert_eq!(
+            vsi + total_of(&d03, "Số tiền phải đóng"),
+            batch.total,
+            "{l}: the forms add up to the remittance"
+        );
+        // The state's share is 20% of 22% × the poverty line.
+        let pct = d05.headers.iter().position(|h| h == "NSNN hỗ trợ (%)").unwrap();
+        assert_eq!(d05.rows[0][pct], FormCell::Text("20%".into()), "{l}");
+        let xlsx = ansinh_reports::write_form_xlsx(&d05, "d05-ts").unwrap();
+        assert!(xlsx.starts_with(b"PK"));
+        // The office may export a named collector's month; a commune officer may not.
+        let office = app.login("tinh.hatinh", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        assert_eq!(
+            app.export_form(&office, "d03-ts", Some("thu.maihoa"), month).await.unwrap().rows.len(),
+            2,
+            "{l}"
+        );
+        assert!(matches!(
+            app.export_form(&officer, "d03-ts", Some("thu.maihoa"), month).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(app.export_form(&collector, "d99", None, month).await.is_err());
+    }
+}

@@ -1021,3 +1021,37 @@ pub async fn import_lists(
         Err(e) => Err(PageError::App(e)),
     }
 }
+
+// ─── Forms ────────────────────────────────────────────────────────────────────────────────
+
+#[derive(Deserialize, Default)]
+pub struct FormQuery {
+    /// MM/YYYY or YYYY-MM; default this month.
+    #[serde(default)]
+    month: String,
+    /// The collector's username (the SI office); default the caller.
+    #[serde(default)]
+    collector: String,
+}
+
+/// `GET /collect/forms/{code}.xlsx`: D03-TS or D05-TS of a collector's month.
+pub async fn form_xlsx(
+    State(state): State<AppState>,
+    page: Page,
+    Path(file): Path<String>,
+    Query(q): Query<FormQuery>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let code = file.strip_suffix(".xlsx").ok_or(PageError::App(AppError::NotFound))?;
+    let month = if q.month.trim().is_empty() {
+        ansinh_app::rules::Month::from_date(page.today)
+    } else {
+        ansinh_app::calc::month("month", &q.month).map_err(|e| PageError::App(e.into()))?
+    };
+    let collector = Some(q.collector.as_str()).filter(|s| !s.trim().is_empty());
+    let sheet = state.app.export_form(actor, code, collector, month).await?;
+    let bytes = ansinh_reports::write_form_xlsx(&sheet, code)
+        .map_err(|e| PageError::App(AppError::Internal(e.en)))?;
+    let name = format!("{}-{:02}-{}.xlsx", code.to_uppercase(), month.month(), month.year());
+    Ok(crate::downloads::file_response(bytes, crate::downloads::XLSX, &name))
+}

@@ -1,0 +1,276 @@
+//! Biểu mẫu — D03-TS (HI-only participants) and D05-TS (VSI participants) for a collector's
+//! month, as XLSX, with their column layouts kept as data (`data/forms.toml`): a new
+//! decision's version is a new entry. Rows come from the valid receipts of the month, so a
+//! form adds up to the collector's remittances of that month.
+
+use super::*;
+use ansinh_reports::{FormCell, FormSheet};
+use ansinh_rules::catalog::keys;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct FormColumn {
+    pub header: String,
+    pub field: String,
+}
+
+/// One version of a form's layout.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct FormLayout {
+    pub code: String,
+    pub title: String,
+    pub basis: String,
+    pub scheme: String,
+    /// First day this layout is in force.
+    pub from: toml::value::Datetime,
+    pub columns: Vec<FormColumn>,
+}
+
+#[derive(serde::Deserialize)]
+struct Forms {
+    forms: Vec<FormLayout>,
+}
+
+/// Fields a column may name.
+pub const FIELDS: &[&str] = &[
+    "ordinal",
+    "full_name",
+    "si_number",
+    "cccd",
+    "birth_date",
+    "sex",
+    "address",
+    "blank",
+    "receipt_date",
+    "receipt_number",
+    "amount",
+    "gross",
+    "person_paid",
+    "income",
+    "months",
+    "from_month",
+    "state_support",
+    "state_support_pct",
+    "local_support",
+    "local_support_pct",
+    "other_support",
+    "other_support_pct",
+    "collector_code",
+    "note",
+];
+
+static LAYOUTS: LazyLock<Vec<FormLayout>> = LazyLock::new(|| {
+    let f: Forms = toml::from_str(include_str!("../../data/forms.toml")).expect("data/forms.toml parses");
+    f.forms
+});
+
+/// Every layout (the shipped ones), checked: a test keeps the data file valid.
+pub fn form_layouts() -> &'static [FormLayout] {
+    &LAYOUTS
+}
+
+fn layout_date(l: &FormLayout) -> NaiveDate {
+    l.from.date.map_or(NaiveDate::MIN, |d| {
+        NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            .unwrap_or(NaiveDate::MIN)
+    })
+}
+
+/// The layout of `code` in force on `on`.
+pub fn form_layout(code: &str, on: NaiveDate) -> Option<&'static FormLayout> {
+    LAYOUTS.iter().filter(|l| l.code == code && layout_date(l) <= on).max_by_key(|l| layout_date(l))
+}
+
+fn pct(part: i64, base: i64) -> FormCell {
+    if base <= 0 || part == 0 {
+        return FormCell::Text(String::new());
+    }
+    let tenths = (part * 1000 + base / 2) / base;
+    FormCell::Text(if tenths % 10 == 0 {
+        format!("{}%", tenths / 10)
+    } else {
+        format!("{},{}%", tenths / 10, tenths % 10)
+    })
+}
+
+impl App {
+    /// The form `code` (`d03-ts`, `d05-ts`) of `month` for a collector (the actor, or for the SI
+    /// office the collector named by `collector`).
+    pub async fn export_form(
+        &self,
+        actor: &Actor,
+        code: &str,
+        collector: Option<&str>,
+        month: Month,
+    ) -> Result<FormSheet> {
+        let layout = form_layout(code, month.last_day()).ok_or_else(|| {
+            AppError::invalid(
+                "form",
+                format!("Không có biểu mẫu «{code}»; chọn d03-ts hoặc d05-ts"),
+                format!("no form «{code}»"),
+            )
+        })?;
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let uid = match collector.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(name) => {
+                if !actor.has(Permission::ManageBooks) {
+                    return Err(AppError::Forbidden);
+                }
+                c.user_by_username(name)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "collector",
+                            format!("Không có người dùng «{name}»"),
+                            format!("no user «{name}»"),
+                        )
+                    })?
+                    .id
+            }
+            None => actor.user_id.filter(|_| actor.has(Permission::Collect)).ok_or(AppError::Forbidden)?,
+        };
+        let collector_user = c.user_by_id(uid).await?.ok_or(AppError::NotFound)?;
+        let receipts: Vec<ReceiptRow> = c
+            .receipts_of_collector(uid, month.first_day(), month.last_day())
+            .await?
+            .into_iter()
+            .filter(|r| r.voided_at.is_none() && r.scheme.as_str() == layout.scheme)
+            .filter(|r| actor.user_id == Some(uid) || actor.can(Permission::View, &r.unit_path))
+            .collect();
+        let ids: Vec<i64> = receipts.iter().map(|r| r.id).collect();
+        let lines = c.receipt_lines(&ids).await?;
+        let sources = c.receipt_sources(&ids).await?;
+        let person_ids: Vec<i64> = lines.iter().map(|l| l.person_id).collect();
+        let persons: HashMap<i64, ansinh_store::PersonRow> =
+            c.persons_by_ids(&person_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+        let by_id: HashMap<i64, &ReceiptRow> = receipts.iter().map(|r| (r.id, r)).collect();
+        let params = self.params();
+        let mut rows = Vec::new();
+        let mut sums: Vec<i64> = vec![0; layout.columns.len()];
+        for (n, l) in lines.iter().enumerate() {
+            let Some(r) = by_id.get(&l.receipt_id) else { continue };
+            let p = persons.get(&l.person_id);
+            // Other sources (model funds, sponsors) on the receipt's first line, so sums are exact.
+            let first = lines
+                .iter()
+                .find(|x| x.receipt_id == l.receipt_id)
+                .is_some_and(|x| x.participation_id == l.participation_id);
+            let other: i64 = if first {
+                sources
+                    .iter()
+                    .filter(|s| s.receipt_id == r.id && s.source != ansinh_domain::PayerSource::Person)
+                    .map(|s| s.amount)
+                    .sum()
+            } else {
+                0
+            };
+            // Support percentages are of 22% × the rural poverty line on the payment date.
+            let base = params
+                .value(keys::POVERTY_LINE_RURAL, r.paid_on)
+                .and_then(|pl| {
+                    params.value(keys::VSI_RATE, r.paid_on).map(|rate| pl * rate / 10_000 * l.months)
+                })
+                .unwrap_or(0);
+            let mut row = Vec::with_capacity(layout.columns.len());
+            for (i, col) in layout.columns.iter().enumerate() {
+                let t = |s: String| FormCell::Text(s);
+                let cell = match col.field.as_str() {
+                    "ordinal" => t((n + 1).to_string()),
+                    "full_name" => t(p.map(|p| p.full_name.clone()).unwrap_or_default()),
+                    "si_number" => t(p.and_then(|p| p.old_si_number.clone()).unwrap_or_default()),
+                    "cccd" => t(p.map(|p| p.cccd.clone()).unwrap_or_default()),
+                    "birth_date" => t(p.map(|p| p.birth.to_string()).unwrap_or_default()),
+                    "sex" => t(p
+                        .map(|p| ansinh_domain::person::sex_label_vi(p.sex).to_string())
+                        .unwrap_or_default()),
+                    "address" => t(r.payer_address.clone()),
+                    "receipt_date" => t(r.paid_on.format("%d/%m/%Y").to_string()),
+                    "receipt_number" => t(format!("{} {:07}", r.series, r.number)),
+                    "amount" => FormCell::Number(l.amount),
+                    "gross" => FormCell::Number(l.gross),
+                    "person_paid" => FormCell::Number(l.amount - other),
+                    "income" => l.income.map_or(t(String::new()), FormCell::Number),
+                    "months" => FormCell::Number(l.months),
+                    "from_month" => t(l.covers_from.format("%m/%Y").to_string()),
+                    "state_support" => FormCell::Number(l.state_support),
+                    "state_support_pct" => pct(l.state_support, base),
+                    "local_support" => FormCell::Number(l.local_support),
+                    "local_support_pct" => pct(l.local_support, base),
+                    "other_support" => FormCell::Number(other),
+                    "other_support_pct" => pct(other, l.gross),
+                    "collector_code" => t(collector_user.username.clone()),
+                    "note" => t(
+                        if l.covers_from.format("%Y-%m").to_string() != r.paid_on.format("%Y-%m").to_string()
+                        {
+                            format!("đến {}", l.covers_to.format("%d/%m/%Y"))
+                        } else {
+                            String::new()
+                        },
+                    ),
+                    _ => t(String::new()),
+                };
+                if let FormCell::Number(v) = cell
+                    && col.field != "months"
+                    && col.field != "income"
+                {
+                    sums[i] += v;
+                }
+                row.push(cell);
+            }
+            rows.push(row);
+        }
+        let total = layout
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, col)| match col.field.as_str() {
+                "full_name" => FormCell::Text("Tổng cộng".into()),
+                "ordinal" => FormCell::Text(String::new()),
+                f if matches!(
+                    f,
+                    "amount" | "gross" | "person_paid" | "state_support" | "local_support" | "other_support"
+                ) =>
+                {
+                    FormCell::Number(sums[i])
+                }
+                _ => FormCell::Text(String::new()),
+            })
+            .collect();
+        Ok(FormSheet {
+            title: vec![
+                layout.title.clone(),
+                format!(
+                    "Tháng {:02}/{} · Nhân viên thu: {} ({})",
+                    month.month(),
+                    month.year(),
+                    collector_user.display_name,
+                    collector_user.username
+                ),
+                format!("Căn cứ: {}", layout.basis),
+            ],
+            headers: layout.columns.iter().map(|c| c.header.clone()).collect(),
+            rows,
+            total,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_layout_names_known_fields() {
+        assert!(form_layouts().len() >= 2);
+        for l in form_layouts() {
+            assert!(Scheme::from_key(&l.scheme).is_some(), "{}", l.code);
+            for c in &l.columns {
+                assert!(FIELDS.contains(&c.field.as_str()), "{}: unknown field {}", l.code, c.field);
+            }
+        }
+        assert!(form_layout("d05-ts", NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).is_some());
+        assert!(form_layout("d05-ts", NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).is_none());
+    }
+}
