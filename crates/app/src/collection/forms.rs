@@ -228,11 +228,7 @@ impl App {
             .map(|(i, col)| match col.field.as_str() {
                 "full_name" => FormCell::Text("Tổng cộng".into()),
                 "ordinal" => FormCell::Text(String::new()),
-                f if matches!(
-                    f,
-                    "amount" | "gross" | "person_paid" | "state_support" | "local_support" | "other_support"
-                ) =>
-                {
+                "amount" | "gross" | "person_paid" | "state_support" | "local_support" | "other_support" => {
                     FormCell::Number(sums[i])
                 }
                 _ => FormCell::Text(String::new()),
