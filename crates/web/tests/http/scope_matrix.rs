@@ -30,13 +30,14 @@ fn routes() -> Vec<(String, String)> {
 }
 
 /// Placeholders that name no record in anyone's scope.
-/// (The public receipt check answers anyone, by code.)
-const UNSCOPED: [&str; 5] = [
+/// (The public receipt check answers anyone, by code; a form is the caller's own month.)
+const UNSCOPED: [&str; 6] = [
     "/static/{file}",
     "/lang/{code}",
     "/persons/import/files/{key}",
     "/bien-lai/{code}",
     "/api/v1/receipts/verify/{code}",
+    "/collect/forms/{file}",
 ];
 
 struct Objects {
