@@ -118,6 +118,34 @@ impl Bar {
     }
 }
 
+/// The file's bytes, or exit 2 with the reason.
+fn read_file(file: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(file).map_err(|e| Failure {
+        code: 2,
+        message: format!("không đọc được tệp {} / cannot read the file: {e}", file.display()),
+    })
+}
+
+fn mode_of(dry_run: bool, valid_rows_only: bool) -> ImportMode {
+    match (dry_run, valid_rows_only) {
+        (true, _) => ImportMode::DryRun,
+        (false, true) => ImportMode::ValidRowsOnly,
+        (false, false) => ImportMode::AllOrNothing,
+    }
+}
+
+/// Save the rejected rows (to `rejected`, or FILE-loi.xlsx next to the file).
+fn save_rejected(file: &std::path::Path, rejected: Option<PathBuf>, xlsx: &[u8]) -> Result<(), Failure> {
+    let out = rejected.unwrap_or_else(|| {
+        let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "nhap".into());
+        file.with_file_name(format!("{stem}-loi.xlsx"))
+    });
+    std::fs::write(&out, xlsx)
+        .map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
+    println!("Các dòng bị từ chối đã lưu vào {} / rejected rows saved.", out.display());
+    Ok(())
+}
+
 pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
     let (file, dry_run, valid_rows_only, rejected) = match cmd {
         ImportCommand::Participations { file, dry_run, valid_rows_only, rejected } => {
@@ -127,15 +155,8 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
             (file, dry_run, valid_rows_only, rejected)
         }
     };
-    let bytes = std::fs::read(&file).map_err(|e| Failure {
-        code: 2,
-        message: format!("không đọc được tệp {} / cannot read the file: {e}", file.display()),
-    })?;
-    let mode = match (dry_run, valid_rows_only) {
-        (true, _) => ImportMode::DryRun,
-        (false, true) => ImportMode::ValidRowsOnly,
-        (false, false) => ImportMode::AllOrNothing,
-    };
+    let bytes = read_file(&file)?;
+    let mode = mode_of(dry_run, valid_rows_only);
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut bar = Bar::new("Đọc tệp");
     let mut progress = |stage: Stage, done: usize, total: usize| {
@@ -174,14 +195,7 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
         _ => {}
     }
     if let Some(x) = &report.rejected_xlsx {
-        let out = rejected.unwrap_or_else(|| {
-            let stem =
-                file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "nhap".into());
-            file.with_file_name(format!("{stem}-loi.xlsx"))
-        });
-        std::fs::write(&out, x)
-            .map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
-        println!("Các dòng bị từ chối đã lưu vào {} / rejected rows saved.", out.display());
+        save_rejected(&file, rejected, x)?;
     }
     if bad > 0 {
         return Err(Failure { code: 1, message: format!("{bad} dòng lỗi / {bad} bad rows") });
@@ -196,15 +210,8 @@ async fn import_lists(
     valid_rows_only: bool,
     rejected: Option<PathBuf>,
 ) -> Result<(), Failure> {
-    let bytes = std::fs::read(&file).map_err(|e| Failure {
-        code: 2,
-        message: format!("không đọc được tệp {} / cannot read the file: {e}", file.display()),
-    })?;
-    let mode = match (dry_run, valid_rows_only) {
-        (true, _) => ImportMode::DryRun,
-        (false, true) => ImportMode::ValidRowsOnly,
-        (false, false) => ImportMode::AllOrNothing,
-    };
+    let bytes = read_file(&file)?;
+    let mode = mode_of(dry_run, valid_rows_only);
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let report = app.import_participations(&Actor::system(), &name, &bytes, mode).await?;
     for e in &report.errors {
@@ -221,14 +228,7 @@ async fn import_lists(
         println!("Không ghi gì vì có dòng lỗi. / Nothing written: some rows are bad.");
     }
     if let Some(x) = &report.rejected_xlsx {
-        let out = rejected.unwrap_or_else(|| {
-            let stem =
-                file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "ds".into());
-            file.with_file_name(format!("{stem}-loi.xlsx"))
-        });
-        std::fs::write(&out, x)
-            .map_err(|e| Failure { code: 1, message: format!("{}: {e}", out.display()) })?;
-        println!("Các dòng bị từ chối đã lưu vào {} / rejected rows saved.", out.display());
+        save_rejected(&file, rejected, x)?;
     }
     if bad > 0 {
         return Err(Failure { code: 1, message: format!("{bad} dòng lỗi / {bad} bad rows") });

@@ -135,6 +135,42 @@ pub struct ParticipationRow {
     pub updated_at: DateTime<Utc>,
 }
 
+impl ParticipationRow {
+    /// A new participation of `person` in `scheme` from `started_on`, with no terms, payments
+    /// or end yet (the caller sets what its scheme needs).
+    pub fn new(
+        person: &crate::PersonRow,
+        scheme: Scheme,
+        enrolled: bool,
+        started_on: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> ParticipationRow {
+        ParticipationRow {
+            id: 0,
+            province_code: person.province_code.clone(),
+            person_id: person.id,
+            scheme,
+            grp: String::new(),
+            enrolled,
+            household_id: person.household_id,
+            started_on,
+            income: None,
+            mode_months: None,
+            category: None,
+            category_reason: String::new(),
+            category_document: String::new(),
+            local_group: None,
+            prior_support_months: 0,
+            paid_through: None,
+            valid_to: None,
+            ended_on: None,
+            end_reason: String::new(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 #[derive(FromRow)]
 struct ParticipationRecord {
     id: i64,

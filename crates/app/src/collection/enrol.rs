@@ -14,6 +14,8 @@ use chrono::Datelike;
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VsiEnrolment {
+    /// The person (the API takes it from the path).
+    #[serde(default)]
     pub person_id: i64,
     /// Chosen monthly income (đồng).
     pub income: i64,
@@ -228,28 +230,16 @@ impl App {
             return Err(AppError::Internal("enrolment checks passed without values".into()));
         };
         let now = w.now();
+        let overridden = category != derived;
         let mut p = ParticipationRow {
-            id: 0,
-            province_code: person.province_code.clone(),
-            person_id: person.id,
-            scheme: Scheme::Vsi,
-            grp: String::new(),
-            enrolled: true,
-            household_id: person.household_id,
-            started_on: start.first_day(),
             income: Some(income.0),
             mode_months: Some(i64::from(mode.months())),
             category: Some(category),
-            category_reason: if category != derived { reason.clone() } else { String::new() },
-            category_document: if category != derived { document } else { String::new() },
+            category_reason: if overridden { reason.clone() } else { String::new() },
+            category_document: if overridden { document } else { String::new() },
             local_group: local_group(person.occupation).map(str::to_string),
             prior_support_months: i64::from(e.prior_support_months),
-            paid_through: None,
-            valid_to: None,
-            ended_on: None,
-            end_reason: String::new(),
-            created_at: now,
-            updated_at: now,
+            ..ParticipationRow::new(&person, Scheme::Vsi, true, start.first_day(), now)
         };
         // The first payment must be quotable now: the income within the limits in force.
         let (input, _) = self.vsi_input_for(&p, &person, None, 0, today)?;
@@ -498,29 +488,8 @@ impl App {
         let today = self.today();
         let mut out = Vec::new();
         for person in chosen {
-            let mut p = ParticipationRow {
-                id: 0,
-                province_code: person.province_code.clone(),
-                person_id: person.id,
-                scheme: Scheme::HiHousehold,
-                grp: String::new(),
-                enrolled: true,
-                household_id: Some(household.id),
-                started_on: today,
-                income: None,
-                mode_months: None,
-                category: None,
-                category_reason: String::new(),
-                category_document: String::new(),
-                local_group: None,
-                prior_support_months: 0,
-                paid_through: None,
-                valid_to: None,
-                ended_on: None,
-                end_reason: String::new(),
-                created_at: now,
-                updated_at: now,
-            };
+            let mut p = ParticipationRow::new(&person, Scheme::HiHousehold, true, today, now);
+            p.household_id = Some(household.id);
             p.id = w.conn().insert_participation(&p).await?;
             w.changed("participation.enrol", person_subject(&person, p.id), None, Some(json(&p)));
             out.push(p);

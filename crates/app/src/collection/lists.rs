@@ -266,27 +266,9 @@ impl App {
                         );
                     }
                     let mut p = ParticipationRow {
-                        id: 0,
-                        province_code: person.province_code.clone(),
-                        person_id: person.id,
-                        scheme: r.scheme,
                         grp: r.grp.clone(),
-                        enrolled: false,
-                        household_id: person.household_id,
-                        started_on: r.from,
-                        income: None,
-                        mode_months: None,
-                        category: None,
-                        category_reason: String::new(),
-                        category_document: String::new(),
-                        local_group: None,
-                        prior_support_months: 0,
-                        paid_through: None,
                         valid_to: r.to,
-                        ended_on: None,
-                        end_reason: String::new(),
-                        created_at: now,
-                        updated_at: now,
+                        ..ParticipationRow::new(person, r.scheme, false, r.from, now)
                     };
                     p.id = w.conn().insert_participation(&p).await?;
                     w.changed(

@@ -359,27 +359,8 @@ pub async fn my_books(
     Ok(Json(state.app.my_books(&actor).await?.iter().map(BookDto::from).collect()))
 }
 
-/// VSI enrolment of one person (the path names the person).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct VsiEnrolmentDto {
-    pub income: i64,
-    pub mode_months: u32,
-    /// MM/YYYY or YYYY-MM; default the current month.
-    #[serde(default)]
-    pub start: String,
-    /// Category other than the derived one; needs the reason and the document.
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub override_reason: String,
-    #[serde(default)]
-    pub override_document: String,
-    #[serde(default)]
-    pub prior_support_months: u32,
-}
-
 /// Enrol a person in voluntary social insurance.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/vsi", tag = "collection", request_body = VsiEnrolmentDto,
+#[utoipa::path(post, path = "/api/v1/persons/{id}/vsi", tag = "collection", request_body = VsiEnrolment,
     params(("id" = i64, Path, description = "Person id")),
     responses((status = 201, body = ParticipationDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -387,18 +368,9 @@ pub async fn enrol_vsi(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path(id): Path<i64>,
-    Json(b): Json<VsiEnrolmentDto>,
+    Json(mut e): Json<VsiEnrolment>,
 ) -> Result<(StatusCode, Json<ParticipationDto>), ApiError> {
-    let e = VsiEnrolment {
-        person_id: id,
-        income: b.income,
-        mode_months: b.mode_months,
-        start: b.start,
-        category: b.category,
-        override_reason: b.override_reason,
-        override_document: b.override_document,
-        prior_support_months: b.prior_support_months,
-    };
+    e.person_id = id;
     let p = state.app.enrol_vsi(&actor, &e).await?;
     Ok((StatusCode::CREATED, Json(ParticipationDto::from(&p))))
 }
