@@ -418,6 +418,28 @@ pub struct RemittanceRow {
 const REMITTANCE_COLS: &str = "id, province_code, unit_path, collector_id, collector, day, receipts, total, totals_json, \
      status, submitted_at, received, reviewed_by, reviewed_at, note";
 
+/// Nhắc đóng — a reminder, open until a payment for its participation closes it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct ReminderRow {
+    pub id: i64,
+    pub province_code: String,
+    pub unit_path: String,
+    pub participation_id: i64,
+    pub person_id: i64,
+    pub collector_id: i64,
+    pub phone: Option<String>,
+    pub message: String,
+    pub amount: i64,
+    pub deadline: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    /// The receipt that followed it.
+    pub closed_by: Option<i64>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+const REMINDER_COLS: &str = "id, province_code, unit_path, participation_id, person_id, collector_id, phone, message, \
+     amount, deadline, created_at, closed_by, closed_at";
+
 /// A participation whose paid period ends soon or ended, with who and where.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
 pub struct DueRow {
@@ -835,6 +857,57 @@ impl Conn<'_> {
                 })
             })
             .collect()
+    }
+
+    // ── reminders ──
+
+    /// Queue a reminder unless one is open for the participation; whether it was queued.
+    pub async fn insert_reminder(&mut self, r: &ReminderRow) -> Result<bool> {
+        let sql = "INSERT INTO reminders (province_code, unit_path, participation_id, person_id, collector_id, phone, \
+                   message, amount, deadline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                   ON CONFLICT (participation_id) WHERE closed_at IS NULL DO NOTHING";
+        let n = on!(self, c => sqlx::query(sql).bind(&r.province_code).bind(&r.unit_path).bind(r.participation_id)
+            .bind(r.person_id).bind(r.collector_id).bind(&r.phone).bind(&r.message).bind(r.amount).bind(r.deadline)
+            .bind(r.created_at).execute(&mut **c).await.map(|x| x.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Close the open reminders of these participations with a receipt.
+    pub async fn close_reminders(
+        &mut self,
+        participation_ids: &[i64],
+        receipt_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        let mut n = 0;
+        for chunk in participation_ids.chunks(900) {
+            n += on!(self, c => {
+                let mut qb = sqlx::QueryBuilder::new("UPDATE reminders SET closed_by = ");
+                qb.push_bind(receipt_id).push(", closed_at = ").push_bind(at);
+                qb.push(" WHERE closed_at IS NULL AND participation_id IN (");
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build().execute(&mut **c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(n)
+    }
+
+    /// A collector's reminders, newest first.
+    pub async fn reminders_of_collector(
+        &mut self,
+        collector_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ReminderRow>> {
+        let sql = format!(
+            "SELECT {REMINDER_COLS} FROM reminders WHERE collector_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        Ok(
+            on!(self, c => sqlx::query_as::<_, ReminderRow>(AssertSqlSafe(sql)).bind(collector_id).bind(limit).fetch_all(&mut **c).await)?,
+        )
     }
 
     // ── remittances ──

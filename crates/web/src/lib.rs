@@ -91,6 +91,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/collect/books", post(pages::collection::issue_book))
         .route("/collect/pay", post(pages::collection::pay))
         .route("/collect/close", post(pages::collection::close_day))
+        .route("/collect/reminders", post(pages::collection::queue_reminders))
+        .route("/collect/reminders/{channel}", get(pages::collection::reminders_file))
         .route("/collect/forms/{file}", get(pages::collection::form_xlsx))
         .route(
             "/collect/lists",

@@ -21,6 +21,7 @@ mod enrol;
 mod forms;
 mod lists;
 mod pay;
+mod reminders;
 mod remit;
 mod views;
 
@@ -30,6 +31,7 @@ pub use enrol::{HiCandidate, HiEnrolment, VsiEnrolment, VsiTerms};
 pub use forms::{FIELDS as FORM_FIELDS, FormLayout, form_layout, form_layouts};
 pub use lists::{LIST_HEADERS, ListImportReport};
 pub use pay::{PaymentItem, PaymentOutcome, PaymentRequest, SourceInput};
+pub use reminders::{ChannelFile, Outbox, PrintList, ReminderChannel, SmsCsv};
 pub use remit::RemittanceView;
 pub use views::{
     CollectorDay, CoverItem, DueItem, NextPayment, PersonCover, PublicReceipt, ReceiptLineView, ReceiptView,

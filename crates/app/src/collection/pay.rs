@@ -259,6 +259,9 @@ impl App {
             for l in &lines {
                 w.conn().refresh_paid_through(l.participation_id, now).await?;
             }
+            // The payment closes the reminders that asked for it.
+            let parts: Vec<i64> = lines.iter().map(|l| l.participation_id).collect();
+            w.conn().close_reminders(&parts, r.id, now).await?;
             w.changed(
                 "receipt.issue",
                 r.subject(),

@@ -688,3 +688,41 @@ async fn forms_of_a_month_add_up_to_the_collectors_remittances() {
         assert!(app.export_form(&collector, "d99", None, month).await.is_err());
     }
 }
+
+#[tokio::test]
+async fn reminders_are_queued_once_handed_over_and_closed_by_the_payment_that_follows() {
+    use ansinh_app::collection::{PrintList, ReminderChannel, SmsCsv};
+    for (app, l, _t, collector, officer) in collecting(nov_2026()).await {
+        let mut parts = Vec::new();
+        for (i, (cccd, phone)) in [("042080001070", "0912345670"), ("042080001071", "")].iter().enumerate() {
+            let mut input =
+                person(cccd, "Ngô Văn Nhắc", "1980", "Nam", "18322-04", &format!("NH-{i}"), "Chủ hộ");
+            input.phone = (*phone).into();
+            let p = app.create_person(&officer, &input).await.unwrap();
+            parts.push(enrol(&app, &collector, p.id, 1_500_000, 1).await);
+        }
+        assert_eq!(app.queue_reminders(&collector, 30).await.unwrap(), 2, "{l}");
+        assert_eq!(app.queue_reminders(&collector, 30).await.unwrap(), 0, "{l}: one open reminder each");
+        let outbox = app.outbox(&collector).await.unwrap();
+        assert!(outbox.reminders[0].message.starts_with("Kính gửi Ngô Văn Nhắc: kỳ đóng BHXH tự nguyện 1 tháng, số tiền 264.000 ₫, hạn cuối 30/11/2026"), "{l}: {}", outbox.reminders[0].message);
+        let sms = SmsCsv.render(&outbox.reminders);
+        assert_eq!(
+            String::from_utf8_lossy(&sms.bytes).lines().count(),
+            2,
+            "{l}: the header and the one with a phone"
+        );
+        assert!(
+            String::from_utf8_lossy(&PrintList.render(&outbox.reminders).bytes).contains("2. Kính gửi"),
+            "{l}"
+        );
+        app.record_payment(
+            &collector,
+            &PaymentRequest { request_id: rid(70), items: vec![vsi_item(parts[0])] },
+        )
+        .await
+        .unwrap();
+        let outbox = app.outbox(&collector).await.unwrap();
+        assert_eq!((outbox.open, outbox.paid), (1, 1), "{l}: one reminder turned into a payment");
+        assert!(matches!(app.queue_reminders(&officer, 30).await, Err(AppError::Forbidden)));
+    }
+}

@@ -75,6 +75,7 @@ pub struct CollectTpl<'a> {
     pub error: Option<String>,
     pub issued: bool,
     pub remittances: Vec<ansinh_app::records::RemittanceRow>,
+    pub outbox: Option<ansinh_app::collection::Outbox>,
 }
 
 impl CollectTpl<'_> {
@@ -151,6 +152,7 @@ async fn collect_page<'a>(
     let office_books =
         if actor.has(Permission::ManageBooks) { state.app.books_in_scope(actor).await? } else { vec![] };
     let remittances = state.app.remittances(actor).await?;
+    let outbox = if collector { Some(state.app.outbox(actor).await?) } else { None };
     Ok(CollectTpl {
         page,
         day,
@@ -162,6 +164,7 @@ async fn collect_page<'a>(
         error,
         issued: !q.issued.is_empty(),
         remittances,
+        outbox,
     })
 }
 
@@ -1054,4 +1057,41 @@ pub async fn form_xlsx(
         .map_err(|e| PageError::App(AppError::Internal(e.en)))?;
     let name = format!("{}-{:02}-{}.xlsx", code.to_uppercase(), month.month(), month.year());
     Ok(crate::downloads::file_response(bytes, crate::downloads::XLSX, &name))
+}
+
+// ─── Reminders ────────────────────────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct QueueForm {
+    #[serde(default)]
+    pub days: String,
+}
+
+pub async fn queue_reminders(
+    State(state): State<AppState>,
+    page: Page,
+    Form(f): Form<QueueForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let days = f.days.trim().parse::<u32>().unwrap_or(30);
+    state.app.queue_reminders(actor, days).await?;
+    Ok(Redirect::to("/collect#reminders").into_response())
+}
+
+/// `GET /collect/reminders/{channel}`: the open reminders as a printable list or a CSV for an
+/// SMS gateway.
+pub async fn reminders_file(
+    State(state): State<AppState>,
+    page: Page,
+    Path(channel): Path<String>,
+) -> Result<Response, PageError> {
+    use ansinh_app::collection::{PrintList, ReminderChannel, SmsCsv};
+    let actor = page.actor()?;
+    let ch: &dyn ReminderChannel = match channel.as_str() {
+        "print" => &PrintList,
+        "sms" => &SmsCsv,
+        _ => return Err(PageError::App(AppError::NotFound)),
+    };
+    let f = state.app.outbox_file(actor, ch).await?;
+    Ok(crate::downloads::file_response(f.bytes, f.content_type, &f.filename))
 }

@@ -66,6 +66,18 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         let cover = app.person_cover(&Actor::system(), person).await.unwrap();
         let part = cover.items[0].participation.id;
 
+        // Reminders: queued for who is due, handed over as a CSV for an SMS gateway.
+        let queued = send(&r, post("/collect/reminders", "days=30", Some(&cookie))).await;
+        assert_eq!(queued.status, StatusCode::SEE_OTHER, "{l}: {}", queued.body);
+        let sms = send(&r, get("/collect/reminders/sms", Some(&cookie))).await;
+        assert_eq!(sms.status, StatusCode::OK, "{l}");
+        assert!(
+            sms.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/csv"),
+            "{l}"
+        );
+        let day = send(&r, get("/collect", Some(&cookie))).await;
+        assert!(day.body.contains("Kính gửi Nguyễn Văn Thu"), "{l}: the open reminder is listed");
+
         // Pay; the same form sent twice (a double click) gives the same receipt.
         let pay = form(&[
             ("request_id", "form-abcdef-1"),

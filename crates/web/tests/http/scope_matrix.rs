@@ -30,14 +30,15 @@ fn routes() -> Vec<(String, String)> {
 }
 
 /// Placeholders that name no record in anyone's scope.
-/// (The public receipt check answers anyone, by code; a form is the caller's own month.)
-const UNSCOPED: [&str; 6] = [
+/// (The public receipt check answers anyone, by code; a form or a reminder file is the caller's own.)
+const UNSCOPED: [&str; 7] = [
     "/static/{file}",
     "/lang/{code}",
     "/persons/import/files/{key}",
     "/bien-lai/{code}",
     "/api/v1/receipts/verify/{code}",
     "/collect/forms/{file}",
+    "/collect/reminders/{channel}",
 ];
 
 struct Objects {
