@@ -31,6 +31,8 @@ try {
   (await import("node:fs")).writeFileSync(out + "receipt.pdf", await pdf.body());
   const code = (await page.locator("code.token").innerText()).trim();
   await page.goto(server.url + "/collect");
+  await page.getByRole("button", { name: /Tạo nhắc nhở/ }).click();
+  await page.waitForLoadState("networkidle");
   await page.screenshot({ path: out + "collect-desktop.png", fullPage: true });
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const p2 = await phone.newPage();
