@@ -879,21 +879,11 @@ impl Conn<'_> {
         receipt_id: i64,
         at: DateTime<Utc>,
     ) -> Result<u64> {
-        let mut n = 0;
-        for chunk in participation_ids.chunks(900) {
-            n += on!(self, c => {
-                let mut qb = sqlx::QueryBuilder::new("UPDATE reminders SET closed_by = ");
-                qb.push_bind(receipt_id).push(", closed_at = ").push_bind(at);
-                qb.push(" WHERE closed_at IS NULL AND participation_id IN (");
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build().execute(&mut **c).await.map(|r| r.rows_affected())
-            })?;
-        }
-        Ok(n)
+        Ok(update_in!(self, participation_ids, |qb| {
+            qb.push("UPDATE reminders SET closed_by = ").push_bind(receipt_id);
+            qb.push(", closed_at = ").push_bind(at);
+            qb.push(" WHERE closed_at IS NULL AND participation_id IN (");
+        }))
     }
 
     /// A collector's reminders, newest first.
@@ -923,20 +913,10 @@ impl Conn<'_> {
 
     /// Put these receipts into a batch (only those in none yet); how many were.
     pub async fn assign_remittance(&mut self, receipt_ids: &[i64], remittance_id: i64) -> Result<u64> {
-        let mut n = 0;
-        for chunk in receipt_ids.chunks(900) {
-            n += on!(self, c => {
-                let mut qb = sqlx::QueryBuilder::new("UPDATE receipts SET remittance_id = ");
-                qb.push_bind(remittance_id).push(" WHERE remittance_id IS NULL AND id IN (");
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build().execute(&mut **c).await.map(|r| r.rows_affected())
-            })?;
-        }
-        Ok(n)
+        Ok(update_in!(self, receipt_ids, |qb| {
+            qb.push("UPDATE receipts SET remittance_id = ").push_bind(remittance_id);
+            qb.push(" WHERE remittance_id IS NULL AND id IN (");
+        }))
     }
 
     pub async fn remittance_by_id(&mut self, id: i64) -> Result<Option<RemittanceRow>> {

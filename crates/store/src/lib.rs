@@ -159,6 +159,28 @@ macro_rules! select_in {
     }};
 }
 
+/// Run an `UPDATE … IN (` statement for the values of `$values`, 900 bound values per
+/// statement: `$head` pushes everything up to and including `IN (` onto the builder `$qb`.
+/// Answers the rows changed.
+macro_rules! update_in {
+    ($self:expr, $values:expr, |$qb:ident| $head:block) => {{
+        let mut n: u64 = 0;
+        for chunk in $values.chunks(900) {
+            n += on!($self, c => {
+                let mut $qb = sqlx::QueryBuilder::new("");
+                $head
+                let mut sep = $qb.separated(", ");
+                for v in chunk {
+                    sep.push_bind(*v);
+                }
+                $qb.push(")");
+                $qb.build().execute(&mut **c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        n
+    }};
+}
+
 /// Push `(col >= lo AND col < hi) OR …` for each scope root onto a query builder; no roots
 /// matches nothing (an actor without scope sees nothing).
 macro_rules! push_scope {
