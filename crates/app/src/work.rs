@@ -203,7 +203,7 @@ impl<'a> Work<'a> {
     }
 }
 
-fn json<T: Serialize>(v: &T) -> serde_json::Value {
+pub(crate) fn json<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 

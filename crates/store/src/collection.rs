@@ -526,12 +526,6 @@ impl Conn<'_> {
         Ok(on!(self, c => sqlx::query_scalar::<_, i64>(sql).bind(book_id).fetch_optional(&mut **c).await)?)
     }
 
-    pub async fn close_book(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool> {
-        let sql = "UPDATE receipt_books SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL";
-        let n = on!(self, c => sqlx::query(sql).bind(id).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-        Ok(n == 1)
-    }
-
     // ── participations ──
 
     pub async fn insert_participation(&mut self, p: &ParticipationRow) -> Result<i64> {
@@ -641,15 +635,6 @@ impl Conn<'_> {
                    WHERE l.participation_id = $1 AND r.voided_at IS NULL) WHERE id = $1 RETURNING paid_through";
         Ok(
             on!(self, c => sqlx::query_scalar::<_, Option<NaiveDate>>(sql).bind(id).bind(at).fetch_one(&mut **c).await)?,
-        )
-    }
-
-    /// `paid_through` recomputed from the receipts, without writing (for checks).
-    pub async fn paid_through_from_receipts(&mut self, id: i64) -> Result<Option<NaiveDate>> {
-        let sql = "SELECT MAX(l.covers_to) FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id \
-                   WHERE l.participation_id = $1 AND r.voided_at IS NULL";
-        Ok(
-            on!(self, c => sqlx::query_scalar::<_, Option<NaiveDate>>(sql).bind(id).fetch_one(&mut **c).await)?,
         )
     }
 
@@ -806,14 +791,6 @@ impl Conn<'_> {
         );
         rows(
             on!(self, c => sqlx::query_as::<_, ReceiptRecord>(AssertSqlSafe(sql)).bind(collector_id).bind(from).bind(to).fetch_all(&mut **c).await)?,
-        )
-    }
-
-    /// Receipts of one book, in number order.
-    pub async fn receipts_of_book(&mut self, book_id: i64) -> Result<Vec<ReceiptRow>> {
-        let sql = format!("SELECT {RECEIPT_COLS} FROM receipts WHERE book_id = $1 ORDER BY number");
-        rows(
-            on!(self, c => sqlx::query_as::<_, ReceiptRecord>(AssertSqlSafe(sql)).bind(book_id).fetch_all(&mut **c).await)?,
         )
     }
 

@@ -348,6 +348,15 @@ impl App {
         Ok(after)
     }
 
+    /// The household-HI payment periods allowed today (`hi.household.period.{months}` = 1).
+    pub fn hi_periods(&self) -> Vec<u32> {
+        let params = self.params();
+        let today = self.today();
+        (2..=60)
+            .filter(|m| params.value(&keys::hi_household_period(*m), today).is_ok_and(|v| v == 1))
+            .collect()
+    }
+
     /// The members of a household and whether household HI is for them.
     pub async fn hi_candidates(
         &self,
@@ -504,6 +513,4 @@ pub(crate) fn person_subject(person: &PersonRow, participation_id: i64) -> Subje
     Subject::new("participation", participation_id, &person.province_code, &person.unit_path)
 }
 
-pub(crate) fn json<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
+pub(crate) use crate::work::json;

@@ -3,7 +3,8 @@
 //!
 //! Every change goes through the unit of work; `paid_through` of a participation is derived
 //! state, recomputed from the valid receipt lines in the same transaction as each payment and
-//! void (`ansinh collection verify` and a property test check it against a recomputation).
+//! void (a property test checks it against a recomputation from the receipts after random
+//! sequences of payments and voids).
 //! Parts: [`books`], [`enrol`], [`pay`], [`views`].
 
 use crate::work::{Audited, Subject};

@@ -51,7 +51,8 @@ pub enum PaymentItem {
 #[derive(Debug, Clone, serde::Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceInput {
-    /// person, fund or sponsor.
+    /// person, fund or sponsor. When no source is the person, the person pays what the listed
+    /// sources leave of the amount due.
     pub source: String,
     /// The fund's or sponsor's name.
     #[serde(default)]
@@ -122,6 +123,11 @@ fn sources(field_prefix: &str, list: &[SourceInput], amount: i64) -> Result<Vec<
         }
     }
     let total: i64 = out.iter().map(|s| s.2).sum();
+    // Without a line for the person, the person pays what the others leave.
+    if errors.is_empty() && total < amount && !out.iter().any(|s| s.0 == PayerSource::Person) {
+        out.push((PayerSource::Person, String::new(), amount - total));
+        return Ok(out);
+    }
     if errors.is_empty() && total != amount {
         errors.push(Invalid::new(
             "sources",

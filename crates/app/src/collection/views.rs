@@ -190,8 +190,20 @@ impl App {
         }
         let lines = c.receipt_lines(&[id]).await?;
         let person_ids: Vec<i64> = lines.iter().map(|l| l.person_id).collect();
-        let names: HashMap<i64, String> =
-            c.persons_by_ids(&person_ids).await?.into_iter().map(|p| (p.id, p.full_name)).collect();
+        // A member living outside the viewer's scope is named by initials only.
+        let names: HashMap<i64, String> = c
+            .persons_by_ids(&person_ids)
+            .await?
+            .into_iter()
+            .map(|p| {
+                let name = if actor.can(Permission::View, &p.unit_path) {
+                    p.full_name
+                } else {
+                    masked_name(&p.full_name)
+                };
+                (p.id, name)
+            })
+            .collect();
         let sources = c.receipt_sources(&[id]).await?;
         let book = c.book_by_id(receipt.book_id).await?.ok_or(AppError::NotFound)?;
         let own =

@@ -23,11 +23,12 @@ use serde::Deserialize;
 
 /// A fresh request id for a payment form: a double click or a resent form carries the same one.
 fn new_request_id() -> String {
+    // Without randomness the form gets no id and the use case refuses it (nothing is paid).
     let mut b = [0u8; 12];
-    if getrandom::fill(&mut b).is_err() {
-        return format!("t{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default());
+    match getrandom::fill(&mut b) {
+        Ok(()) => hex::encode(b),
+        Err(_) => String::new(),
     }
-    hex::encode(b)
 }
 
 fn money_input(field: &str, s: &str) -> Result<i64, AppError> {
@@ -459,44 +460,27 @@ pub async fn pay(
         })
     }
     .await?;
-    // A fund's part: the quote gives the total, the person pays the rest.
-    let result = if f.fund_amount.trim().is_empty() {
+    // A fund's part, if typed; the person pays the rest (the use case adds it).
+    let result = async {
+        let mut item = item;
+        if !f.fund_amount.trim().is_empty() {
+            let fund = SourceInput {
+                source: "fund".into(),
+                name: f.fund_name.clone(),
+                amount: money_input("fund_amount", &f.fund_amount)?,
+            };
+            match &mut item {
+                PaymentItem::Vsi { sources, .. } | PaymentItem::HiHousehold { sources, .. } => {
+                    sources.push(fund)
+                }
+            }
+        }
         state
             .app
             .record_payment(actor, &PaymentRequest { request_id: f.request_id.clone(), items: vec![item] })
             .await
-    } else {
-        match money_input("fund_amount", &f.fund_amount) {
-            Ok(fund) => {
-                let total = state.app.quote_item(actor, &item).await?;
-                let mut sources =
-                    vec![SourceInput { source: "fund".into(), name: f.fund_name.clone(), amount: fund }];
-                if total > fund {
-                    sources.push(SourceInput {
-                        source: "person".into(),
-                        name: String::new(),
-                        amount: total - fund,
-                    });
-                }
-                let item = match item {
-                    PaymentItem::Vsi { participation_id, months, .. } => {
-                        PaymentItem::Vsi { participation_id, months, sources }
-                    }
-                    PaymentItem::HiHousehold { household_id, months, payer_person_id, .. } => {
-                        PaymentItem::HiHousehold { household_id, months, payer_person_id, sources }
-                    }
-                };
-                state
-                    .app
-                    .record_payment(
-                        actor,
-                        &PaymentRequest { request_id: f.request_id.clone(), items: vec![item] },
-                    )
-                    .await
-            }
-            Err(e) => Err(e),
-        }
-    };
+    }
+    .await;
     match form_outcome(result)? {
         Ok(out) => match out.receipts.first() {
             Some(r) => Ok(Redirect::to(&format!("/receipts/{}?new=1", r.id)).into_response()),
@@ -570,7 +554,7 @@ async fn household_page<'a>(
     let can_collect = actor.can(Permission::Collect, &household.unit_path);
     let mut quotes = Vec::new();
     if can_collect && candidates.iter().any(|c| c.enrolled) {
-        for months in [3, 6, 12] {
+        for months in state.app.hi_periods() {
             let item =
                 PaymentItem::HiHousehold { household_id: id, months, payer_person_id: None, sources: vec![] };
             if let Ok(amount) = state.app.quote_item(actor, &item).await {

@@ -54,12 +54,24 @@ struct ErrorTpl<'a> {
     page: &'a Page,
     status: u16,
     message: &'a str,
+    /// Where to go back to (the form that failed), besides home.
+    back: Option<&'a str>,
 }
 
 /// The error page.
 pub fn error_page(page: &Page, status: u16, message: &str) -> String {
     use askama::Template;
-    ErrorTpl { page, status, message }.render().unwrap_or_else(|e| format!("{status} {message} ({e})"))
+    ErrorTpl { page, status, message, back: None }
+        .render()
+        .unwrap_or_else(|e| format!("{status} {message} ({e})"))
+}
+
+/// The error page with a link back to `back` (a local path).
+pub fn error_page_back(page: &Page, status: u16, message: &str, back: &str) -> String {
+    use askama::Template;
+    ErrorTpl { page, status, message, back: Some(back) }
+        .render()
+        .unwrap_or_else(|e| format!("{status} {message} ({e})"))
 }
 
 /// The policy of this site's own pages, sent with every HTML answer: scripts only from here
