@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod estimate;
 pub mod import;
+pub mod models;
 mod params;
 pub mod registry;
 mod secret;
@@ -38,8 +39,9 @@ pub use ansinh_rules as rules;
 /// the API and the CLI show. (The store itself, its connections and SQL stay inside `app`.)
 pub mod records {
     pub use ansinh_store::{
-        AuditFilter, AuditRow, BookRow, DueRow, HouseholdRow, MoveRow, ParamRow, ParticipationRow, PersonRow,
-        PovertyRow, ReceiptLineRow, ReceiptRow, ReceiptSourceRow, RemittanceRow, TermsRow, TokenRow, UserRow,
+        AuditFilter, AuditRow, BookRow, CampaignRow, DueRow, FundEntryRow, FundTotals, HouseholdRow,
+        MemberRow, MilestoneRow, ModelRow, MoveRow, ParamRow, ParticipationRow, PersonRow, PovertyRow,
+        ReceiptLineRow, ReceiptRow, ReceiptSourceRow, RemittanceRow, TermsRow, TokenRow, UserRow, VisitRow,
     };
 }
 

@@ -120,6 +120,11 @@ impl<'a> Work<'a> {
         self.tx.conn()
     }
 
+    /// Who acts in this unit of work (as stored on the rows it writes).
+    pub fn actor_name(&self) -> String {
+        self.actor.username.clone()
+    }
+
     /// The time of this unit of work: every row it writes carries the same instant.
     pub fn now(&self) -> DateTime<Utc> {
         self.now

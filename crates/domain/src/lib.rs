@@ -7,6 +7,7 @@ pub mod cccd;
 pub mod collection;
 pub mod error;
 pub mod import;
+pub mod model;
 pub mod person;
 pub mod text;
 pub mod unit;
@@ -16,6 +17,7 @@ pub use cccd::{CitizenId, OldSiNumber};
 pub use collection::{BookKind, PayerSource, Scheme};
 pub use error::Invalid;
 pub use import::{PersonRecord, RowError};
+pub use model::{FundEntryKind, IncomeMonths, ModelKind, ModelStatus, Organisation, VisitOutcome};
 pub use person::{
     BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, PovertyStatus, Relation, working_age,
 };

@@ -40,6 +40,10 @@ pub enum Permission {
     Collect,
     /// Issue receipt books to collectors, void any receipt in scope.
     ManageBooks,
+    /// Run community models (mô hình): launch, members, pledges, fund entries; run campaigns.
+    ManageModels,
+    /// Visit households door to door and log each visit (đi vận động).
+    Visit,
 }
 
 impl Role {
@@ -101,12 +105,16 @@ impl Role {
         match self {
             Role::Admin => true,
             // The provincial SI office issues receipt books (DOMAIN.md §10).
-            Role::ProvinceOfficer => matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageBooks),
-            Role::CommuneOfficer => matches!(p, View | ViewAudit | ManagePlaces | EditPeople),
-            // Mass organisations register their members; collectors register whom they enrol
-            // and take their payments.
-            Role::OrgMember => matches!(p, View | EditPeople),
-            Role::Collector => matches!(p, View | EditPeople | Collect),
+            Role::ProvinceOfficer => {
+                matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageBooks | ManageModels | Visit)
+            }
+            Role::CommuneOfficer => {
+                matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageModels | Visit)
+            }
+            // Mass organisations register their members and run the community models (DOMAIN.md
+            // §9); collectors register whom they enrol, take their payments and visit.
+            Role::OrgMember => matches!(p, View | EditPeople | ManageModels | Visit),
+            Role::Collector => matches!(p, View | EditPeople | Collect | Visit),
             Role::Viewer => matches!(p, View),
         }
     }

@@ -54,10 +54,14 @@ pub struct SourceInput {
     /// person, fund or sponsor. When no source is the person, the person pays what the listed
     /// sources leave of the amount due.
     pub source: String,
-    /// The fund's or sponsor's name.
+    /// The fund's or sponsor's name (a model's fund: its name, filled in).
     #[serde(default)]
     pub name: String,
     pub amount: i64,
+    /// A community model whose fund pays this part: the payer must be a member whose scheme
+    /// the model pays, and the fund must hold the amount (it is drawn in the same transaction).
+    #[serde(default)]
+    pub model_id: Option<i64>,
 }
 
 /// The receipts of a request; `replayed` when they were made by an earlier send of it.
@@ -92,6 +96,13 @@ struct Draft {
     content: String,
     lines: Vec<ReceiptLineRow>,
     sources: Vec<(PayerSource, String, i64)>,
+    /// The parts paid from community models' funds: (model id, amount).
+    funds: Vec<(i64, i64)>,
+}
+
+/// The fund parts of an item's sources: (model id, amount).
+fn fund_parts(list: &[SourceInput]) -> Vec<(i64, i64)> {
+    list.iter().filter_map(|s| s.model_id.map(|m| (m, s.amount))).collect()
 }
 
 fn sources(field_prefix: &str, list: &[SourceInput], amount: i64) -> Result<Vec<(PayerSource, String, i64)>> {
@@ -208,6 +219,7 @@ impl App {
             None => actor.username.clone(),
         };
         let mut receipts = Vec::new();
+        let paths: Vec<String> = drafts.iter().map(|d| d.payer.unit_path.clone()).collect();
         for d in drafts {
             let (book, number) = loop {
                 let book = w.conn().current_book(uid).await?.ok_or_else(|| {
@@ -262,6 +274,10 @@ impl App {
                 .map(|(source, name, amount)| ReceiptSourceRow { receipt_id: r.id, source, name, amount })
                 .collect();
             w.conn().insert_receipt_sources(&srcs).await?;
+            let number = format!("{} {}", r.series, r.number);
+            for (model, amount) in &d.funds {
+                self.draw_fund(&mut w, *model, &d.payer, d.scheme, *amount, r.id, &number).await?;
+            }
             for l in &lines {
                 w.conn().refresh_paid_through(l.participation_id, now).await?;
             }
@@ -278,6 +294,7 @@ impl App {
             );
             receipts.push(r);
         }
+        self.refresh_full_groups(&mut w, &paths).await?;
         w.commit().await?;
         Ok(PaymentOutcome { receipts, replayed: false })
     }
@@ -344,7 +361,8 @@ impl App {
                         supported_months: supported_months as i64,
                         amount: q.payable.0,
                     }],
-                    sources: sources(prefix, src, q.payable.0)?,
+                    sources: sources(prefix, &self.fund_names(c, src).await?, q.payable.0)?,
+                    funds: fund_parts(src),
                     payer: person,
                 }
             }
@@ -425,12 +443,38 @@ impl App {
                         day(from),
                         day(to)
                     ),
-                    sources: sources(prefix, src, q.total.0)?,
+                    sources: sources(prefix, &self.fund_names(c, src).await?, q.total.0)?,
+                    funds: fund_parts(src),
                     lines,
                     payer,
                 }
             }
         })
+    }
+
+    /// The sources with each model fund named by its model (and its source set to fund).
+    async fn fund_names(
+        &self,
+        c: &mut ansinh_store::Conn<'_>,
+        list: &[SourceInput],
+    ) -> Result<Vec<SourceInput>> {
+        let mut out = Vec::with_capacity(list.len());
+        for s in list {
+            let mut s = s.clone();
+            if let Some(id) = s.model_id {
+                let m = c.model_by_id(id).await?.ok_or_else(|| {
+                    AppError::invalid(
+                        "sources",
+                        "Không tìm thấy mô hình của nguồn quỹ",
+                        "no such model for the fund source",
+                    )
+                })?;
+                s.source = PayerSource::Fund.as_str().into();
+                s.name = format!("Quỹ {}", m.name);
+            }
+            out.push(s);
+        }
+        Ok(out)
     }
 
     /// What an item would cost if paid today (for a form splitting it between sources).
@@ -474,6 +518,8 @@ impl App {
         for l in &lines {
             w.conn().refresh_paid_through(l.participation_id, now).await?;
         }
+        self.restore_fund(&mut w, id, &format!("{} {}", before.series, before.number)).await?;
+        self.refresh_full_groups(&mut w, std::slice::from_ref(&before.unit_path)).await?;
         let after = ReceiptRow {
             voided_at: Some(now),
             void_reason: reason,

@@ -128,7 +128,12 @@ async fn vsi_payment_priced_on_its_date_numbered_verified_voided() {
             items: vec![PaymentItem::Vsi {
                 participation_id: part,
                 months: Some(1),
-                sources: vec![SourceInput { source: "fund".into(), name: String::new(), amount: 100 }],
+                sources: vec![SourceInput {
+                    source: "fund".into(),
+                    name: String::new(),
+                    amount: 100,
+                    model_id: None,
+                }],
             }],
         };
         let e = app.record_payment(&collector, &bad).await.unwrap_err();
@@ -640,8 +645,13 @@ async fn forms_of_a_month_add_up_to_the_collectors_remittances() {
         .unwrap();
         let part = enrol(&app, &collector, head.id, 1_500_000, 3).await;
         let fund = vec![
-            SourceInput { source: "fund".into(), name: "Quỹ Cây mai".into(), amount: 100_000 },
-            SourceInput { source: "person".into(), name: String::new(), amount: 692_000 },
+            SourceInput {
+                source: "fund".into(),
+                name: "Quỹ Cây mai".into(),
+                amount: 100_000,
+                model_id: None,
+            },
+            SourceInput { source: "person".into(), name: String::new(), amount: 692_000, model_id: None },
         ];
         let items = vec![
             PaymentItem::Vsi { participation_id: part, months: None, sources: fund },

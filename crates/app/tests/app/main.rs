@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 mod collection;
 mod demo;
 mod imports;
+mod models;
 mod registry;
 mod units;
 mod users;
