@@ -45,21 +45,40 @@ fn font(bold: bool) -> &'static Font {
     if bold { &BOLD } else { &REGULAR }
 }
 
-/// A one-page document being drawn.
+/// A document being drawn, page by page (drawing goes to the current page).
 pub struct Doc {
     width: f32,
     height: f32,
     content: String,
+    /// Content of the finished pages before the current one.
+    done: Vec<String>,
     /// Glyphs used per font (regular, bold), with the text they stand for.
     used: [BTreeMap<u16, char>; 2],
 }
 
 /// A5 portrait, in points.
 pub const A5: (f32, f32) = (419.53, 595.28);
+/// A4 portrait, in points.
+pub const A4: (f32, f32) = (595.28, 841.89);
 
 impl Doc {
     pub fn new(width: f32, height: f32) -> Doc {
-        Doc { width, height, content: String::new(), used: [BTreeMap::new(), BTreeMap::new()] }
+        Doc {
+            width,
+            height,
+            content: String::new(),
+            done: Vec::new(),
+            used: [BTreeMap::new(), BTreeMap::new()],
+        }
+    }
+
+    /// Start a new page; what follows is drawn on it.
+    pub fn new_page(&mut self) {
+        self.done.push(std::mem::take(&mut self.content));
+    }
+
+    pub fn height(&self) -> f32 {
+        self.height
     }
 
     pub fn width(&self) -> f32 {
@@ -182,22 +201,34 @@ impl Doc {
     /// The finished file.
     pub fn finish(self) -> Vec<u8> {
         let mut objects: Vec<Vec<u8>> = Vec::new();
-        // 1 catalog, 2 pages, 3 page, 4 content, then 5 objects per font.
+        let mut pages = self.done;
+        pages.push(self.content);
+        // 1 catalog, 2 pages, 3–12 the two fonts (5 objects each), then a page and its
+        // content per page.
+        let first_page = 13;
+        let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", first_page + 2 * i)).collect();
         objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
-        objects.push(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec());
         objects.push(
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {:.2} {:.2}] /Resources << /Font << /F1 5 0 R /F2 10 0 R >> >> /Contents 4 0 R >>",
-                self.width, self.height
-            )
-            .into_bytes(),
+            format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).into_bytes(),
         );
-        objects.push(stream("", &deflate(self.content.as_bytes())));
         for (i, bold) in [false, true].into_iter().enumerate() {
             let f = font(bold);
             let used = &self.used[i];
-            let first = 5 + i * 5;
+            let first = 3 + i * 5;
             objects.extend(font_objects(f, used, first));
+        }
+        for (i, content) in pages.iter().enumerate() {
+            let me = first_page + 2 * i;
+            objects.push(
+                format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {:.2} {:.2}] /Resources << /Font << /F1 3 0 R /F2 8 0 R >> >> /Contents {} 0 R >>",
+                    self.width,
+                    self.height,
+                    me + 1
+                )
+                .into_bytes(),
+            );
+            objects.push(stream("", &deflate(content.as_bytes())));
         }
         let mut out: Vec<u8> = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
         let mut offsets = Vec::with_capacity(objects.len());
@@ -475,4 +506,82 @@ mod tests {
         fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
         fn close(&mut self) {}
     }
+}
+
+/// A4 landscape, in points.
+pub const A4_LANDSCAPE: (f32, f32) = (841.89, 595.28);
+
+/// A table report (a fund statement, a list): title, a summary line, then the rows under a
+/// header repeated on every page, on A4 landscape. `widths` are the columns' shares of the
+/// page; columns whose header starts with '>' are right-aligned (the '>' is not shown).
+pub fn table_pdf(
+    title: &str,
+    summary: &str,
+    headers: &[&str],
+    widths: &[f32],
+    rows: &[Vec<String>],
+) -> Vec<u8> {
+    let (w, h) = A4_LANDSCAPE;
+    let margin = 28.0;
+    let total: f32 = widths.iter().sum::<f32>().max(1.0);
+    let cols: Vec<f32> = widths.iter().map(|x| x / total * (w - 2.0 * margin)).collect();
+    let size = 8.5;
+    let line = 11.0;
+    let mut d = Doc::new(w, h);
+    let mut page = 1;
+    let header = |d: &mut Doc, y: f32| -> f32 {
+        let mut x = margin;
+        d.color(0.93, 0.95, 0.97);
+        d.fill_rect(margin, y - 10.0, w - 2.0 * margin, 15.0);
+        d.color(0.0, 0.0, 0.0);
+        for (i, head) in headers.iter().enumerate() {
+            let (right, label) = match head.strip_prefix('>') {
+                Some(l) => (true, l),
+                None => (false, *head),
+            };
+            if right {
+                d.text_right(x + cols[i] - 3.0, y, size, true, label);
+            } else {
+                d.text(x + 3.0, y, size, true, label);
+            }
+            x += cols[i];
+        }
+        y + 16.0
+    };
+    d.text(margin, 40.0, 13.0, true, title);
+    d.text(margin, 56.0, 9.0, false, summary);
+    let mut y = header(&mut d, 78.0);
+    for row in rows {
+        let wrapped: Vec<Vec<String>> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| d.wrap(size, false, c, cols.get(i).copied().unwrap_or(50.0) - 6.0))
+            .collect();
+        let height = wrapped.iter().map(|l| l.len().max(1)).max().unwrap_or(1) as f32 * line;
+        if y + height > h - 36.0 {
+            d.text_right(w - margin, h - 20.0, 7.5, false, &format!("Trang {page}"));
+            d.new_page();
+            page += 1;
+            y = header(&mut d, 40.0);
+        }
+        let mut x = margin;
+        for (i, lines) in wrapped.iter().enumerate() {
+            let right = headers.get(i).is_some_and(|h| h.starts_with('>'));
+            for (k, l) in lines.iter().enumerate() {
+                let ly = y + k as f32 * line;
+                if right {
+                    d.text_right(x + cols[i] - 3.0, ly, size, false, l);
+                } else {
+                    d.text(x + 3.0, ly, size, false, l);
+                }
+            }
+            x += cols.get(i).copied().unwrap_or(0.0);
+        }
+        d.color(0.85, 0.88, 0.91);
+        d.line(margin, y + height - 8.0, w - margin, y + height - 8.0, 0.4);
+        d.color(0.0, 0.0, 0.0);
+        y += height;
+    }
+    d.text_right(w - margin, h - 20.0, 7.5, false, &format!("Trang {page}"));
+    d.finish()
 }

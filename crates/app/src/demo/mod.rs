@@ -3,6 +3,7 @@
 //! works (a collector with an electronic receipt series among them); idempotent (what exists is left alone). [`population`] generates a deterministic
 //! population (pure, no storage) and [`seed`] writes it into the registry.
 
+pub mod models;
 pub mod population;
 pub mod seed;
 
@@ -28,10 +29,18 @@ const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("xa.maihoa", "Phan Văn Thắng (UBND xã Mai Hoa)", "commune_officer", "18322"),
     ("hoi.hoanhson", "Võ Thị Lan (Hội Nông dân xã Hoành Sơn)", "org_member", "18832"),
     ("thu.maihoa", "Trần Thị Thu (Đại lý thu Bưu điện xã Mai Hoa)", "collector", "18322"),
+    ("thu.hoanhson", "Lê Văn Kỳ (Đại lý thu xã Hoành Sơn)", "collector", "18832"),
+    ("thu.phuctrach", "Nguyễn Thị Bưởi (Đại lý thu xã Phúc Trạch)", "collector", "18547"),
+    ("hoi.phuctrach", "Hồ Văn Trạch (Hội Nông dân xã Phúc Trạch)", "org_member", "18547"),
+    ("phunu.maihoa", "Đinh Thị Lĩnh (Hội Phụ nữ xã Mai Hoa)", "org_member", "18322"),
 ];
 
 /// The demo collector's electronic receipt series: (collector, series, first, last, unit).
-const BOOKS: &[(&str, &str, i64, i64, &str)] = &[("thu.maihoa", "BL26-MH", 1, 5_000, "18322")];
+const BOOKS: &[(&str, &str, i64, i64, &str)] = &[
+    ("thu.maihoa", "BL26-MH", 1, 5_000, "18322"),
+    ("thu.hoanhson", "BL26-HS", 1, 5_000, "18832"),
+    ("thu.phuctrach", "BL26-PT", 1, 5_000, "18547"),
+];
 
 #[derive(Debug, Default)]
 pub struct DemoReport {

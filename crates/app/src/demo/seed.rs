@@ -26,6 +26,8 @@ pub struct PopulationReport {
     pub thanh_binh_workers: usize,
     /// The population was there already; nothing was generated.
     pub existed: bool,
+    /// Events of the community models' history played (0: there were models already).
+    pub model_events: usize,
 }
 
 fn stable_hash(s: &str) -> u64 {
@@ -129,6 +131,8 @@ impl App {
         let mut w = self.write(&system).await?;
         if w.conn().count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? > 0 {
             report.existed = true;
+            drop(w);
+            report.model_events = self.seed_models().await?;
             return Ok(report);
         }
         let (groups, created) = self.demo_places(&mut w).await?;
@@ -278,6 +282,7 @@ impl App {
         );
         w.conn().analyze().await?;
         w.commit().await?;
+        report.model_events = self.seed_models().await?;
         Ok(report)
     }
 }

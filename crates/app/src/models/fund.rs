@@ -69,7 +69,43 @@ fn short_of(model: &ModelRow, pool: &str, have: i64, need: i64) -> AppError {
     )
 }
 
+/// A model fund that can pay (part of) a person's contribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundChoice {
+    pub model_id: i64,
+    pub name: String,
+    pub pays_vsi: bool,
+    pub pays_hi: bool,
+    /// The member's own sub-balance plus the common pool.
+    pub available: i64,
+}
+
 impl App {
+    /// The model funds a person (or the person's household) is a member of, with what they hold.
+    pub async fn member_funds(&self, actor: &Actor, person_id: i64) -> Result<Vec<FundChoice>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let person = c.person_by_id(person_id).await?.ok_or(AppError::NotFound)?;
+        if !actor.can(Permission::View, &person.unit_path) {
+            return Err(AppError::NotFound);
+        }
+        let mut out = Vec::new();
+        for m in c.open_memberships(person.id, person.household_id).await? {
+            let Some(model) = c.model_by_id(m.model_id).await? else { continue };
+            let balances = c.fund_balances(model.id).await?;
+            let available =
+                balances.iter().filter(|(k, _)| *k == 0 || *k == m.id).map(|(_, b)| *b).sum::<i64>();
+            out.push(FundChoice {
+                model_id: model.id,
+                name: model.name,
+                pays_vsi: m.pays_vsi,
+                pays_hi: m.pays_hi,
+                available,
+            });
+        }
+        Ok(out)
+    }
+
     /// Record money coming into a model's fund.
     pub async fn deposit(&self, actor: &Actor, model_id: i64, d: &NewDeposit) -> Result<FundEntryRow> {
         let mut errors = Vec::new();

@@ -23,7 +23,7 @@ pub mod next;
 pub mod outreach;
 pub mod plan;
 
-pub use fund::{FundStatement, NewDeposit, StatementLine};
+pub use fund::{FundChoice, FundStatement, NewDeposit, StatementLine};
 pub use groups::{GroupLine, GroupsView, UninsuredItem};
 pub use next::{NextVisit, RankFactor};
 pub use outreach::{CampaignView, Funnel, NewCampaign, NewVisit, VisitOutcomeReport};
@@ -359,18 +359,11 @@ impl App {
         let pledge_qty = goal("pledge_qty", n.pledge_qty, 100_000).map_err(|e| errors.push(e)).unwrap_or(0);
         let pledge_value =
             goal("pledge_value", n.pledge_value, 10_000_000_000).map_err(|e| errors.push(e)).unwrap_or(0);
-        if n.household_id.is_none() == n.person_id.is_none() {
+        if n.household_id.is_none() && n.person_id.is_none() {
             errors.push(Invalid::new(
                 "member",
-                "Chọn một hộ hoặc một người (không cả hai)",
-                "choose a household or a person (not both)",
-            ));
-        }
-        if !n.pays_vsi && !n.pays_hi {
-            errors.push(Invalid::new(
-                "pays",
-                "Chọn quỹ mô hình đóng BHXH tự nguyện, BHYT hộ gia đình hay cả hai cho thành viên",
-                "choose whether the fund pays the member's VSI, household HI or both",
+                "Chọn một hộ hoặc một người",
+                "choose a household or a person",
             ));
         }
         if n.joined_on > self.today() {
@@ -395,17 +388,30 @@ impl App {
                 "the join date cannot be before the model's launch",
             ));
         }
-        let (path, province, household_id, person_id) = match (n.household_id, n.person_id) {
-            (Some(h), _) => {
-                let h = w.conn().household_by_id(h).await?.ok_or(AppError::NotFound)?;
-                (h.unit_path, h.province_code, Some(h.id), None)
-            }
-            (_, Some(p)) => {
-                let p = w.conn().person_by_id(p).await?.ok_or(AppError::NotFound)?;
-                (p.unit_path, p.province_code, p.household_id.filter(|_| false), Some(p.id))
-            }
+        // A household, a person, or a household with the person whose contributions it pays.
+        let person = match n.person_id {
+            Some(p) => Some(w.conn().person_by_id(p).await?.ok_or(AppError::NotFound)?),
+            None => None,
+        };
+        let household = match n.household_id {
+            Some(h) => Some(w.conn().household_by_id(h).await?.ok_or(AppError::NotFound)?),
+            None => None,
+        };
+        if let (Some(p), Some(h)) = (&person, &household)
+            && p.household_id != Some(h.id)
+        {
+            return Err(AppError::invalid(
+                "member",
+                format!("{} không thuộc hộ {}", p.full_name, h.code),
+                format!("{} is not of household {}", p.full_name, h.code),
+            ));
+        }
+        let (path, province) = match (&household, &person) {
+            (Some(h), _) => (h.unit_path.clone(), h.province_code.clone()),
+            (None, Some(p)) => (p.unit_path.clone(), p.province_code.clone()),
             _ => return Err(AppError::NotFound),
         };
+        let (household_id, person_id) = (household.map(|h| h.id), person.map(|p| p.id));
         if !actor.can(Permission::View, &path) {
             return Err(AppError::NotFound);
         }
@@ -420,10 +426,13 @@ impl App {
             ));
         }
         let current = w.conn().members_of_models(&[model.id]).await?;
+        // Once per person; a household without a named person once.
         if current.iter().any(|m| {
             m.left_on.is_none()
-                && ((household_id.is_some() && m.household_id == household_id)
-                    || (person_id.is_some() && m.person_id == person_id))
+                && match person_id {
+                    Some(_) => m.person_id == person_id,
+                    None => m.person_id.is_none() && m.household_id == household_id,
+                }
         }) {
             return Err(AppError::invalid(
                 "member",
@@ -452,6 +461,45 @@ impl App {
         w.created("model.member.add", &m);
         w.commit().await?;
         Ok(m)
+    }
+
+    /// A household code (of the model's commune) or a CCCD number, as typed on the members
+    /// form: `(household id, person id)`, one of them set.
+    pub async fn member_ref(
+        &self,
+        actor: &Actor,
+        model_id: i64,
+        typed: &str,
+    ) -> Result<(Option<i64>, Option<i64>)> {
+        let t = typed.trim();
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let model = self.model_in_scope(&mut c, actor, model_id).await?;
+        let not_found = || {
+            AppError::invalid(
+                "member",
+                format!("Không tìm thấy hộ mã «{t}» hay người có CCCD «{t}» trong xã của mô hình"),
+                format!("no household «{t}» or person with citizen ID «{t}» in the model's commune"),
+            )
+        };
+        if t.is_empty() {
+            return Err(AppError::invalid(
+                "member",
+                "Nhập mã hộ hoặc số CCCD",
+                "type a household code or a citizen ID",
+            ));
+        }
+        if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
+            let p = c.person_by_cccd(t).await?.filter(|p| actor.can(Permission::View, &p.unit_path));
+            let p = p.ok_or_else(not_found)?;
+            return Ok((None, Some(p.id)));
+        }
+        let h = c
+            .household_by_code(model.unit_id, t)
+            .await?
+            .filter(|h| actor.can(Permission::View, &h.unit_path));
+        let h = h.ok_or_else(not_found)?;
+        Ok((Some(h.id), None))
     }
 
     /// A member leaves the model (kept, with the date and reason).
@@ -573,6 +621,7 @@ impl App {
         let households = c.households_by_ids(&hh_ids).await?;
         let mut out = HashMap::new();
         for m in members {
+            // The named person, else the household's head.
             let pid = match (m.person_id, m.household_id) {
                 (Some(p), _) => Some(p),
                 (_, Some(h)) => households.iter().find(|x| x.id == h).and_then(|x| x.head_person_id),

@@ -460,6 +460,20 @@ impl App {
         Ok(CampaignView { campaign, units, team, visits, follow_ups, funnel: f, can_visit })
     }
 
+    /// The person with this CCCD number, if the actor may see them (the visit form's lookup).
+    pub async fn person_id_by_cccd(&self, actor: &Actor, cccd: &str) -> Result<i64> {
+        let t = cccd.trim();
+        let mut r = self.db.read().await?;
+        let p = r.conn().person_by_cccd(t).await?.filter(|p| actor.can(Permission::View, &p.unit_path));
+        p.map(|p| p.id).ok_or_else(|| {
+            AppError::invalid(
+                "person_id",
+                format!("Không tìm thấy người có số CCCD «{t}» trong phạm vi của bạn"),
+                format!("no person with citizen ID «{t}» in your scope"),
+            )
+        })
+    }
+
     /// Recent visits in the actor's scope (for the outreach page), newest first.
     pub async fn recent_visits(&self, actor: &Actor, days: u64) -> Result<Vec<VisitRow>> {
         let since = self.today() - Days::new(days);

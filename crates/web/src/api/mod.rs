@@ -6,6 +6,7 @@ pub mod calc;
 pub mod collection;
 pub mod households;
 pub mod me;
+pub mod models;
 pub mod persons;
 pub mod units;
 
@@ -30,8 +31,9 @@ use utoipa_swagger_ui::SwaggerUi;
     paths(units::list, units::get, me::get, calc::post_vsi, calc::post_hi, calc::post_retirement, calc::post_pension,
           persons::list, persons::create, persons::get, persons::update, households::get, households::set_poverty,
           collection::issue_book, collection::my_books, collection::enrol_vsi, collection::change_terms, collection::enrol_hi,
-          collection::cover, collection::pay, collection::receipt, collection::void, collection::verify, collection::day, collection::due, collection::citizen_lookup, collection::close_day, collection::remittances, collection::review),
-    components(schemas(collection::BookDto, collection::StandingDto, collection::ParticipationDto, collection::ReceiptDto, collection::ReceiptLineDto, collection::SourceDto, collection::ReceiptDetailDto, collection::PaymentDto, collection::NextPaymentDto, collection::CoverItemDto, collection::CoverDto, collection::DayDto, collection::DueDto, ansinh_app::collection::VsiEnrolment, collection::HiEnrolmentDto, collection::VoidDto, collection::CitizenLookupDto, collection::RemittanceDto, collection::CloseDayDto, collection::ReviewDto, ansinh_app::collection::CitizenCover, ansinh_app::collection::CitizenScheme, ansinh_app::collection::CitizenReceipt, ansinh_app::collection::NewBook, ansinh_app::collection::VsiTerms, ansinh_app::collection::PaymentRequest, ansinh_app::collection::PaymentItem, ansinh_app::collection::SourceInput, ansinh_app::collection::PublicReceipt, persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::MemberDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, ansinh_app::calc::VsiRequest, ansinh_app::calc::VsiResponse, ansinh_app::calc::VsiLineDto, ansinh_app::calc::DeadlineDto, ansinh_app::calc::BasisDto, ansinh_app::calc::HiRequest, ansinh_app::calc::HiResponse, ansinh_app::calc::HiMemberDto, ansinh_app::calc::RetirementRequest, ansinh_app::calc::RetirementResponse, ansinh_app::calc::PensionRequest, ansinh_app::calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
+          collection::cover, collection::pay, collection::receipt, collection::void, collection::verify, collection::day, collection::due, collection::citizen_lookup, collection::close_day, collection::remittances, collection::review,
+          models::list, models::create, models::get, models::replicate, models::status, models::add_member, models::leave, models::deposit, models::fund, models::reverse, models::groups, models::campaigns, models::create_campaign, models::campaign, models::visit, models::next),
+    components(schemas(models::ModelDto, models::ModelStatsDto, models::ModelSummaryDto, models::MemberDto, models::MemberViewDto, models::PlanDto, models::ModelDetailDto, models::FundEntryDto, models::PoolDto, models::StatementLineDto, models::StatementDto, models::GroupLineDto, models::UninsuredDto, models::GroupsDto, models::CampaignDto, models::VisitDto, models::FunnelDto, models::CampaignDetailDto, models::FactorDto, models::NextVisitDto, models::ReplicateDto, models::StatusDto, models::ReasonDto, ansinh_app::models::NewModel, ansinh_app::models::NewMember, ansinh_app::models::NewDeposit, ansinh_app::models::NewCampaign, ansinh_app::models::NewVisit, collection::BookDto, collection::StandingDto, collection::ParticipationDto, collection::ReceiptDto, collection::ReceiptLineDto, collection::SourceDto, collection::ReceiptDetailDto, collection::PaymentDto, collection::NextPaymentDto, collection::CoverItemDto, collection::CoverDto, collection::DayDto, collection::DueDto, ansinh_app::collection::VsiEnrolment, collection::HiEnrolmentDto, collection::VoidDto, collection::CitizenLookupDto, collection::RemittanceDto, collection::CloseDayDto, collection::ReviewDto, ansinh_app::collection::CitizenCover, ansinh_app::collection::CitizenScheme, ansinh_app::collection::CitizenReceipt, ansinh_app::collection::NewBook, ansinh_app::collection::VsiTerms, ansinh_app::collection::PaymentRequest, ansinh_app::collection::PaymentItem, ansinh_app::collection::SourceInput, ansinh_app::collection::PublicReceipt, persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::MemberDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, ansinh_app::calc::VsiRequest, ansinh_app::calc::VsiResponse, ansinh_app::calc::VsiLineDto, ansinh_app::calc::DeadlineDto, ansinh_app::calc::BasisDto, ansinh_app::calc::HiRequest, ansinh_app::calc::HiResponse, ansinh_app::calc::HiMemberDto, ansinh_app::calc::RetirementRequest, ansinh_app::calc::RetirementResponse, ansinh_app::calc::PensionRequest, ansinh_app::calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "units", description = "Đơn vị hành chính — administrative units"),
@@ -39,6 +41,7 @@ use utoipa_swagger_ui::SwaggerUi;
          (name = "persons", description = "Nhân khẩu — persons of the population registry"),
          (name = "households", description = "Hộ gia đình — households, poverty status per year"),
          (name = "collection", description = "Tham gia và thu — enrolment, payments, receipts"),
+         (name = "models", description = "Mô hình an sinh và vận động — community models, funds, 100% groups, campaigns, visits"),
          (name = "calc", description = "Máy tính BHXH — calculators (public, no sign-in)"))
 )]
 pub struct ApiDoc;
@@ -79,6 +82,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/citizen/lookup", post(collection::citizen_lookup))
         .route("/api/v1/remittances", get(collection::remittances).post(collection::close_day))
         .route("/api/v1/remittances/{id}/review", post(collection::review))
+        .route("/api/v1/models", get(models::list).post(models::create))
+        .route("/api/v1/models/{id}", get(models::get))
+        .route("/api/v1/models/{id}/replicate", post(models::replicate))
+        .route("/api/v1/models/{id}/status", post(models::status))
+        .route("/api/v1/models/{id}/members", post(models::add_member))
+        .route("/api/v1/members/{id}/leave", post(models::leave))
+        .route("/api/v1/models/{id}/deposits", post(models::deposit))
+        .route("/api/v1/models/{id}/fund", get(models::fund))
+        .route("/api/v1/fund-entries/{id}/reverse", post(models::reverse))
+        .route("/api/v1/groups/{unit_id}", get(models::groups))
+        .route("/api/v1/campaigns", get(models::campaigns).post(models::create_campaign))
+        .route("/api/v1/campaigns/{id}", get(models::campaign))
+        .route("/api/v1/visits", post(models::visit))
+        .route("/api/v1/visit-next", get(models::next))
         .route("/api/v1/calc/vsi", post(calc::post_vsi))
         .route("/api/v1/calc/hi-household", post(calc::post_hi))
         .route("/api/v1/calc/retirement", post(calc::post_retirement))

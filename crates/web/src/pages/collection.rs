@@ -252,6 +252,8 @@ pub struct InsuranceTpl<'a> {
     pub form: EnrolForm,
     pub error: Option<String>,
     pub request_id: String,
+    /// Model funds that pay this person's VSI.
+    pub funds: Vec<ansinh_app::models::FundChoice>,
 }
 
 impl InsuranceTpl<'_> {
@@ -322,7 +324,8 @@ async fn insurance_page<'a>(
     let actor = page.actor()?;
     let view = state.app.person_view(actor, id).await?;
     let cover = state.app.person_cover(actor, view.person.id).await?;
-    Ok(InsuranceTpl { page, person: view.person, cover, form, error, request_id: new_request_id() })
+    let funds = state.app.member_funds(actor, view.person.id).await?;
+    Ok(InsuranceTpl { page, person: view.person, cover, form, error, request_id: new_request_id(), funds })
 }
 
 pub async fn insurance(
@@ -432,6 +435,9 @@ pub struct PayForm {
     pub fund_name: String,
     #[serde(default)]
     pub fund_amount: String,
+    /// A community model whose fund pays (all, or `fund_amount` of) it.
+    #[serde(default)]
+    pub fund_model: String,
     /// Where to come back on an error.
     #[serde(default)]
     pub back: String,
@@ -463,12 +469,15 @@ pub async fn pay(
     // A fund's part, if typed; the person pays the rest (the use case adds it).
     let result = async {
         let mut item = item;
-        if !f.fund_amount.trim().is_empty() {
-            let fund = SourceInput {
-                source: "fund".into(),
-                name: f.fund_name.clone(),
-                amount: money_input("fund_amount", &f.fund_amount)?,
+        let model_id = f.fund_model.trim().parse::<i64>().ok();
+        if !f.fund_amount.trim().is_empty() || model_id.is_some() {
+            // A model's fund with no amount typed pays the whole contribution.
+            let amount = if f.fund_amount.trim().is_empty() {
+                state.app.quote_item(actor, &item).await?
+            } else {
+                money_input("fund_amount", &f.fund_amount)?
             };
+            let fund = SourceInput { source: "fund".into(), name: f.fund_name.clone(), amount, model_id };
             match &mut item {
                 PaymentItem::Vsi { sources, .. } | PaymentItem::HiHousehold { sources, .. } => {
                     sources.push(fund)

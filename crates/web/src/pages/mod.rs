@@ -10,6 +10,8 @@ pub mod home;
 pub mod households;
 pub mod imports;
 pub mod login;
+pub mod models;
+pub mod outreach;
 pub mod parameters;
 pub mod persons;
 pub mod units;
