@@ -524,6 +524,30 @@ impl Conn<'_> {
         )
     }
 
+    /// Valid VSI receipt lines of these persons: (person, paid on, covers from, covers to).
+    pub async fn vsi_payments_of_persons(
+        &mut self,
+        person_ids: &[i64],
+    ) -> Result<Vec<(i64, NaiveDate, NaiveDate, NaiveDate)>> {
+        let mut out = Vec::new();
+        for chunk in person_ids.chunks(900) {
+            let rows = on!(self, c => {
+                let mut qb = QueryBuilder::new(
+                    "SELECT l.person_id, r.paid_on, l.covers_from, l.covers_to FROM receipt_lines l \
+                     JOIN receipts r ON r.id = l.receipt_id WHERE r.voided_at IS NULL AND r.scheme = 'vsi' AND l.person_id IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build_query_as::<(i64, NaiveDate, NaiveDate, NaiveDate)>().fetch_all(&mut **c).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     // ── 100 % groups ──
 
     /// Workers and insured workers of each unit (their place of residence) in a subtree.

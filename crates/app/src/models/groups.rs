@@ -127,7 +127,17 @@ impl App {
         let ids: Vec<i64> = list.iter().map(|p| p.person_id).collect();
         let visits = c.visits_of_persons(&ids).await?;
         let unit_ids: Vec<i64> = list.iter().map(|p| p.unit_id).collect();
-        let units = c.units_by_ids(&unit_ids).await?;
+        let mut units = c.units_by_ids(&unit_ids).await?;
+        let parent_ids: Vec<i64> =
+            units.iter().filter(|u| u.level == Level::Group).filter_map(|u| u.parent_id).collect();
+        let parents = c.units_by_ids(&parent_ids).await?;
+        // "Tổ liên gia số 1, Thôn Thanh Bình": a group's number means little without its village.
+        for u in units.iter_mut().filter(|u| u.level == Level::Group) {
+            if let Some(v) = parents.iter().find(|v| Some(v.id) == u.parent_id) {
+                u.name = format!("{}, {}", u.full_name(), v.full_name());
+                u.kind = String::new();
+            }
+        }
         let uninsured = list
             .into_iter()
             .map(|p| {

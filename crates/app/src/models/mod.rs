@@ -126,9 +126,9 @@ pub struct ModelStats {
     /// Of those, still paying: enrolled / ever_enrolled in percent.
     pub retention: i64,
     pub fund: FundTotals,
-    /// Lasting enrolments per 10 members, and per million đồng of contributions from the fund.
+    /// Lasting enrolments per 10 members, and per 10 million đồng of contributions from the fund.
     pub enrolled_per_10_members: f64,
-    pub enrolled_per_million: f64,
+    pub enrolled_per_10_million: f64,
 }
 
 /// One model, everything its page shows.
@@ -602,8 +602,8 @@ impl App {
             } else {
                 0.0
             };
-            s.enrolled_per_million = if s.fund.contributions > 0 {
-                s.enrolled as f64 * 1_000_000.0 / s.fund.contributions as f64
+            s.enrolled_per_10_million = if s.fund.contributions > 0 {
+                s.enrolled as f64 * 10_000_000.0 / s.fund.contributions as f64
             } else {
                 0.0
             };

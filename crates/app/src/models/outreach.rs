@@ -24,6 +24,8 @@ impl Audited for VisitRow {
 
 /// Days after a campaign ends in which an enrolment of a person it visited still counts for it.
 pub const ATTRIBUTION_DAYS: u64 = 60;
+/// Visits listed on a campaign's page, newest first.
+pub const VISITS_SHOWN: usize = 100;
 /// How far back a visit may be dated (a phone offline for weeks).
 pub const VISIT_BACKDATE_DAYS: u64 = 60;
 
@@ -383,6 +385,7 @@ impl App {
         person_ids.dedup();
         let people = c.persons_by_ids(&person_ids).await?;
         let parts = c.participations_of_persons(&person_ids).await?;
+        let payments = c.vsi_payments_of_persons(&person_ids).await?;
         let name = |v: &VisitRow| -> String {
             v.person_id
                 .and_then(|p| people.iter().find(|x| x.id == p))
@@ -411,25 +414,24 @@ impl App {
                 f.interested += 1;
             }
             let first = mine.iter().map(|v| v.visited_on).min().unwrap_or(campaign.starts_on);
-            let vsi = parts.iter().find(|p| {
-                p.person_id == *pid
-                    && p.scheme == ansinh_domain::Scheme::Vsi
-                    && p.enrolled
-                    && p.started_on >= first.with_day0(0).unwrap_or(first)
-                    && p.created_at.date_naive() >= first
-                    && p.created_at.date_naive() <= attribution_end
-                    && p.paid_through.is_some()
-            });
-            if let Some(p) = vsi {
+            // Enrolled by the campaign: a VSI payment from the first visit to the end of the
+            // attribution window, by someone not covered on the day of that visit (a first
+            // enrolment, or a lapsed member re-registering).
+            let paid: Vec<&(i64, NaiveDate, NaiveDate, NaiveDate)> =
+                payments.iter().filter(|x| x.0 == *pid).collect();
+            let covered = paid.iter().any(|x| x.1 < first && x.2 <= first && first <= x.3);
+            let won = paid.iter().filter(|x| x.1 >= first && x.1 <= attribution_end).min_by_key(|x| x.2);
+            if let (false, Some(w)) = (covered, won) {
                 f.enrolled += 1;
-                let start = p.started_on;
+                let start = w.2;
+                let through = paid.iter().map(|x| x.3).max().unwrap_or(start);
                 for (months, due, paying) in
                     [(6u32, &mut f.due_6, &mut f.paying_6), (12, &mut f.due_12, &mut f.paying_12)]
                 {
                     let mark = start.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX);
                     if mark <= today {
                         *due += 1;
-                        if p.paid_through.is_some_and(|t| t >= mark - Days::new(1)) {
+                        if through >= mark - Days::new(1) {
                             *paying += 1;
                         }
                     }
@@ -454,7 +456,9 @@ impl App {
             }
         }
         follow_ups.sort_by_key(|v| (v.visit.follow_up_on, v.visit.id));
-        let visits = visits.iter().map(|v| VisitItem { name: name(v), visit: v.clone() }).collect();
+        // The latest visits (the funnel counts them all).
+        let visits =
+            visits.iter().take(VISITS_SHOWN).map(|v| VisitItem { name: name(v), visit: v.clone() }).collect();
         let can_visit = actor.can(Permission::Visit, &campaign.unit_path)
             || units.iter().any(|u| actor.can(Permission::Visit, &u.path));
         Ok(CampaignView { campaign, units, team, visits, follow_ups, funnel: f, can_visit })
@@ -488,8 +492,6 @@ impl App {
         Ok(out)
     }
 }
-
-use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {

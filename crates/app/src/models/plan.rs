@@ -86,16 +86,41 @@ impl App {
                 continue;
             };
             let supported = c.supported_months(part.id).await?;
-            let priced = self
-                .vsi_input_for(part, person, Some(mode), supported, income_on)
-                .and_then(|(input, _)| Ok(vsi::quote(&params, &input)?));
-            let (amount, start, problem) = match &priced {
-                Ok(q) => (q.payable.0, Some(q.lines.first().map(|l| l.month)), None),
+            // Priced on the income day; a declared income below that day's floor (the poverty
+            // line rises, DOMAIN.md §4) is priced at the floor, with a warning to raise it.
+            let mut raise: Option<String> = None;
+            let (amount, start, problem) = match self.vsi_input_for(
+                part,
+                person,
+                Some(mode),
+                supported,
+                income_on,
+            ) {
                 Err(e) => (0, None, Some(e.to_string())),
+                Ok((input, _)) => match vsi::quote(&params, &input) {
+                    Ok(q) => (q.payable.0, q.lines.first().map(|l| l.month), None),
+                    Err(ansinh_rules::RuleError::IncomeOutOfRange { month, min, .. })
+                        if min > input.income =>
+                    {
+                        let raised = vsi::VsiInput { income: min, ..input.clone() };
+                        raise = Some(format!(
+                            "Từ tháng {:02}/{} mức thu nhập tối thiểu là {}: cần nâng mức đăng ký {} lên ít nhất {}",
+                            month.month(),
+                            month.year(),
+                            Vnd(min.0).format_vi(),
+                            Vnd(input.income.0).format_vi(),
+                            Vnd(min.0).format_vi()
+                        ));
+                        match vsi::quote(&params, &raised) {
+                            Ok(q) => (q.payable.0, q.lines.first().map(|l| l.month), None),
+                            Err(e) => (0, None, Some(e.message_vi())),
+                        }
+                    }
+                    Err(e) => (0, None, Some(e.message_vi())),
+                },
             };
             let yearly_cost = amount * 12 / i64::from(mode);
-            let from =
-                start.flatten().map(|m: Month| format!("{:02}/{}", m.month(), m.year())).unwrap_or_default();
+            let from = start.map(|m: Month| format!("{:02}/{}", m.month(), m.year())).unwrap_or_default();
             let mut advice = format!(
                 "Đóng {mode} tháng{} bằng thu nhập {} ({}), khoảng {}",
                 if from.is_empty() { String::new() } else { format!(" từ {from}") },
@@ -120,8 +145,7 @@ impl App {
             if let Some(p) = &problem {
                 advice = format!("Chưa tính được số tiền kỳ tới: {p}");
             }
-            let warning = match part.paid_through {
-                _ if problem.is_some() => problem.map(|p| format!("Cần xem lại mức thu nhập: {p}")),
+            let period = match part.paid_through {
                 None => Some("Chưa đóng kỳ nào".to_string()),
                 Some(t) if t < income_on && (t - today).num_days() <= PLAN_WARN_DAYS => {
                     let gap = (income_on - t).num_days();
@@ -139,6 +163,9 @@ impl App {
                 }
                 _ => None,
             };
+            // The gap before the income first, then what the rules change by then.
+            let warnings: Vec<String> = [period, raise, problem].into_iter().flatten().collect();
+            let warning = (!warnings.is_empty()).then(|| warnings.join(". "));
             let _ = model;
             out.push(PlanItem {
                 member_id: v.member.id,

@@ -77,7 +77,7 @@ pub struct ModelStatsDto {
     pub contributions_from_fund: i64,
     pub fund_balance: i64,
     pub enrolled_per_10_members: f64,
-    pub enrolled_per_million: f64,
+    pub enrolled_per_10_million: f64,
 }
 
 impl From<&ModelStats> for ModelStatsDto {
@@ -93,7 +93,7 @@ impl From<&ModelStats> for ModelStatsDto {
             contributions_from_fund: s.fund.contributions,
             fund_balance: s.fund.balance,
             enrolled_per_10_members: s.enrolled_per_10_members,
-            enrolled_per_million: s.enrolled_per_million,
+            enrolled_per_10_million: s.enrolled_per_10_million,
         }
     }
 }

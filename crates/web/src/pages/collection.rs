@@ -638,6 +638,11 @@ impl ReceiptTpl<'_> {
     pub fn number(&self) -> String {
         format!("{:07}", self.view.receipt.number)
     }
+    /// Who paid, when anyone but the person paid (a fund, a sponsor) — as on the PDF.
+    pub fn shows_sources(&self) -> bool {
+        self.view.sources.len() > 1
+            || self.view.sources.iter().any(|s| s.source != ansinh_domain::PayerSource::Person)
+    }
     pub fn code_grouped(&self) -> String {
         group_code(&self.view.receipt.code)
     }

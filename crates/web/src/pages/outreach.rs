@@ -132,8 +132,8 @@ pub async fn create(
 pub struct CampaignTpl<'a> {
     pub page: &'a Page,
     pub view: CampaignView,
-    /// The door-to-door list: workers of the campaign's places not yet insured.
-    pub doors: Vec<UninsuredItem>,
+    /// The door-to-door list: workers of the campaign's places not yet insured, by place.
+    pub doors: Vec<(String, Vec<UninsuredItem>)>,
     pub error: Option<String>,
     pub saved: bool,
 }
@@ -151,13 +151,16 @@ impl CampaignTpl<'_> {
     pub fn pct(&self, have: &i64, of: &i64) -> i64 {
         if *of > 0 { (have * 100 / of).min(100) } else { 0 }
     }
+    pub fn door_count(&self) -> usize {
+        self.doors.iter().map(|(_, l)| l.len()).sum()
+    }
     pub fn today(&self) -> String {
         self.page.today.format("%Y-%m-%d").to_string()
     }
 }
 
 /// Most people on a campaign's door-to-door list.
-const DOORS: usize = 150;
+const DOORS: usize = 300;
 
 async fn campaign_page<'a>(
     state: &AppState,
@@ -167,15 +170,20 @@ async fn campaign_page<'a>(
 ) -> Result<CampaignTpl<'a>, PageError> {
     let actor = page.actor()?;
     let view = state.app.campaign_view(actor, id).await?;
-    let mut doors = Vec::new();
+    let mut doors: Vec<(String, Vec<UninsuredItem>)> = Vec::new();
     if view.can_visit {
+        let mut n = 0;
         for u in &view.units {
-            if doors.len() >= DOORS {
-                break;
+            for d in state.app.full_groups(actor, u.id).await?.uninsured {
+                if n >= DOORS {
+                    break;
+                }
+                n += 1;
+                match doors.last_mut() {
+                    Some((place, list)) if *place == d.place => list.push(d),
+                    _ => doors.push((d.place.clone(), vec![d])),
+                }
             }
-            doors.extend(
-                state.app.full_groups(actor, u.id).await?.uninsured.into_iter().take(DOORS - doors.len()),
-            );
         }
     }
     let saved = page.here.contains("saved=1");
