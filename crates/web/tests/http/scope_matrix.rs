@@ -51,6 +51,10 @@ struct Objects {
     receipt: (i64, i64),
     participation: (i64, i64),
     remittance: (i64, i64),
+    model: (i64, i64),
+    member: (i64, i64),
+    entry: (i64, i64),
+    campaign: (i64, i64),
 }
 
 /// `path` with its placeholders filled for an `outside` record or a missing one.
@@ -70,6 +74,23 @@ fn fill(path: &str, o: &Objects, outside: bool) -> Option<String> {
         pick(&o.participation)
     } else if path.starts_with("/remittances/") || path.starts_with("/api/v1/remittances/") {
         pick(&o.remittance)
+    } else if path.starts_with("/models/") || path.starts_with("/api/v1/models/") {
+        // A model's own sub-records take the outside (or missing) record of their kind.
+        let filled = path
+            .replace("{member}", &pick(&o.member).to_string())
+            .replace("{entry}", &pick(&o.entry).to_string())
+            .replace("{id}", &pick(&o.model).to_string());
+        return (!filled.contains('{')).then_some(filled);
+    } else if path.starts_with("/api/v1/members/") {
+        pick(&o.member)
+    } else if path.starts_with("/api/v1/fund-entries/") {
+        pick(&o.entry)
+    } else if path.starts_with("/groups/") || path.starts_with("/api/v1/groups/") {
+        return Some(
+            path.replace("{id}", &pick(&o.unit).to_string()).replace("{unit_id}", &pick(&o.unit).to_string()),
+        );
+    } else if path.starts_with("/campaigns/") || path.starts_with("/api/v1/campaigns/") {
+        pick(&o.campaign)
     } else if path.starts_with("/api/v1/units/") {
         let code = if outside { o.unit_code.1.clone() } else { "99999".to_string() };
         return Some(path.replace("{code}", &code));
@@ -91,7 +112,7 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
             ("thon.thanhbinh", "commune_officer", "18322-01"),
             ("to.so1", "collector", "18322-01-01"),
             ("xem.maihoa", "viewer", "18322"),
-            ("thu.hoanhson", "collector", "18832"),
+            ("thu.ngoai", "collector", "18832"),
         ] {
             let n = NewUser {
                 username: name.into(),
@@ -142,7 +163,7 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
         app.add_user(&sys, &n).await.unwrap();
         let mut worlds = Vec::new();
         for (cccd, name, unit_code, hh, user) in [
-            ("042080000103", "Lê Văn Ngoai", "18832".to_string(), "HS-1", "thu.hoanhson"),
+            ("042080000103", "Lê Văn Ngoai", "18832".to_string(), "HS-1", "thu.ngoai"),
             ("001080000104", "Đỗ Văn Hanoi", hanoi_commune.code.clone(), "HN-1", "thu.hanoi"),
         ] {
             let outside = app.create_person(&sys, &mk(cccd, name, &unit_code, hh)).await.unwrap();
@@ -183,6 +204,61 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
                 .await
                 .unwrap();
             let batch = app.close_day(&collector, None).await.unwrap();
+            // A community model there, with the person as member, a deposit and a campaign.
+            let model = app
+                .create_model(
+                    &sys,
+                    &ansinh_app::models::NewModel {
+                        unit_code: unit_code.clone(),
+                        kind: "savings".into(),
+                        name: format!("Heo đất {user}"),
+                        organisation: "womens_union".into(),
+                        launched_on: app.today(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let member = app
+                .add_member(
+                    &sys,
+                    model.id,
+                    &ansinh_app::models::NewMember {
+                        person_id: Some(outside.id),
+                        joined_on: app.today(),
+                        pays_vsi: true,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let entry = app
+                .deposit(
+                    &sys,
+                    model.id,
+                    &ansinh_app::models::NewDeposit {
+                        kind: "savings".into(),
+                        amount: 500_000,
+                        on: app.today(),
+                        member_id: Some(member.id),
+                        note: String::new(),
+                    },
+                )
+                .await
+                .unwrap();
+            let campaign = app
+                .create_campaign(
+                    &sys,
+                    &ansinh_app::models::NewCampaign {
+                        name: format!("Vận động {user}"),
+                        unit_codes: vec![unit_code.clone()],
+                        starts_on: app.today(),
+                        ends_on: app.today(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
             worlds.push((
                 outside.unit_path.clone(),
                 Objects {
@@ -195,6 +271,10 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
                     receipt: (0, paid.receipts[0].id),
                     participation: (0, part.id),
                     remittance: (0, batch.id),
+                    model: (0, model.id),
+                    member: (0, member.id),
+                    entry: (0, entry.id),
+                    campaign: (0, campaign.id),
                 },
             ));
         }
