@@ -475,39 +475,6 @@ pub fn subset(data: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
     Some(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writes_a_pdf_with_subset_fonts_and_a_qr_code() {
-        let mut d = Doc::new(A5.0, A5.1);
-        d.text(40.0, 60.0, 12.0, true, "BIÊN LAI THU TIỀN");
-        d.text(40.0, 80.0, 10.0, false, "Ba triệu một trăm sáu mươi tám nghìn đồng");
-        assert!(d.qr(40.0, 100.0, 80.0, "http://127.0.0.1:8080/bien-lai/ABCDEFGHJKMN"));
-        let pdf = d.finish();
-        assert!(pdf.starts_with(b"%PDF-1.7"));
-        assert!(pdf.ends_with(b"%%EOF\n"));
-        // Two subset fonts: far smaller than the 1.4 MB of the two full fonts.
-        assert!(pdf.len() < 150_000, "{}", pdf.len());
-        let keep: BTreeSet<u16> = [REGULAR.glyph('ế')].into();
-        let sub = subset(REGULAR.data, &keep).unwrap();
-        let face = ttf_parser::Face::parse(&sub, 0).unwrap();
-        assert_eq!(face.glyph_index('ế').map(|g| g.0), Some(REGULAR.glyph('ế')));
-        assert!(face.outline_glyph(ttf_parser::GlyphId(REGULAR.glyph('ế')), &mut Sink).is_some());
-        assert!(qr_svg("x").starts_with("<svg"));
-    }
-
-    struct Sink;
-    impl ttf_parser::OutlineBuilder for Sink {
-        fn move_to(&mut self, _: f32, _: f32) {}
-        fn line_to(&mut self, _: f32, _: f32) {}
-        fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
-        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
-        fn close(&mut self) {}
-    }
-}
-
 /// A4 landscape, in points.
 pub const A4_LANDSCAPE: (f32, f32) = (841.89, 595.28);
 
@@ -584,4 +551,60 @@ pub fn table_pdf(
     }
     d.text_right(w - margin, h - 20.0, 7.5, false, &format!("Trang {page}"));
     d.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_table_runs_over_pages_with_its_header_on_each() {
+        let rows: Vec<Vec<String>> = (0..200)
+            .map(|i| vec![format!("{i:03}"), "Bán mai trước Tết".into(), format!("{}.000 ₫", i)])
+            .collect();
+        let pdf = super::table_pdf(
+            "SỔ QUỸ",
+            "Thu · Chi",
+            &["Ngày", "Nội dung", ">Số tiền"],
+            &[1.0, 4.0, 1.0],
+            &rows,
+        );
+        let text = String::from_utf8_lossy(&pdf);
+        let count: usize = text
+            .split("/Count ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert!(count >= 4, "{count} pages");
+        assert_eq!(text.matches("/Type /Page ").count(), count);
+    }
+
+    use super::*;
+
+    #[test]
+    fn writes_a_pdf_with_subset_fonts_and_a_qr_code() {
+        let mut d = Doc::new(A5.0, A5.1);
+        d.text(40.0, 60.0, 12.0, true, "BIÊN LAI THU TIỀN");
+        d.text(40.0, 80.0, 10.0, false, "Ba triệu một trăm sáu mươi tám nghìn đồng");
+        assert!(d.qr(40.0, 100.0, 80.0, "http://127.0.0.1:8080/bien-lai/ABCDEFGHJKMN"));
+        let pdf = d.finish();
+        assert!(pdf.starts_with(b"%PDF-1.7"));
+        assert!(pdf.ends_with(b"%%EOF\n"));
+        // Two subset fonts: far smaller than the 1.4 MB of the two full fonts.
+        assert!(pdf.len() < 150_000, "{}", pdf.len());
+        let keep: BTreeSet<u16> = [REGULAR.glyph('ế')].into();
+        let sub = subset(REGULAR.data, &keep).unwrap();
+        let face = ttf_parser::Face::parse(&sub, 0).unwrap();
+        assert_eq!(face.glyph_index('ế').map(|g| g.0), Some(REGULAR.glyph('ế')));
+        assert!(face.outline_glyph(ttf_parser::GlyphId(REGULAR.glyph('ế')), &mut Sink).is_some());
+        assert!(qr_svg("x").starts_with("<svg"));
+    }
+
+    struct Sink;
+    impl ttf_parser::OutlineBuilder for Sink {
+        fn move_to(&mut self, _: f32, _: f32) {}
+        fn line_to(&mut self, _: f32, _: f32) {}
+        fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+        fn close(&mut self) {}
+    }
 }

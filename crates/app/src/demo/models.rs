@@ -492,7 +492,7 @@ impl App {
                     household: h,
                     person: p.person_id,
                     qty: if model == 2 { 2 } else { 1 },
-                    value: if model == 2 { 4_000_000 } else { 4_000_000 },
+                    value: 4_000_000,
                 },
             );
             let mut pay_on = Vec::new();

@@ -1,0 +1,66 @@
+//! Community-model benchmarks (run by `scripts/bench-models.sh`; see BENCHMARKS.md).
+//!
+//!   models_bench URL PERSONS ITERATIONS
+//!
+//! Generates the demo population (seed 2024) with the seed's models and their histories into a
+//! fresh database, the clock pinned at 1 Dec 2026, then times, ITERATIONS times each:
+//! "whom to visit next" for the Mai Hoa collector, the 100 %-group view of the commune of Mai
+//! Hoa and of Thanh Bình village. Prints `name p50 p95 p99` in milliseconds, one per line.
+
+use ansinh_app::{App, Clock};
+use ansinh_domain::Actor;
+use std::time::Instant;
+
+fn percentiles(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let at = |p: f64| v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1];
+    (at(0.50), at(0.95), at(0.99))
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let usage = "usage: models_bench URL PERSONS ITERATIONS";
+    let url = args.get(1).expect(usage);
+    let persons: usize = args.get(2).and_then(|s| s.parse().ok()).expect(usage);
+    let iterations: usize = args.get(3).and_then(|s| s.parse().ok()).expect(usage);
+    let mut app = App::open(url).await.expect("open database");
+    app.set_clock(Clock::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+    app.bootstrap(Some("bench-password-1")).await.expect("bootstrap");
+    let t = Instant::now();
+    let r = app.seed_population(persons, 2024, &mut |_, _| {}).await.expect("populate");
+    println!(
+        "populate_{}_persons_{}_model_events {:.1} s",
+        r.persons,
+        r.model_events,
+        t.elapsed().as_secs_f64()
+    );
+    let sys = Actor::system();
+    let (collector, _) = app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.expect("login");
+    let commune = app.unit_by_code(&sys, "18322", None).await.expect("Mai Hoa");
+    let village = app.unit_by_code(&sys, "18322-01", None).await.expect("Thanh Bình");
+    let persons_in_commune = app.full_groups(&sys, commune.id).await.expect("groups").total.workers;
+    println!("workers_in_commune {persons_in_commune}");
+    let mut next = Vec::new();
+    let mut groups = Vec::new();
+    let mut village_groups = Vec::new();
+    let mut listed = 0;
+    for _ in 0..iterations {
+        let t = Instant::now();
+        listed = app.visit_next(&collector, 100).await.expect("visit next").len();
+        next.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        app.full_groups(&collector, commune.id).await.expect("commune");
+        groups.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        app.full_groups(&collector, village.id).await.expect("village");
+        village_groups.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("visit_next_listed {listed}");
+    for (name, v) in
+        [("visit_next_collector", next), ("groups_commune", groups), ("groups_village", village_groups)]
+    {
+        let (p50, p95, p99) = percentiles(v);
+        println!("{name} {p50:.1} {p95:.1} {p99:.1}");
+    }
+}
