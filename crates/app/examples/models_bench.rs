@@ -57,6 +57,24 @@ async fn main() {
         village_groups.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("visit_next_listed {listed}");
+    // How the ranking would have done on the demo history: a ranking on the 1st of each month
+    // from 01/2025 to 11/2026, the top 5 of each list.
+    let days: Vec<chrono::NaiveDate> = (0..23)
+        .map(|m| chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Months::new(m))
+        .collect();
+    for scope in [&collector, &sys] {
+        let b = app.visit_next_backtest(scope, &days, 5).await.expect("backtest");
+        println!(
+            "backtest_{} days={} ranked={} lapses={} top={} caught={} random={:.1}",
+            if scope.user_id.is_some() { "mai_hoa" } else { "province" },
+            b.days,
+            b.ranked,
+            b.lapses,
+            b.top,
+            b.caught,
+            b.random
+        );
+    }
     for (name, v) in
         [("visit_next_collector", next), ("groups_commune", groups), ("groups_village", village_groups)]
     {

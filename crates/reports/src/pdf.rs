@@ -516,15 +516,19 @@ pub fn table_pdf(
         y + 16.0
     };
     d.text(margin, 40.0, 13.0, true, title);
-    d.text(margin, 56.0, 9.0, false, summary);
-    let mut y = header(&mut d, 78.0);
+    let mut top = 56.0;
+    for l in d.wrap(9.0, false, summary, w - 2.0 * margin) {
+        d.text(margin, top, 9.0, false, &l);
+        top += 12.0;
+    }
+    let mut y = header(&mut d, top + 10.0);
     for row in rows {
         let wrapped: Vec<Vec<String>> = row
             .iter()
             .enumerate()
             .map(|(i, c)| d.wrap(size, false, c, cols.get(i).copied().unwrap_or(50.0) - 6.0))
             .collect();
-        let height = wrapped.iter().map(|l| l.len().max(1)).max().unwrap_or(1) as f32 * line;
+        let height = wrapped.iter().map(|l| l.len().max(1)).max().unwrap_or(1) as f32 * line + 3.0;
         if y + height > h - 36.0 {
             d.text_right(w - margin, h - 20.0, 7.5, false, &format!("Trang {page}"));
             d.new_page();

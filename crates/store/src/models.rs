@@ -548,6 +548,22 @@ impl Conn<'_> {
         Ok(out)
     }
 
+    /// Every valid VSI receipt line of the persons of a subtree: (participation, covers from,
+    /// covers to, paid on), by participation and period.
+    pub async fn vsi_lines_under(
+        &mut self,
+        lo: &str,
+        hi: &str,
+    ) -> Result<Vec<(i64, NaiveDate, NaiveDate, NaiveDate)>> {
+        let sql = "SELECT l.participation_id, l.covers_from, l.covers_to, r.paid_on FROM receipt_lines l \
+                   JOIN receipts r ON r.id = l.receipt_id JOIN persons s ON s.id = l.person_id \
+                   WHERE r.voided_at IS NULL AND r.scheme = 'vsi' AND s.unit_path >= $1 AND s.unit_path < $2 \
+                   ORDER BY l.participation_id, l.covers_from";
+        Ok(
+            on!(self, c => sqlx::query_as::<_, (i64, NaiveDate, NaiveDate, NaiveDate)>(sql).bind(lo).bind(hi).fetch_all(&mut **c).await)?,
+        )
+    }
+
     // ── 100 % groups ──
 
     /// Workers and insured workers of each unit (their place of residence) in a subtree.

@@ -25,7 +25,7 @@ pub mod plan;
 
 pub use fund::{FundChoice, FundStatement, NewDeposit, StatementLine};
 pub use groups::{GroupLine, GroupsView, UninsuredItem};
-pub use next::{NextVisit, RankFactor};
+pub use next::{Backtest, NextVisit, RankFactor};
 pub use outreach::{CampaignView, Funnel, NewCampaign, NewVisit, VisitOutcomeReport};
 pub use plan::PlanItem;
 
@@ -153,6 +153,53 @@ pub struct ModelSummary {
     pub model: ModelRow,
     pub commune: String,
     pub stats: ModelStats,
+}
+
+/// Models summed by kind (the comparison across kinds): (kind, models, summed figures, with
+/// retention and the per-member and per-đồng ratios recomputed from the sums).
+pub fn by_kind(models: &[ModelSummary]) -> Vec<(ModelKind, usize, ModelStats)> {
+    let mut out: Vec<(ModelKind, usize, ModelStats)> = Vec::new();
+    for m in models {
+        let i = match out.iter().position(|x| x.0 == m.model.kind) {
+            Some(i) => i,
+            None => {
+                out.push((m.model.kind, 0, ModelStats::default()));
+                out.len() - 1
+            }
+        };
+        let (_, n, s) = &mut out[i];
+        *n += 1;
+        s.members += m.stats.members;
+        s.left += m.stats.left;
+        s.enrolled += m.stats.enrolled;
+        s.ever_enrolled += m.stats.ever_enrolled;
+        s.fund.income += m.stats.fund.income;
+        s.fund.spent += m.stats.fund.spent;
+        s.fund.contributions += m.stats.fund.contributions;
+        s.fund.balance += m.stats.fund.balance;
+    }
+    for (_, _, s) in &mut out {
+        s.finish();
+    }
+    out.sort_by_key(|x| x.0);
+    out
+}
+
+impl ModelStats {
+    /// Retention and the ratios, from the counts.
+    fn finish(&mut self) {
+        self.retention = if self.ever_enrolled > 0 { self.enrolled * 100 / self.ever_enrolled } else { 0 };
+        self.enrolled_per_10_members = if self.members + self.left > 0 {
+            self.enrolled as f64 * 10.0 / (self.members + self.left) as f64
+        } else {
+            0.0
+        };
+        self.enrolled_per_10_million = if self.fund.contributions > 0 {
+            self.enrolled as f64 * 10_000_000.0 / self.fund.contributions as f64
+        } else {
+            0.0
+        };
+    }
 }
 
 pub(crate) fn goal(field: &str, v: i64, max: i64) -> Result<i64, Invalid> {
@@ -596,17 +643,7 @@ impl App {
             }
         }
         for s in out.values_mut() {
-            s.retention = if s.ever_enrolled > 0 { s.enrolled * 100 / s.ever_enrolled } else { 0 };
-            s.enrolled_per_10_members = if s.members + s.left > 0 {
-                s.enrolled as f64 * 10.0 / (s.members + s.left) as f64
-            } else {
-                0.0
-            };
-            s.enrolled_per_10_million = if s.fund.contributions > 0 {
-                s.enrolled as f64 * 10_000_000.0 / s.fund.contributions as f64
-            } else {
-                0.0
-            };
+            s.finish();
         }
         Ok(out)
     }

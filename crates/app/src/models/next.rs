@@ -208,3 +208,74 @@ impl App {
         Ok(out)
     }
 }
+
+/// Days after the paid period ends within which a renewal still counts as renewing (else the
+/// backtest counts a lapse).
+pub const LAPSE_GRACE_DAYS: u64 = 30;
+
+/// How the ranking of participants whose period ends soon would have done in the past.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Backtest {
+    /// Days ranked (one ranking a day, its lists pooled).
+    pub days: usize,
+    /// Participants on those days' lists (their period ending within [`ENDING_DAYS`]).
+    pub ranked: usize,
+    /// Of them, those who then lapsed (no payment until [`LAPSE_GRACE_DAYS`] after the end).
+    pub lapses: usize,
+    /// The size of the top of each day's list.
+    pub top: usize,
+    /// Lapses among the tops, and what a random pick of the same size would catch.
+    pub caught: usize,
+    pub random: f64,
+}
+
+impl App {
+    /// Rank, as on each of `days`, the VSI participants of the actor's scope whose paid
+    /// period ends within [`ENDING_DAYS`] — with only the receipts paid before that day — and
+    /// count how many of those who then lapsed were in the top `top` of the day's list.
+    pub async fn visit_next_backtest(
+        &self,
+        actor: &Actor,
+        days: &[NaiveDate],
+        top: usize,
+    ) -> Result<Backtest> {
+        let mut r = self.db.read().await?;
+        let mut lines = Vec::new();
+        for root in actor.roots(Permission::View) {
+            let (lo, hi) = subtree_range(&root);
+            lines.extend(r.conn().vsi_lines_under(&lo, &hi).await?);
+        }
+        let mut by_part: HashMap<i64, Vec<(NaiveDate, NaiveDate, NaiveDate)>> = HashMap::new();
+        for (p, from, to, paid) in lines {
+            by_part.entry(p).or_default().push((from, to, paid));
+        }
+        let mut out = Backtest { top, ..Default::default() };
+        for day in days {
+            // (score, lapsed) of each participant ranked that day.
+            let mut list: Vec<(i64, bool)> = Vec::new();
+            for ls in by_part.values() {
+                let known: Vec<_> = ls.iter().filter(|l| l.2 < *day).collect();
+                let Some(through) = known.iter().map(|l| l.1).max() else { continue };
+                let left = (through - *day).num_days();
+                if left < 0 || left > ENDING_DAYS as i64 {
+                    continue;
+                }
+                let late = known.iter().filter(|l| l.2 > last_day_of_month(l.0)).count() as i64;
+                let score = 30 + (ENDING_DAYS as i64 - left) / 3 + 15 * late;
+                let renewed = ls.iter().any(|l| l.2 >= *day && l.2 <= through + Days::new(LAPSE_GRACE_DAYS));
+                list.push((score, !renewed));
+            }
+            if list.is_empty() {
+                continue;
+            }
+            out.days += 1;
+            list.sort_by_key(|x| std::cmp::Reverse(x.0));
+            let lapses = list.iter().filter(|x| x.1).count();
+            out.ranked += list.len();
+            out.lapses += lapses;
+            out.caught += list.iter().take(top).filter(|x| x.1).count();
+            out.random += lapses as f64 * top.min(list.len()) as f64 / list.len() as f64;
+        }
+        Ok(out)
+    }
+}

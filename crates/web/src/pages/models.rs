@@ -204,6 +204,10 @@ impl ModelsTpl<'_> {
     pub fn one(&self, v: &f64) -> String {
         format!("{v:.1}").replace('.', if self.page.is_vi() { "," } else { "." })
     }
+    /// The models summed by kind: (kind, how many, figures).
+    pub fn by_kind(&self) -> Vec<(ModelKind, usize, ansinh_app::models::ModelStats)> {
+        ansinh_app::models::by_kind(&self.models)
+    }
 }
 
 async fn models_page<'a>(
