@@ -312,6 +312,15 @@ impl App {
             );
         }
         if report.created + report.updated > 0 {
+            // Compulsory SI counts toward the 100 % groups: their dates move with the list.
+            let mut paths: Vec<String> = good
+                .iter()
+                .filter(|r| r.scheme == Scheme::Csi)
+                .map(|r| persons[&r.cccd].unit_path.clone())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            self.refresh_full_groups(&mut w, &paths).await?;
             report.written = true;
             w.commit().await?;
         }

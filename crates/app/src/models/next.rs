@@ -252,8 +252,8 @@ impl App {
         let mut out = Backtest { top, ..Default::default() };
         for day in days {
             // (score, lapsed) of each participant ranked that day.
-            let mut list: Vec<(i64, bool)> = Vec::new();
-            for ls in by_part.values() {
+            let mut list: Vec<(i64, i64, bool)> = Vec::new();
+            for (part, ls) in &by_part {
                 let known: Vec<_> = ls.iter().filter(|l| l.2 < *day).collect();
                 let Some(through) = known.iter().map(|l| l.1).max() else { continue };
                 let left = (through - *day).num_days();
@@ -263,17 +263,18 @@ impl App {
                 let late = known.iter().filter(|l| l.2 > last_day_of_month(l.0)).count() as i64;
                 let score = 30 + (ENDING_DAYS as i64 - left) / 3 + 15 * late;
                 let renewed = ls.iter().any(|l| l.2 >= *day && l.2 <= through + Days::new(LAPSE_GRACE_DAYS));
-                list.push((score, !renewed));
+                list.push((score, *part, !renewed));
             }
             if list.is_empty() {
                 continue;
             }
             out.days += 1;
-            list.sort_by_key(|x| std::cmp::Reverse(x.0));
-            let lapses = list.iter().filter(|x| x.1).count();
+            // Ties in the order the live list uses (participation id).
+            list.sort_by_key(|x| (std::cmp::Reverse(x.0), x.1));
+            let lapses = list.iter().filter(|x| x.2).count();
             out.ranked += list.len();
             out.lapses += lapses;
-            out.caught += list.iter().take(top).filter(|x| x.1).count();
+            out.caught += list.iter().take(top).filter(|x| x.2).count();
             out.random += lapses as f64 * top.min(list.len()) as f64 / list.len() as f64;
         }
         Ok(out)

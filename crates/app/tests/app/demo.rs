@@ -108,6 +108,11 @@ async fn demo_models_carry_the_seed_facts() {
         let collector = app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
         let next = app.visit_next(&collector, 50).await.unwrap();
         assert!(next.iter().any(|n| n.kind == "lapsed"), "{l}");
+        // The ranking's backtest on the history: lists made, lapses counted, the top bounded.
+        let days: Vec<NaiveDate> =
+            (0..23).map(|m| NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Months::new(m)).collect();
+        let b = app.visit_next_backtest(&sys, &days, 5).await.unwrap();
+        assert!(b.days > 10 && b.ranked > 50 && b.lapses > 0 && b.caught <= b.lapses, "{l}: {b:?}");
         let campaigns = app.campaigns(&sys).await.unwrap();
         assert_eq!(campaigns.len(), 6, "{l}");
         let last = app.campaign_view(&sys, campaigns[0].id).await.unwrap();
