@@ -68,6 +68,35 @@ fn line(unit: Unit, workers: i64, insured: i64, m: Option<&ansinh_store::Milesto
     }
 }
 
+/// The names people know places by: "Tổ liên gia số 1, Thôn Thanh Bình" for a group (its number
+/// means little without its village), the full name for anything else.
+pub(crate) async fn place_names(
+    c: &mut ansinh_store::Conn<'_>,
+    unit_ids: &[i64],
+) -> Result<HashMap<i64, String>> {
+    let mut ids = unit_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let units = c.units_by_ids(&ids).await?;
+    let parent_ids: Vec<i64> =
+        units.iter().filter(|u| u.level == Level::Group).filter_map(|u| u.parent_id).collect();
+    let parents = c.units_by_ids(&parent_ids).await?;
+    Ok(units
+        .iter()
+        .map(|u| {
+            let name = match parents
+                .iter()
+                .find(|v| Some(v.id) == u.parent_id)
+                .filter(|_| u.level == Level::Group)
+            {
+                Some(v) => format!("{}, {}", u.full_name(), v.full_name()),
+                None => u.full_name(),
+            };
+            (u.id, name)
+        })
+        .collect())
+}
+
 /// Sum the per-unit coverage over each unit's subtree.
 fn subtree_sum(cov: &[UnitCoverage], paths: &HashMap<i64, String>, root: &str) -> (i64, i64) {
     cov.iter()
@@ -127,17 +156,7 @@ impl App {
         let ids: Vec<i64> = list.iter().map(|p| p.person_id).collect();
         let visits = c.visits_of_persons(&ids).await?;
         let unit_ids: Vec<i64> = list.iter().map(|p| p.unit_id).collect();
-        let mut units = c.units_by_ids(&unit_ids).await?;
-        let parent_ids: Vec<i64> =
-            units.iter().filter(|u| u.level == Level::Group).filter_map(|u| u.parent_id).collect();
-        let parents = c.units_by_ids(&parent_ids).await?;
-        // "Tổ liên gia số 1, Thôn Thanh Bình": a group's number means little without its village.
-        for u in units.iter_mut().filter(|u| u.level == Level::Group) {
-            if let Some(v) = parents.iter().find(|v| Some(v.id) == u.parent_id) {
-                u.name = format!("{}, {}", u.full_name(), v.full_name());
-                u.kind = String::new();
-            }
-        }
+        let places = place_names(&mut c, &unit_ids).await?;
         let uninsured = list
             .into_iter()
             .map(|p| {
@@ -146,7 +165,7 @@ impl App {
                     .filter(|v| v.person_id == Some(p.person_id))
                     .max_by_key(|v| (v.visited_on, v.id))
                     .cloned();
-                let place = units.iter().find(|u| u.id == p.unit_id).map(Unit::full_name).unwrap_or_default();
+                let place = places.get(&p.unit_id).cloned().unwrap_or_default();
                 UninsuredItem { person: p, place, last_visit }
             })
             .collect();

@@ -31,6 +31,8 @@ const CANDIDATES: i64 = 3000;
 pub struct RankFactor {
     pub label: String,
     pub points: i64,
+    /// A fact about the person (shown in the reason), not an adjustment of the points.
+    pub fact: bool,
 }
 
 /// Whom to visit, why, and how the rank was made.
@@ -63,11 +65,17 @@ fn visit_factor(last: Option<&VisitRow>, today: NaiveDate) -> Option<RankFactor>
     let v = last?;
     if v.outcome == VisitOutcome::Refused && (today - v.visited_on).num_days() <= 30 {
         return Some(RankFactor {
-            label: format!("đã từ chối ngày {}", day(v.visited_on)), points: -40
+            label: format!("đã từ chối ngày {}", day(v.visited_on)),
+            points: -40,
+            fact: true,
         });
     }
     if let Some(f) = v.follow_up_on.filter(|f| *f <= today) {
-        return Some(RankFactor { label: format!("đến ngày hẹn quay lại {}", day(f)), points: 20 });
+        return Some(RankFactor {
+            label: format!("đến ngày hẹn quay lại {}", day(f)),
+            points: 20,
+            fact: true,
+        });
     }
     None
 }
@@ -108,27 +116,33 @@ impl App {
                     factors.push(RankFactor {
                         label: format!("đã hết hạn đóng từ {} ({days} ngày)", day(through)),
                         points: 60,
+                        fact: true,
                     });
                     factors.push(RankFactor {
                         label: "lâu ngày khó quay lại".into(),
                         points: -(days / 10).min(30),
+                        fact: false,
                     });
                     "lapsed"
                 } else {
                     let left = (through - today).num_days();
-                    factors
-                        .push(RankFactor {
-                            label: format!("còn {left} ngày là hết hạn đóng"), points: 30
-                        });
+                    factors.push(RankFactor {
+                        label: format!("còn {left} ngày là hết hạn đóng"),
+                        points: 30,
+                        fact: true,
+                    });
                     factors.push(RankFactor {
                         label: "càng gần hạn càng cần đến sớm".into(),
                         points: (ENDING_DAYS as i64 - left).max(0) / 3,
+                        fact: false,
                     });
                     "ending"
                 };
                 if late > 0 {
                     factors.push(RankFactor {
-                        label: format!("đã trễ hạn {late} lần"), points: 15 * late
+                        label: format!("đã trễ hạn {late} lần"),
+                        points: 15 * late,
+                        fact: true,
                     });
                 }
                 found.insert(person, (kind, factors));
@@ -158,10 +172,12 @@ impl App {
                                     RankFactor {
                                         label: format!("{} còn {left} người là đạt 100%", u.full_name()),
                                         points: 25,
+                                        fact: true,
                                     },
                                     RankFactor {
                                         label: "càng ít người còn thiếu càng gần đích".into(),
                                         points: 5 * (NEAR_FULL_LEFT - left),
+                                        fact: false,
                                     },
                                 ],
                             )
@@ -174,7 +190,7 @@ impl App {
         let people = c.persons_by_ids(&ids).await?;
         let visits = c.visits_of_persons(&ids).await?;
         let unit_ids: Vec<i64> = people.iter().map(|p| p.unit_id).collect();
-        let units = c.units_by_ids(&unit_ids).await?;
+        let places = super::groups::place_names(&mut c, &unit_ids).await?;
         let mut out: Vec<NextVisit> = Vec::new();
         for p in people.iter().filter(|p| actor.can(Permission::View, &p.unit_path)) {
             let Some((kind, mut factors)) = found.remove(&p.id) else { continue };
@@ -183,19 +199,15 @@ impl App {
             if let Some(f) = visit_factor(last, today) {
                 factors.push(f);
             }
-            factors.retain(|f| f.points != 0 || f.label.starts_with("còn"));
+            factors.retain(|f| f.points != 0 || f.fact);
             let score = factors.iter().map(|f| f.points).sum();
-            let reason = factors
-                .iter()
-                .filter(|f| f.points > 0 || f.points <= -40)
-                .map(|f| f.label.clone())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let reason =
+                factors.iter().filter(|f| f.fact).map(|f| f.label.clone()).collect::<Vec<_>>().join(", ");
             out.push(NextVisit {
                 person_id: p.id,
                 name: p.full_name.clone(),
                 phone: p.phone.clone(),
-                place: units.iter().find(|u| u.id == p.unit_id).map(Unit::full_name).unwrap_or_default(),
+                place: places.get(&p.unit_id).cloned().unwrap_or_default(),
                 household_id: p.household_id,
                 kind,
                 score,
