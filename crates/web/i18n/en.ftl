@@ -612,3 +612,5 @@ mdl-count = Models
 mdl-leave = Leave the model
 mdl-left-on = Leaving date
 mdl-leave-button = Record leaving
+mdl-coverage = Coverage where the model runs
+mdl-goal = goal

@@ -612,3 +612,5 @@ mdl-count = Số mô hình
 mdl-leave = Rời mô hình
 mdl-left-on = Ngày rời
 mdl-leave-button = Ghi rời mô hình
+mdl-coverage = Tỷ lệ tham gia nơi mô hình hoạt động
+mdl-goal = mục tiêu

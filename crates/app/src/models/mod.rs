@@ -145,6 +145,9 @@ pub struct ModelView {
     pub plan: Vec<PlanItem>,
     pub template: Option<ModelRow>,
     pub can_manage: bool,
+    /// Working-age workers and those insured where the model runs (its places, else the
+    /// commune): what its coverage-rate goal is measured against.
+    pub coverage: (i64, i64),
 }
 
 /// A model in the list and the comparison.
@@ -735,6 +738,20 @@ impl App {
             None => None,
         };
         let can_manage = actor.can(Permission::ManageModels, &model.unit_path);
+        let bounds = crate::registry::working_age_bounds(&params, today)?;
+        let mut coverage = (0, 0);
+        let roots: Vec<String> = if places.is_empty() {
+            vec![commune.path.clone()]
+        } else {
+            places.iter().map(|p| p.path.clone()).collect()
+        };
+        for root in &roots {
+            let (lo, hi) = ansinh_domain::unit::subtree_range(root);
+            for u in c.coverage_by_unit(&lo, &hi, today, bounds).await? {
+                coverage.0 += u.workers;
+                coverage.1 += u.insured;
+            }
+        }
         Ok(ModelView {
             model,
             commune,
@@ -746,6 +763,7 @@ impl App {
             plan,
             template,
             can_manage,
+            coverage,
         })
     }
 }

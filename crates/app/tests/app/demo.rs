@@ -86,10 +86,10 @@ async fn demo_models_carry_the_seed_facts() {
         let mai_hoa: i64 =
             models.iter().filter(|m| m.commune.contains("Mai Hoa")).map(|m| m.stats.enrolled).sum();
         assert_eq!(mai_hoa, MAI_HOA_PARTICIPANTS as i64, "{l}");
-        assert_eq!(
-            by_name("Tổ liên gia 100% người lao động tham gia BHXH").model.launched_on.to_string(),
-            "2024-05-06"
-        );
+        let full = by_name("Tổ liên gia 100% người lao động tham gia BHXH");
+        assert_eq!(full.model.launched_on.to_string(), "2024-05-06");
+        let fv = app.model_view(&sys, full.model.id).await.unwrap();
+        assert_eq!(fv.coverage, (82, THANH_BINH_INSURED as i64), "{l}: measured where it runs");
         assert_eq!(by_name("Cây bưởi BHXH tự nguyện").commune, "Xã Phúc Trạch", "{l}");
         by_name("Nuôi heo đất tiết kiệm đóng BHXH tự nguyện");
         by_name("Vườn rau an sinh");

@@ -418,3 +418,60 @@ async fn visits_are_stored_once_and_feed_the_funnel_and_the_next_list() {
         assert!(matches!(app.visit_next(&viewer, 10).await, Err(AppError::Forbidden)), "{l}");
     }
 }
+
+#[tokio::test]
+async fn a_fund_pays_a_households_health_insurance() {
+    use ansinh_app::collection::HiEnrolment;
+    for (app, l, _t, collector, officer) in setup(day()).await {
+        let savings = NewModel {
+            kind: "savings".into(),
+            name: "Heo đất BHYT".into(),
+            organisation: "womens_union".into(),
+            income_months: String::new(),
+            ..tree_model()
+        };
+        let model = app.create_model(&officer, &savings).await.unwrap();
+        let (head, hh, vsi) = enrolled_head(&app, &officer, &collector, 51, "18322-01-05").await;
+        app.enrol_hi_household(&collector, &HiEnrolment { household_id: hh, person_ids: vec![head] })
+            .await
+            .unwrap();
+        // The household is a member whose HI the fund pays (not its VSI).
+        let m = NewMember { household_id: Some(hh), joined_on: day(), pays_hi: true, ..Default::default() };
+        app.add_member(&officer, model.id, &m).await.unwrap();
+        let funds = app.member_funds(&collector, head).await.unwrap();
+        assert_eq!((funds.len(), funds[0].pays_hi, funds[0].pays_vsi), (1, true, false), "{l}");
+        let gift = NewDeposit {
+            kind: "savings".into(),
+            amount: 2_000_000,
+            on: day(),
+            member_id: None,
+            note: String::new(),
+        };
+        app.deposit(&officer, model.id, &gift).await.unwrap();
+        let item =
+            PaymentItem::HiHousehold { household_id: hh, months: 12, payer_person_id: None, sources: vec![] };
+        let amount = app.quote_item(&collector, &item).await.unwrap();
+        let pay = PaymentItem::HiHousehold {
+            household_id: hh,
+            months: 12,
+            payer_person_id: None,
+            sources: vec![SourceInput {
+                source: "fund".into(),
+                name: String::new(),
+                amount,
+                model_id: Some(model.id),
+            }],
+        };
+        let req = PaymentRequest { request_id: "hi-fund-0001".into(), items: vec![pay] };
+        let out = app.record_payment(&collector, &req).await.unwrap();
+        assert_eq!(out.receipts[0].amount, amount, "{l}");
+        assert_eq!(ledger_holds(&app, &officer, model.id, l).await, 2_000_000 - amount, "{l}");
+        // Its VSI is not the fund's to pay.
+        let req = PaymentRequest {
+            request_id: "hi-fund-0002".into(),
+            items: vec![from_fund(vsi, model.id, 100_000)],
+        };
+        let e = app.record_payment(&collector, &req).await.unwrap_err();
+        assert_eq!(e.first_invalid().unwrap().field, "sources", "{l}");
+    }
+}

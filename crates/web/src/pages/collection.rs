@@ -529,6 +529,8 @@ pub struct HouseholdInsuranceTpl<'a> {
     pub can_collect: bool,
     /// (months, amount if paid today) for each allowed period.
     pub quotes: Vec<(u32, i64)>,
+    /// Model funds that pay this household's HI (through its head's or a member's membership).
+    pub funds: Vec<ansinh_app::models::FundChoice>,
 }
 
 impl HouseholdInsuranceTpl<'_> {
@@ -571,6 +573,10 @@ async fn household_page<'a>(
             }
         }
     }
+    let mut funds: Vec<ansinh_app::models::FundChoice> = Vec::new();
+    if let Some(head) = household.head_person_id.or(candidates.first().map(|c| c.person.id)) {
+        funds = state.app.member_funds(actor, head).await?.into_iter().filter(|f| f.pays_hi).collect();
+    }
     Ok(HouseholdInsuranceTpl {
         page,
         household,
@@ -578,6 +584,7 @@ async fn household_page<'a>(
         error,
         request_id: new_request_id(),
         can_collect,
+        funds,
         quotes,
     })
 }

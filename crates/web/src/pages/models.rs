@@ -357,6 +357,20 @@ impl ModelTpl<'_> {
             .map(|k| (k.as_str(), if self.page.is_vi() { k.label_vi() } else { k.label_en() }))
             .collect()
     }
+    /// Insured / workers where the model runs, "57,3%".
+    pub fn coverage_rate(&self) -> String {
+        let (w, i) = self.view.coverage;
+        if w == 0 {
+            return "–".into();
+        }
+        format!("{:.1}%", i as f64 * 100.0 / w as f64).replace('.', if self.page.is_vi() { "," } else { "." })
+    }
+    /// Share of the coverage-rate goal reached, in percent of the bar.
+    pub fn goal_pct(&self) -> i64 {
+        let (w, i) = self.view.coverage;
+        let goal = self.view.model.goal_rate;
+        if w == 0 || goal == 0 { 0 } else { (i * 100 * 100 / (w * goal)).min(100) }
+    }
     /// Percent of a goal reached (0 when no goal is set).
     pub fn pct(&self, have: &i64, goal: &i64) -> i64 {
         if *goal > 0 { (have * 100 / goal).min(100) } else { 0 }
