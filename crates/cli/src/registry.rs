@@ -60,8 +60,19 @@ pub enum ExportCommand {
         #[arg(long)]
         working_age: bool,
     },
+    /// A person's declaration with the household annex (tk1-ts), as PDF or XLSX by the
+    /// output's extension, filled from the registry.
+    Declaration {
+        /// tk1-ts
+        code: String,
+        /// The person's CCCD.
+        #[arg(long)]
+        cccd: String,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// A collector's month as a form for the SI office: d03-ts (household HI) or d05-ts (VSI),
-    /// XLSX, column layout from the forms data of the month.
+    /// XLSX or PDF by the output's extension, column layout from the forms data of the month.
     Form {
         /// d03-ts or d05-ts
         code: String,
@@ -236,14 +247,37 @@ async fn import_lists(
     Ok(())
 }
 
+fn is_pdf(p: &std::path::Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+}
+
 pub async fn export(app: &App, cmd: ExportCommand) -> Result<(), Failure> {
     let (output, q, place, working_age) = match cmd {
         ExportCommand::Persons { output, q, place, working_age } => (output, q, place, working_age),
+        ExportCommand::Declaration { code, cccd, output } => {
+            let sys = Actor::system();
+            let person = app.person_id_by_cccd(&sys, &cccd).await?;
+            let d = app.declaration(&sys, &code, person).await?;
+            let bytes = if is_pdf(&output) {
+                ansinh_reports::pdf::declaration_pdf(&d)
+            } else {
+                ansinh_reports::write_form_xlsx(&d.to_sheet(), &code)
+                    .map_err(|e| Failure { code: 1, message: format!("{e}") })?
+            };
+            std::fs::write(&output, bytes)
+                .map_err(|e| Failure { code: 1, message: format!("{}: {e}", output.display()) })?;
+            println!("{} → {}", d.fields.first().map(|f| f.2.clone()).unwrap_or_default(), output.display());
+            return Ok(());
+        }
         ExportCommand::Form { code, collector, month, output } => {
             let month = ansinh_app::calc::month("month", &month).map_err(ansinh_app::AppError::from)?;
             let sheet = app.export_form(&Actor::system(), &code, Some(&collector), month).await?;
-            let bytes = ansinh_reports::write_form_xlsx(&sheet, &code)
-                .map_err(|e| Failure { code: 1, message: format!("{e}") })?;
+            let bytes = if is_pdf(&output) {
+                ansinh_reports::pdf::form_pdf(&sheet)
+            } else {
+                ansinh_reports::write_form_xlsx(&sheet, &code)
+                    .map_err(|e| Failure { code: 1, message: format!("{e}") })?
+            };
             std::fs::write(&output, bytes)
                 .map_err(|e| Failure { code: 1, message: format!("{}: {e}", output.display()) })?;
             println!("{} dòng → {} / rows written.", sheet.rows.len(), output.display());

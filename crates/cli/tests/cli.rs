@@ -344,3 +344,35 @@ fn import_participation_lists_with_exit_codes_and_rejected_rows() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("không đổi 1"), "{}", stdout(&o));
 }
+
+#[test]
+fn declaration_and_forms_as_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let persons = dir.path().join("nk.csv");
+    std::fs::write(
+        &persons,
+        "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n042080000611,Trần Văn Sơn,1980,Nam,SO-1,Chủ hộ,18322\n042182000612,Lê Thị Hà,1982,Nữ,SO-1,Vợ,18322\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["import", "persons", persons.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    for out in ["tk1.pdf", "tk1.xlsx"] {
+        let f = dir.path().join(out);
+        let o = run_in(
+            dir.path(),
+            &["export", "declaration", "tk1-ts", "--cccd", "042080000611", "-o", f.to_str().unwrap()],
+            None,
+        );
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("TRẦN VĂN SƠN"), "{}", stdout(&o));
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(bytes.starts_with(if out.ends_with("pdf") { b"%PDF" } else { b"PK\x03\x04" }), "{out}");
+    }
+    let o = run_in(
+        dir.path(),
+        &["export", "declaration", "tk1-ts", "--cccd", "042080009999", "-o", "x.pdf"],
+        None,
+    );
+    assert!(!o.status.success(), "an unknown person");
+    assert!(stdout(&o).contains("CCCD") || stderr(&o).contains("CCCD"), "{}{}", stdout(&o), stderr(&o));
+}

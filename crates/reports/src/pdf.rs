@@ -488,40 +488,72 @@ pub fn table_pdf(
     widths: &[f32],
     rows: &[Vec<String>],
 ) -> Vec<u8> {
-    let (w, h) = A4_LANDSCAPE;
+    let mut d = Doc::new(A4_LANDSCAPE.0, A4_LANDSCAPE.1);
+    let y = heading(&mut d, title, &[summary.to_string()]);
+    table(&mut d, y, headers, widths, rows, 8.5, 1);
+    d.finish()
+}
+
+/// Title (bold) and lines under it, wrapped; the y where what follows starts.
+fn heading(d: &mut Doc, title: &str, lines: &[String]) -> f32 {
+    let margin = 28.0;
+    let w = d.width();
+    let mut top = 40.0;
+    for l in d.wrap(13.0, true, title, w - 2.0 * margin) {
+        d.text(margin, top, 13.0, true, &l);
+        top += 16.0;
+    }
+    for line in lines {
+        for l in d.wrap(9.0, false, line, w - 2.0 * margin) {
+            d.text(margin, top, 9.0, false, &l);
+            top += 12.0;
+        }
+    }
+    top + 10.0
+}
+
+/// Rows under a header repeated on every page, from `y` on the current page; pages are
+/// numbered from `page`. Returns the y below the table and the page it ends on.
+fn table(
+    d: &mut Doc,
+    y: f32,
+    headers: &[&str],
+    widths: &[f32],
+    rows: &[Vec<String>],
+    size: f32,
+    mut page: usize,
+) -> (f32, usize) {
+    let (w, h) = (d.width(), d.height());
     let margin = 28.0;
     let total: f32 = widths.iter().sum::<f32>().max(1.0);
     let cols: Vec<f32> = widths.iter().map(|x| x / total * (w - 2.0 * margin)).collect();
-    let size = 8.5;
-    let line = 11.0;
-    let mut d = Doc::new(w, h);
-    let mut page = 1;
+    let line = size * 1.3;
+    let right = |i: usize| headers.get(i).is_some_and(|h| h.starts_with('>'));
     let header = |d: &mut Doc, y: f32| -> f32 {
-        let mut x = margin;
+        let wrapped: Vec<Vec<String>> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, head)| d.wrap(size, true, head.trim_start_matches('>'), cols[i] - 6.0))
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * line + 4.0;
         d.color(0.93, 0.95, 0.97);
-        d.fill_rect(margin, y - 10.0, w - 2.0 * margin, 15.0);
+        d.fill_rect(margin, y - size - 2.0, w - 2.0 * margin, height);
         d.color(0.0, 0.0, 0.0);
-        for (i, head) in headers.iter().enumerate() {
-            let (right, label) = match head.strip_prefix('>') {
-                Some(l) => (true, l),
-                None => (false, *head),
-            };
-            if right {
-                d.text_right(x + cols[i] - 3.0, y, size, true, label);
-            } else {
-                d.text(x + 3.0, y, size, true, label);
+        let mut x = margin;
+        for (i, lines) in wrapped.iter().enumerate() {
+            for (k, l) in lines.iter().enumerate() {
+                let ly = y + k as f32 * line;
+                if right(i) {
+                    d.text_right(x + cols[i] - 3.0, ly, size, true, l);
+                } else {
+                    d.text(x + 3.0, ly, size, true, l);
+                }
             }
             x += cols[i];
         }
-        y + 16.0
+        y + height + 2.0
     };
-    d.text(margin, 40.0, 13.0, true, title);
-    let mut top = 56.0;
-    for l in d.wrap(9.0, false, summary, w - 2.0 * margin) {
-        d.text(margin, top, 9.0, false, &l);
-        top += 12.0;
-    }
-    let mut y = header(&mut d, top + 10.0);
+    let mut y = header(d, y);
     for row in rows {
         let wrapped: Vec<Vec<String>> = row
             .iter()
@@ -533,14 +565,13 @@ pub fn table_pdf(
             d.text_right(w - margin, h - 20.0, 7.5, false, &format!("Trang {page}"));
             d.new_page();
             page += 1;
-            y = header(&mut d, 40.0);
+            y = header(d, 40.0);
         }
         let mut x = margin;
         for (i, lines) in wrapped.iter().enumerate() {
-            let right = headers.get(i).is_some_and(|h| h.starts_with('>'));
             for (k, l) in lines.iter().enumerate() {
                 let ly = y + k as f32 * line;
-                if right {
+                if right(i) {
                     d.text_right(x + cols[i] - 3.0, ly, size, false, l);
                 } else {
                     d.text(x + 3.0, ly, size, false, l);
@@ -549,11 +580,170 @@ pub fn table_pdf(
             x += cols.get(i).copied().unwrap_or(0.0);
         }
         d.color(0.85, 0.88, 0.91);
-        d.line(margin, y + height - 8.0, w - margin, y + height - 8.0, 0.4);
+        d.line(margin, y + height - size + 1.0, w - margin, y + height - size + 1.0, 0.4);
         d.color(0.0, 0.0, 0.0);
         y += height;
     }
     d.text_right(w - margin, h - 20.0, 7.5, false, &format!("Trang {page}"));
+    (y, page)
+}
+
+/// A number as printed on forms: 1.234.567.
+fn thousands(v: i64) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+/// A report form (D03-TS, D05-TS …) as PDF on A4 landscape: its title lines, the header on
+/// every page, the rows and the total row; number columns right-aligned, wide forms in a
+/// smaller type.
+pub fn form_pdf(form: &crate::FormSheet) -> Vec<u8> {
+    use crate::FormCell;
+    let numeric: Vec<bool> = (0..form.headers.len())
+        .map(|i| {
+            form.rows
+                .iter()
+                .chain(std::iter::once(&form.total))
+                .any(|r| matches!(r.get(i), Some(FormCell::Number(_))))
+        })
+        .collect();
+    let headers: Vec<String> = form
+        .headers
+        .iter()
+        .zip(&numeric)
+        .map(|(h, n)| if *n { format!(">{h}") } else { h.clone() })
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let cell = |c: &FormCell| match c {
+        FormCell::Text(s) => s.clone(),
+        FormCell::Number(v) => thousands(*v),
+    };
+    let mut rows: Vec<Vec<String>> = form.rows.iter().map(|r| r.iter().map(cell).collect()).collect();
+    rows.push(form.total.iter().map(cell).collect());
+    let mut d = Doc::new(A4_LANDSCAPE.0, A4_LANDSCAPE.1);
+    // Each column as wide as what it holds needs: its longest unbreakable word (a CCCD, an
+    // amount), its content up to a cap (long addresses wrap), never less than its header's
+    // longest word. A form too wide for the page is set in a smaller type, down to 5 pt.
+    let widths_at = |d: &Doc, size: f32| -> Vec<f32> {
+        (0..form.headers.len())
+            .map(|i| {
+                let word = |t: &str, bold: bool| -> f32 {
+                    t.split_whitespace().map(|w| d.text_width(size, bold, w)).fold(0.0, f32::max)
+                };
+                let head = word(&form.headers[i], true);
+                let (mut longest_word, mut longest_text) = (0.0f32, 0.0f32);
+                for r in &rows {
+                    if let Some(t) = r.get(i) {
+                        longest_word = longest_word.max(word(t, false));
+                        longest_text = longest_text.max(d.text_width(size, false, t));
+                    }
+                }
+                head.max(longest_word).max(longest_text.min(110.0)) + 8.0
+            })
+            .collect()
+    };
+    let available = A4_LANDSCAPE.0 - 56.0;
+    let mut size = 8.0;
+    let mut widths = widths_at(&d, size);
+    while widths.iter().sum::<f32>() > available && size > 5.0 {
+        size -= 0.25;
+        widths = widths_at(&d, size);
+    }
+    let (title, rest) = form.title.split_first().map_or(("", &[][..]), |(t, r)| (t.as_str(), r));
+    let y = heading(&mut d, title, rest);
+    table(&mut d, y, &headers, &widths, &rows, size, 1);
+    d.finish()
+}
+
+/// A declaration (tờ khai, e.g. TK1-TS): numbered fields, then an annex table.
+#[derive(Debug, Clone, Default)]
+pub struct Declaration {
+    pub title: String,
+    /// Lines under the title (the basis, the date).
+    pub subtitle: Vec<String>,
+    /// ("01", label, value).
+    pub fields: Vec<(String, String, String)>,
+    pub annex_title: String,
+    /// (label, value) above the annex table.
+    pub annex_head: Vec<(String, String)>,
+    pub annex_headers: Vec<String>,
+    pub annex_rows: Vec<Vec<String>>,
+}
+
+impl Declaration {
+    /// The same declaration as a sheet: the numbered lines as title rows, the annex as the table.
+    pub fn to_sheet(&self) -> crate::FormSheet {
+        use crate::FormCell::Text;
+        let mut title = vec![self.title.clone()];
+        title.extend(self.subtitle.iter().cloned());
+        title.extend(self.fields.iter().map(|(no, label, value)| format!("[{no}] {label}: {value}")));
+        title.push(self.annex_title.clone());
+        title.extend(self.annex_head.iter().map(|(l, v)| format!("{l}: {v}")));
+        crate::FormSheet {
+            title,
+            headers: self.annex_headers.clone(),
+            rows: self.annex_rows.iter().map(|r| r.iter().map(|c| Text(c.clone())).collect()).collect(),
+            total: Vec::new(),
+        }
+    }
+}
+
+/// A declaration as PDF on A4 portrait, the annex continuing on further pages if long.
+pub fn declaration_pdf(decl: &Declaration) -> Vec<u8> {
+    let mut d = Doc::new(A4.0, A4.1);
+    let margin = 28.0;
+    let w = d.width();
+    let mut y = heading(&mut d, &decl.title, &decl.subtitle);
+    for (no, label, value) in &decl.fields {
+        let head = format!("[{no}] {label}:");
+        let lw = d.text_width(9.5, true, &head).min(w * 0.55);
+        d.text(margin, y, 9.5, true, &head);
+        let lines = d.wrap(9.5, false, value, w - 2.0 * margin - lw - 8.0);
+        for (k, l) in lines.iter().enumerate() {
+            d.text(margin + lw + 8.0, y + k as f32 * 13.0, 9.5, false, l);
+        }
+        y += 13.0 * lines.len().max(1) as f32 + 4.0;
+    }
+    y += 10.0;
+    if !decl.annex_title.is_empty() {
+        if y > d.height() - 160.0 {
+            d.new_page();
+            y = 40.0;
+        }
+        d.text(margin, y, 11.0, true, &decl.annex_title);
+        y += 16.0;
+        for (label, value) in &decl.annex_head {
+            d.text(margin, y, 9.0, true, &format!("{label}:"));
+            let lw = d.text_width(9.0, true, &format!("{label}:"));
+            d.text(margin + lw + 6.0, y, 9.0, false, value);
+            y += 12.0;
+        }
+        let headers: Vec<&str> = decl.annex_headers.iter().map(String::as_str).collect();
+        let widths: Vec<f32> = decl
+            .annex_headers
+            .iter()
+            .map(|h| {
+                let t = h.to_lowercase();
+                if t.contains("họ và tên") {
+                    2.2
+                } else if t.contains("nơi") {
+                    1.8
+                } else if t == "stt" {
+                    0.5
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        table(&mut d, y + 8.0, &headers, &widths, &decl.annex_rows, 7.0, 1);
+    }
     d.finish()
 }
 

@@ -614,3 +614,4 @@ mdl-left-on = Leaving date
 mdl-leave-button = Record leaving
 mdl-coverage = Coverage where the model runs
 mdl-goal = goal
+tk1-title = Declaration TK1-TS (with the household annex)

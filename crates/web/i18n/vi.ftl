@@ -614,3 +614,4 @@ mdl-left-on = Ngày rời
 mdl-leave-button = Ghi rời mô hình
 mdl-coverage = Tỷ lệ tham gia nơi mô hình hoạt động
 mdl-goal = mục tiêu
+tk1-title = Tờ khai TK1-TS (kèm phụ lục thành viên hộ)

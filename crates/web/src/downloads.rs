@@ -90,6 +90,7 @@ impl Downloads {
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const CSV: &str = "text/csv; charset=utf-8";
+pub const PDF: &str = "application/pdf";
 
 /// A file to save: `Content-Disposition: attachment` with an ASCII name for old clients and
 /// the Vietnamese name (RFC 6266 / RFC 5987 `filename*`) for the rest; never cached (it

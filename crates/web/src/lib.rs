@@ -103,6 +103,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/remittances/{id}", get(pages::collection::remittance))
         .route("/remittances/{id}/review", post(pages::collection::review))
         .route("/persons/{id}/insurance", get(pages::collection::insurance))
+        .route("/persons/{id}/tk1-ts.pdf", get(pages::collection::declaration))
+        .route("/persons/{id}/tk1-ts.xlsx", get(pages::collection::declaration))
         .route("/persons/{id}/insurance/vsi", post(pages::collection::enrol_vsi))
         .route("/participations/{id}/terms", post(pages::collection::change_terms))
         .route(

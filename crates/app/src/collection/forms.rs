@@ -30,7 +30,60 @@ pub struct FormLayout {
 #[derive(serde::Deserialize)]
 struct Forms {
     forms: Vec<FormLayout>,
+    #[serde(default)]
+    declarations: Vec<DeclarationLayout>,
 }
+
+/// One numbered line of a declaration.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DeclarationField {
+    pub no: String,
+    pub label: String,
+    pub field: String,
+}
+
+/// A labelled value above a declaration's annex.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AnnexHead {
+    pub label: String,
+    pub field: String,
+}
+
+/// One version of a declaration's layout (TK1-TS …).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DeclarationLayout {
+    pub code: String,
+    pub title: String,
+    pub basis: String,
+    pub from: toml::value::Datetime,
+    pub fields: Vec<DeclarationField>,
+    pub annex_title: String,
+    pub annex_head: Vec<AnnexHead>,
+    pub annex_columns: Vec<FormColumn>,
+}
+
+/// Fields a declaration line, annex head or annex column may name.
+pub const DECLARATION_FIELDS: &[&str] = &[
+    "full_name_upper",
+    "full_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "ethnicity",
+    "cccd",
+    "phone",
+    "place",
+    "commune",
+    "province",
+    "si_number",
+    "head_name",
+    "head_phone",
+    "household_code",
+    "address",
+    "ordinal",
+    "relation",
+    "blank",
+];
 
 /// Fields a column may name.
 pub const FIELDS: &[&str] = &[
@@ -60,10 +113,25 @@ pub const FIELDS: &[&str] = &[
     "note",
 ];
 
-static LAYOUTS: LazyLock<Vec<FormLayout>> = LazyLock::new(|| {
-    let f: Forms = toml::from_str(include_str!("../../data/forms.toml")).expect("data/forms.toml parses");
-    f.forms
-});
+static FORMS: LazyLock<Forms> =
+    LazyLock::new(|| toml::from_str(include_str!("../../data/forms.toml")).expect("data/forms.toml parses"));
+static LAYOUTS: LazyLock<Vec<FormLayout>> = LazyLock::new(|| FORMS.forms.clone());
+
+/// Every shipped declaration layout.
+pub fn declaration_layouts() -> &'static [DeclarationLayout] {
+    &FORMS.declarations
+}
+
+/// The declaration layout of `code` in force on `on`.
+pub fn declaration_layout(code: &str, on: NaiveDate) -> Option<&'static DeclarationLayout> {
+    let date = |l: &DeclarationLayout| {
+        l.from.date.map_or(NaiveDate::MIN, |d| {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .unwrap_or(NaiveDate::MIN)
+        })
+    };
+    declaration_layouts().iter().filter(|l| l.code == code && date(l) <= on).max_by_key(|l| date(l))
+}
 
 /// Every layout (the shipped ones), checked: a test keeps the data file valid.
 pub fn form_layouts() -> &'static [FormLayout] {
@@ -95,6 +163,112 @@ fn pct(part: i64, base: i64) -> FormCell {
 }
 
 impl App {
+    /// The declaration `code` (`tk1-ts`) of a person, with the household annex, filled from
+    /// the registry; what the registry does not hold is left blank to fill in by hand.
+    pub async fn declaration(
+        &self,
+        actor: &Actor,
+        code: &str,
+        person_id: i64,
+    ) -> Result<ansinh_reports::pdf::Declaration> {
+        let today = self.today();
+        let layout = declaration_layout(code, today).ok_or_else(|| {
+            AppError::invalid(
+                "form",
+                format!("Không có tờ khai «{code}»; chọn tk1-ts"),
+                format!("no declaration «{code}»"),
+            )
+        })?;
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let person =
+            c.person_by_id(person_id).await?.filter(|p| p.merged_into.is_none()).ok_or(AppError::NotFound)?;
+        if !actor.can(Permission::View, &person.unit_path) {
+            return Err(AppError::NotFound);
+        }
+        let household = match person.household_id {
+            Some(h) => c.household_by_id(h).await?,
+            None => None,
+        };
+        // Members outside the viewer's scope are left out of the annex.
+        let members: Vec<ansinh_store::PersonRow> = match &household {
+            Some(h) => c
+                .persons_of_household(h.id)
+                .await?
+                .into_iter()
+                .filter(|m| m.merged_into.is_none() && actor.can(Permission::View, &m.unit_path))
+                .collect(),
+            None => vec![person.clone()],
+        };
+        let head = household.as_ref().and_then(|h| members.iter().find(|m| Some(m.id) == h.head_person_id));
+        let ids: Vec<i64> =
+            person.unit_path.trim_matches('/').split('/').filter_map(|s| s.parse().ok()).collect();
+        let units = c.units_by_ids(&ids).await?;
+        let at = |level: ansinh_domain::Level| {
+            units.iter().find(|u| u.level == level).map(|u| u.full_name()).unwrap_or_default()
+        };
+        let place = {
+            let mut v: Vec<String> =
+                units.iter().filter(|u| u.level.is_local()).map(|u| u.full_name()).collect();
+            v.reverse();
+            v.join(", ")
+        };
+        let mut address: Vec<String> = units
+            .iter()
+            .filter(|u| u.level >= ansinh_domain::Level::Province)
+            .map(|u| u.full_name())
+            .collect();
+        address.reverse();
+        let address = address.join(", ");
+        let value = |field: &str, p: &ansinh_store::PersonRow, ordinal: usize| -> String {
+            match field {
+                "full_name_upper" => p.full_name.to_uppercase(),
+                "full_name" => p.full_name.clone(),
+                "sex" => ansinh_domain::person::sex_label_vi(p.sex).to_string(),
+                "birth_date" => p.birth.to_string(),
+                "nationality" => "Việt Nam".into(),
+                "ethnicity" => p.ethnicity.clone(),
+                "cccd" => p.cccd.clone(),
+                "phone" => p.phone.clone().unwrap_or_default(),
+                "place" => place.clone(),
+                "commune" => at(ansinh_domain::Level::Commune),
+                "province" => at(ansinh_domain::Level::Province),
+                "si_number" => p.old_si_number.clone().unwrap_or_default(),
+                "head_name" => head.map(|h| h.full_name.clone()).unwrap_or_default(),
+                "head_phone" => head.and_then(|h| h.phone.clone()).unwrap_or_default(),
+                "household_code" => household.as_ref().map(|h| h.code.clone()).unwrap_or_default(),
+                "address" => address.clone(),
+                "ordinal" => ordinal.to_string(),
+                "relation" => p.relation.map(|r| r.label_vi().to_string()).unwrap_or_default(),
+                _ => String::new(),
+            }
+        };
+        Ok(ansinh_reports::pdf::Declaration {
+            title: layout.title.clone(),
+            subtitle: vec![
+                format!("Căn cứ: {}", layout.basis),
+                format!("Lập ngày {}", today.format("%d/%m/%Y")),
+            ],
+            fields: layout
+                .fields
+                .iter()
+                .map(|f| (f.no.clone(), f.label.clone(), value(&f.field, &person, 1)))
+                .collect(),
+            annex_title: layout.annex_title.clone(),
+            annex_head: layout
+                .annex_head
+                .iter()
+                .map(|h| (h.label.clone(), value(&h.field, &person, 1)))
+                .collect(),
+            annex_headers: layout.annex_columns.iter().map(|c| c.header.clone()).collect(),
+            annex_rows: members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| layout.annex_columns.iter().map(|c| value(&c.field, m, i + 1)).collect())
+                .collect(),
+        })
+    }
+
     /// The form `code` (`d03-ts`, `d05-ts`) of `month` for a collector (the actor, or for the SI
     /// office the collector named by `collector`).
     pub async fn export_form(
@@ -268,5 +442,17 @@ mod tests {
         }
         assert!(form_layout("d05-ts", NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).is_some());
         assert!(form_layout("d05-ts", NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).is_none());
+        for d in declaration_layouts() {
+            let names = d
+                .fields
+                .iter()
+                .map(|f| f.field.as_str())
+                .chain(d.annex_head.iter().map(|h| h.field.as_str()))
+                .chain(d.annex_columns.iter().map(|c| c.field.as_str()));
+            for n in names {
+                assert!(DECLARATION_FIELDS.contains(&n), "{}: unknown field {n}", d.code);
+            }
+        }
+        assert!(declaration_layout("tk1-ts", NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).is_some());
     }
 }

@@ -29,7 +29,10 @@ mod views;
 pub use books::NewBook;
 pub use citizen::{CitizenCover, CitizenReceipt, CitizenScheme};
 pub use enrol::{HiCandidate, HiEnrolment, VsiEnrolment, VsiTerms};
-pub use forms::{FIELDS as FORM_FIELDS, FormLayout, form_layout, form_layouts};
+pub use forms::{
+    DECLARATION_FIELDS, DeclarationLayout, FIELDS as FORM_FIELDS, FormLayout, declaration_layout,
+    declaration_layouts, form_layout, form_layouts,
+};
 pub use lists::{LIST_HEADERS, ListImportReport};
 pub use pay::{PaymentItem, PaymentOutcome, PaymentRequest, SourceInput};
 pub use reminders::{ChannelFile, Outbox, PrintList, ReminderChannel, SmsCsv};

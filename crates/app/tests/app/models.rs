@@ -475,3 +475,25 @@ async fn a_fund_pays_a_households_health_insurance() {
         assert_eq!(e.first_invalid().unwrap().field, "sources", "{l}");
     }
 }
+
+#[tokio::test]
+async fn tk1_ts_is_filled_from_the_registry_with_the_household_annex() {
+    for (app, l, _t, collector, officer) in setup(day()).await {
+        let (head, _, _) = enrolled_head(&app, &officer, &collector, 61, "18322-01-02").await;
+        let mut wife = person("042188000062", "Lê Thị Hoa", "1988", "Nữ", "18322-01-02", "MAI-61", "Vợ");
+        wife.phone = "0912000062".into();
+        app.create_person(&officer, &wife).await.unwrap();
+        let d = app.declaration(&collector, "tk1-ts", head).await.unwrap();
+        let field = |no: &str| d.fields.iter().find(|f| f.0 == no).map(|f| f.2.clone()).unwrap();
+        assert_eq!(field("01"), "LÊ VĂN BÌNH", "{l}: [01] in capitals");
+        assert_eq!((field("02").as_str(), field("06").as_str()), ("Nam", "042085000061"), "{l}");
+        assert!(field("13").contains("Mai Hoa") && field("15").contains("Hà Tĩnh"), "{l}");
+        assert_eq!(d.annex_rows.len(), 2, "{l}: both members in the annex");
+        assert!(d.annex_rows.iter().any(|r| r.contains(&"Vợ".to_string())), "{l}: {:?}", d.annex_rows);
+        assert!(d.annex_head.iter().any(|(k, v)| k == "Mã số hộ gia đình" && v == "MAI-61"), "{l}");
+        let pdf = ansinh_reports::pdf::declaration_pdf(&d);
+        assert!(pdf.starts_with(b"%PDF-"), "{l}");
+        let e = app.declaration(&collector, "tk9", head).await.unwrap_err();
+        assert_eq!(e.first_invalid().unwrap().field, "form", "{l}");
+    }
+}

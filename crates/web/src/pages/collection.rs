@@ -1050,7 +1050,11 @@ pub async fn form_xlsx(
     Query(q): Query<FormQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let code = file.strip_suffix(".xlsx").ok_or(PageError::App(AppError::NotFound))?;
+    let (code, pdf) = match (file.strip_suffix(".xlsx"), file.strip_suffix(".pdf")) {
+        (Some(c), _) => (c, false),
+        (_, Some(c)) => (c, true),
+        _ => return Err(PageError::App(AppError::NotFound)),
+    };
     let month = if q.month.trim().is_empty() {
         ansinh_app::rules::Month::from_date(page.today)
     } else {
@@ -1058,10 +1062,33 @@ pub async fn form_xlsx(
     };
     let collector = Some(q.collector.as_str()).filter(|s| !s.trim().is_empty());
     let sheet = state.app.export_form(actor, code, collector, month).await?;
+    let name = format!("{}-{:02}-{}", code.to_uppercase(), month.month(), month.year());
+    if pdf {
+        let bytes = ansinh_reports::pdf::form_pdf(&sheet);
+        return Ok(crate::downloads::file_response(bytes, crate::downloads::PDF, &format!("{name}.pdf")));
+    }
     let bytes = ansinh_reports::write_form_xlsx(&sheet, code)
         .map_err(|e| PageError::App(AppError::Internal(e.en)))?;
-    let name = format!("{}-{:02}-{}.xlsx", code.to_uppercase(), month.month(), month.year());
-    Ok(crate::downloads::file_response(bytes, crate::downloads::XLSX, &name))
+    Ok(crate::downloads::file_response(bytes, crate::downloads::XLSX, &format!("{name}.xlsx")))
+}
+
+/// Tờ khai TK1-TS of a person, with the household annex, as PDF or XLSX.
+pub async fn declaration(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    uri: axum::http::Uri,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let d = state.app.declaration(actor, "tk1-ts", id).await?;
+    let name = format!("TK1-TS-{id}");
+    if uri.path().ends_with(".pdf") {
+        let bytes = ansinh_reports::pdf::declaration_pdf(&d);
+        return Ok(crate::downloads::file_response(bytes, crate::downloads::PDF, &format!("{name}.pdf")));
+    }
+    let bytes = ansinh_reports::write_form_xlsx(&d.to_sheet(), "TK1-TS")
+        .map_err(|e| PageError::App(AppError::Internal(e.en)))?;
+    Ok(crate::downloads::file_response(bytes, crate::downloads::XLSX, &format!("{name}.xlsx")))
 }
 
 // ─── Reminders ────────────────────────────────────────────────────────────────────────────

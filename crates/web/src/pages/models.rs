@@ -15,7 +15,6 @@ use ansinh_domain::{FundEntryKind, Invalid, ModelKind, ModelStatus, Organisation
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -689,11 +688,7 @@ pub async fn fund_xlsx(
     };
     let bytes = ansinh_reports::write_form_xlsx(&sheet, "So quy")
         .map_err(|e| PageError::App(AppError::Internal(format!("{e:?}"))))?;
-    Ok(download(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &file_name(&s, "xlsx"),
-    ))
+    Ok(crate::downloads::file_response(bytes, crate::downloads::XLSX, &file_name(&s, "xlsx")))
 }
 
 pub async fn fund_pdf(
@@ -740,18 +735,7 @@ pub async fn fund_pdf(
         &[1.0, 1.6, 1.8, 3.6, 1.1, 1.1, 1.2],
         &rows,
     );
-    Ok(download(bytes, "application/pdf", &file_name(&s, "pdf")))
-}
-
-fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response()
+    Ok(crate::downloads::file_response(bytes, crate::downloads::PDF, &file_name(&s, "pdf")))
 }
 
 // ─── 100 % groups ─────────────────────────────────────────────────────────────────────────
