@@ -648,3 +648,184 @@ pub async fn review(
 ) -> Result<Json<RemittanceDto>, ApiError> {
     Ok(Json(RemittanceDto::from(&state.app.review_remittance(&actor, id, b.received, &b.note).await?)))
 }
+
+/// How a list is imported.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// The file's name; its extension says the format (`.csv` or `.xlsx`).
+    pub filename: String,
+    /// dry_run, all_or_nothing (default), valid_rows_only.
+    #[serde(default)]
+    pub mode: Option<String>,
+}
+
+/// A row the import refused, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowErrorDto {
+    /// Row number as seen in Excel (the header is row 1).
+    pub row: usize,
+    /// The column's header as written in the file (empty: the whole row).
+    pub column: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+/// What a participation-list import did (or would do, for a dry run).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListImportDto {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Something was written (never for a dry run, nor for all-or-nothing with a bad row).
+    pub written: bool,
+    pub bad_rows: usize,
+    pub errors: Vec<RowErrorDto>,
+}
+
+/// Import a list of participations An Sinh does not collect (compulsory SI, unemployment
+/// insurance, HI of the other groups): the file as the request body, its name in `filename`.
+/// Columns as the template of `/collect/lists`; re-importing the same list changes nothing.
+#[utoipa::path(post, path = "/api/v1/participation-lists", tag = "collection", params(ListQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ListImportDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn import_list(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Query(q): Query<ListQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<ListImportDto>, ApiError> {
+    use ansinh_app::import::ImportMode;
+    let mode = match q.mode.as_deref().map(str::trim).unwrap_or("all_or_nothing") {
+        "dry_run" => ImportMode::DryRun,
+        "all_or_nothing" | "" => ImportMode::AllOrNothing,
+        "valid_rows_only" => ImportMode::ValidRowsOnly,
+        other => {
+            return Err(ApiError(AppError::invalid(
+                "mode",
+                format!(
+                    "Cách nhập «{other}» không hợp lệ; chọn dry_run, all_or_nothing hoặc valid_rows_only"
+                ),
+                format!("mode «{other}» is not dry_run, all_or_nothing or valid_rows_only"),
+            )));
+        }
+    };
+    let r = state.app.import_participations(&actor, &q.filename, &body, mode).await?;
+    Ok(Json(ListImportDto {
+        rows: r.rows,
+        created: r.created,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        written: r.written,
+        bad_rows: r.bad_rows(),
+        errors: r
+            .errors
+            .iter()
+            .map(|e| RowErrorDto {
+                row: e.row,
+                column: e.column.clone(),
+                message_vi: e.vi.clone(),
+                message_en: e.en.clone(),
+            })
+            .collect(),
+    }))
+}
+
+/// A reminder in the outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReminderDto {
+    pub id: i64,
+    pub person_id: i64,
+    pub participation_id: i64,
+    pub phone: Option<String>,
+    /// The Vietnamese message (name, amount, deadline).
+    pub message: String,
+    pub amount: i64,
+    pub deadline: chrono::NaiveDate,
+    /// The receipt that followed it, if one did.
+    pub closed_by: Option<i64>,
+}
+
+/// The caller's reminder outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxDto {
+    /// Reminders queued by this request (only for POST).
+    pub queued: Option<usize>,
+    pub open: usize,
+    /// Reminders a payment followed.
+    pub paid: usize,
+    pub reminders: Vec<ReminderDto>,
+}
+
+/// Queue reminders for everyone due within `days`, suspended or lapsed.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct QueueDto {
+    /// Default 30.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+fn outbox_dto(o: &ansinh_app::collection::Outbox, queued: Option<usize>) -> OutboxDto {
+    OutboxDto {
+        queued,
+        open: o.open,
+        paid: o.paid,
+        reminders: o
+            .reminders
+            .iter()
+            .map(|r| ReminderDto {
+                id: r.id,
+                person_id: r.person_id,
+                participation_id: r.participation_id,
+                phone: r.phone.clone(),
+                message: r.message.clone(),
+                amount: r.amount,
+                deadline: r.deadline,
+                closed_by: r.closed_by,
+            })
+            .collect(),
+    }
+}
+
+/// The caller's reminders (a collector's own).
+#[utoipa::path(get, path = "/api/v1/reminders", tag = "collection",
+    responses((status = 200, body = OutboxDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn reminders(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<Json<OutboxDto>, ApiError> {
+    Ok(Json(outbox_dto(&state.app.outbox(&actor).await?, None)))
+}
+
+/// Queue a reminder for each person due within `days`, suspended or lapsed (one open reminder
+/// per participation; a payment closes it).
+#[utoipa::path(post, path = "/api/v1/reminders", tag = "collection", request_body = QueueDto,
+    responses((status = 201, body = OutboxDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn queue_reminders(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Json(b): Json<QueueDto>,
+) -> Result<(StatusCode, Json<OutboxDto>), ApiError> {
+    let n = state.app.queue_reminders(&actor, b.days.unwrap_or(30).min(366)).await?;
+    Ok((StatusCode::CREATED, Json(outbox_dto(&state.app.outbox(&actor).await?, Some(n)))))
+}
+
+/// The open reminders as a channel's file: `print` (a list to take along) or `sms` (CSV for an
+/// SMS gateway).
+#[utoipa::path(get, path = "/api/v1/reminders/{channel}", tag = "collection",
+    params(("channel" = String, Path, description = "print or sms")),
+    responses((status = 200, description = "the file"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn reminders_file(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(channel): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use ansinh_app::collection::{PrintList, ReminderChannel, SmsCsv};
+    let ch: &dyn ReminderChannel = match channel.as_str() {
+        "print" => &PrintList,
+        "sms" => &SmsCsv,
+        _ => return Err(ApiError(AppError::NotFound)),
+    };
+    let f = state.app.outbox_file(&actor, ch).await?;
+    Ok(crate::downloads::file_response(f.bytes, f.content_type, &f.filename))
+}

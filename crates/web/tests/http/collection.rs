@@ -292,3 +292,69 @@ async fn the_api_enrols_pays_idempotently_and_verifies_without_a_token() {
         assert!(due.json().as_array().unwrap().iter().any(|d| d["person_id"] == person), "{l}: {}", due.body);
     }
 }
+
+/// Lists and reminders through the API: a dry run writes nothing and names the bad cell, the
+/// import is idempotent, a collector queues reminders and gets them as a file.
+#[tokio::test]
+async fn lists_and_reminders_through_the_api() {
+    for (_, app, l, _t) in setups().await {
+        let (r, app) = december(app);
+        let (person, _) = collector_setup(&app).await;
+        let (office, _) = app.login("tinh.hatinh", ansinh_app::DEMO_PASSWORD).await.unwrap();
+        let (_, ot) = app.create_token(&office, "tinh.hatinh", "t").await.unwrap();
+        let list = "cccd,scheme,group,from,to\n042080007001,csi,Công ty May Hà Tĩnh,01/03/2025,\n042185007002,hi,employer,31/02/2025,\n";
+        let send_list = |mode: &str| {
+            Request::post(format!("/api/v1/participation-lists?filename=ds.csv&mode={mode}"))
+                .header(header::AUTHORIZATION, format!("Bearer {ot}"))
+                .header(header::CONTENT_TYPE, "text/csv")
+                .body(Body::from(list.to_string()))
+                .unwrap()
+        };
+        let dry = send(&r, send_list("dry_run")).await;
+        assert_eq!(dry.status, StatusCode::OK, "{l}: {}", dry.body);
+        let d = dry.json();
+        assert_eq!((d["written"].as_bool(), d["bad_rows"].as_u64()), (Some(false), Some(1)), "{l}: {d}");
+        assert_eq!(d["errors"][0]["row"], 3, "{l}");
+        let bad_mode = send(&r, send_list("maybe")).await;
+        assert_eq!(bad_mode.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert_eq!(bad_mode.json()["error"]["field"], "mode", "{l}");
+        let some = send(&r, send_list("valid_rows_only")).await.json();
+        assert_eq!(
+            (some["created"].as_u64(), some["written"].as_bool()),
+            (Some(1), Some(true)),
+            "{l}: {some}"
+        );
+        let again = send(&r, send_list("valid_rows_only")).await.json();
+        assert_eq!(
+            (again["created"].as_u64(), again["unchanged"].as_u64()),
+            (Some(0), Some(1)),
+            "{l}: {again}"
+        );
+
+        // The collector enrols the person; the reminder is queued and comes as a CSV.
+        let (collector, _) = app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap();
+        let e = ansinh_app::collection::VsiEnrolment {
+            person_id: person,
+            income: 2_200_000,
+            mode_months: 1,
+            ..Default::default()
+        };
+        app.enrol_vsi(&collector, &e).await.unwrap();
+        let (_, ct) = app.create_token(&collector, "thu.maihoa", "t").await.unwrap();
+        let q = send(&r, json_send("POST", "/api/v1/reminders", &ct, serde_json::json!({"days": 30}))).await;
+        assert_eq!(q.status, StatusCode::CREATED, "{l}: {}", q.body);
+        assert_eq!(q.json()["queued"], 1, "{l}");
+        assert!(q.json()["reminders"][0]["message"].as_str().unwrap().contains("Nguyễn Văn Thu"), "{l}");
+        // No phone on record: the printable list has him, the SMS file does not.
+        let csv = send(&r, bearer("/api/v1/reminders/print", &ct)).await;
+        assert_eq!(csv.status, StatusCode::OK, "{l}");
+        assert!(csv.body.contains("Nguyễn Văn Thu"), "{l}");
+        assert_eq!(send(&r, bearer("/api/v1/reminders/fax", &ct)).await.status, StatusCode::NOT_FOUND, "{l}");
+        // The office does not collect: no outbox of its own.
+        assert_eq!(
+            send(&r, json_send("POST", "/api/v1/reminders", &ot, serde_json::json!({}))).await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+    }
+}

@@ -31,7 +31,7 @@ fn routes() -> Vec<(String, String)> {
 
 /// Placeholders that name no record in anyone's scope.
 /// (The public receipt check answers anyone, by code; a form or a reminder file is the caller's own.)
-const UNSCOPED: [&str; 7] = [
+const UNSCOPED: [&str; 8] = [
     "/static/{file}",
     "/lang/{code}",
     "/persons/import/files/{key}",
@@ -39,6 +39,7 @@ const UNSCOPED: [&str; 7] = [
     "/api/v1/receipts/verify/{code}",
     "/collect/forms/{file}",
     "/collect/reminders/{channel}",
+    "/api/v1/reminders/{channel}",
 ];
 
 struct Objects {
