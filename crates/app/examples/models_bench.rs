@@ -57,6 +57,48 @@ async fn main() {
         village_groups.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("visit_next_listed {listed}");
+    // The renewal list at scale: one in ten persons gets an open VSI participation, its paid
+    // period ending anywhere from 200 days ago to a year ahead (written straight to the
+    // tables: the list reads only participations and persons).
+    let today = app.today();
+    let t = Instant::now();
+    let mut added = 0usize;
+    let max_id = persons as i64 + 1_000;
+    for start in (1..=max_id).step_by(10_000) {
+        let ids: Vec<i64> = (start..start + 10_000).step_by(10).collect();
+        let mut tx = app.db.begin().await.expect("begin");
+        let people = tx.conn().persons_by_ids(&ids).await.expect("persons");
+        for p in &people {
+            let open = tx.conn().participations_of_person(p.id).await.expect("parts");
+            if open.iter().any(|x| x.scheme == ansinh_domain::Scheme::Vsi && x.ended_on.is_none()) {
+                continue;
+            }
+            let mut row = ansinh_store::ParticipationRow::new(p, ansinh_domain::Scheme::Vsi, true, today, app.now());
+            row.income = Some(2_000_000);
+            row.mode_months = Some(12);
+            row.paid_through = Some(today + chrono::Days::new(((p.id * 7919) % 565) as u64) - chrono::Days::new(200));
+            tx.conn().insert_participation(&row).await.expect("insert");
+            added += 1;
+        }
+        tx.commit().await.expect("commit");
+    }
+    println!("renewal_participations_added {added} {:.1} s", t.elapsed().as_secs_f64());
+    let mut due_collector = Vec::new();
+    let mut due_province = Vec::new();
+    let (mut n_collector, mut n_province) = (0, 0);
+    for _ in 0..iterations {
+        let t = Instant::now();
+        n_collector = app.due_list(&collector, 30, None).await.expect("due").len();
+        due_collector.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        n_province = app.due_list(&sys, 30, Some("42")).await.expect("due").len();
+        due_province.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("due_listed collector={n_collector} province={n_province}");
+    for (name, v) in [("due_list_collector", due_collector), ("due_list_province", due_province)] {
+        let (p50, p95, p99) = percentiles(v);
+        println!("{name} {p50:.1} {p95:.1} {p99:.1}");
+    }
     // How the ranking would have done on the demo history: a ranking on the 1st of each month
     // from 01/2025 to 11/2026, the top 5 of each list.
     let days: Vec<chrono::NaiveDate> = (0..23)
