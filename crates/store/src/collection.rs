@@ -667,24 +667,60 @@ impl Conn<'_> {
 
     /// Open VSI / household-HI participations in a subtree whose paid period ends on or before
     /// `until` (lapsed ones included: their `paid_through` is in the past), or that were never
-    /// paid, ordered by `paid_through`.
+    /// paid (those first), then by `paid_through`, at most `limit`.
+    ///
+    /// Two plans, chosen by the caller: a `narrow` subtree (a commune or below) is read from its
+    /// persons (path index) to their participations; a wide one (a province, the country) walks
+    /// the `participations_due` index in date order per scheme and stops at `limit`.
     pub async fn due_participations(
         &mut self,
         lo: &str,
         hi: &str,
         until: NaiveDate,
         limit: i64,
+        narrow: bool,
     ) -> Result<Vec<DueRow>> {
-        let sql = "SELECT p.id AS participation_id, p.scheme, p.person_id, s.full_name, s.phone, s.unit_id, s.unit_path, \
-                   p.household_id, p.mode_months, p.income, p.paid_through \
-                   FROM participations p JOIN persons s ON s.id = p.person_id \
-                   WHERE p.ended_on IS NULL AND p.scheme IN ('vsi', 'hi_household') \
-                   AND (p.paid_through IS NULL OR p.paid_through <= $3) \
-                   AND s.unit_path >= $1 AND s.unit_path < $2 \
-                   ORDER BY p.paid_through, s.unit_path, p.id LIMIT $4";
-        Ok(
-            on!(self, c => sqlx::query_as::<_, DueRow>(sql).bind(lo).bind(hi).bind(until).bind(limit).fetch_all(&mut **c).await)?,
-        )
+        const COLS: &str = "p.id AS participation_id, p.scheme, p.person_id, s.full_name, s.phone, s.unit_id, \
+                            s.unit_path, p.household_id, p.mode_months, p.income, p.paid_through";
+        let mut rows: Vec<DueRow> = if narrow {
+            // CROSS JOIN keeps SQLite's loop order (persons outside); PostgreSQL plans it as a join.
+            let sql = format!(
+                "SELECT {COLS} FROM persons s CROSS JOIN participations p \
+                 WHERE s.unit_path >= $1 AND s.unit_path < $2 AND p.person_id = s.id AND p.ended_on IS NULL \
+                 AND p.scheme IN ('vsi', 'hi_household') AND (p.paid_through IS NULL OR p.paid_through <= $3)"
+            );
+            on!(self, c => sqlx::query_as::<_, DueRow>(AssertSqlSafe(sql)).bind(lo).bind(hi).bind(until).fetch_all(&mut **c).await)?
+        } else {
+            let mut out = Vec::new();
+            for scheme in ["vsi", "hi_household"] {
+                let sql = format!(
+                    "SELECT {COLS} FROM participations p JOIN persons s ON s.id = p.person_id \
+                     WHERE p.scheme = $4 AND p.ended_on IS NULL AND p.paid_through <= $3 \
+                     AND s.unit_path >= $1 AND s.unit_path < $2 ORDER BY p.paid_through, p.id LIMIT $5"
+                );
+                out.extend(on!(self, c => sqlx::query_as::<_, DueRow>(AssertSqlSafe(sql.clone())).bind(lo).bind(hi).bind(until)
+                    .bind(scheme).bind(limit).fetch_all(&mut **c).await)?);
+                let sql = format!(
+                    "SELECT {COLS} FROM participations p JOIN persons s ON s.id = p.person_id \
+                     WHERE p.scheme = $3 AND p.ended_on IS NULL AND p.paid_through IS NULL \
+                     AND s.unit_path >= $1 AND s.unit_path < $2 ORDER BY p.id LIMIT $4"
+                );
+                out.extend(on!(self, c => sqlx::query_as::<_, DueRow>(AssertSqlSafe(sql)).bind(lo).bind(hi).bind(scheme)
+                    .bind(limit).fetch_all(&mut **c).await)?);
+            }
+            out
+        };
+        // Never paid first (both databases alike), then the earliest end.
+        rows.sort_by(|a, b| {
+            (a.paid_through.is_some(), a.paid_through, &a.unit_path, a.participation_id).cmp(&(
+                b.paid_through.is_some(),
+                b.paid_through,
+                &b.unit_path,
+                b.participation_id,
+            ))
+        });
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(rows)
     }
 
     // ── payments ──

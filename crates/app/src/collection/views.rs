@@ -292,7 +292,10 @@ impl App {
         let mut rows = Vec::new();
         for root in roots {
             let (lo, hi) = ansinh_domain::unit::subtree_range(&root);
-            rows.extend(c.due_participations(&lo, &hi, until, 2_000).await?);
+            // A commune or below ("/0/42/18322/…" has three or more segments) is read by its persons.
+            let narrow =
+                root.trim_matches('/').split('/').count() >= 3 && root != ansinh_domain::unit::ROOT_PATH;
+            rows.extend(c.due_participations(&lo, &hi, until, 2_000, narrow).await?);
         }
         let unit_ids: Vec<i64> =
             rows.iter().map(|r| r.unit_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
