@@ -70,6 +70,10 @@ async fn main() {
         }
         tx.commit().await.expect("commit");
     }
+    // As autovacuum would after a load this size: fresh statistics for the planner.
+    let mut tx = app.db.begin().await.expect("begin");
+    tx.conn().analyze().await.expect("analyze");
+    tx.commit().await.expect("commit");
     println!("renewal_participations_added {added} {:.1} s", t.elapsed().as_secs_f64());
     let mut next = Vec::new();
     let mut groups = Vec::new();

@@ -640,23 +640,40 @@ impl Conn<'_> {
 
     /// Open VSI participations of a subtree whose paid period ended or ends by `until`, with
     /// every valid receipt line of each (for the visit ranking): (participation, person,
-    /// paid_through, [(covers_from, paid_on)]).
+    /// paid_through, covers_from, paid_on), by participation and period. A `narrow` subtree (a
+    /// commune or below) is read from its persons; a wide one takes the `limit` participations
+    /// that ended first, by the `participations_due` index.
     pub async fn vsi_renewal_history(
         &mut self,
         lo: &str,
         hi: &str,
         until: NaiveDate,
         limit: i64,
+        narrow: bool,
     ) -> Result<Vec<(i64, i64, Option<NaiveDate>, NaiveDate, NaiveDate)>> {
-        let sql = "SELECT p.id, p.person_id, p.paid_through, l.covers_from, r.paid_on \
-                   FROM participations p JOIN persons s ON s.id = p.person_id \
-                   JOIN receipt_lines l ON l.participation_id = p.id JOIN receipts r ON r.id = l.receipt_id \
-                   WHERE p.scheme = 'vsi' AND p.ended_on IS NULL AND p.paid_through <= $3 AND r.voided_at IS NULL \
-                   AND s.unit_path >= $1 AND s.unit_path < $2 AND p.id IN (SELECT p2.id FROM participations p2 \
-                   JOIN persons s2 ON s2.id = p2.person_id WHERE p2.scheme = 'vsi' AND p2.ended_on IS NULL \
-                   AND p2.paid_through <= $3 AND s2.unit_path >= $1 AND s2.unit_path < $2 ORDER BY p2.paid_through, p2.id LIMIT $4) \
-                   ORDER BY p.id, l.covers_from";
-        Ok(on!(self, c => sqlx::query_as::<_, (i64, i64, Option<NaiveDate>, NaiveDate, NaiveDate)>(sql)
-            .bind(lo).bind(hi).bind(until).bind(limit).fetch_all(&mut **c).await)?)
+        let sql = if narrow {
+            // CROSS JOIN keeps SQLite's loop order (the commune's persons outside).
+            "SELECT p.id, p.person_id, p.paid_through, l.covers_from, r.paid_on \
+             FROM persons s CROSS JOIN participations p JOIN receipt_lines l ON l.participation_id = p.id \
+             JOIN receipts r ON r.id = l.receipt_id \
+             WHERE s.unit_path >= $1 AND s.unit_path < $2 AND p.person_id = s.id AND p.scheme = 'vsi' \
+             AND p.ended_on IS NULL AND p.paid_through <= $3 AND r.voided_at IS NULL \
+             ORDER BY p.id, l.covers_from"
+        } else {
+            "SELECT p.id, p.person_id, p.paid_through, l.covers_from, r.paid_on \
+             FROM participations p JOIN persons s ON s.id = p.person_id \
+             JOIN receipt_lines l ON l.participation_id = p.id JOIN receipts r ON r.id = l.receipt_id \
+             WHERE p.scheme = 'vsi' AND p.ended_on IS NULL AND p.paid_through <= $3 AND r.voided_at IS NULL \
+             AND s.unit_path >= $1 AND s.unit_path < $2 AND p.id IN (SELECT p2.id FROM participations p2 \
+             JOIN persons s2 ON s2.id = p2.person_id WHERE p2.scheme = 'vsi' AND p2.ended_on IS NULL \
+             AND p2.paid_through <= $3 AND s2.unit_path >= $1 AND s2.unit_path < $2 ORDER BY p2.paid_through, p2.id LIMIT $4) \
+             ORDER BY p.id, l.covers_from"
+        };
+        type Row = (i64, i64, Option<NaiveDate>, NaiveDate, NaiveDate);
+        Ok(if narrow {
+            on!(self, c => sqlx::query_as::<_, Row>(sql).bind(lo).bind(hi).bind(until).fetch_all(&mut **c).await)?
+        } else {
+            on!(self, c => sqlx::query_as::<_, Row>(sql).bind(lo).bind(hi).bind(until).bind(limit).fetch_all(&mut **c).await)?
+        })
     }
 }

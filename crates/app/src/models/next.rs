@@ -98,7 +98,9 @@ impl App {
         roots.dedup();
         for root in &roots {
             let (lo, hi) = subtree_range(root);
-            let rows = c.vsi_renewal_history(&lo, &hi, today + Days::new(ENDING_DAYS), CANDIDATES).await?;
+            let narrow = root.trim_matches('/').split('/').count() >= 3;
+            let rows =
+                c.vsi_renewal_history(&lo, &hi, today + Days::new(ENDING_DAYS), CANDIDATES, narrow).await?;
             let mut i = 0;
             while i < rows.len() {
                 let (pid, person, through) = (rows[i].0, rows[i].1, rows[i].2);
