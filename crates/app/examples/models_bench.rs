@@ -75,6 +75,15 @@ async fn main() {
     tx.conn().analyze().await.expect("analyze");
     tx.commit().await.expect("commit");
     println!("renewal_participations_added {added} {:.1} s", t.elapsed().as_secs_f64());
+    // The first request of each kind after the load reads from disk; it is reported apart and
+    // the timed runs start warm (as a server that has been up a while).
+    let t = Instant::now();
+    app.visit_next(&collector, 100).await.expect("visit next");
+    app.full_groups(&collector, commune.id).await.expect("commune");
+    app.full_groups(&collector, village.id).await.expect("village");
+    app.due_list(&collector, 30, None).await.expect("due");
+    app.due_list(&sys, 30, Some("42")).await.expect("due");
+    println!("cold_first_requests {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
     let mut next = Vec::new();
     let mut groups = Vec::new();
     let mut village_groups = Vec::new();
