@@ -142,7 +142,11 @@ macro_rules! on {
 /// Every `$row` that `$select` (a query ending in `… IN (`) finds for the values of
 /// `$values`, 900 bound values per statement (under both databases' bind limits).
 macro_rules! select_in {
-    ($self:expr, $select:expr, $values:expr, $row:ty) => {{
+    ($self:expr, $select:expr, $values:expr, $row:ty) => {
+        select_in!($self, $select, $values, $row, ")")
+    };
+    // `$close` ends the statement after the values: ")" or ") GROUP BY …".
+    ($self:expr, $select:expr, $values:expr, $row:ty, $close:expr) => {{
         let mut out: Vec<$row> = Vec::new();
         for chunk in $values.chunks(900) {
             let rows = on!($self, c => {
@@ -151,7 +155,7 @@ macro_rules! select_in {
                 for v in chunk {
                     sep.push_bind(v.clone());
                 }
-                qb.push(")");
+                qb.push($close);
                 qb.build_query_as::<$row>().fetch_all(&mut **c).await
             })?;
             out.extend(rows);

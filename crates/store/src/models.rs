@@ -366,28 +366,19 @@ impl Conn<'_> {
 
     /// In, out, contributions and balance of each of these models (one row per model).
     pub async fn fund_totals(&mut self, model_ids: &[i64]) -> Result<Vec<FundTotals>> {
-        let mut out = Vec::new();
-        for chunk in model_ids.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(
-                    "SELECT e.model_id, \
-                     CAST(COALESCE(SUM(CASE WHEN e.amount > 0 THEN e.amount ELSE 0 END), 0) AS BIGINT) AS income, \
-                     CAST(COALESCE(SUM(CASE WHEN e.amount < 0 THEN -e.amount ELSE 0 END), 0) AS BIGINT) AS spent, \
-                     CAST(COALESCE(SUM(CASE WHEN e.kind = 'contribution' THEN -e.amount \
-                          WHEN e.kind = 'reversal' AND e.receipt_id IS NOT NULL THEN -e.amount ELSE 0 END), 0) AS BIGINT) AS contributions, \
-                     CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) AS balance \
-                     FROM fund_entries e WHERE e.model_id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(") GROUP BY e.model_id");
-                qb.build_query_as::<FundTotals>().fetch_all(&mut **c).await
-            })?;
-            out.extend(rows);
-        }
-        Ok(out)
+        Ok(select_in!(
+            self,
+            "SELECT e.model_id, \
+             CAST(COALESCE(SUM(CASE WHEN e.amount > 0 THEN e.amount ELSE 0 END), 0) AS BIGINT) AS income, \
+             CAST(COALESCE(SUM(CASE WHEN e.amount < 0 THEN -e.amount ELSE 0 END), 0) AS BIGINT) AS spent, \
+             CAST(COALESCE(SUM(CASE WHEN e.kind = 'contribution' THEN -e.amount \
+                  WHEN e.kind = 'reversal' AND e.receipt_id IS NOT NULL THEN -e.amount ELSE 0 END), 0) AS BIGINT) AS contributions, \
+             CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) AS balance \
+             FROM fund_entries e WHERE e.model_id IN (",
+            model_ids,
+            FundTotals,
+            ") GROUP BY e.model_id"
+        ))
     }
 
     // ── campaigns and visits ──
@@ -529,23 +520,13 @@ impl Conn<'_> {
         &mut self,
         person_ids: &[i64],
     ) -> Result<Vec<(i64, NaiveDate, NaiveDate, NaiveDate)>> {
-        let mut out = Vec::new();
-        for chunk in person_ids.chunks(900) {
-            let rows = on!(self, c => {
-                let mut qb = QueryBuilder::new(
-                    "SELECT l.person_id, r.paid_on, l.covers_from, l.covers_to FROM receipt_lines l \
-                     JOIN receipts r ON r.id = l.receipt_id WHERE r.voided_at IS NULL AND r.scheme = 'vsi' AND l.person_id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build_query_as::<(i64, NaiveDate, NaiveDate, NaiveDate)>().fetch_all(&mut **c).await
-            })?;
-            out.extend(rows);
-        }
-        Ok(out)
+        Ok(select_in!(
+            self,
+            "SELECT l.person_id, r.paid_on, l.covers_from, l.covers_to FROM receipt_lines l \
+             JOIN receipts r ON r.id = l.receipt_id WHERE r.voided_at IS NULL AND r.scheme = 'vsi' AND l.person_id IN (",
+            person_ids,
+            (i64, NaiveDate, NaiveDate, NaiveDate)
+        ))
     }
 
     /// Every valid VSI receipt line of the persons of a subtree: (participation, covers from,
