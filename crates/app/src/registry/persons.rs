@@ -110,6 +110,8 @@ impl App {
         let row = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
         w.created("person.create", &row);
         w.derive(Derived::Persons(row.unit_id, 1));
+        // A new worker can take a group off 100 %.
+        self.refresh_full_groups(&mut w, std::slice::from_ref(&row.unit_path)).await?;
         w.commit().await?;
         Ok(row)
     }
@@ -173,6 +175,10 @@ impl App {
         if before.unit_id != after.unit_id {
             w.derive(Derived::Persons(before.unit_id, -1));
             w.derive(Derived::Persons(after.unit_id, 1));
+        }
+        // A move or a corrected birth date changes who counts in which group.
+        if before.unit_id != after.unit_id || before.birth != after.birth || before.sex != after.sex {
+            self.refresh_full_groups(&mut w, &[before.unit_path.clone(), after.unit_path.clone()]).await?;
         }
         w.commit().await?;
         Ok(after)

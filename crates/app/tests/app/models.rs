@@ -316,6 +316,26 @@ async fn a_group_reaching_100_percent_keeps_its_date() {
         let vv = app.full_groups(&officer, village.id).await.unwrap();
         let line = vv.lines.iter().find(|x| x.unit.id == g.id).unwrap();
         assert_eq!((line.workers, line.insured, line.reached_on), (2, 1, Some(day())), "{l}");
+        // Paid again: back at 100 %, the first date kept, the drop cleared.
+        let again = PaymentRequest { request_id: "grp-b-0002".into(), ..pay("b", p2) };
+        app.record_payment(&collector, &again).await.unwrap();
+        let view = app.full_groups(&officer, g.id).await.unwrap();
+        assert_eq!((view.total.reached_on, view.total.dropped_on), (Some(day()), None), "{l}");
+        // A new worker registered in the group takes it off 100 % (the registry's own change).
+        let later = day().succ_opt().unwrap().succ_opt().unwrap();
+        app.set_clock(Clock::on(later));
+        app.create_person(
+            &officer,
+            &person("042086000034", "Lê Văn Mới", "1986", "Nam", "18322-01-06", "MAI-34", "Chủ hộ"),
+        )
+        .await
+        .unwrap();
+        let view = app.full_groups(&officer, g.id).await.unwrap();
+        assert_eq!(
+            (view.total.workers, view.total.reached_on, view.total.dropped_on),
+            (3, Some(day()), Some(later)),
+            "{l}"
+        );
     }
 }
 
