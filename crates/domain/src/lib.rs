@@ -3,6 +3,8 @@
 //! Everything here is parsed at the edge (forms, files, CLI flags) and then trusted.
 //! Errors are [`Invalid`]: a field name plus a Vietnamese and an English reason.
 
+#[macro_use]
+mod labels;
 pub mod cccd;
 pub mod collection;
 pub mod error;

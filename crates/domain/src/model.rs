@@ -5,106 +5,58 @@
 use crate::Invalid;
 use serde::{Deserialize, Serialize};
 
-macro_rules! keyed_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, $what_vi:literal, $what_en:literal,
-     [$($(#[$vm:meta])* $v:ident = $key:literal, $vi:literal, $en:literal;)+]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v,)+ }
+parsed!(ModelKind, Organisation, ModelStatus, FundEntryKind, VisitOutcome);
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v,)+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $key,)+ }
-            }
-
-            pub fn label_vi(self) -> &'static str {
-                match self { $($name::$v => $vi,)+ }
-            }
-
-            pub fn label_en(self) -> &'static str {
-                match self { $($name::$v => $en,)+ }
-            }
-
-            pub fn from_key(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|x| x.as_str() == s)
-            }
-
-            pub fn parse(s: &str) -> Result<$name, Invalid> {
-                $name::from_key(s.trim()).ok_or_else(|| {
-                    let vi: Vec<String> = $name::ALL.iter().map(|x| format!("{} ({})", x.label_vi(), x.as_str())).collect();
-                    let en: Vec<&str> = $name::ALL.iter().map(|x| x.as_str()).collect();
-                    Invalid::new(
-                        $field,
-                        format!("{} «{}» không hợp lệ; chọn một trong: {}", $what_vi, s.trim(), vi.join(", ")),
-                        format!("{} «{}» is not one of: {}", $what_en, s.trim(), en.join(", ")),
-                    )
-                })
-            }
-        }
-
-        /// For reading the stored key back.
-        impl TryFrom<String> for $name {
-            type Error = Invalid;
-            fn try_from(s: String) -> Result<$name, Invalid> {
-                $name::parse(&s)
-            }
-        }
-    };
+labelled! {
+    /// Loại mô hình.
+    ModelKind, field = "kind", what_vi = "Loại mô hình", what_en = "model kind";
+    /// Cây mai / cây bưởi an sinh: the income of pledged trees.
+    TreePledge => "tree_pledge", "Cây trồng cam kết (mai, bưởi…)", "Tree pledge", [];
+    /// Nuôi lợn đất: piggy-bank savings.
+    Savings => "savings", "Heo đất tiết kiệm", "Piggy-bank savings", [];
+    /// Vườn rau an sinh.
+    Garden => "garden", "Vườn rau an sinh", "Vegetable garden", [];
+    /// Tổ liên gia 100% người lao động tham gia BHXH.
+    FullGroup => "full_group", "Tổ liên gia 100% tham gia BHXH", "100% inter-family group", [];
+    /// Nhà tài trợ tặng sổ / thẻ.
+    Sponsor => "sponsor", "Tài trợ tặng sổ BHXH, thẻ BHYT", "Sponsor gift", [];
+    Other => "other", "Mô hình khác", "Other", [];
 }
 
-keyed_enum!(
-    /// Loại mô hình.
-    ModelKind, "kind", "Loại mô hình", "model kind", [
-    /// Cây mai / cây bưởi an sinh: the income of pledged trees.
-    TreePledge = "tree_pledge", "Cây trồng cam kết (mai, bưởi…)", "Tree pledge";
-    /// Nuôi lợn đất: piggy-bank savings.
-    Savings = "savings", "Heo đất tiết kiệm", "Piggy-bank savings";
-    /// Vườn rau an sinh.
-    Garden = "garden", "Vườn rau an sinh", "Vegetable garden";
-    /// Tổ liên gia 100% người lao động tham gia BHXH.
-    FullGroup = "full_group", "Tổ liên gia 100% tham gia BHXH", "100% inter-family group";
-    /// Nhà tài trợ tặng sổ / thẻ.
-    Sponsor = "sponsor", "Tài trợ tặng sổ BHXH, thẻ BHYT", "Sponsor gift";
-    Other = "other", "Mô hình khác", "Other";
-]);
-
-keyed_enum!(
+labelled! {
     /// Tổ chức phụ trách.
-    Organisation, "organisation", "Tổ chức", "organisation", [
-    FarmersUnion = "farmers_union", "Hội Nông dân", "Farmers' Union";
-    WomensUnion = "womens_union", "Hội Liên hiệp Phụ nữ", "Women's Union";
-    YouthUnion = "youth_union", "Đoàn Thanh niên", "Youth Union";
-    Veterans = "veterans", "Hội Cựu chiến binh", "Veterans' Association";
-    Front = "front", "Mặt trận Tổ quốc", "Fatherland Front";
-    SiOffice = "si_office", "Cơ quan BHXH", "Social-insurance office";
-]);
+    Organisation, field = "organisation", what_vi = "Tổ chức", what_en = "organisation";
+    FarmersUnion => "farmers_union", "Hội Nông dân", "Farmers' Union", [];
+    WomensUnion => "womens_union", "Hội Liên hiệp Phụ nữ", "Women's Union", [];
+    YouthUnion => "youth_union", "Đoàn Thanh niên", "Youth Union", [];
+    Veterans => "veterans", "Hội Cựu chiến binh", "Veterans' Association", [];
+    Front => "front", "Mặt trận Tổ quốc", "Fatherland Front", [];
+    SiOffice => "si_office", "Cơ quan BHXH", "Social-insurance office", [];
+}
 
-keyed_enum!(
+labelled! {
     /// Trạng thái mô hình.
-    ModelStatus, "status", "Trạng thái", "status", [
-    Active = "active", "Đang hoạt động", "Active";
-    Paused = "paused", "Tạm dừng", "Paused";
-    Closed = "closed", "Đã kết thúc", "Closed";
-]);
+    ModelStatus, field = "status", what_vi = "Trạng thái", what_en = "status";
+    Active => "active", "Đang hoạt động", "Active", [];
+    Paused => "paused", "Tạm dừng", "Paused", [];
+    Closed => "closed", "Đã kết thúc", "Closed", [];
+}
 
-keyed_enum!(
+labelled! {
     /// Loại bút toán quỹ.
-    FundEntryKind, "kind", "Loại khoản", "entry kind", [
+    FundEntryKind, field = "kind", what_vi = "Loại khoản", what_en = "entry kind";
     /// Bán sản phẩm cam kết (mai, bưởi, rau).
-    Sale = "sale", "Bán sản phẩm cam kết", "Sale of pledged produce";
+    Sale => "sale", "Bán sản phẩm cam kết", "Sale of pledged produce", [];
     /// Mở heo đất, tiết kiệm.
-    Savings = "savings", "Tiết kiệm (heo đất)", "Savings";
+    Savings => "savings", "Tiết kiệm (heo đất)", "Savings", [];
     /// Nhà tài trợ ủng hộ.
-    Donation = "donation", "Tài trợ, ủng hộ", "Donation";
-    OtherIncome = "other_income", "Thu khác", "Other income";
+    Donation => "donation", "Tài trợ, ủng hộ", "Donation", [];
+    OtherIncome => "other_income", "Thu khác", "Other income", [];
     /// Đóng BHXH/BHYT cho thành viên (từ một biên lai).
-    Contribution = "contribution", "Đóng BHXH/BHYT cho thành viên", "Member's contribution";
+    Contribution => "contribution", "Đóng BHXH/BHYT cho thành viên", "Member's contribution", [];
     /// Bút toán đảo.
-    Reversal = "reversal", "Bút toán đảo", "Reversal";
-]);
+    Reversal => "reversal", "Bút toán đảo", "Reversal", [];
+}
 
 impl FundEntryKind {
     /// The kinds a person may record by hand (money coming in).
@@ -116,16 +68,16 @@ impl FundEntryKind {
     }
 }
 
-keyed_enum!(
+labelled! {
     /// Kết quả lần đến nhà.
-    VisitOutcome, "outcome", "Kết quả", "outcome", [
-    Enrolled = "enrolled", "Đã tham gia", "Enrolled";
-    WillEnrol = "will_enrol", "Hẹn sẽ tham gia", "Will enrol";
-    Undecided = "undecided", "Còn phân vân", "Undecided";
-    Refused = "refused", "Từ chối", "Refused";
-    NotHome = "not_home", "Không có nhà", "Not at home";
-    NotEligible = "not_eligible", "Không thuộc đối tượng", "Not eligible";
-]);
+    VisitOutcome, field = "outcome", what_vi = "Kết quả", what_en = "outcome";
+    Enrolled => "enrolled", "Đã tham gia", "Enrolled", [];
+    WillEnrol => "will_enrol", "Hẹn sẽ tham gia", "Will enrol", [];
+    Undecided => "undecided", "Còn phân vân", "Undecided", [];
+    Refused => "refused", "Từ chối", "Refused", [];
+    NotHome => "not_home", "Không có nhà", "Not at home", [];
+    NotEligible => "not_eligible", "Không thuộc đối tượng", "Not eligible", [];
+}
 
 impl VisitOutcome {
     /// Whether the visit found the person interested (the funnel's second step).

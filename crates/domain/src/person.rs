@@ -13,13 +13,7 @@ use std::fmt;
 
 pub use ansinh_rules::Sex;
 
-/// Lowercase, no diacritics, punctuation (`, / ; - _ & .`) as spaces, single spaces: the key
-/// labels are matched on ("Nông, lâm, ngư nghiệp" → "nong lam ngu nghiep").
-fn label_key(s: &str) -> String {
-    let folded = text::fold(s);
-    let spaced: String = folded.chars().map(|c| if ",/;-_&.()+".contains(c) { ' ' } else { c }).collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use crate::labels::label_key;
 
 // ─── Sex ──────────────────────────────────────────────────────────────────────────────────
 
@@ -437,74 +431,6 @@ impl fmt::Display for Phone {
 }
 
 // ─── Labelled enums ───────────────────────────────────────────────────────────────────────
-
-/// Declares a closed list of values with a stored key, Vietnamese and English labels, and a
-/// parser that accepts the key, the labels and extra folded aliases.
-macro_rules! labelled {
-    (
-        $(#[$meta:meta])*
-        $name:ident, field = $field:literal, what_vi = $what_vi:literal, what_en = $what_en:literal;
-        $( $(#[$vmeta:meta])* $variant:ident => $key:literal, $vi:literal, $en:literal, [$($alias:literal),*] );+ $(;)?
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $( $(#[$vmeta])* $variant ),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stored key (`snake_case`).
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn label_vi(self) -> &'static str {
-                match self { $($name::$variant => $vi),+ }
-            }
-
-            /// The value whose stored key is exactly `key` (reading a stored row).
-            pub fn from_key(key: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == key)
-            }
-
-            pub fn label_en(self) -> &'static str {
-                match self { $($name::$variant => $en),+ }
-            }
-
-            /// Find a value by its key or Vietnamese label as written, then by the folded key
-            /// against the key, both labels and the aliases.
-            fn lookup(raw: &str) -> Option<$name> {
-                static TABLE: std::sync::LazyLock<Vec<(String, $name)>> = std::sync::LazyLock::new(|| {
-                    vec![
-                        $(
-                            (label_key($key), $name::$variant),
-                            (label_key($vi), $name::$variant),
-                            (label_key($en), $name::$variant),
-                            $( ($alias.to_string(), $name::$variant), )*
-                        )+
-                    ]
-                });
-                let raw = raw.trim();
-                if let Some(v) = $name::ALL.iter().find(|v| v.as_str() == raw || v.label_vi() == raw) {
-                    return Some(*v);
-                }
-                let key = label_key(raw);
-                TABLE.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-            }
-
-            fn invalid(s: &str) -> Invalid {
-                let vi: Vec<&str> = $name::ALL.iter().map(|v| v.label_vi()).collect();
-                let en: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                Invalid::new(
-                    $field,
-                    format!("{} «{}» không hợp lệ; ghi một trong: {}", $what_vi, s.trim(), vi.join(", ")),
-                    format!("{} «{}» is not one of: {}", $what_en, s.trim(), en.join(", ")),
-                )
-            }
-        }
-    };
-}
 
 labelled! {
     /// Nghề nghiệp — occupation group.

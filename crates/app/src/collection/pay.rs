@@ -60,6 +60,7 @@ pub struct SourceInput {
     pub amount: i64,
     /// A community model whose fund pays this part: the payer must be a member whose scheme
     /// the model pays, and the fund must hold the amount (it is drawn in the same transaction).
+    /// With `amount` 0 the fund pays what the other listed sources leave.
     #[serde(default)]
     pub model_id: Option<i64>,
 }
@@ -337,6 +338,7 @@ impl App {
                     q.lines.iter().filter(|l| l.state_support.0 > 0 || l.local_support.0 > 0).count();
                 let mode =
                     if q.months == 1 { "hằng tháng".to_string() } else { format!("{} tháng", q.months) };
+                let srcs = self.fund_names(c, src, q.payable.0).await?;
                 Draft {
                     scheme: Scheme::Vsi,
                     mode_months: q.months,
@@ -361,8 +363,8 @@ impl App {
                         supported_months: supported_months as i64,
                         amount: q.payable.0,
                     }],
-                    sources: sources(prefix, &self.fund_names(c, src).await?, q.payable.0)?,
-                    funds: fund_parts(src),
+                    sources: sources(prefix, &srcs, q.payable.0)?,
+                    funds: fund_parts(&srcs),
                     payer: person,
                 }
             }
@@ -434,6 +436,7 @@ impl App {
                 }
                 let from = lines.iter().map(|l| l.covers_from).min().unwrap_or(today);
                 let to = lines.iter().map(|l| l.covers_to).max().unwrap_or(today);
+                let srcs = self.fund_names(c, src, q.total.0).await?;
                 Draft {
                     scheme: Scheme::HiHousehold,
                     mode_months: *months,
@@ -443,8 +446,8 @@ impl App {
                         day(from),
                         day(to)
                     ),
-                    sources: sources(prefix, &self.fund_names(c, src).await?, q.total.0)?,
-                    funds: fund_parts(src),
+                    sources: sources(prefix, &srcs, q.total.0)?,
+                    funds: fund_parts(&srcs),
                     lines,
                     payer,
                 }
@@ -452,12 +455,16 @@ impl App {
         })
     }
 
-    /// The sources with each model fund named by its model (and its source set to fund).
+    /// The sources with each model fund named by its model (and its source set to fund); a
+    /// model's fund given no amount (0) pays what the other listed sources leave of `due`.
     async fn fund_names(
         &self,
         c: &mut ansinh_store::Conn<'_>,
         list: &[SourceInput],
+        due: i64,
     ) -> Result<Vec<SourceInput>> {
+        let others: i64 =
+            list.iter().filter(|s| !(s.model_id.is_some() && s.amount == 0)).map(|s| s.amount).sum();
         let mut out = Vec::with_capacity(list.len());
         for s in list {
             let mut s = s.clone();
@@ -471,6 +478,9 @@ impl App {
                 })?;
                 s.source = PayerSource::Fund.as_str().into();
                 s.name = format!("Quỹ {}", m.name);
+                if s.amount == 0 {
+                    s.amount = due - others;
+                }
             }
             out.push(s);
         }

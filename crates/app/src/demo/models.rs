@@ -679,21 +679,17 @@ impl App {
             Some(_) => p.pay_on.iter().find(|(x, _)| *x == on).map_or(p.mode, |x| x.1),
             None => p.mode,
         };
-        let mut item =
-            PaymentItem::Vsi { participation_id: p.participation, months: Some(months), sources: vec![] };
-        if let Some(model) = p.fund {
-            let amount = app.quote_item(&collector, &item).await?;
-            item = PaymentItem::Vsi {
-                participation_id: p.participation,
-                months: Some(months),
-                sources: vec![SourceInput {
-                    source: "fund".into(),
-                    name: String::new(),
-                    amount,
-                    model_id: Some(d.models[model]),
-                }],
-            };
-        }
+        // A fund-paid member's period is paid whole by the fund (a source with no amount).
+        let sources = match p.fund {
+            Some(model) => vec![SourceInput {
+                source: "fund".into(),
+                name: String::new(),
+                amount: 0,
+                model_id: Some(d.models[model]),
+            }],
+            None => vec![],
+        };
+        let item = PaymentItem::Vsi { participation_id: p.participation, months: Some(months), sources };
         d.requests += 1;
         let req = PaymentRequest { request_id: format!("demo-pay-{:06}", d.requests), items: vec![item] };
         app.record_payment(&collector, &req).await?;

@@ -26,7 +26,7 @@ pub mod plan;
 pub use fund::{FundChoice, FundStatement, NewDeposit, StatementLine};
 pub use groups::{GroupLine, GroupsView, UninsuredItem};
 pub use next::{Backtest, NextVisit, RankFactor};
-pub use outreach::{CampaignView, Funnel, NewCampaign, NewVisit, VisitOutcomeReport};
+pub use outreach::{CampaignView, Funnel, NewCampaign, NewVisit};
 pub use plan::PlanItem;
 
 impl Audited for ModelRow {
@@ -563,7 +563,8 @@ impl App {
         let reason = text::free_text("reason", reason, 300)?;
         let mut w = self.write(actor).await?;
         let before = w.conn().member_by_id(member_id).await?.ok_or(AppError::NotFound)?;
-        let model = self.model_to_manage(&mut w.conn(), actor, before.model_id).await?;
+        // Only who may run the model may record a member leaving.
+        self.model_to_manage(&mut w.conn(), actor, before.model_id).await?;
         if on < before.joined_on || on > self.today() {
             return Err(AppError::invalid(
                 "left_on",
@@ -580,7 +581,6 @@ impl App {
         }
         let after = MemberRow { left_on: Some(on), leave_reason: reason, ..before.clone() };
         w.updated("model.member.leave", &before, &after);
-        let _ = model;
         w.commit().await?;
         Ok(after)
     }
@@ -732,7 +732,7 @@ impl App {
         }
         let stats = self.model_stats(&mut c, &[model.id]).await?.remove(&model.id).unwrap_or_default();
         let common_balance = balances.iter().find(|(k, _)| *k == 0).map_or(0, |(_, b)| *b);
-        let plan = self.harvest_plan(&mut c, &model, &calendar, &views, &parts, &people).await?;
+        let plan = self.harvest_plan(&mut c, &calendar, &views, &parts, &people).await?;
         let template = match model.template_id {
             Some(t) => c.model_by_id(t).await?,
             None => None,

@@ -93,9 +93,6 @@ pub struct Funnel {
     pub by_outcome: Vec<(VisitOutcome, i64)>,
 }
 
-/// The outcome counts of a set of visits (for the reports).
-pub type VisitOutcomeReport = Vec<(VisitOutcome, i64)>;
-
 /// A visit with the visited person's name.
 #[derive(Debug, Clone, Serialize)]
 pub struct VisitItem {

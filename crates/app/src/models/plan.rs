@@ -49,7 +49,6 @@ impl App {
     pub(crate) async fn harvest_plan(
         &self,
         c: &mut ansinh_store::Conn<'_>,
-        model: &ModelRow,
         calendar: &IncomeMonths,
         members: &[MemberView],
         parts: &[ParticipationRow],
@@ -166,7 +165,6 @@ impl App {
             // The gap before the income first, then what the rules change by then.
             let warnings: Vec<String> = [period, raise, problem].into_iter().flatten().collect();
             let warning = (!warnings.is_empty()).then(|| warnings.join(". "));
-            let _ = model;
             out.push(PlanItem {
                 member_id: v.member.id,
                 name: v.name.clone(),

@@ -478,7 +478,8 @@ async fn a_fund_pays_a_households_health_insurance() {
             sources: vec![SourceInput {
                 source: "fund".into(),
                 name: String::new(),
-                amount,
+                // No amount: the fund pays what is due.
+                amount: 0,
                 model_id: Some(model.id),
             }],
         };

@@ -471,12 +471,9 @@ pub async fn pay(
         let mut item = item;
         let model_id = f.fund_model.trim().parse::<i64>().ok();
         if !f.fund_amount.trim().is_empty() || model_id.is_some() {
-            // A model's fund with no amount typed pays the whole contribution.
-            let amount = if f.fund_amount.trim().is_empty() {
-                state.app.quote_item(actor, &item).await?
-            } else {
-                money_input("fund_amount", &f.fund_amount)?
-            };
+            // A model's fund with no amount typed pays what is left (amount 0, the use case's rule).
+            let amount =
+                if f.fund_amount.trim().is_empty() { 0 } else { money_input("fund_amount", &f.fund_amount)? };
             let fund = SourceInput { source: "fund".into(), name: f.fund_name.clone(), amount, model_id };
             match &mut item {
                 PaymentItem::Vsi { sources, .. } | PaymentItem::HiHousehold { sources, .. } => {
