@@ -164,6 +164,7 @@ impl App {
             report.admin = Some(AdminCreated { username: "admin".into(), generated_password: generated });
         }
         report.parameters_added = self.sync_parameters(&mut w).await?;
+        self.preload_national_targets(&mut w).await?;
         // A database already set up: nothing to record, nothing written.
         w.finish().await?;
         Ok(report)

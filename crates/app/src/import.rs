@@ -443,9 +443,19 @@ impl App {
                 w.derive(Derived::Persons(before.unit_id, -1));
                 w.derive(Derived::Persons(pw.unit_id, 1));
             }
+            if !bulk {
+                w.derive(Derived::Coverage(pw.id));
+            }
         }
         for p in &inserts {
             w.derive(Derived::Persons(p.unit_id, 1));
+            if !bulk {
+                w.derive(Derived::Coverage(p.id));
+            }
+        }
+        if bulk {
+            // A bulk load recomputes every person's coverage once, in this transaction.
+            self.rebuild_coverage_in(&mut w).await?;
         }
         for h in &new_rows {
             w.derive(Derived::Households(h.unit_id, 1));

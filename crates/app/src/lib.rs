@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod estimate;
 pub mod import;
+pub mod indicators;
 pub mod models;
 mod params;
 pub mod registry;

@@ -42,7 +42,7 @@ pub(crate) fn pick_version(versions: Vec<Unit>, on: NaiveDate) -> Option<Unit> {
 }
 
 impl App {
-    async fn visible_unit(&self, c: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
+    pub(crate) async fn visible_unit(&self, c: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
         let u = c.unit_by_id(id).await?.ok_or(AppError::NotFound)?;
         if !actor.can(Permission::View, &u.path) {
             return Err(AppError::NotFound);

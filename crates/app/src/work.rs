@@ -15,7 +15,7 @@
 //! back. Only [`App::write`] and [`App::bookkeeping`] open write transactions; a test checks
 //! that no other file of this crate calls `begin()`.
 //!
-//! Derived state (counters per unit, and next the live coverage indicators) is updated by the
+//! Derived state (counters per unit and the live coverage series) is updated by the
 //! same transaction: a use case adds [`Derived`] deltas, and commit applies them summed per
 //! key, so a read after the commit sees them and a rolled-back change leaves no trace.
 
@@ -77,12 +77,18 @@ pub(crate) enum Derived {
     Persons(i64, i64),
     /// Households whose residence is the unit (`unit id`, delta).
     Households(i64, i64),
+    /// A person whose coverage may have changed (a participation, payment, void, move, merge,
+    /// birth date or occupation): their spans are recomputed at commit and the coverage
+    /// series updated by the difference.
+    Coverage(i64),
 }
 
 /// An open unit of work; see the module documentation.
 pub(crate) struct Work<'a> {
     actor: &'a Actor,
     tx: Tx,
+    params: std::sync::Arc<ansinh_rules::ParamSet>,
+    today: chrono::NaiveDate,
     now: DateTime<Utc>,
     audit: Vec<NewAudit>,
     derived: Vec<Derived>,
@@ -97,6 +103,8 @@ impl App {
         Ok(Work {
             actor,
             tx: self.db.begin().await?,
+            params: self.params(),
+            today: self.today(),
             now: self.now(),
             audit: Vec::new(),
             derived: Vec::new(),
@@ -194,14 +202,25 @@ impl<'a> Work<'a> {
         let deltas: Vec<(i64, i64, i64)> = self
             .derived
             .iter()
-            .map(|d| match *d {
-                Derived::Persons(unit, n) => (unit, n, 0),
-                Derived::Households(unit, n) => (unit, 0, n),
+            .filter_map(|d| match *d {
+                Derived::Persons(unit, n) => Some((unit, n, 0)),
+                Derived::Households(unit, n) => Some((unit, 0, n)),
+                Derived::Coverage(_) => None,
             })
             .filter(|(_, p, h)| *p != 0 || *h != 0)
             .collect();
         if !deltas.is_empty() {
             c.add_unit_counts(&deltas).await?;
+        }
+        let mut persons: Vec<i64> = self
+            .derived
+            .iter()
+            .filter_map(|d| if let Derived::Coverage(p) = d { Some(*p) } else { None })
+            .collect();
+        persons.sort_unstable();
+        persons.dedup();
+        if !persons.is_empty() {
+            crate::indicators::live::refresh(&mut c, &persons, &self.params, self.today).await?;
         }
         self.tx.commit().await?;
         Ok(())

@@ -9,6 +9,7 @@ pub mod cccd;
 pub mod collection;
 pub mod error;
 pub mod import;
+pub mod indicator;
 pub mod model;
 pub mod person;
 pub mod text;
@@ -19,6 +20,7 @@ pub use cccd::{CitizenId, OldSiNumber};
 pub use collection::{BookKind, PayerSource, Scheme};
 pub use error::Invalid;
 pub use import::{PersonRecord, RowError};
+pub use indicator::{DenominatorKind, Indicator};
 pub use model::{FundEntryKind, IncomeMonths, ModelKind, ModelStatus, Organisation, VisitOutcome};
 pub use person::{
     BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, PovertyStatus, Relation, working_age,

@@ -44,6 +44,8 @@ pub enum Permission {
     ManageModels,
     /// Visit households door to door and log each visit (đi vận động).
     Visit,
+    /// Enter official denominators and targets, hand targets down, take snapshots (chỉ tiêu).
+    ManageTargets,
 }
 
 impl Role {
@@ -106,7 +108,16 @@ impl Role {
             Role::Admin => true,
             // The provincial SI office issues receipt books (DOMAIN.md §10).
             Role::ProvinceOfficer => {
-                matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageBooks | ManageModels | Visit)
+                matches!(
+                    p,
+                    View | ViewAudit
+                        | ManagePlaces
+                        | EditPeople
+                        | ManageBooks
+                        | ManageModels
+                        | Visit
+                        | ManageTargets
+                )
             }
             Role::CommuneOfficer => {
                 matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageModels | Visit)

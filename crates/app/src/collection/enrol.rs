@@ -344,6 +344,7 @@ impl App {
         let after =
             ParticipationRow { ended_on: Some(today), end_reason: reason, updated_at: now, ..before.clone() };
         w.changed("participation.end", person_subject(&person, id), Some(json(&before)), Some(json(&after)));
+        w.derive(Derived::Coverage(person.id));
         w.commit().await?;
         Ok(after)
     }

@@ -237,6 +237,7 @@ impl App {
         let now = w.now();
         for r in &good {
             let person = &persons[&r.cccd];
+            w.derive(Derived::Coverage(person.id));
             let subject = super::enrol::person_subject(person, 0);
             match open.remove(&(person.id, r.scheme)) {
                 Some(p) if p.grp == r.grp && p.started_on == r.from && p.valid_to == r.to => {

@@ -7,7 +7,7 @@
 //! sequences of payments and voids).
 //! Parts: [`books`], [`enrol`], [`pay`], [`views`].
 
-use crate::work::{Audited, Subject};
+use crate::work::{Audited, Derived, Subject};
 use crate::{App, AppError, Result};
 use ansinh_domain::{Actor, Invalid, Permission, Scheme};
 use ansinh_rules::vsi::{self, PaymentMode};

@@ -269,6 +269,9 @@ impl App {
             let lines: Vec<ReceiptLineRow> =
                 d.lines.into_iter().map(|l| ReceiptLineRow { receipt_id: r.id, ..l }).collect();
             w.conn().insert_receipt_lines(&lines).await?;
+            for l in &lines {
+                w.derive(Derived::Coverage(l.person_id));
+            }
             let srcs: Vec<ReceiptSourceRow> = d
                 .sources
                 .into_iter()
@@ -527,6 +530,7 @@ impl App {
         let lines = w.conn().receipt_lines(&[id]).await?;
         for l in &lines {
             w.conn().refresh_paid_through(l.participation_id, now).await?;
+            w.derive(Derived::Coverage(l.person_id));
         }
         self.restore_fund(&mut w, id, &format!("{} {}", before.series, before.number)).await?;
         self.refresh_full_groups(&mut w, std::slice::from_ref(&before.unit_path)).await?;

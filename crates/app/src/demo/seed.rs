@@ -281,6 +281,7 @@ impl App {
             Some(after),
         );
         w.conn().analyze().await?;
+        self.rebuild_coverage_in(&mut w).await?;
         w.commit().await?;
         report.model_events = self.seed_models().await?;
         Ok(report)

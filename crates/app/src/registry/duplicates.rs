@@ -63,6 +63,8 @@ impl App {
             Some(serde_json::json!(after)),
         );
         w.derive(Derived::Persons(d.unit_id, -1));
+        w.derive(Derived::Coverage(d.id));
+        w.derive(Derived::Coverage(k.id));
         w.commit().await?;
         Ok(after)
     }

@@ -110,6 +110,7 @@ impl App {
         let row = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
         w.created("person.create", &row);
         w.derive(Derived::Persons(row.unit_id, 1));
+        w.derive(Derived::Coverage(row.id));
         // A new worker can take a group off 100 %.
         self.refresh_full_groups(&mut w, std::slice::from_ref(&row.unit_path)).await?;
         w.commit().await?;
@@ -172,6 +173,8 @@ impl App {
         }
         let after = w.conn().person_by_id(id).await?.ok_or(AppError::NotFound)?;
         w.updated("person.update", &before, &after);
+        // Its place, birth date, sex or occupation may change what it counts for, and where.
+        w.derive(Derived::Coverage(id));
         if before.unit_id != after.unit_id {
             w.derive(Derived::Persons(before.unit_id, -1));
             w.derive(Derived::Persons(after.unit_id, 1));

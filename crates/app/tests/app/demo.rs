@@ -66,6 +66,22 @@ async fn demo_models_carry_the_seed_facts() {
         assert!(g4.full() && g4.reached_on.is_some(), "{l}: {g4:?}");
         assert_eq!(v.lines.iter().filter(|x| x.full()).count(), 1, "{l}: only group no. 4 is full");
         assert_eq!(v.uninsured.len(), 82 - THANH_BINH_INSURED, "{l}");
+        // The same facts through the live coverage series: 47 of 82 in VSI → 57,32 %.
+        let on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let iv = app.unit_indicators(&sys, tb.id, on).await.unwrap();
+        let vsi = iv.get(ansinh_domain::Indicator::Vsi).unwrap();
+        assert_eq!(
+            (vsi.numerator, vsi.registry_denominator, vsi.registry_rate_bp),
+            (47, 82, Some(5732)),
+            "{l}: {vsi:?}"
+        );
+        let g4v = app.unit_indicators(&sys, g4.unit.id, on).await.unwrap();
+        let si = g4v.get(ansinh_domain::Indicator::Si).unwrap();
+        assert_eq!(si.numerator, si.registry_denominator, "{l}: group no. 4 at 100 %: {si:?}");
+        assert!(
+            app.verify_coverage().await.unwrap().is_empty(),
+            "{l}: the seed's history replayed live equals a recomputation"
+        );
         assert!(
             v.uninsured.iter().filter(|u| u.last_visit.is_some()).count() >= 25,
             "{l}: most were visited"

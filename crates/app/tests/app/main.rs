@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 mod collection;
 mod demo;
 mod imports;
+mod indicators;
 mod models;
 mod registry;
 mod units;
