@@ -13,6 +13,7 @@ pub mod counts;
 pub mod demo;
 mod error;
 pub mod estimate;
+pub mod geo;
 pub mod import;
 pub mod indicators;
 pub mod models;
@@ -40,9 +41,10 @@ pub use ansinh_rules as rules;
 /// the API and the CLI show. (The store itself, its connections and SQL stay inside `app`.)
 pub mod records {
     pub use ansinh_store::{
-        AuditFilter, AuditRow, BookRow, CampaignRow, DueRow, FundEntryRow, FundTotals, HouseholdRow,
-        MemberRow, MilestoneRow, ModelRow, MoveRow, ParamRow, ParticipationRow, PersonRow, PovertyRow,
-        ReceiptLineRow, ReceiptRow, ReceiptSourceRow, RemittanceRow, TermsRow, TokenRow, UserRow, VisitRow,
+        AuditFilter, AuditRow, BookRow, CampaignRow, DenominatorRow, DueRow, FundEntryRow, FundTotals,
+        HouseholdRow, MemberRow, MilestoneRow, ModelRow, MoveRow, ParamRow, ParticipationRow, PersonRow,
+        PovertyRow, ReceiptLineRow, ReceiptRow, ReceiptSourceRow, RemittanceRow, SnapshotRow, TargetRow,
+        TermsRow, TokenRow, UserRow, VisitRow,
     };
 }
 

@@ -3,6 +3,7 @@
 
 mod calc;
 mod config;
+mod indicators;
 mod registry;
 mod units;
 mod user;
@@ -96,21 +97,11 @@ enum Command {
         #[command(subcommand)]
         command: user::UserCommand,
     },
-    /// Derived state kept live by every change (residents and households per unit; next, the
-    /// coverage indicators).
+    /// Coverage indicators: show them, enter targets and official denominators, plan, take a
+    /// month's snapshot, write the report; rebuild or verify the derived state.
     Indicators {
         #[command(subcommand)]
-        command: IndicatorsCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum IndicatorsCommand {
-    /// Recount from the records. With --verify, only compare and report; exit code 3 when
-    /// anything differs. Without it, replace the kept counts by the recount.
-    Rebuild {
-        #[arg(long)]
-        verify: bool,
+        command: indicators::IndicatorsCommand,
     },
 }
 
@@ -244,9 +235,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     .unwrap_or_else(|| format!("http://{addr}")),
             };
             print_banner(&app, &boot, demo_report.as_ref(), &addr.to_string(), started.elapsed());
+            // Close last month's indicators of every province once it is over (at start, then
+            // hourly), so a past report can be reproduced exactly.
+            let snapshots = {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    loop {
+                        match app.snapshot_due().await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(provinces = n, "monthly indicator snapshots taken"),
+                            Err(e) => tracing::warn!(error = %e, "monthly indicator snapshots"),
+                        }
+                        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                    }
+                })
+            };
             ansinh_web::serve(listener, app.clone(), web, shutdown_signal())
                 .await
                 .map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            snapshots.abort();
             app.db.close().await;
             println!("Đã dừng. / Stopped.");
             Ok(())
@@ -298,51 +305,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             eprint_admin(&boot);
             registry::export(&app, command).await
         }
-        Command::Indicators { command: IndicatorsCommand::Rebuild { verify } } => {
+        Command::Indicators { command } => {
             let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;
             app.bootstrap(std::env::var("ANSINH_ADMIN_PASSWORD").ok().as_deref()).await?;
-            let started = Instant::now();
-            let diff = if verify {
-                app.verify_counts().await?
-            } else {
-                app.rebuild_counts(&ansinh_domain::Actor::system()).await?
-            };
-            for d in &diff {
-                println!(
-                    "đơn vị {}: đang giữ {} người / {} hộ, đếm lại {} người / {} hộ — unit {}: kept {:?}, recounted {:?}",
-                    d.unit_id,
-                    d.kept.0,
-                    d.kept.1,
-                    d.recounted.0,
-                    d.recounted.1,
-                    d.unit_id,
-                    d.kept,
-                    d.recounted
-                );
-            }
-            let secs = started.elapsed().as_secs_f64();
-            if diff.is_empty() {
-                println!(
-                    "Khớp: số liệu dẫn xuất đúng với hồ sơ ({secs:.2} s). / Derived counts agree with the records."
-                );
-                Ok(())
-            } else if verify {
-                Err(Failure {
-                    code: 3,
-                    message: format!(
-                        "{} đơn vị lệch (chạy lại không có --verify để sửa) / {} units differ (run without --verify to fix)",
-                        diff.len(),
-                        diff.len()
-                    ),
-                })
-            } else {
-                println!(
-                    "Đã dựng lại; {} đơn vị đã lệch ({secs:.2} s). / Rebuilt; {} units had differed.",
-                    diff.len(),
-                    diff.len()
-                );
-                Ok(())
-            }
+            indicators::run(&app, command).await
         }
         Command::Units { command } => {
             let app = open(cli.database, cli.data_dir, &file, cli.today.as_deref()).await?;

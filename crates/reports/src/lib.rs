@@ -1004,3 +1004,126 @@ pub fn write_form_xlsx(form: &FormSheet, sheet_name: &str) -> Result<Vec<u8>, Fi
     }
     workbook.save_to_buffer().map_err(write_error)
 }
+
+/// A cell of a report sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportCell {
+    Text(String),
+    Number(i64),
+    /// A share (0.315 = 31,50 %), shown as a percentage Excel can compute with.
+    Percent(f64),
+    Empty,
+}
+
+/// A native Excel chart over columns of a sheet's data rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    /// A line chart (a trend); otherwise clustered bars (a ranking).
+    pub line: bool,
+    pub title: String,
+    /// The column of the categories (months, units).
+    pub categories: u16,
+    /// The columns plotted, each a series named by its header.
+    pub values: Vec<u16>,
+}
+
+/// One sheet of a report workbook: title lines, a header row, data rows, and an optional
+/// chart placed to the right of the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSheet {
+    pub name: String,
+    pub title: Vec<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<ReportCell>>,
+    pub chart: Option<ChartSpec>,
+}
+
+/// A workbook of several sheets with native charts (the indicator report).
+pub fn write_report_xlsx(sheets: &[ReportSheet]) -> Result<Vec<u8>, FileError> {
+    use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook};
+    let write_error = |e: rust_xlsxwriter::XlsxError| {
+        FileError::new(
+            FileErrorKind::Write,
+            format!("Không tạo được tệp Excel: {e}"),
+            format!("cannot write the Excel file: {e}"),
+        )
+    };
+    let text = Format::new().set_num_format("@").set_border(FormatBorder::Thin);
+    let number = Format::new().set_num_format("#,##0").set_border(FormatBorder::Thin);
+    let percent = Format::new().set_num_format("0.00%").set_border(FormatBorder::Thin);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7");
+    let bold = Format::new().set_bold();
+    let mut workbook = Workbook::new();
+    for s in sheets {
+        if s.rows.len() + s.title.len() + 3 > XLSX_MAX_ROWS {
+            return Err(FileError::new(
+                FileErrorKind::TooManyRows,
+                "Báo cáo quá nhiều dòng cho một trang Excel",
+                "too many rows for one Excel sheet",
+            ));
+        }
+        let name = sheet_title(&s.name);
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&name).map_err(write_error)?;
+        let mut r: u32 = 0;
+        for line in &s.title {
+            sheet.write_string_with_format(r, 0, line, &bold).map_err(write_error)?;
+            r += 1;
+        }
+        r += 1;
+        let head_row = r;
+        let mut widths: Vec<usize> = s.headers.iter().map(|h| h.chars().count().clamp(8, 24)).collect();
+        for (c, h) in s.headers.iter().enumerate() {
+            sheet.write_string_with_format(r, c as u16, h, &header).map_err(write_error)?;
+        }
+        r += 1;
+        for row in &s.rows {
+            for (c, cell) in row.iter().enumerate() {
+                let c16 = c as u16;
+                match cell {
+                    ReportCell::Text(t) => {
+                        if c < widths.len() {
+                            widths[c] = widths[c].max(t.chars().count().min(50));
+                        }
+                        sheet.write_string_with_format(r, c16, t, &text).map_err(write_error)?;
+                    }
+                    ReportCell::Number(v) => {
+                        sheet.write_number_with_format(r, c16, *v as f64, &number).map_err(write_error)?;
+                    }
+                    ReportCell::Percent(v) => {
+                        sheet.write_number_with_format(r, c16, *v, &percent).map_err(write_error)?;
+                    }
+                    ReportCell::Empty => {
+                        sheet.write_blank(r, c16, &text).map_err(write_error)?;
+                    }
+                }
+            }
+            r += 1;
+        }
+        for (c, w) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, *w as f64 + 2.0).map_err(write_error)?;
+        }
+        sheet.set_freeze_panes(head_row + 1, 0).map_err(write_error)?;
+        if let Some(spec) = &s.chart
+            && !s.rows.is_empty()
+        {
+            let (first, last) = (head_row + 1, head_row + s.rows.len() as u32);
+            let mut chart = Chart::new(if spec.line { ChartType::Line } else { ChartType::Bar });
+            for &v in &spec.values {
+                chart
+                    .add_series()
+                    .set_categories((name.as_str(), first, spec.categories, last, spec.categories))
+                    .set_values((name.as_str(), first, v, last, v))
+                    .set_name((name.as_str(), head_row, v));
+            }
+            chart.title().set_name(&spec.title);
+            let col = s.headers.len() as u16 + 1;
+            sheet.insert_chart(head_row, col, &chart).map_err(write_error)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(write_error)
+}

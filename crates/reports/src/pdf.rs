@@ -159,6 +159,31 @@ impl Doc {
         let _ = writeln!(self.content, "{x:.2} {:.2} {w:.2} {h:.2} re f", self.height - y - h);
     }
 
+    /// A closed polygon (points from the top-left, like everything else), filled with the fill
+    /// colour and outlined `outline` points wide in the stroke colour (0: not outlined).
+    pub fn polygon(&mut self, points: &[(f32, f32)], outline: f32) {
+        let Some((first, rest)) = points.split_first() else { return };
+        let _ = write!(self.content, "{:.2} {:.2} m", first.0, self.height - first.1);
+        for (x, y) in rest {
+            let _ = write!(self.content, " {x:.2} {:.2} l", self.height - y);
+        }
+        if outline > 0.0 {
+            let _ = writeln!(self.content, " h {outline:.2} w B");
+        } else {
+            let _ = writeln!(self.content, " h f");
+        }
+    }
+
+    /// Stroke colour only (lines and outlines), 0–1 each.
+    pub fn stroke_color(&mut self, r: f32, g: f32, b: f32) {
+        let _ = writeln!(self.content, "{r:.3} {g:.3} {b:.3} RG");
+    }
+
+    /// Fill colour only, 0–1 each.
+    pub fn fill_color(&mut self, r: f32, g: f32, b: f32) {
+        let _ = writeln!(self.content, "{r:.3} {g:.3} {b:.3} rg");
+    }
+
     /// A rectangle outline.
     pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32) {
         let _ = writeln!(self.content, "{width:.2} w {x:.2} {:.2} {w:.2} {h:.2} re S", self.height - y - h);
@@ -495,7 +520,7 @@ pub fn table_pdf(
 }
 
 /// Title (bold) and lines under it, wrapped; the y where what follows starts.
-fn heading(d: &mut Doc, title: &str, lines: &[String]) -> f32 {
+pub fn heading(d: &mut Doc, title: &str, lines: &[String]) -> f32 {
     let margin = 28.0;
     let w = d.width();
     let mut top = 40.0;
@@ -514,7 +539,7 @@ fn heading(d: &mut Doc, title: &str, lines: &[String]) -> f32 {
 
 /// Rows under a header repeated on every page, from `y` on the current page; pages are
 /// numbered from `page`. Returns the y below the table and the page it ends on.
-fn table(
+pub fn table(
     d: &mut Doc,
     y: f32,
     headers: &[&str],
@@ -589,7 +614,7 @@ fn table(
 }
 
 /// A number as printed on forms: 1.234.567.
-fn thousands(v: i64) -> String {
+pub fn thousands(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

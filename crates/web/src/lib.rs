@@ -134,6 +134,21 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/outreach/next", get(pages::outreach::next))
         .route("/campaigns/{id}", get(pages::outreach::show))
         .route("/campaigns/{id}/visits", post(pages::outreach::visit))
+        .route("/indicators", get(pages::indicators::index))
+        .route("/indicators/{id}", get(pages::indicators::show))
+        .route("/indicators/{id}/report.pdf", get(pages::indicators::report_pdf))
+        .route("/indicators/{id}/report.xlsx", get(pages::indicators::report_xlsx))
+        .route("/indicators/{id}/ranking.csv", get(pages::indicators::ranking_csv))
+        .route("/indicators/{id}/snapshots", post(pages::indicators::take_snapshot))
+        .route(
+            "/indicators/{id}/targets",
+            get(pages::indicators::targets).post(pages::indicators::add_target),
+        )
+        .route("/indicators/{id}/denominators", post(pages::indicators::add_denominator))
+        .route("/indicators/{id}/plan", get(pages::indicators::plan).post(pages::indicators::hand_down))
+        .route("/indicators/{id}/retention", get(pages::indicators::retention))
+        .route("/geo/provinces.json", get(pages::indicators::provinces_geo))
+        .route("/geo/communes/{file}", get(pages::indicators::communes_geo))
         .route("/audit", get(pages::audit::list))
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::show))

@@ -77,6 +77,7 @@ pub(crate) async fn refresh(
 
 /// A key whose kept delta differs from the recomputation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeltaDifference {
     pub unit_id: i64,
     pub series: String,

@@ -6,6 +6,7 @@
 //! of work ([`live`]); denominators are the official statistics entered per unit and year,
 //! shown beside the registry's own count.
 
+pub mod files;
 pub mod live;
 pub mod plan;
 pub mod report;
@@ -93,6 +94,7 @@ impl Series {
 
 /// A denominator with where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Denominator {
     pub value: i64,
     /// The year of the statistic (the indicator's year, or the latest before it).
@@ -104,6 +106,7 @@ pub struct Denominator {
 
 /// A target with the resolution that set it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetInfo {
     pub rate_bp: i64,
     pub year: i64,
@@ -113,7 +116,9 @@ pub struct TargetInfo {
 
 /// One indicator of one unit in one month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorValue {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub indicator: Indicator,
     pub numerator: i64,
     pub denominator: Denominator,
@@ -132,10 +137,12 @@ pub struct IndicatorValue {
 
 /// A unit as an indicator table names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitHead {
     pub id: i64,
     pub code: String,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub level: Level,
     pub path: String,
     pub province_code: String,
@@ -156,6 +163,7 @@ impl From<&Unit> for UnitHead {
 
 /// Every indicator of a unit in a month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitIndicators {
     pub unit: UnitHead,
     /// YYYYMM.
@@ -271,6 +279,7 @@ impl Inputs {
 
 /// A new official denominator.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDenominator {
     pub unit_id: i64,
     pub year: i64,
@@ -283,6 +292,7 @@ pub struct NewDenominator {
 
 /// A new target.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTarget {
     pub unit_id: i64,
     pub year: i64,
@@ -326,6 +336,14 @@ impl App {
     /// The unit `id` if the actor may see it (the country root for a national scope).
     pub(crate) async fn indicator_unit(&self, c: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
         self.visible_unit(c, actor, id).await
+    }
+
+    /// The units directly below a unit that its indicators roll up from (valid today).
+    pub async fn indicator_children(&self, actor: &Actor, unit_id: i64) -> Result<Vec<Unit>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let u = self.indicator_unit(&mut c, actor, unit_id).await?;
+        children(&mut c, &u, self.today()).await
     }
 
     /// Every indicator of a unit in the month of `on`.

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanRow {
     pub unit: UnitHead,
     pub numerator: i64,
@@ -30,9 +31,11 @@ pub struct PlanRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub unit: UnitHead,
     pub year: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub indicator: Indicator,
     pub target_bp: Option<i64>,
     pub resolution: String,
@@ -63,6 +66,7 @@ pub fn apportion(total: i64, weights: &[i64]) -> Vec<i64> {
 
 /// A commune's assigned additional enrolments, as the province hands them down.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     pub unit_id: i64,
     /// Additional participants the unit is to bring this year.
@@ -70,6 +74,7 @@ pub struct Assignment {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cohort {
     /// "2025-Q3".
     pub quarter: String,

@@ -18,7 +18,9 @@ pub const TREND_MONTHS: i64 = 24;
 pub const FIT_MONTHS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendValue {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub indicator: Indicator,
     pub numerator: i64,
     pub denominator: i64,
@@ -26,6 +28,7 @@ pub struct TrendValue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendPoint {
     /// YYYYMM.
     pub month: i64,
@@ -35,7 +38,9 @@ pub struct TrendPoint {
 /// Year-end projection of an indicator from the monthly trend of its numerator (least
 /// squares over the last months), over this year's denominator, with a 95 % interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Projection {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub indicator: Indicator,
     /// December of the year (YYYYMM).
     pub month: i64,
@@ -51,6 +56,7 @@ pub struct Projection {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChildRow {
     pub indicators: UnitIndicators,
     /// The projection of the dashboard's chosen indicator.
@@ -62,6 +68,7 @@ pub struct ChildRow {
 
 /// A pre-2025 district, rebuilt from the new communes that succeeded most of its communes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistrictRow {
     pub district: UnitHead,
     pub communes: Vec<String>,
@@ -71,6 +78,7 @@ pub struct DistrictRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub unit: UnitHead,
     /// From the country (or the viewer's scope root) down to the unit.
@@ -79,6 +87,7 @@ pub struct Dashboard {
     pub month: i64,
     /// When the figures were read (live) or frozen (a snapshot).
     pub as_of: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub indicator: Indicator,
     pub headline: UnitIndicators,
     pub trend: Vec<TrendPoint>,

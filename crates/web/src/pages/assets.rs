@@ -10,6 +10,7 @@ const ECHARTS: &str = include_str!("../../static/echarts.min.js");
 const CALC_JS: &str = include_str!("../../static/calc.js");
 const REGISTRY_JS: &str = include_str!("../../static/registry.js");
 const VISITS_JS: &str = include_str!("../../static/visits.js");
+const INDICATORS_JS: &str = include_str!("../../static/indicators.js");
 
 pub async fn get(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
@@ -19,6 +20,7 @@ pub async fn get(Path(file): Path<String>) -> Response {
         "calc.js" => (CALC_JS, "text/javascript; charset=utf-8"),
         "registry.js" => (REGISTRY_JS, "text/javascript; charset=utf-8"),
         "visits.js" => (VISITS_JS, "text/javascript; charset=utf-8"),
+        "indicators.js" => (INDICATORS_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

@@ -9,6 +9,7 @@ pub mod collection;
 pub mod home;
 pub mod households;
 pub mod imports;
+pub mod indicators;
 pub mod login;
 pub mod models;
 pub mod outreach;
