@@ -279,7 +279,10 @@ pub async fn run(app: &App, cmd: IndicatorsCommand) -> Result<(), Failure> {
                 "pdf" => files::report_pdf(&d),
                 "xlsx" => files::report_xlsx(&d).map_err(|e| fail(1, format!("{} / {}", e.vi, e.en)))?,
                 _ => {
-                    return Err(fail(2, "-o: cần tệp .pdf hoặc .xlsx / expected a .pdf or .xlsx file".into()));
+                    return Err(fail(
+                        2,
+                        "-o: cần tệp .pdf hoặc .xlsx / expected a .pdf or .xlsx file".into(),
+                    ));
                 }
             };
             std::fs::write(&output, bytes).map_err(|e| fail(1, format!("{}: {e}", output.display())))?;

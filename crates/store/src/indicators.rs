@@ -476,3 +476,32 @@ impl Conn<'_> {
         Ok(on!(self, c => sqlx::query_scalar::<_, i64>(sql).bind(campaign_id).fetch_all(&mut **c).await)?)
     }
 }
+
+/// A person the demo may give an imported card or contract to.
+#[derive(Debug, Clone, FromRow)]
+pub struct DemoCandidate {
+    pub id: i64,
+    pub cccd: String,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub occupation: String,
+    pub commune_id: i64,
+}
+
+impl Conn<'_> {
+    /// Persons of a subtree with no participation at all, by id (demo data only).
+    pub async fn persons_without_participations(&mut self, lo: &str, hi: &str) -> Result<Vec<DemoCandidate>> {
+        let sql = "SELECT p.id, p.cccd, p.birth_date, p.sex, p.occupation, p.commune_id FROM persons p \
+                   WHERE p.unit_path >= $1 AND p.unit_path < $2 \
+                   AND NOT EXISTS (SELECT 1 FROM participations x WHERE x.person_id = p.id) ORDER BY p.id";
+        Ok(
+            on!(self, c => sqlx::query_as::<_, DemoCandidate>(sql).bind(lo).bind(hi).fetch_all(&mut **c).await)?,
+        )
+    }
+
+    /// Whether any participation of these schemes exists (the demo seeds its lists once).
+    pub async fn any_imported_participation(&mut self) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM participations WHERE source = 'imported')";
+        Ok(on!(self, c => sqlx::query_scalar::<_, bool>(sql).fetch_one(&mut **c).await)?)
+    }
+}

@@ -3,6 +3,7 @@
 //! works (a collector with an electronic receipt series among them); idempotent (what exists is left alone). [`population`] generates a deterministic
 //! population (pure, no storage) and [`seed`] writes it into the registry.
 
+pub mod coverage;
 pub mod models;
 pub mod population;
 pub mod seed;

@@ -133,6 +133,7 @@ impl App {
             report.existed = true;
             drop(w);
             report.model_events = self.seed_models().await?;
+            self.seed_coverage().await?;
             return Ok(report);
         }
         let (groups, created) = self.demo_places(&mut w).await?;
@@ -284,6 +285,7 @@ impl App {
         self.rebuild_coverage_in(&mut w).await?;
         w.commit().await?;
         report.model_events = self.seed_models().await?;
+        self.seed_coverage().await?;
         Ok(report)
     }
 }

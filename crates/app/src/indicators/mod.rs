@@ -375,9 +375,7 @@ impl App {
         let source = required("source", "Nguồn số liệu", "Source", &n.source)?;
         let mut w = self.write(actor).await?;
         let u = w.conn().unit_by_id(n.unit_id).await?.ok_or(AppError::NotFound)?;
-        if !actor.can(Permission::ManageTargets, &u.path) {
-            return Err(AppError::Forbidden);
-        }
+        manage_guard(actor, &u)?;
         let row = DenominatorRow {
             id: 0,
             province_code: u.province_code.clone(),
@@ -412,9 +410,7 @@ impl App {
             required("resolution", "Nghị quyết giao chỉ tiêu", "Deciding resolution", &n.resolution)?;
         let mut w = self.write(actor).await?;
         let u = w.conn().unit_by_id(n.unit_id).await?.ok_or(AppError::NotFound)?;
-        if !actor.can(Permission::ManageTargets, &u.path) {
-            return Err(AppError::Forbidden);
-        }
+        manage_guard(actor, &u)?;
         let id =
             self.insert_target(&mut w, &u, n.year, indicator, rate_bp, &resolution, n.note.trim()).await?;
         w.commit().await?;
@@ -480,6 +476,18 @@ impl App {
         ] {
             self.insert_target(w, &root, year, indicator, bp, r28, "Tham khảo / reference").await?;
         }
+        Ok(())
+    }
+}
+
+/// Outside the actor's scope answers like a unit that does not exist; inside it, setting
+/// targets needs [`Permission::ManageTargets`].
+pub(crate) fn manage_guard(actor: &Actor, u: &Unit) -> Result<()> {
+    if !actor.can(Permission::View, &u.path) {
+        Err(AppError::NotFound)
+    } else if !actor.can(Permission::ManageTargets, &u.path) {
+        Err(AppError::Forbidden)
+    } else {
         Ok(())
     }
 }

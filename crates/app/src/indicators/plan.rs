@@ -172,8 +172,7 @@ impl App {
         assignments: &[Assignment],
     ) -> Result<usize> {
         let plan = self.plan(actor, unit_id, year, indicator).await?;
-        let parent_path = plan.unit.path.clone();
-        if !actor.can(Permission::ManageTargets, &parent_path) {
+        if !actor.can(Permission::ManageTargets, &plan.unit.path) {
             return Err(AppError::Forbidden);
         }
         if plan.target_bp.is_none() {

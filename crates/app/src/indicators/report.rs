@@ -377,8 +377,14 @@ impl App {
             .ok_or_else(|| ansinh_domain::Invalid::new("month", "Tháng không hợp lệ", "Invalid month"))?;
         let mut w = self.write(actor).await?;
         let u = w.conn().unit_by_id(province_id).await?.ok_or(AppError::NotFound)?;
-        if u.level != Level::Province || !actor.can(Permission::ManageTargets, &u.path) {
-            return Err(AppError::Forbidden);
+        super::manage_guard(actor, &u)?;
+        if u.level != Level::Province {
+            return Err(ansinh_domain::Invalid::new(
+                "unit_id",
+                "Chỉ chốt số liệu theo tỉnh",
+                "Snapshots are taken per province",
+            )
+            .into());
         }
         if w.conn().snapshot(&u.province_code, month).await?.is_some() {
             return Ok(None);

@@ -175,11 +175,18 @@ async fn targets_denominators_planner_and_snapshots() {
         let sys = Actor::system();
         let ht = app.unit_by_code(&sys, "42", None).await.unwrap();
         let mh = app.unit_by_code(&sys, "18322", None).await.unwrap();
-        // The registry's own denominators are there before anything is entered.
+        // The registry's own count is there beside the demo's illustrative official figure;
+        // a commune without an official figure uses the registry's.
         let v = app.unit_indicators(&office, ht.id, day(2026, 12, 1)).await.unwrap();
         let si = v.get(Indicator::Si).unwrap().clone();
-        assert!(si.registry_denominator > 1_000 && !si.denominator.official, "{l}: {si:?}");
+        assert!(si.registry_denominator > 1_000 && si.denominator.official, "{l}: {si:?}");
+        assert!(si.denominator.source.contains("minh hoạ"), "{l}: demo figures say so: {si:?}");
         assert!(si.numerator > 0, "{l}: the demo has participants: {si:?}");
+        let hi = v.get(Indicator::Hi).unwrap();
+        assert!(hi.rate_bp.unwrap() > 8_000, "{l}: the demo's cards: {hi:?}");
+        let kn = app.unit_indicators(&office, mh.id, day(2026, 12, 1)).await.unwrap();
+        let kv = kn.get(Indicator::Si).unwrap();
+        assert!(!kv.denominator.official && kv.denominator.value == kv.registry_denominator, "{l}: {kv:?}");
         // Bad input: a clear error naming the field; nothing written.
         let bad = NewTarget {
             unit_id: ht.id,
@@ -223,10 +230,10 @@ async fn targets_denominators_planner_and_snapshots() {
         let lf = si.registry_denominator * 9 / 10;
         let d = NewDenominator {
             unit_id: ht.id,
-            year: 2025,
+            year: 2026,
             kind: "labour_force".into(),
             value: lf,
-            source: "Cục Thống kê tỉnh, Niên giám 2025".into(),
+            source: "Cục Thống kê tỉnh, Niên giám 2026".into(),
         };
         app.add_denominator(&office, &d).await.unwrap();
         let t = NewTarget {
@@ -242,7 +249,7 @@ async fn targets_denominators_planner_and_snapshots() {
         let si = v.get(Indicator::Si).unwrap().clone();
         assert_eq!(
             (si.denominator.value, si.denominator.year, si.denominator.official),
-            (lf, 2025, true),
+            (lf, 2026, true),
             "{l}"
         );
         assert_eq!(si.rate_bp, ansinh_app::indicators::rate_bp(si.numerator, lf), "{l}");
@@ -254,8 +261,9 @@ async fn targets_denominators_planner_and_snapshots() {
         let d2 = NewDenominator { value: lf + 10, ..d.clone() };
         app.add_denominator(&office, &d2).await.unwrap();
         let (_targets, dens) = app.targets_and_denominators(&office, ht.id).await.unwrap();
-        assert_eq!(dens.iter().filter(|x| x.year == 2025).count(), 2, "{l}");
-        assert_eq!(dens.iter().filter(|x| x.year == 2025 && x.superseded_at.is_none()).count(), 1, "{l}");
+        let lf2026 = |x: &&ansinh_app::records::DenominatorRow| x.year == 2026 && x.kind == "labour_force";
+        assert_eq!(dens.iter().filter(lf2026).count(), 3, "{l}: the demo's, then two entered");
+        assert_eq!(dens.iter().filter(lf2026).filter(|x| x.superseded_at.is_none()).count(), 1, "{l}");
         // The national targets of Resolution 28 are there for reference.
         let vn = app.unit_indicators(&sys, 0, day(2026, 12, 1)).await.unwrap();
         assert_eq!(

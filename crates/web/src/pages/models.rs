@@ -60,6 +60,17 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("visited_on", "Ngày đến nhà", "Visit date"),
     ("outcome", "Kết quả", "Outcome"),
     ("follow_up_on", "Ngày hẹn quay lại", "Follow-up date"),
+    ("unit_id", "Đơn vị", "Unit"),
+    ("year", "Năm", "Year"),
+    ("indicator", "Chỉ tiêu", "Indicator"),
+    ("rate", "Tỷ lệ (%)", "Rate (%)"),
+    ("resolution", "Nghị quyết", "Resolution"),
+    ("value", "Số người", "Persons"),
+    ("source", "Nguồn số liệu", "Source"),
+    ("month", "Tháng", "Month"),
+    ("additional", "Giao thêm", "Assigned"),
+    ("assignments", "Phân bổ", "Assignments"),
+    ("target", "Chỉ tiêu giao", "Target"),
 ];
 
 /// Every field error as "Label: reason", in the page's language.

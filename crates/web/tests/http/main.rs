@@ -15,6 +15,7 @@ mod collection;
 mod contract;
 mod hardening;
 mod imports;
+mod indicators;
 mod models;
 mod registry;
 mod scope_matrix;

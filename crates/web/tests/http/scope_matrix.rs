@@ -31,7 +31,9 @@ fn routes() -> Vec<(String, String)> {
 
 /// Placeholders that name no record in anyone's scope.
 /// (The public receipt check answers anyone, by code; a form or a reminder file is the caller's own.)
-const UNSCOPED: [&str; 8] = [
+const UNSCOPED: [&str; 9] = [
+    // Public boundaries of a province's communes, the same for everyone.
+    "/geo/communes/{file}",
     "/static/{file}",
     "/lang/{code}",
     "/persons/import/files/{key}",
@@ -89,6 +91,15 @@ fn fill(path: &str, o: &Objects, outside: bool) -> Option<String> {
     } else if path.starts_with("/groups/") || path.starts_with("/api/v1/groups/") {
         return Some(
             path.replace("{id}", &pick(&o.unit).to_string()).replace("{unit_id}", &pick(&o.unit).to_string()),
+        );
+    } else if path.starts_with("/indicators/")
+        || path.starts_with("/api/v1/indicators/")
+        || path.starts_with("/api/v1/snapshots/")
+    {
+        return Some(
+            path.replace("{id}", &pick(&o.unit).to_string())
+                .replace("{unit_id}", &pick(&o.unit).to_string())
+                .replace("{month}", "2026-11"),
         );
     } else if path.starts_with("/campaigns/") || path.starts_with("/api/v1/campaigns/") {
         pick(&o.campaign)
