@@ -18,7 +18,7 @@ export async function startServer({ today } = {}) {
   });
   const url = await new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 30000);
+    const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 90000);
     child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/http:\/\/[\d.:]+/);

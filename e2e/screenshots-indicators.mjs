@@ -17,6 +17,9 @@ try {
     await page.waitForSelector("#map svg path", { timeout: 15000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: out + `ind-province-${name}.png`, fullPage: true });
+    await page.screenshot({ path: out + `ind-province-top-${name}.png` });
+    await page.locator("#map").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: out + `ind-province-map-${name}.png` });
     const base = page.url().split("?")[0];
     if (name === "desktop") {
       for (const ext of ["pdf", "xlsx"]) {

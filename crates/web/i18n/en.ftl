@@ -699,3 +699,4 @@ ind-after-6 = Paying after 6 months
 ind-after-12 = After 12 months
 ind-after-24 = After 24 months
 ind-retention-note = «…»: the cohort is too young to tell.
+ind-inherited = No target of its own yet: measured against the parent's target until one is handed down (Target planner).

@@ -699,3 +699,4 @@ ind-after-6 = Còn đóng sau 6 tháng
 ind-after-12 = Sau 12 tháng
 ind-after-24 = Sau 24 tháng
 ind-retention-note = «…»: nhóm còn quá mới để tính.
+ind-inherited = Chưa có chỉ tiêu riêng: so với chỉ tiêu của cấp trên cho đến khi được giao (Phân bổ chỉ tiêu).

@@ -24,7 +24,7 @@ fn first_of(y: i32, m0: u32) -> NaiveDate {
 }
 
 /// Marks the demo's figures as illustrations wherever they are shown.
-pub const DEMO_SOURCE: &str = "Số liệu minh hoạ của bản demo (không phải số thống kê)";
+pub const DEMO_SOURCE: &str = "Số liệu minh hoạ (demo)";
 
 impl App {
     /// Seed the imported lists, denominators and targets once. Returns the rows imported.

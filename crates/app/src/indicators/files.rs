@@ -118,7 +118,11 @@ fn ranking_rows(d: &Dashboard) -> Vec<Vec<String>> {
                 })
                 .unwrap_or_default(),
                 pct(v.and_then(|v| v.rate_bp)),
-                pct(v.and_then(|v| v.target.as_ref().map(|t| t.rate_bp))),
+                match (v.and_then(|v| v.target.as_ref()), c.inherited_target_bp) {
+                    (Some(t), _) => pct(Some(t.rate_bp)),
+                    (None, Some(t)) => format!("{} †", pct(Some(t))),
+                    _ => "—".into(),
+                },
                 v.and_then(|v| v.needed).map(thousands).unwrap_or_else(|| "—".into()),
                 c.projection.as_ref().map(|p| pct(Some(p.rate_bp))).unwrap_or_else(|| "—".into()),
                 if c.at_risk { "Có nguy cơ không đạt".into() } else { String::new() },
@@ -291,8 +295,11 @@ pub fn report_pdf(d: &Dashboard) -> Vec<u8> {
             y = 48.0;
         }
         doc.text(28.0, y, 10.0, true, &format!("Xếp hạng đơn vị trực thuộc theo {}", label(d.indicator)));
-        let widths = [5.0, 26.0, 9.0, 11.0, 8.0, 8.0, 9.0, 8.0, 16.0];
-        table(&mut doc, y + 16.0, &RANK_HEAD, &widths, &ranking_rows(d), 7.5, page);
+        let widths = [5.0, 26.0, 9.0, 11.0, 8.0, 9.0, 9.0, 8.0, 15.0];
+        let (y, _) = table(&mut doc, y + 16.0, &RANK_HEAD, &widths, &ranking_rows(d), 7.5, page);
+        if d.children.iter().any(|c| c.inherited_target_bp.is_some()) && y < A4.1 - 40.0 {
+            doc.text(28.0, y + 8.0, 7.0, false, "† Chưa có chỉ tiêu riêng: so với chỉ tiêu của cấp trên.");
+        }
     }
     doc.finish()
 }

@@ -59,6 +59,9 @@ pub struct Projection {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChildRow {
     pub indicators: UnitIndicators,
+    /// The parent's target for the chosen indicator when the unit has none of its own: the
+    /// yardstick its risk is judged by until the planner hands a target down.
+    pub inherited_target_bp: Option<i64>,
     /// The projection of the dashboard's chosen indicator.
     pub projection: Option<Projection>,
     pub at_risk: bool,
@@ -238,13 +241,20 @@ impl App {
         let trend = self.trend(c, &running, u, &months).await?;
         let projections =
             Indicator::ALL.iter().filter_map(|&i| project(&running, u.id, i, month, &headline)).collect();
+        let parent_target = headline.get(indicator).and_then(|v| v.target.as_ref()).map(|t| t.rate_bp);
         let mut rows: Vec<ChildRow> = kids
             .iter()
             .map(|k| {
                 let indicators = inputs.values(k, month);
-                let projection = project(&running, k.id, indicator, month, &indicators);
+                let own = indicators.get(indicator).and_then(|v| v.target.as_ref()).is_some();
+                let inherited_target_bp = if own { None } else { parent_target };
+                let mut projection = project(&running, k.id, indicator, month, &indicators);
+                if let (Some(p), Some(t)) = (projection.as_mut(), inherited_target_bp) {
+                    p.target_bp = Some(t);
+                    p.at_risk = p.rate_bp < t;
+                }
                 let at_risk = projection.as_ref().is_some_and(|p| p.at_risk);
-                ChildRow { indicators, projection, at_risk, rank: 0 }
+                ChildRow { indicators, inherited_target_bp, projection, at_risk, rank: 0 }
             })
             .collect();
         let rate = |r: &ChildRow| r.indicators.get(indicator).and_then(|v| v.rate_bp).unwrap_or(-1);
