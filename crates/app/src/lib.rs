@@ -66,6 +66,10 @@ pub struct App {
     throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Citizens' own lookups (citizen id + birth date), counted like sign-ins.
     lookups: std::sync::Arc<throttle::LoginThrottle>,
+    /// Dashboards computed at an indicator version, kept while the version holds.
+    dashboards: std::sync::Arc<indicators::report::DashboardCache>,
+    /// The pre-2025 district of each new commune (static data, read once).
+    reform_districts: std::sync::Arc<std::sync::OnceLock<std::collections::HashMap<i64, i64>>>,
     /// Imports that may run at once; the others wait their turn.
     imports: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -131,6 +135,8 @@ impl App {
             reform_day: Default::default(),
             throttle: Default::default(),
             lookups: Default::default(),
+            dashboards: Default::default(),
+            reform_districts: Default::default(),
             imports: std::sync::Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
         }
     }

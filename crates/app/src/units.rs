@@ -235,6 +235,7 @@ impl App {
             "code": unit.code, "name": unit.name, "kind": unit.kind, "level": unit.level, "parent": parent.code
         });
         w.changed("unit.create", unit.subject(), None, Some(after));
+        w.indicators_changed(); // a new or renamed place shows on the dashboards
         w.commit().await?;
         Ok(unit)
     }
@@ -255,6 +256,7 @@ impl App {
         unit.name = name;
         let after = serde_json::json!({ "name": unit.name });
         w.changed("unit.rename", unit.subject(), Some(before), Some(after));
+        w.indicators_changed(); // a new or renamed place shows on the dashboards
         w.commit().await?;
         Ok(unit)
     }

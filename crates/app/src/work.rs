@@ -95,6 +95,9 @@ pub(crate) struct Work<'a> {
     /// Set by [`App::bookkeeping`]: a write that is not a change of record (session ends,
     /// a token's last use).
     bookkeeping: bool,
+    /// What the indicators show changed (targets, denominators, places, a rebuild); coverage
+    /// changes are found at commit.
+    indicators: bool,
 }
 
 impl App {
@@ -109,6 +112,7 @@ impl App {
             audit: Vec::new(),
             derived: Vec::new(),
             bookkeeping: false,
+            indicators: false,
         })
     }
 
@@ -175,6 +179,11 @@ impl<'a> Work<'a> {
         self.changed(action, subject, None, None);
     }
 
+    /// Record that what the indicators show changed: dashboards kept by readers are dropped.
+    pub fn indicators_changed(&mut self) {
+        self.indicators = true;
+    }
+
     /// Add a derived-state delta, applied at commit in this transaction.
     pub fn derive(&mut self, d: Derived) {
         self.derived.push(d);
@@ -219,8 +228,14 @@ impl<'a> Work<'a> {
             .collect();
         persons.sort_unstable();
         persons.dedup();
-        if !persons.is_empty() {
-            crate::indicators::live::refresh(&mut c, &persons, &self.params, self.today).await?;
+        let counts_changed = !deltas.is_empty();
+        if !persons.is_empty()
+            && crate::indicators::live::refresh(&mut c, &persons, &self.params, self.today).await?
+        {
+            self.indicators = true;
+        }
+        if self.indicators || counts_changed {
+            c.bump_indicator_version().await?;
         }
         self.tx.commit().await?;
         Ok(())

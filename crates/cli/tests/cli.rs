@@ -222,7 +222,8 @@ fn config_file_and_demo() {
     let db = dir.path().join("elsewhere.db");
     std::fs::write(dir.path().join("ansinh.toml"), format!("database = \"sqlite:{}\"\n", db.display()))
         .unwrap();
-    let o = run_in(dir.path(), &["--config", "ansinh.toml", "demo"], None);
+    // The demo's history is played up to the pinned day (the indicators below depend on it).
+    let o = run_in(dir.path(), &["--config", "ansinh.toml", "--today", "2026-12-01", "demo"], None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("xa.maihoa") && stdout(&o).contains("demo-ansinh-2026"));
     assert!(db.exists() && !dir.path().join("ansinh-data").exists(), "the file's database was used");
@@ -231,6 +232,69 @@ fn config_file_and_demo() {
     assert!(o.status.success() && stdout(&o).contains("Khớp"), "{}{}", stdout(&o), stderr(&o));
     let o = run_in(dir.path(), &["--config", "ansinh.toml", "indicators", "rebuild"], None);
     assert!(o.status.success() && stdout(&o).contains("Khớp"), "{}{}", stdout(&o), stderr(&o));
+    // The indicators: the village of the seed article, a target entered, the report written.
+    let ind = |args: &[&str]| {
+        let mut a = vec!["--config", "ansinh.toml", "--today", "2026-12-01", "indicators"];
+        a.extend_from_slice(args);
+        run_in(dir.path(), &a, None)
+    };
+    let o = ind(&["show", "--unit", "18322", "--indicator", "vsi"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Thôn Thanh Bình") && stdout(&o).contains("57,32 %"), "{}", stdout(&o));
+    let o = ind(&[
+        "target",
+        "--unit",
+        "18322",
+        "--year",
+        "2026",
+        "--indicator",
+        "vsi",
+        "--rate",
+        "60",
+        "--resolution",
+        "NQ 12/NQ-HĐND xã",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let o = ind(&[
+        "target",
+        "--unit",
+        "18322",
+        "--year",
+        "2026",
+        "--indicator",
+        "vsi",
+        "--rate",
+        "sáu mươi",
+        "--resolution",
+        "NQ",
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("Tỷ lệ «sáu mươi» không hợp lệ"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = ind(&["show", "--unit", "18322", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let vsi =
+        v["headline"]["values"].as_array().unwrap().iter().find(|x| x["indicator"] == "vsi").unwrap().clone();
+    assert_eq!(vsi["target"]["rate_bp"], 6000, "{vsi}");
+    let pdf = dir.path().join("bc.pdf");
+    let o = ind(&["report", "--unit", "42", "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let o = ind(&["plan", "--unit", "42", "--indicator", "hi"]);
+    assert!(o.status.success() && stdout(&o).contains("Xã Mai Hoa"), "{}{}", stdout(&o), stderr(&o));
+    let o = ind(&["snapshot", "--unit", "42", "--month", "2026-11"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let xlsx = dir.path().join("bc.xlsx");
+    let o = ind(&["report", "--unit", "42", "--snapshot", "2026-11", "-o", xlsx.to_str().unwrap()]);
+    assert!(
+        o.status.success() && std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
     std::fs::write(dir.path().join("bad.toml"), "databse = 1\n").unwrap();
     let o = run_in(dir.path(), &["--config", "bad.toml", "migrate"], None);
     assert!(!o.status.success());

@@ -543,6 +543,30 @@ impl Conn<'_> {
             .fetch_one(&mut **c).await)?)
     }
 
+    /// Write many participations in few statements (a bulk load: the demo's imported lists).
+    pub async fn insert_participations(&mut self, rows: &[ParticipationRow]) -> Result<()> {
+        for chunk in rows.chunks(1_500) {
+            on!(self, c => {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO participations (province_code, person_id, scheme, grp, source, household_id, started_on, \
+                     income, mode_months, category, category_reason, category_document, local_group, prior_support_months, \
+                     paid_through, valid_to, ended_on, end_reason, created_at, updated_at) ",
+                );
+                qb.push_values(chunk, |mut b, p| {
+                    b.push_bind(&p.province_code).push_bind(p.person_id).push_bind(p.scheme.as_str()).push_bind(&p.grp)
+                        .push_bind(if p.enrolled { "enrolled" } else { "imported" }).push_bind(p.household_id)
+                        .push_bind(p.started_on).push_bind(p.income).push_bind(p.mode_months)
+                        .push_bind(p.category.map(category_key)).push_bind(&p.category_reason)
+                        .push_bind(&p.category_document).push_bind(&p.local_group).push_bind(p.prior_support_months)
+                        .push_bind(p.paid_through).push_bind(p.valid_to).push_bind(p.ended_on).push_bind(&p.end_reason)
+                        .push_bind(p.created_at).push_bind(p.updated_at);
+                });
+                qb.build().execute(&mut **c).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
     pub async fn participation_by_id(&mut self, id: i64) -> Result<Option<ParticipationRow>> {
         let sql = format!("SELECT {PARTICIPATION_COLS} FROM participations WHERE id = $1");
         let r = on!(self, c => sqlx::query_as::<_, ParticipationRecord>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?;

@@ -481,6 +481,8 @@ impl Conn<'_> {
 #[derive(Debug, Clone, FromRow)]
 pub struct DemoCandidate {
     pub id: i64,
+    pub province_code: String,
+    pub household_id: Option<i64>,
     pub cccd: String,
     pub birth_date: NaiveDate,
     pub sex: String,
@@ -491,7 +493,7 @@ pub struct DemoCandidate {
 impl Conn<'_> {
     /// Persons of a subtree with no participation at all, by id (demo data only).
     pub async fn persons_without_participations(&mut self, lo: &str, hi: &str) -> Result<Vec<DemoCandidate>> {
-        let sql = "SELECT p.id, p.cccd, p.birth_date, p.sex, p.occupation, p.commune_id FROM persons p \
+        let sql = "SELECT p.id, p.province_code, p.household_id, p.cccd, p.birth_date, p.sex, p.occupation, p.commune_id FROM persons p \
                    WHERE p.unit_path >= $1 AND p.unit_path < $2 \
                    AND NOT EXISTS (SELECT 1 FROM participations x WHERE x.person_id = p.id) ORDER BY p.id";
         Ok(
@@ -503,5 +505,33 @@ impl Conn<'_> {
     pub async fn any_imported_participation(&mut self) -> Result<bool> {
         let sql = "SELECT EXISTS (SELECT 1 FROM participations WHERE source = 'imported')";
         Ok(on!(self, c => sqlx::query_scalar::<_, bool>(sql).fetch_one(&mut **c).await)?)
+    }
+}
+
+impl Conn<'_> {
+    /// The yardstick of the rebuild benchmark: a plain `GROUP BY` over the same records —
+    /// residents per unit, and open participations per unit and scheme.
+    pub async fn plain_group_by(&mut self) -> Result<(usize, usize)> {
+        let a = "SELECT unit_id, COUNT(*) FROM persons WHERE merged_into IS NULL GROUP BY unit_id";
+        let b = "SELECT p.unit_id, x.scheme, COUNT(*) FROM participations x JOIN persons p ON p.id = x.person_id \
+                 WHERE x.ended_on IS NULL GROUP BY p.unit_id, x.scheme";
+        let ra: Vec<(i64, i64)> = on!(self, c => sqlx::query_as(a).fetch_all(&mut **c).await)?;
+        let rb: Vec<(i64, String, i64)> = on!(self, c => sqlx::query_as(b).fetch_all(&mut **c).await)?;
+        Ok((ra.len(), rb.len()))
+    }
+}
+
+impl Conn<'_> {
+    /// The indicators' version (see migration 0009).
+    pub async fn indicator_version(&mut self) -> Result<i64> {
+        let sql = "SELECT version FROM indicator_version WHERE id = 1";
+        Ok(on!(self, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut **c).await)?)
+    }
+
+    /// Bump the indicators' version (inside the transaction of the change).
+    pub async fn bump_indicator_version(&mut self) -> Result<()> {
+        let sql = "UPDATE indicator_version SET version = version + 1 WHERE id = 1";
+        on!(self, c => sqlx::query(sql).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
     }
 }

@@ -4,10 +4,12 @@
 //! illustrations. The seed's communes (Mai Hoa, Hoành Sơn, Phúc Trạch) get no compulsory SI, so
 //! the article's figures there (47 of 82 workers in VSI) stay as they are.
 
-use crate::import::ImportMode;
 use crate::indicators::{NewDenominator, NewTarget, Series};
+use crate::work::Subject;
 use crate::{App, Result};
 use ansinh_domain::Actor;
+use ansinh_domain::Scheme;
+use ansinh_store::{DemoCandidate, ParticipationRow};
 use chrono::{Datelike, NaiveDate};
 
 /// Deterministic 0..1 from a number and a salt (splitmix64's finaliser).
@@ -47,9 +49,35 @@ impl App {
             let mut r = self.db.read().await?;
             r.conn().persons_without_participations(&lo, &hi).await?
         };
-        let mut csv = String::from("cccd,scheme,group,from,to\n");
-        let mut rows = 0;
-        let d = |x: NaiveDate| x.format("%d/%m/%Y").to_string();
+        let mut w = self.write(&system).await?;
+        let now = w.now();
+        let mut rows: Vec<ParticipationRow> = Vec::new();
+        let row = |p: &DemoCandidate, scheme: Scheme, grp: &str, from: NaiveDate, to: Option<NaiveDate>| {
+            ParticipationRow {
+                id: 0,
+                province_code: p.province_code.clone(),
+                person_id: p.id,
+                scheme,
+                grp: grp.to_string(),
+                enrolled: false,
+                household_id: p.household_id,
+                started_on: from,
+                income: None,
+                mode_months: None,
+                category: None,
+                category_reason: String::new(),
+                category_document: String::new(),
+                local_group: None,
+                prior_support_months: 0,
+                paid_through: None,
+                valid_to: to,
+                ended_on: None,
+                end_reason: String::new(),
+                created_at: now,
+                updated_at: now,
+            }
+        };
+        let card_end = NaiveDate::from_ymd_opt(2027, 12, 31);
         for p in &people {
             let age = today.year() - p.birth_date.year();
             // Communes differ: some have industry, some are far from it.
@@ -61,11 +89,9 @@ impl App {
                 let k = (unit(p.id, 2).powf(1.6) * 47.0) as u32;
                 let from = first_of(2023, k);
                 if from <= today {
-                    csv.push_str(&format!("{},csi,Doanh nghiệp trên địa bàn,{},\n", p.cccd, d(from)));
-                    rows += 1;
+                    rows.push(row(p, Scheme::Csi, "employer", from, None));
                     if unit(p.id, 3) < 0.82 {
-                        csv.push_str(&format!("{},ui,Doanh nghiệp trên địa bàn,{},\n", p.cccd, d(from)));
-                        rows += 1;
+                        rows.push(row(p, Scheme::Ui, "employer", from, None));
                     }
                 }
             }
@@ -75,31 +101,29 @@ impl App {
                 let from = first_of(2024, k);
                 if from <= today {
                     let group = if age < 6 {
-                        "Trẻ em dưới 6 tuổi"
+                        "child"
                     } else if age < 22 {
-                        "Học sinh sinh viên"
+                        "student"
                     } else {
-                        "Nhóm khác"
+                        "other"
                     };
-                    csv.push_str(&format!("{},hi,{group},{},31/12/2027\n", p.cccd, d(from)));
-                    rows += 1;
+                    rows.push(row(p, Scheme::Hi, group, from, card_end));
                 }
             }
         }
-        if rows > 0 {
-            let r = self
-                .import_participations(
-                    &system,
-                    "danh-sach-demo.csv",
-                    csv.as_bytes(),
-                    ImportMode::AllOrNothing,
-                )
-                .await?;
-            if !r.written {
-                let first = r.errors.first().map(|e| format!("row {}: {:?}", e.row, e)).unwrap_or_default();
-                return Err(crate::AppError::Internal(format!("demo lists refused: {first}")));
-            }
-        }
+        let n = rows.len();
+        // As the SI office's lists would arrive: written in bulk, one audit row, and the
+        // coverage recomputed once in the same transaction.
+        w.conn().insert_participations(&rows).await?;
+        let after = serde_json::json!({ "participations": n, "source": DEMO_SOURCE });
+        w.changed(
+            "demo.lists",
+            Subject::new("participation", "*", &province.province_code, &province.path),
+            None,
+            Some(after),
+        );
+        self.rebuild_coverage_in(&mut w).await?;
+        w.commit().await?;
         // Official denominators for the province (and one commune), and the year's targets.
         let v = self.unit_indicators(&system, province.id, today).await?;
         let count = |s: Series| match s {
@@ -137,6 +161,6 @@ impl App {
             };
             self.add_target(&system, &t).await?;
         }
-        Ok(rows)
+        Ok(n)
     }
 }

@@ -39,20 +39,21 @@ async fn paths_of(c: &mut Conn<'_>, unit_ids: impl Iterator<Item = i64>) -> Resu
     Ok(c.units_by_ids(&ids).await?.into_iter().map(|u| (u.id, u.path)).collect())
 }
 
-/// Refresh the spans of `ids` and apply what changed (inside the caller's transaction).
+/// Refresh the spans of `ids` and apply what changed (inside the caller's transaction);
+/// `true` if anything did.
 pub(crate) async fn refresh(
     c: &mut Conn<'_>,
     ids: &[i64],
     params: &ParamSet,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<bool> {
     let (persons, parts, lines) = c.coverage_inputs(ids).await?;
     let mut new = spans_of_all(&persons, &parts, &lines, params, today, &mut RetirementCache::default());
     let mut old = c.spans_of(ids).await?;
     new.sort();
     old.sort();
     if new == old {
-        return Ok(());
+        return Ok(false);
     }
     let changed: Vec<i64> = {
         let mut by: BTreeMap<i64, (Vec<&SpanRow>, Vec<&SpanRow>)> = BTreeMap::new();
@@ -72,7 +73,7 @@ pub(crate) async fn refresh(
     push_deltas(&mut deltas, &new, 1, &paths);
     c.replace_spans(&changed, &new).await?;
     c.add_coverage_deltas(&deltas).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// A key whose kept delta differs from the recomputation.
@@ -98,7 +99,9 @@ impl App {
         let paths: HashMap<i64, String> = units.into_iter().collect();
         let max = c.max_person_id().await?;
         let mut cache = RetirementCache::default();
-        let mut sums: HashMap<(i64, String, i64), i64> = HashMap::new();
+        // Deltas at each person's own unit first (few keys: units × series × months), spread
+        // to the ancestors once at the end.
+        let mut leaf: HashMap<(i64, &'static str, i64), i64> = HashMap::new();
         let mut lo = 0;
         while lo <= max {
             let (persons, parts, lines) = c.coverage_inputs_range(lo, lo + STEP).await?;
@@ -106,17 +109,33 @@ impl App {
             if write {
                 c.insert_spans(&spans).await?;
             }
-            let mut d = Vec::new();
-            push_deltas(&mut d, &spans, 1, &paths);
-            for r in d {
-                *sums.entry((r.unit_id, r.series, r.month)).or_default() += r.delta;
+            for s in &spans {
+                let Some(series) = super::Series::from_key(&s.series).map(super::Series::as_str) else {
+                    continue;
+                };
+                *leaf.entry((s.unit_id, series, s.from_month)).or_default() += 1;
+                if let Some(end) = s.to_month.and_then(super::spans::month_of) {
+                    *leaf.entry((s.unit_id, series, super::spans::key(end.add(1)))).or_default() -= 1;
+                }
             }
             lo += STEP;
+        }
+        let mut sums: HashMap<(i64, &'static str, i64), i64> = HashMap::new();
+        for ((unit, series, month), d) in leaf {
+            let Some(path) = paths.get(&unit) else { continue };
+            for a in ancestors(path) {
+                *sums.entry((a, series, month)).or_default() += d;
+            }
         }
         let mut out: Vec<DeltaRow> = sums
             .into_iter()
             .filter(|(_, v)| *v != 0)
-            .map(|((unit_id, series, month), delta)| DeltaRow { unit_id, series, month, delta })
+            .map(|((unit_id, series, month), delta)| DeltaRow {
+                unit_id,
+                series: series.to_string(),
+                month,
+                delta,
+            })
             .collect();
         out.sort();
         Ok(out)
@@ -154,6 +173,7 @@ impl App {
             self.recompute_coverage(&mut c, true).await?
         };
         w.conn().add_coverage_deltas(&recomputed).await?;
+        w.indicators_changed();
         let diff = delta_differences(&kept, &recomputed);
         let after = serde_json::json!({ "deltas": recomputed.len(), "differences": diff.len() });
         w.changed(

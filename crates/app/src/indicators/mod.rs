@@ -195,6 +195,21 @@ pub(crate) fn month_key(d: NaiveDate) -> i64 {
     spans::key(Month::from_date(d))
 }
 
+/// The month of `on`, if the series answer for it (2020–2040).
+pub(crate) fn checked_month(on: NaiveDate) -> Result<i64> {
+    let m = month_key(on);
+    if (spans::FIRST_MONTH..=spans::LAST_MONTH).contains(&m) {
+        Ok(m)
+    } else {
+        Err(Invalid::new(
+            "on",
+            format!("Ngày {} ngoài khoảng có số liệu (01/2020 – 12/2040)", on.format("%d/%m/%Y")),
+            format!("{} is outside the months with figures (01/2020 – 12/2040)", on.format("%d/%m/%Y")),
+        )
+        .into())
+    }
+}
+
 /// The inputs of indicator values for a set of units, read in three queries.
 pub(crate) struct Inputs {
     series: HashMap<(i64, Series), i64>,
@@ -356,7 +371,7 @@ impl App {
         let mut r = self.db.read().await?;
         let mut c = r.conn();
         let u = self.indicator_unit(&mut c, actor, unit_id).await?;
-        let month = month_key(on);
+        let month = checked_month(on)?;
         Ok(Inputs::read(&mut c, &[u.id], month).await?.values(&u, month))
     }
 
@@ -390,6 +405,7 @@ impl App {
             superseded_at: None,
         };
         let id = w.conn().insert_denominator(&row).await?;
+        w.indicators_changed();
         let after = serde_json::to_value(&row).ok();
         w.changed(
             "indicator.denominator",
@@ -443,6 +459,7 @@ impl App {
             superseded_at: None,
         };
         let id = w.conn().insert_target(&row).await?;
+        w.indicators_changed();
         let after = serde_json::to_value(&row).ok();
         w.changed("indicator.target", Subject::new("target", id, &u.province_code, &u.path), None, after);
         Ok(id)

@@ -1,7 +1,7 @@
 //! The target planner — how many more enrolments each unit below must bring so that the
 //! unit reaches its target — and the retention cohorts of VSI.
 
-use super::{Inputs, UnitHead, children, month_key, needed, rate_bp};
+use super::{Inputs, UnitHead, children, needed, rate_bp};
 use crate::{App, AppError, Result};
 use ansinh_domain::{Actor, Indicator, Invalid, Permission};
 use ansinh_rules::Month;
@@ -102,7 +102,7 @@ impl App {
         } else {
             NaiveDate::from_ymd_opt(year as i32, 12, 31).unwrap_or(today)
         };
-        let month = month_key(on);
+        let month = super::checked_month(on)?;
         let kids = children(&mut c, &u, on).await?;
         let mut ids = vec![u.id];
         ids.extend(kids.iter().map(|k| k.id));

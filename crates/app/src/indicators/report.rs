@@ -131,7 +131,8 @@ impl Running {
 
 fn months_back(month: i64, n: i64) -> Vec<i64> {
     let Some(m) = month_of(month) else { return vec![] };
-    (0..n).rev().map(|i| key(m.add(-i))).collect()
+    // Months before the series begin have no figures of their own.
+    (0..n).rev().map(|i| key(m.add(-i))).filter(|k| *k >= super::spans::FIRST_MONTH).collect()
 }
 
 /// Least-squares line through `ys` at t = 0, 1, …, evaluated at `t0`, with the 95 %
@@ -198,9 +199,44 @@ fn project(
     })
 }
 
+/// Dashboards kept under the indicator version they were computed at (read before computing,
+/// so a kept one reflects at least that version; while the version is unchanged nothing it
+/// shows has changed). Keyed by unit, date and indicator; the viewer's trail is cut per request.
+#[derive(Default)]
+pub struct DashboardCache(std::sync::Mutex<DashboardMap>);
+
+type DashboardMap = HashMap<(i64, NaiveDate, Indicator), (i64, std::sync::Arc<Dashboard>)>;
+
+/// Dashboards kept at most (a province's communes × a few dates × five indicators).
+const CACHE_ENTRIES: usize = 2_000;
+
+impl std::fmt::Debug for DashboardCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DashboardCache")
+    }
+}
+
+impl DashboardCache {
+    fn get(&self, key: (i64, NaiveDate, Indicator), version: i64) -> Option<std::sync::Arc<Dashboard>> {
+        let m = self.0.lock().ok()?;
+        m.get(&key).filter(|(v, _)| *v == version).map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, key: (i64, NaiveDate, Indicator), version: i64, d: std::sync::Arc<Dashboard>) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= CACHE_ENTRIES {
+                m.retain(|_, (v, _)| *v == version);
+                if m.len() >= CACHE_ENTRIES {
+                    m.clear();
+                }
+            }
+            m.insert(key, (version, d));
+        }
+    }
+}
+
 impl App {
-    /// The dashboard of a unit on a date: live, or the kept snapshot when `snapshot` is asked
-    /// for and one exists for the month.
+    /// The dashboard of a unit on a date, live (kept while nothing it shows has changed).
     pub async fn dashboard(
         &self,
         actor: &Actor,
@@ -211,7 +247,36 @@ impl App {
         let mut r = self.db.read().await?;
         let mut c = r.conn();
         let u = self.indicator_unit(&mut c, actor, unit_id).await?;
-        self.dashboard_of(&mut c, actor, &u, on, indicator).await
+        super::checked_month(on)?;
+        let version = c.indicator_version().await?;
+        let key = (u.id, on, indicator);
+        let kept = match self.dashboards.get(key, version) {
+            Some(d) => d,
+            None => {
+                let d = std::sync::Arc::new(
+                    self.dashboard_of(&mut c, &Actor::system(), &u, on, indicator).await?,
+                );
+                self.dashboards.put(key, version, d.clone());
+                d
+            }
+        };
+        let mut d = (*kept).clone();
+        d.trail.retain(|t| actor.can(Permission::View, &t.path));
+        d.as_of = self.now();
+        Ok(d)
+    }
+
+    /// The dashboard computed afresh, never from what is kept (for benchmarks and checks).
+    pub async fn dashboard_computed(
+        &self,
+        unit_id: i64,
+        on: NaiveDate,
+        indicator: Indicator,
+    ) -> Result<Dashboard> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let u = c.unit_by_id(unit_id).await?.ok_or(AppError::NotFound)?;
+        self.dashboard_of(&mut c, &Actor::system(), &u, on, indicator).await
     }
 
     pub(crate) async fn dashboard_of(
@@ -337,17 +402,9 @@ impl App {
         rows: &[ChildRow],
         indicator: Indicator,
     ) -> Result<Vec<DistrictRow>> {
-        let pairs = c.reform_districts().await?;
-        // new commune → (district, predecessors counted), the district with most wins.
-        let mut best: HashMap<i64, (i64, i64)> = HashMap::new();
-        for (district, commune, n) in pairs {
-            let e = best.entry(commune).or_insert((district, n));
-            if n > e.1 || (n == e.1 && district < e.0) {
-                *e = (district, n);
-            }
-        }
+        let best = self.district_of_commune(c).await?;
         let district_ids: Vec<i64> = {
-            let mut v: Vec<i64> = best.values().map(|(d, _)| *d).collect();
+            let mut v: Vec<i64> = best.values().copied().collect();
             v.sort_unstable();
             v.dedup();
             v
@@ -357,10 +414,8 @@ impl App {
         districts.sort_by(|a, b| a.code.cmp(&b.code));
         let mut out = Vec::new();
         for d in districts {
-            let mine: Vec<&ChildRow> = rows
-                .iter()
-                .filter(|r| best.get(&r.indicators.unit.id).is_some_and(|(x, _)| *x == d.id))
-                .collect();
+            let mine: Vec<&ChildRow> =
+                rows.iter().filter(|r| best.get(&r.indicators.unit.id).is_some_and(|x| *x == d.id)).collect();
             if mine.is_empty() {
                 continue;
             }
@@ -379,12 +434,30 @@ impl App {
         Ok(out)
     }
 
+    /// New commune → the old district that held most of its predecessors (ties: the lowest id).
+    async fn district_of_commune(&self, c: &mut Conn<'_>) -> Result<HashMap<i64, i64>> {
+        if let Some(m) = self.reform_districts.get() {
+            return Ok(m.clone());
+        }
+        let mut best: HashMap<i64, (i64, i64)> = HashMap::new();
+        for (district, commune, n) in c.reform_districts().await? {
+            let e = best.entry(commune).or_insert((district, n));
+            if n > e.1 || (n == e.1 && district < e.0) {
+                *e = (district, n);
+            }
+        }
+        let m: HashMap<i64, i64> = best.into_iter().map(|(k, (d, _))| (k, d)).collect();
+        let _ = self.reform_districts.set(m.clone());
+        Ok(m)
+    }
+
     /// Freeze a province's dashboard for a month (every indicator) so its report can be
     /// reproduced exactly later. `None` if that month already has a snapshot.
     pub async fn take_snapshot(&self, actor: &Actor, province_id: i64, month: i64) -> Result<Option<i64>> {
         let on = month_of(month)
             .map(|m| m.last_day())
             .ok_or_else(|| ansinh_domain::Invalid::new("month", "Tháng không hợp lệ", "Invalid month"))?;
+        super::checked_month(on)?;
         let mut w = self.write(actor).await?;
         let u = w.conn().unit_by_id(province_id).await?.ok_or(AppError::NotFound)?;
         super::manage_guard(actor, &u)?;

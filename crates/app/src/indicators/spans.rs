@@ -14,6 +14,14 @@ use ansinh_store::{CoverageLine, CoverageParticipation, CoveragePerson, SpanRow}
 use chrono::{Datelike, Months, NaiveDate};
 use std::collections::HashMap;
 
+/// The first month the series answer for: everything earlier is folded into it (a resident
+/// born in 1960 counts from here), so a unit holds a few hundred month keys, not one per birth
+/// month since 1900. The registry has no earlier history to show.
+pub const FIRST_MONTH: i64 = 202001;
+/// The last month the series answer for: a span running past it stays open (a retirement in
+/// 2061 is not a key). A later release moves it and rebuilds.
+pub const LAST_MONTH: i64 = 204012;
+
 /// YYYYMM of a month.
 pub fn key(m: Month) -> i64 {
     m.year() as i64 * 100 + m.month() as i64
@@ -132,6 +140,12 @@ pub fn spans_of(
     let mut out = Vec::new();
     for (series, ranges) in by {
         for (from_month, to_month) in union(ranges) {
+            // Only the months the series answer for (see FIRST_MONTH, LAST_MONTH).
+            if to_month.is_some_and(|t| t < FIRST_MONTH) || from_month > LAST_MONTH {
+                continue;
+            }
+            let from_month = from_month.max(FIRST_MONTH);
+            let to_month = to_month.filter(|t| *t < LAST_MONTH);
             out.push(SpanRow {
                 person_id: person.id,
                 series: series.as_str().to_string(),

@@ -55,6 +55,7 @@ async fn live_coverage_equals_a_full_recomputation_after_any_sequence_of_changes
                 .unwrap();
             people.push(p.id);
         }
+        let mai_hoa = app.unit_by_code(&Actor::system(), "18322", None).await.unwrap().id;
         let mut rng = Lcg(2026);
         let mut parts: Vec<(i64, i64)> = Vec::new(); // (person, participation)
         let mut receipts: Vec<i64> = Vec::new();
@@ -151,6 +152,11 @@ async fn live_coverage_equals_a_full_recomputation_after_any_sequence_of_changes
             }
             let diff = app.verify_coverage().await.unwrap();
             assert!(diff.is_empty(), "{l}: step {step} (op {op}): {diff:?}");
+            // A kept dashboard is never stale: the very next read after a change shows it.
+            let sys = Actor::system();
+            let dash = app.dashboard(&sys, mai_hoa, today, Indicator::Vsi).await.unwrap();
+            let fresh = app.unit_indicators(&sys, mai_hoa, today).await.unwrap();
+            assert_eq!(dash.headline, fresh, "{l}: step {step} (op {op})");
         }
         assert!(
             ops.iter().filter(|n| **n > 0).count() >= 6,

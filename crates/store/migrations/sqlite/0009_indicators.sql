@@ -76,3 +76,12 @@ CREATE TABLE indicator_snapshots (
     taken_at      TEXT    NOT NULL,
     UNIQUE (province_code, month)
 );
+
+-- Bumped by every commit that changes what the indicators show (coverage, targets,
+-- denominators, places): a dashboard computed at version v stays right while the version is v,
+-- so readers may keep it (the version is read before the dashboard is computed).
+CREATE TABLE indicator_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT  NOT NULL
+);
+INSERT INTO indicator_version (id, version) VALUES (1, 0);
