@@ -8,6 +8,7 @@ use ansinh_store::{AuditFilter, NewAudit, NewUnit, UnitSeed};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 mod audit;
+mod indicators;
 mod migrations;
 mod registry;
 mod units;
