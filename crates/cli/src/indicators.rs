@@ -58,6 +58,9 @@ pub enum IndicatorsCommand {
         #[arg(long)]
         source: String,
     },
+    /// Import targets and official denominators from a CSV or XLSX file (all or nothing;
+    /// columns: Mã đơn vị, Năm, Chỉ tiêu hoặc mẫu số, Giá trị, Căn cứ, Ghi chú).
+    Import { file: PathBuf },
     /// The target planner: the unit's gap split over the units below by their potential.
     Plan {
         #[arg(long)]
@@ -221,6 +224,30 @@ pub async fn run(app: &App, cmd: IndicatorsCommand) -> Result<(), Failure> {
             let id = app.add_denominator(&system, &n).await?;
             println!("Đã lưu mẫu số #{id}. / Denominator #{id} saved.");
             Ok(())
+        }
+        IndicatorsCommand::Import { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| fail(1, format!("{}: {e}", file.display())))?;
+            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("file.csv").to_string();
+            let r = app.import_targets(&system, &name, &bytes).await?;
+            for e in &r.errors {
+                eprintln!("dòng {} {}: {} / row {}: {}", e.row, e.column, e.vi, e.row, e.en);
+            }
+            if r.written {
+                println!(
+                    "Đã nhập {} chỉ tiêu, {} mẫu số. / Imported {} targets, {} denominators.",
+                    r.targets, r.denominators, r.targets, r.denominators
+                );
+                Ok(())
+            } else {
+                Err(fail(
+                    3,
+                    format!(
+                        "{} dòng sai, không ghi gì / {} bad rows, nothing written",
+                        r.errors.len(),
+                        r.errors.len()
+                    ),
+                ))
+            }
         }
         IndicatorsCommand::Plan { unit, year, indicator: ind, json: as_json } => {
             let id = unit_id(app, &unit).await?;

@@ -145,6 +145,11 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::indicators::targets).post(pages::indicators::add_target),
         )
         .route("/indicators/{id}/denominators", post(pages::indicators::add_denominator))
+        .route(
+            "/indicators/{id}/targets/import",
+            post(pages::indicators::import_targets).layer(DefaultBodyLimit::max(pages::imports::MAX_UPLOAD)),
+        )
+        .route("/indicators/targets-template.csv", get(pages::indicators::targets_template))
         .route("/indicators/{id}/plan", get(pages::indicators::plan).post(pages::indicators::hand_down))
         .route("/indicators/{id}/retention", get(pages::indicators::retention))
         .route("/geo/provinces.json", get(pages::indicators::provinces_geo))

@@ -7,6 +7,7 @@
 //! shown beside the registry's own count.
 
 pub mod files;
+pub mod import;
 pub mod live;
 pub mod plan;
 pub mod report;
@@ -391,15 +392,29 @@ impl App {
         let mut w = self.write(actor).await?;
         let u = w.conn().unit_by_id(n.unit_id).await?.ok_or(AppError::NotFound)?;
         manage_guard(actor, &u)?;
+        let id = self.insert_denominator_row(&mut w, &u, n.year, kind, n.value, &source).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn insert_denominator_row(
+        &self,
+        w: &mut crate::work::Work<'_>,
+        u: &Unit,
+        year: i64,
+        kind: DenominatorKind,
+        value: i64,
+        source: &str,
+    ) -> Result<i64> {
         let row = DenominatorRow {
             id: 0,
             province_code: u.province_code.clone(),
             unit_id: u.id,
             unit_path: u.path.clone(),
-            year: n.year,
+            year,
             kind: kind.as_str().into(),
-            value: n.value,
-            source,
+            value,
+            source: source.into(),
             entered_by: w.actor_name(),
             entered_at: w.now(),
             superseded_at: None,
@@ -413,7 +428,6 @@ impl App {
             None,
             after,
         );
-        w.commit().await?;
         Ok(id)
     }
 

@@ -331,3 +331,24 @@ pub async fn snapshot(
         .map(Json)
         .ok_or(ApiError::from(ansinh_app::AppError::NotFound))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// The file's name (its extension says CSV or XLSX).
+    filename: String,
+}
+
+/// Import targets and official denominators from a file sent as the body (CSV or XLSX, the
+/// columns of `/indicators/targets-template.csv`); all or nothing: `written` is false and
+/// every bad row is listed when one row is wrong.
+#[utoipa::path(post, path = "/api/v1/targets/import", tag = "indicators", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ansinh_app::indicators::import::TargetImport), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn import_targets(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Query(q): Query<ImportQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<ansinh_app::indicators::import::TargetImport>, ApiError> {
+    Ok(Json(state.app.import_targets(&actor, &q.filename, &body).await?))
+}

@@ -542,6 +542,72 @@ async fn targets_outcome(
     }
 }
 
+/// A file of targets and denominators (all or nothing; the page lists every bad row).
+pub async fn import_targets(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let outcome = async {
+        let u = crate::pages::imports::read_upload(mp).await?;
+        state.app.import_targets(actor, &u.filename, &u.bytes).await
+    }
+    .await;
+    let form =
+        TargetForm { unit_id: id.to_string(), year: page.today.year().to_string(), ..Default::default() };
+    match form_outcome(outcome)? {
+        Ok(r) if r.written => Ok(Redirect::to(&format!("/indicators/{id}/targets?saved=1")).into_response()),
+        Ok(r) => {
+            let lines: Vec<String> = r
+                .errors
+                .iter()
+                .map(|e| {
+                    let m = if page.is_vi() { &e.vi } else { &e.en };
+                    if e.column.is_empty() {
+                        format!("{} {}: {m}", page.t("ind-row"), e.row)
+                    } else {
+                        format!("{} {}, {}: {m}", page.t("ind-row"), e.row, e.column)
+                    }
+                })
+                .collect();
+            let e = Some(format!("{} {}", page.t("ind-import-refused"), lines.join("; ")));
+            Ok(unprocessable(render(&targets_page(&state, &page, id, form, e, false).await?)?))
+        }
+        Err(list) => {
+            let e = Some(field_errors(&page, &list));
+            Ok(unprocessable(render(&targets_page(&state, &page, id, form, e, false).await?)?))
+        }
+    }
+}
+
+/// The template of that file.
+pub async fn targets_template() -> Response {
+    let headers: Vec<String> =
+        ansinh_app::indicators::import::HEADERS.iter().map(|s| s.to_string()).collect();
+    let rows = vec![
+        vec![
+            "42".into(),
+            "2026".into(),
+            "si".into(),
+            "31,5".into(),
+            "Nghị quyết …/NQ-HĐND ngày …".into(),
+            String::new(),
+        ],
+        vec![
+            "42".into(),
+            "2026".into(),
+            "labour_force".into(),
+            "536000".into(),
+            "Cục Thống kê tỉnh, Niên giám 2025".into(),
+            String::new(),
+        ],
+    ];
+    let table = ansinh_reports::Table::new(headers, rows);
+    file_response(ansinh_reports::write_csv(&table), "text/csv; charset=utf-8", "mau-chi-tieu.csv")
+}
+
 // ─── Planner ──────────────────────────────────────────────────────────────────────────────
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -181,5 +181,40 @@ async fn indicators_through_the_pages_and_the_api() {
         assert!(list.body.contains("202610"), "{l}");
         let ret = send(&r, bearer(&format!("/api/v1/indicators/{ht}/retention"), &token)).await;
         assert_eq!(ret.status, StatusCode::OK, "{l}");
+        // Targets and denominators from a file: one bad row and nothing is written.
+        let file = |body: &str| {
+            Request::post("/api/v1/targets/import?filename=chi-tieu.csv")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::from(body.to_string()))
+                .unwrap()
+        };
+        let bad = "Mã đơn vị,Năm,Chỉ tiêu hoặc mẫu số,Giá trị,Căn cứ\n18322,2027,hi,95,NQ 7/NQ-HĐND\n18322,2027,bhyt,nhiều,NQ 7\n99999,2027,labour_force,1000,Thống kê\n";
+        let res = send(&r, file(bad)).await;
+        assert_eq!(res.status, StatusCode::OK, "{l}: {}", res.body);
+        let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(
+            (v["written"].as_bool(), v["errors"].as_array().map(Vec::len)),
+            (Some(false), Some(2)),
+            "{l}: {v}"
+        );
+        assert_eq!(
+            (v["errors"][0]["row"].as_i64(), v["errors"][1]["row"].as_i64()),
+            (Some(3), Some(4)),
+            "{l}: {v}"
+        );
+        let good = "unit_code,year,what,value,basis\n18322,2027,hi,95,NQ 7/NQ-HĐND\n18322,2027,population,5000,Chi cục Thống kê\n";
+        let v: serde_json::Value = serde_json::from_str(&send(&r, file(good)).await.body).unwrap();
+        assert_eq!(
+            (v["written"].as_bool(), v["targets"].as_i64(), v["denominators"].as_i64()),
+            (Some(true), Some(1), Some(1)),
+            "{l}: {v}"
+        );
+        let list = send(&r, bearer(&format!("/api/v1/targets?unit_id={mh}"), &token)).await;
+        assert!(list.body.contains("NQ 7/NQ-HĐND"), "{l}");
+        assert_eq!(
+            send(&r, get("/indicators/targets-template.csv", Some(&cookie))).await.status,
+            StatusCode::OK,
+            "{l}"
+        );
     }
 }
