@@ -41,7 +41,10 @@ enum Line {
     Denominator { unit: String, year: i64, kind: DenominatorKind, value: i64, basis: String },
 }
 
-fn parse(filename: &str, bytes: &[u8]) -> Result<(Vec<(usize, Line)>, Vec<RowError>, usize)> {
+/// The good lines with their row numbers, the errors, and the number of data rows.
+type ParsedFile = (Vec<(usize, Line)>, Vec<RowError>, usize);
+
+fn parse(filename: &str, bytes: &[u8]) -> Result<ParsedFile> {
     let source = Source::open(filename, bytes)?;
     let mut index = [None; 6];
     for (i, h) in source.headers().iter().enumerate() {
