@@ -10,7 +10,7 @@ const out = (process.env.SHOTS || "/tmp/shots") + "/";
 mkdirSync(out, { recursive: true });
 try {
   for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
-    const ctx = await browser.newContext({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1 });
+    const ctx = await browser.newContext({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1, reducedMotion: "reduce" });
     const page = await ctx.newPage();
     await login(page, server.url, "tinh.hatinh", DEMO_PASSWORD);
     await page.goto(server.url + "/indicators");

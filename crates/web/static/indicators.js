@@ -4,6 +4,8 @@
 // A click on a unit of the map opens its dashboard.
 (function () {
   var charts = [];
+  // No drawing animation for those who ask for less motion.
+  var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   function t(vi, en) { return document.documentElement.lang === "vi" ? vi : en; }
   function pct(v) { return v == null ? "—" : v.toLocaleString(document.documentElement.lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 }) + " %"; }
 
@@ -15,6 +17,7 @@
     var chart = echarts.init(el, null, { renderer: "svg" });
     charts.push(chart);
     chart.setOption({
+      animation: !calm,
       tooltip: { trigger: "axis", valueFormatter: pct },
       legend: { data: keys.map(function (k) { return names[k]; }) },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
@@ -42,6 +45,7 @@
       var chart = echarts.init(el, null, { renderer: "svg" });
       charts.push(chart);
       chart.setOption({
+        animation: !calm,
         tooltip: {
           trigger: "item",
           formatter: function (p) {

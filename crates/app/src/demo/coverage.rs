@@ -136,20 +136,19 @@ impl App {
                 year,
                 kind: "labour_force".into(),
                 value: ((count(Series::WorkingAge) as f64) * factor).round() as i64,
-                source: format!("{DEMO_SOURCE}, lực lượng lao động {year}"),
+                source: DEMO_SOURCE.into(),
             };
             self.add_denominator(&system, &lf).await?;
             let pop = NewDenominator {
                 kind: "population".into(),
                 value: ((count(Series::Population) as f64) * 1.01).round() as i64,
-                source: format!("{DEMO_SOURCE}, dân số trung bình {year}"),
+                source: DEMO_SOURCE.into(),
                 ..lf
             };
             self.add_denominator(&system, &pop).await?;
         }
-        let resolution = format!(
-            "{DEMO_SOURCE}: mức theo Kế hoạch năm 2024 của tỉnh (BHXH 23,5 %, BHTN 13,2 %, BHYT 94 %)"
-        );
+        // The levels of the province's 2024 plan (DOMAIN.md §8), standing in for this year's.
+        let resolution = format!("{DEMO_SOURCE}: mức của Kế hoạch 2024 của tỉnh");
         for (indicator, rate) in [("si", "23,5"), ("ui", "13,2"), ("hi", "94"), ("vsi", "2,5")] {
             let t = NewTarget {
                 unit_id: province.id,

@@ -154,7 +154,7 @@ impl From<&Unit> for UnitHead {
         UnitHead {
             id: u.id,
             code: u.code.clone(),
-            name: if u.id == ROOT_ID { "Toàn quốc".into() } else { u.full_name() },
+            name: if u.id == ROOT_ID { "Việt Nam".into() } else { u.full_name() },
             level: u.level,
             path: u.path.clone(),
             province_code: u.province_code.clone(),

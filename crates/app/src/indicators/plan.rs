@@ -262,9 +262,9 @@ impl App {
             .map(|((y, q), ps)| {
                 let started = ps.len() as i64;
                 let paying = |k: i64| -> Option<i64> {
-                    // The cohort's last start month plus k must have passed.
+                    // The cohort's last start month plus k must be over (not the month running).
                     let youngest = Month::new(y, q * 3).ok()?;
-                    if youngest.add(k).months_until(now) < 0 {
+                    if youngest.add(k).months_until(now) <= 0 {
                         return None;
                     }
                     Some(
