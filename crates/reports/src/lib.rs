@@ -937,7 +937,7 @@ pub struct FormSheet {
 
 /// The form as an XLSX workbook of one sheet.
 pub fn write_form_xlsx(form: &FormSheet, sheet_name: &str) -> Result<Vec<u8>, FileError> {
-    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+    use rust_xlsxwriter::{Format, Workbook};
     if form.rows.len() + form.title.len() + 3 > XLSX_MAX_ROWS {
         return Err(FileError::new(
             FileErrorKind::TooManyRows,
@@ -945,21 +945,8 @@ pub fn write_form_xlsx(form: &FormSheet, sheet_name: &str) -> Result<Vec<u8>, Fi
             "too many rows for one Excel sheet",
         ));
     }
-    let write_error = |e: rust_xlsxwriter::XlsxError| {
-        FileError::new(
-            FileErrorKind::Write,
-            format!("Không tạo được tệp Excel: {e}"),
-            format!("cannot write the Excel file: {e}"),
-        )
-    };
-    let text = Format::new().set_num_format("@").set_border(FormatBorder::Thin);
-    let number = Format::new().set_num_format("#,##0").set_border(FormatBorder::Thin);
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
-    let bold = Format::new().set_bold();
+    let write_error = xlsx_error;
+    let ReportFormats { text, number, header, bold, .. } = ReportFormats::new();
     let total_text = text.clone().set_bold();
     let total_number = number.clone().set_bold();
     let mut workbook = Workbook::new();
@@ -1038,25 +1025,46 @@ pub struct ReportSheet {
     pub chart: Option<ChartSpec>,
 }
 
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> FileError {
+    FileError::new(
+        FileErrorKind::Write,
+        format!("Không tạo được tệp Excel: {e}"),
+        format!("cannot write the Excel file: {e}"),
+    )
+}
+
+/// The cell formats of the report forms and workbooks: bordered text, whole numbers with
+/// thousands, percentages, the bold header on a light fill, bold titles.
+struct ReportFormats {
+    text: rust_xlsxwriter::Format,
+    number: rust_xlsxwriter::Format,
+    percent: rust_xlsxwriter::Format,
+    header: rust_xlsxwriter::Format,
+    bold: rust_xlsxwriter::Format,
+}
+
+impl ReportFormats {
+    fn new() -> ReportFormats {
+        use rust_xlsxwriter::{Format, FormatBorder};
+        ReportFormats {
+            text: Format::new().set_num_format("@").set_border(FormatBorder::Thin),
+            number: Format::new().set_num_format("#,##0").set_border(FormatBorder::Thin),
+            percent: Format::new().set_num_format("0.00%").set_border(FormatBorder::Thin),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_border(FormatBorder::Thin)
+                .set_background_color("#DDEBF7"),
+            bold: Format::new().set_bold(),
+        }
+    }
+}
+
 /// A workbook of several sheets with native charts (the indicator report).
 pub fn write_report_xlsx(sheets: &[ReportSheet]) -> Result<Vec<u8>, FileError> {
-    use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook};
-    let write_error = |e: rust_xlsxwriter::XlsxError| {
-        FileError::new(
-            FileErrorKind::Write,
-            format!("Không tạo được tệp Excel: {e}"),
-            format!("cannot write the Excel file: {e}"),
-        )
-    };
-    let text = Format::new().set_num_format("@").set_border(FormatBorder::Thin);
-    let number = Format::new().set_num_format("#,##0").set_border(FormatBorder::Thin);
-    let percent = Format::new().set_num_format("0.00%").set_border(FormatBorder::Thin);
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
-    let bold = Format::new().set_bold();
+    use rust_xlsxwriter::{Chart, ChartType, Workbook};
+    let write_error = xlsx_error;
+    let ReportFormats { text, number, percent, header, bold } = ReportFormats::new();
     let mut workbook = Workbook::new();
     for s in sheets {
         if s.rows.len() + s.title.len() + 3 > XLSX_MAX_ROWS {
