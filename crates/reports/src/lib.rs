@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod pdf;
+pub mod raster;
 
 use calamine::{Data, Reader};
 
@@ -1023,6 +1024,8 @@ pub struct ReportSheet {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<ReportCell>>,
     pub chart: Option<ChartSpec>,
+    /// A picture (PNG) placed to the right of the table (the report's map).
+    pub image: Option<Vec<u8>>,
 }
 
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> FileError {
@@ -1131,6 +1134,10 @@ pub fn write_report_xlsx(sheets: &[ReportSheet]) -> Result<Vec<u8>, FileError> {
             chart.title().set_name(&spec.title);
             let col = s.headers.len() as u16 + 1;
             sheet.insert_chart(head_row, col, &chart).map_err(write_error)?;
+        }
+        if let Some(png) = &s.image {
+            let image = rust_xlsxwriter::Image::new_from_buffer(png).map_err(write_error)?;
+            sheet.insert_image(head_row, s.headers.len() as u16 + 1, &image).map_err(write_error)?;
         }
     }
     workbook.save_to_buffer().map_err(write_error)

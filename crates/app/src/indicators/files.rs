@@ -198,11 +198,18 @@ fn trend_chart(doc: &mut Doc, d: &Dashboard, x: f32, y: f32, w: f32, h: f32) {
     doc.fill_color(0.0, 0.0, 0.0);
 }
 
-/// The communes of the province coloured by the chosen indicator's rate.
-fn map(doc: &mut Doc, d: &Dashboard, x: f32, y: f32, w: f32, h: f32) -> bool {
+/// The province's communes as filled outlines in a `w` × `h` box (pixels or points, y down),
+/// coloured by the chosen indicator's rate, and the top of the scale; `None` without boundaries.
+struct MapShapes {
+    polygons: Vec<(Vec<(f32, f32)>, (f32, f32, f32))>,
+    height: f32,
+    max_bp: i64,
+}
+
+fn map_shapes(d: &Dashboard, w: f32, h: f32) -> Option<MapShapes> {
     let shapes = crate::geo::commune_shapes(&d.unit.province_code);
     if shapes.is_empty() {
-        return false;
+        return None;
     }
     let rate: std::collections::HashMap<&str, Option<i64>> = d
         .children
@@ -223,29 +230,37 @@ fn map(doc: &mut Doc, d: &Dashboard, x: f32, y: f32, w: f32, h: f32) -> bool {
     // Equirectangular at the province's latitude.
     let k = ((lo_y + hi_y) / 2.0).to_radians().cos();
     let (gw, gh) = ((hi_x - lo_x) * k, hi_y - lo_y);
-    let scale = ((w as f64) / gw).min((h as f64 - 30.0) / gh);
-    let max = rate.values().flatten().copied().max().unwrap_or(1).max(1) as f32;
-    doc.text(x, y - 4.0, 10.0, true, &format!("Bản đồ: {} theo xã, phường", label(d.indicator)));
+    let scale = ((w as f64) / gw).min((h as f64) / gh);
+    let max_bp = rate.values().flatten().copied().max().unwrap_or(1).max(1);
+    let mut polygons = Vec::new();
     for s in &shapes {
-        let t = rate.get(s.code.as_str()).copied().flatten();
-        let (r, g, b) = match t {
-            Some(v) => blue(v as f32 / max),
+        let colour = match rate.get(s.code.as_str()).copied().flatten() {
+            Some(v) => blue(v as f32 / max_bp as f32),
             None => (0.92, 0.92, 0.92),
         };
-        doc.fill_color(r, g, b);
-        doc.stroke_color(1.0, 1.0, 1.0);
         for ring in &s.rings {
-            let pts: Vec<(f32, f32)> = ring
+            let pts = ring
                 .iter()
-                .map(|(lon, lat)| {
-                    (x + ((lon - lo_x) * k * scale) as f32, y + 6.0 + ((hi_y - lat) * scale) as f32)
-                })
+                .map(|(lon, lat)| (((lon - lo_x) * k * scale) as f32, ((hi_y - lat) * scale) as f32))
                 .collect();
-            doc.polygon(&pts, 0.3);
+            polygons.push((pts, colour));
         }
     }
+    Some(MapShapes { polygons, height: (gh * scale) as f32, max_bp })
+}
+
+/// The communes of the province coloured by the chosen indicator's rate.
+fn map(doc: &mut Doc, d: &Dashboard, x: f32, y: f32, w: f32, h: f32) -> bool {
+    let Some(m) = map_shapes(d, w, h - 30.0) else { return false };
+    doc.text(x, y - 4.0, 10.0, true, &format!("Bản đồ: {} theo xã, phường", label(d.indicator)));
+    doc.stroke_color(1.0, 1.0, 1.0);
+    for (pts, (r, g, b)) in &m.polygons {
+        doc.fill_color(*r, *g, *b);
+        let pts: Vec<(f32, f32)> = pts.iter().map(|(px, py)| (x + px, y + 6.0 + py)).collect();
+        doc.polygon(&pts, 0.3);
+    }
     // Legend.
-    let ly = y + 6.0 + (gh * scale) as f32 + 8.0;
+    let ly = y + 6.0 + m.height + 8.0;
     for i in 0..5 {
         let (r, g, b) = blue(i as f32 / 4.0);
         doc.fill_color(r, g, b);
@@ -254,9 +269,30 @@ fn map(doc: &mut Doc, d: &Dashboard, x: f32, y: f32, w: f32, h: f32) -> bool {
     doc.fill_color(0.0, 0.0, 0.0);
     doc.stroke_color(0.0, 0.0, 0.0);
     doc.text(x, ly + 15.0, 7.0, false, "0 %");
-    doc.text_right(x + 200.0, ly + 15.0, 7.0, false, &pct(Some(max as i64)));
+    doc.text_right(x + 200.0, ly + 15.0, 7.0, false, &pct(Some(m.max_bp)));
     doc.text(x + 210.0, ly + 6.0, 7.0, false, "Xám: chưa có số liệu");
     true
+}
+
+/// The same map as a PNG for the workbook, with its scale drawn under it.
+pub fn map_png(d: &Dashboard) -> Option<Vec<u8>> {
+    let (w, h) = (720.0, 520.0);
+    let m = map_shapes(d, w - 20.0, h - 50.0)?;
+    let to8 = |(r, g, b): (f32, f32, f32)| [(r * 255.0) as u8, (g * 255.0) as u8, (b * 255.0) as u8];
+    let mut c = ansinh_reports::raster::Canvas::new(w as usize, h as usize, [255, 255, 255]);
+    for (pts, colour) in &m.polygons {
+        let pts: Vec<(f32, f32)> = pts.iter().map(|(x, y)| (x + 10.0, y + 10.0)).collect();
+        c.fill_polygon(&pts, to8(*colour));
+    }
+    for (pts, _) in &m.polygons {
+        let pts: Vec<(f32, f32)> = pts.iter().map(|(x, y)| (x + 10.0, y + 10.0)).collect();
+        c.outline(&pts, [255, 255, 255]);
+    }
+    let ly = (m.height + 24.0) as usize;
+    for i in 0..5 {
+        c.rect(10 + i * 40, ly, 40, 10, to8(blue(i as f32 / 4.0)));
+    }
+    Some(c.to_png())
 }
 
 /// The report as PDF (A4).
@@ -369,6 +405,7 @@ pub fn report_xlsx(d: &Dashboard) -> Result<Vec<u8>, ansinh_reports::FileError> 
             })
             .collect(),
         chart: None,
+        image: None,
     };
     let mut trend_head = vec!["Tháng".to_string()];
     for i in Indicator::ALL {
@@ -397,6 +434,7 @@ pub fn report_xlsx(d: &Dashboard) -> Result<Vec<u8>, ansinh_reports::FileError> 
             categories: 0,
             values: vec![1, 3, 4],
         }),
+        image: None,
     };
     let ranking = ReportSheet {
         name: "Xếp hạng".into(),
@@ -444,8 +482,23 @@ pub fn report_xlsx(d: &Dashboard) -> Result<Vec<u8>, ansinh_reports::FileError> 
             categories: 2,
             values: vec![6],
         }),
+        image: None,
     };
+    let top = d.children.iter().filter_map(|c| c.indicators.get(d.indicator).and_then(|v| v.rate_bp)).max();
+    let map_sheet =
+        matches!(d.unit.level, Level::Province).then(|| map_png(d)).flatten().map(|png| ReportSheet {
+            name: "Bản đồ".into(),
+            title: title(&format!(
+                "BẢN ĐỒ {} THEO XÃ, PHƯỜNG (màu đậm: tỷ lệ cao; xám: chưa có số liệu)",
+                label(d.indicator).to_uppercase()
+            )),
+            headers: vec!["Thang màu".into()],
+            rows: vec![vec![Text(format!("0 % – {}", pct(top)))]],
+            chart: None,
+            image: Some(png),
+        });
     let mut sheets = vec![values, trend, ranking];
+    sheets.extend(map_sheet);
     if !d.districts.is_empty() {
         sheets.push(ReportSheet {
             name: "Huyện cũ".into(),
@@ -467,6 +520,7 @@ pub fn report_xlsx(d: &Dashboard) -> Result<Vec<u8>, ansinh_reports::FileError> 
                 })
                 .collect(),
             chart: None,
+            image: None,
         });
     }
     ansinh_reports::write_report_xlsx(&sheets)

@@ -46,6 +46,10 @@ async fn indicators_through_the_pages_and_the_api() {
         assert!(bytes_start(&pdf, b"%PDF"), "{l}");
         let xlsx = send(&r, get(&format!("/indicators/{ht}/report.xlsx"), Some(&cookie))).await;
         assert!(bytes_start(&xlsx, b"PK"), "{l}");
+        assert!(
+            xlsx.body.contains("xl/media/image1.png") && xlsx.body.contains("xl/charts/chart1.xml"),
+            "{l}: the map and the charts"
+        );
         let csv = send(&r, get(&format!("/indicators/{ht}/ranking.csv?indicator=hi"), Some(&cookie))).await;
         assert!(csv.body.contains("hang,ma,don_vi") && csv.body.contains("Xã Mai Hoa"), "{l}: {}", csv.body);
         let geo = send(&r, get("/geo/communes/42.json", None)).await;
