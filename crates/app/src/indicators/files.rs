@@ -200,8 +200,11 @@ fn trend_chart(doc: &mut Doc, d: &Dashboard, x: f32, y: f32, w: f32, h: f32) {
 
 /// The province's communes as filled outlines in a `w` × `h` box (pixels or points, y down),
 /// coloured by the chosen indicator's rate, and the top of the scale; `None` without boundaries.
+/// An outline's points and its fill colour (0–1 each).
+type Filled = (Vec<(f32, f32)>, (f32, f32, f32));
+
 struct MapShapes {
-    polygons: Vec<(Vec<(f32, f32)>, (f32, f32, f32))>,
+    polygons: Vec<Filled>,
     height: f32,
     max_bp: i64,
 }
