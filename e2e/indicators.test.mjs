@@ -18,7 +18,7 @@ test("province dashboard → map click → commune → village → report PDF", 
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await ctx.newPage();
   await login(page, server.url, "tinh.hatinh", DEMO_PASSWORD);
-  await page.getByRole("link", { name: "Chỉ tiêu & báo cáo" }).click();
+  await page.getByRole("navigation", { name: "Các phân hệ" }).getByRole("link", { name: "Chỉ tiêu & báo cáo", exact: true }).click();
   await page.getByRole("heading", { name: "Chỉ tiêu bao phủ: Tỉnh Hà Tĩnh" }).waitFor();
   // The headline shows numerator, denominator and its source, never a bare rate.
   const si = page.locator(".kpi").filter({ hasText: "Tỷ lệ tham gia BHXH" }).first();

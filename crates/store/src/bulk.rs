@@ -287,6 +287,44 @@ impl Conn<'_> {
 }
 
 /// A timestamp as sqlx writes `DateTime<Utc>` to SQLite (RFC 3339); PostgreSQL parses it too.
+impl Conn<'_> {
+    /// Insert coverage spans (the rebuild writes millions): `COPY` on PostgreSQL, one prepared
+    /// statement per row on SQLite.
+    pub async fn insert_spans(&mut self, rows: &[crate::SpanRow]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Conn::Postgres(c) => {
+                let sql = "COPY coverage_spans (person_id, series, from_month, to_month, unit_id) \
+                           FROM STDIN WITH (FORMAT binary)";
+                copy_rows(c, sql, rows, 5, |b, s| {
+                    b.int(s.person_id);
+                    b.text(&s.series);
+                    b.int(s.from_month);
+                    b.opt_int(s.to_month);
+                    b.int(s.unit_id);
+                })
+                .await
+            }
+            Conn::Sqlite(c) => {
+                let sql = "INSERT INTO coverage_spans (person_id, series, from_month, to_month, unit_id) \
+                           VALUES (?, ?, ?, ?, ?)";
+                sqlite_bulk::insert_rows(c, sql, rows, |_, s, v| {
+                    v.extend([
+                        Value::Int(s.person_id),
+                        Value::Text(&s.series),
+                        Value::Int(s.from_month),
+                        s.to_month.into(),
+                        Value::Int(s.unit_id),
+                    ])
+                })
+                .await
+            }
+        }
+    }
+}
+
 fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }

@@ -214,22 +214,6 @@ impl Conn<'_> {
         self.insert_spans(spans).await
     }
 
-    /// Write `spans` (new rows).
-    pub async fn insert_spans(&mut self, spans: &[SpanRow]) -> Result<()> {
-        for chunk in spans.chunks(1000) {
-            on!(self, c => {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO coverage_spans (person_id, series, from_month, to_month, unit_id) ",
-                );
-                qb.push_values(chunk, |mut b, s| {
-                    b.push_bind(s.person_id).push_bind(&s.series).push_bind(s.from_month).push_bind(s.to_month).push_bind(s.unit_id);
-                });
-                qb.build().execute(&mut **c).await.map(|_| ())
-            })?;
-        }
-        Ok(())
-    }
-
     /// Add deltas (a key may repeat: they are summed first; zero sums are skipped).
     pub async fn add_coverage_deltas(&mut self, deltas: &[DeltaRow]) -> Result<()> {
         let mut summed: std::collections::BTreeMap<(i64, &str, i64), i64> = Default::default();
