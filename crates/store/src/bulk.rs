@@ -325,6 +325,41 @@ impl Conn<'_> {
     }
 }
 
+impl Conn<'_> {
+    /// Write deltas into an emptied `coverage_deltas` (the rebuild; each key once):
+    /// `COPY` on PostgreSQL, one prepared statement per row on SQLite.
+    pub async fn insert_coverage_deltas(&mut self, rows: &[crate::DeltaRow]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Conn::Postgres(c) => {
+                let sql =
+                    "COPY coverage_deltas (unit_id, series, month, delta) FROM STDIN WITH (FORMAT binary)";
+                copy_rows(c, sql, rows, 4, |b, d| {
+                    b.int(d.unit_id);
+                    b.text(&d.series);
+                    b.int(d.month);
+                    b.int(d.delta);
+                })
+                .await
+            }
+            Conn::Sqlite(c) => {
+                let sql = "INSERT INTO coverage_deltas (unit_id, series, month, delta) VALUES (?, ?, ?, ?)";
+                sqlite_bulk::insert_rows(c, sql, rows, |_, d, v| {
+                    v.extend([
+                        Value::Int(d.unit_id),
+                        Value::Text(&d.series),
+                        Value::Int(d.month),
+                        Value::Int(d.delta),
+                    ])
+                })
+                .await
+            }
+        }
+    }
+}
+
 fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }

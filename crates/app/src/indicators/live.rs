@@ -172,7 +172,8 @@ impl App {
             let mut c = w.conn();
             self.recompute_coverage(&mut c, true).await?
         };
-        w.conn().add_coverage_deltas(&recomputed).await?;
+        // The table was emptied above and each key comes once: a bulk write, no upserts.
+        w.conn().insert_coverage_deltas(&recomputed).await?;
         w.indicators_changed();
         let diff = delta_differences(&kept, &recomputed);
         let after = serde_json::json!({ "deltas": recomputed.len(), "differences": diff.len() });

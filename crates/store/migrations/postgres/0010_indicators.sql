@@ -8,13 +8,14 @@
 -- same transaction; `ansinh indicators rebuild --verify` recomputes them all from the records.
 -- Months are integers YYYYMM.
 
--- What each person contributes now (the rebuild's unit of comparison).
+-- What each person contributes now (the rebuild's unit of comparison). Derived and rebuilt
+-- whole, so no foreign keys: a rebuild writes millions of rows and the checks dominated it.
 CREATE TABLE coverage_spans (
-    person_id  BIGINT  NOT NULL REFERENCES persons(id),
+    person_id  BIGINT  NOT NULL,
     series     TEXT    NOT NULL,
     from_month BIGINT  NOT NULL,
     to_month   BIGINT,
-    unit_id    BIGINT  NOT NULL REFERENCES units(id),
+    unit_id    BIGINT  NOT NULL,
     PRIMARY KEY (person_id, series, from_month)
 );
 

@@ -8,13 +8,14 @@
 -- same transaction; `ansinh indicators rebuild --verify` recomputes them all from the records.
 -- Months are integers YYYYMM.
 
--- What each person contributes now (the rebuild's unit of comparison).
+-- What each person contributes now (the rebuild's unit of comparison). Derived and rebuilt
+-- whole, so no foreign keys: a rebuild writes millions of rows and the checks dominated it.
 CREATE TABLE coverage_spans (
-    person_id  INTEGER NOT NULL REFERENCES persons(id),
+    person_id  INTEGER NOT NULL,
     series     TEXT    NOT NULL,
     from_month INTEGER NOT NULL,
     to_month   INTEGER,
-    unit_id    INTEGER NOT NULL REFERENCES units(id),
+    unit_id    INTEGER NOT NULL,
     PRIMARY KEY (person_id, series, from_month)
 );
 
