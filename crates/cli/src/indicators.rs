@@ -116,15 +116,7 @@ fn parse_on(on: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Failure> {
 }
 
 fn parse_month(s: &str) -> Result<i64, Failure> {
-    let bad = || {
-        fail(2, format!("tháng «{s}» không hợp lệ, cần YYYY-MM / month «{s}» is invalid, expected YYYY-MM"))
-    };
-    let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-    let (y, m): (i64, i64) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
-        return Err(bad());
-    }
-    Ok(y * 100 + m)
+    ansinh_domain::indicator::parse_month(s).map_err(|e| fail(2, format!("--month: {} / {}", e.vi, e.en)))
 }
 
 async fn unit_id(app: &App, code: &str) -> Result<i64, Failure> {

@@ -73,6 +73,29 @@ pub fn parse_rate(field: &'static str, s: &str) -> Result<i64, Invalid> {
     if bp > 10_000 { Err(bad()) } else { Ok(bp) }
 }
 
+/// "11/2026" or "2026-11" → 202611.
+pub fn parse_month(s: &str) -> Result<i64, Invalid> {
+    let t = s.trim();
+    let bad = || {
+        Invalid::new(
+            "month",
+            format!("Tháng «{t}» không hợp lệ, ví dụ 11/2026"),
+            format!("month «{t}» is invalid, e.g. 11/2026"),
+        )
+    };
+    let (y, m) = if let Some((m, y)) = t.split_once('/') {
+        (y.trim().parse::<i64>().map_err(|_| bad())?, m.trim().parse::<i64>().map_err(|_| bad())?)
+    } else if let Some((y, m)) = t.split_once('-') {
+        (y.trim().parse::<i64>().map_err(|_| bad())?, m.trim().parse::<i64>().map_err(|_| bad())?)
+    } else {
+        return Err(bad());
+    };
+    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
+        return Err(bad());
+    }
+    Ok(y * 100 + m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +112,8 @@ mod tests {
         assert!(parse_rate("rate", "").is_err());
         assert_eq!(Indicator::parse("BHYT").unwrap(), Indicator::Hi);
         assert_eq!(Indicator::Hi.denominator(), DenominatorKind::Population);
+        assert_eq!(parse_month("11/2026").unwrap(), 202611);
+        assert_eq!(parse_month("2026-01").unwrap(), 202601);
+        assert!(parse_month("13/2026").is_err() && parse_month("2026").is_err());
     }
 }

@@ -145,14 +145,36 @@ impl ParticipationRow {
         started_on: NaiveDate,
         at: DateTime<Utc>,
     ) -> ParticipationRow {
+        ParticipationRow::of(
+            &person.province_code,
+            person.id,
+            person.household_id,
+            scheme,
+            enrolled,
+            started_on,
+            at,
+        )
+    }
+
+    /// The same from the person's province, id and household (a bulk load that holds no
+    /// whole person rows).
+    pub fn of(
+        province_code: &str,
+        person_id: i64,
+        household_id: Option<i64>,
+        scheme: Scheme,
+        enrolled: bool,
+        started_on: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> ParticipationRow {
         ParticipationRow {
             id: 0,
-            province_code: person.province_code.clone(),
-            person_id: person.id,
+            province_code: province_code.to_string(),
+            person_id,
             scheme,
             grp: String::new(),
             enrolled,
-            household_id: person.household_id,
+            household_id,
             started_on,
             income: None,
             mode_months: None,

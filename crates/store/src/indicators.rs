@@ -285,14 +285,6 @@ impl Conn<'_> {
         ))
     }
 
-    /// The same as a plain `GROUP BY` over the spans (the rebuild benchmark's yardstick): the
-    /// number of persons per series counted in `month`, at the units where they live.
-    pub async fn count_spans_in(&mut self, month: i64) -> Result<Vec<SeriesValue>> {
-        let sql = "SELECT unit_id, series, COUNT(*) AS value FROM coverage_spans \
-                   WHERE from_month <= $1 AND (to_month IS NULL OR to_month >= $1) GROUP BY unit_id, series";
-        Ok(on!(self, c => sqlx::query_as::<_, SeriesValue>(sql).bind(month).fetch_all(&mut **c).await)?)
-    }
-
     // ── denominators and targets ──
 
     /// Record an official denominator, superseding the current one of the same unit, year and

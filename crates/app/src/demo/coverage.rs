@@ -54,27 +54,9 @@ impl App {
         let mut rows: Vec<ParticipationRow> = Vec::new();
         let row = |p: &DemoCandidate, scheme: Scheme, grp: &str, from: NaiveDate, to: Option<NaiveDate>| {
             ParticipationRow {
-                id: 0,
-                province_code: p.province_code.clone(),
-                person_id: p.id,
-                scheme,
                 grp: grp.to_string(),
-                enrolled: false,
-                household_id: p.household_id,
-                started_on: from,
-                income: None,
-                mode_months: None,
-                category: None,
-                category_reason: String::new(),
-                category_document: String::new(),
-                local_group: None,
-                prior_support_months: 0,
-                paid_through: None,
                 valid_to: to,
-                ended_on: None,
-                end_reason: String::new(),
-                created_at: now,
-                updated_at: now,
+                ..ParticipationRow::of(&p.province_code, p.id, p.household_id, scheme, false, from, now)
             }
         };
         let card_end = NaiveDate::from_ymd_opt(2027, 12, 31);

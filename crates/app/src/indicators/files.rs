@@ -3,7 +3,6 @@
 //! with native Excel charts), from a live dashboard or a kept snapshot.
 
 use super::report::Dashboard;
-use super::spans::month_of;
 use ansinh_domain::{Indicator, Level};
 use ansinh_reports::pdf::{A4, Doc, heading, table, thousands};
 use ansinh_reports::{ChartSpec, ReportCell, ReportSheet};
@@ -527,12 +526,4 @@ pub fn report_xlsx(d: &Dashboard) -> Result<Vec<u8>, ansinh_reports::FileError> 
         });
     }
     ansinh_reports::write_report_xlsx(&sheets)
-}
-
-/// The months of a trend as labels (for charts).
-pub fn months(d: &Dashboard) -> Vec<String> {
-    d.trend
-        .iter()
-        .map(|p| month_of(p.month).map(|m| format!("{:02}/{}", m.month(), m.year())).unwrap_or_default())
-        .collect()
 }

@@ -288,7 +288,7 @@ pub struct NewSnapshotDto {
 }
 
 fn month(s: &str) -> Result<i64, ApiError> {
-    crate::pages::indicators::parse_month(s)
+    ansinh_domain::indicator::parse_month(s)
         .map_err(|e: Invalid| ApiError::from(ansinh_app::AppError::from(e)))
 }
 

@@ -331,29 +331,6 @@ pub struct SnapshotForm {
     pub month: String,
 }
 
-/// "11/2026" or "2026-11" → 202611.
-pub fn parse_month(s: &str) -> Result<i64, Invalid> {
-    let t = s.trim();
-    let bad = || {
-        Invalid::new(
-            "month",
-            format!("Tháng «{t}» không hợp lệ, ví dụ 11/2026"),
-            format!("month «{t}» is invalid, e.g. 11/2026"),
-        )
-    };
-    let (y, m) = if let Some((m, y)) = t.split_once('/') {
-        (y.trim().parse::<i64>().map_err(|_| bad())?, m.trim().parse::<i64>().map_err(|_| bad())?)
-    } else if let Some((y, m)) = t.split_once('-') {
-        (y.trim().parse::<i64>().map_err(|_| bad())?, m.trim().parse::<i64>().map_err(|_| bad())?)
-    } else {
-        return Err(bad());
-    };
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
-        return Err(bad());
-    }
-    Ok(y * 100 + m)
-}
-
 pub async fn take_snapshot(
     State(state): State<AppState>,
     page: Page,
@@ -361,7 +338,7 @@ pub async fn take_snapshot(
     Form(f): Form<SnapshotForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let month = parse_month(&f.month).map_err(|e| PageError::App(e.into()))?;
+    let month = ansinh_domain::indicator::parse_month(&f.month).map_err(|e| PageError::App(e.into()))?;
     state.app.take_snapshot(actor, id, month).await?;
     Ok(Redirect::to(&format!("/indicators/{id}?snapshot={month}")).into_response())
 }
