@@ -72,6 +72,14 @@ pub struct App {
     reform_districts: std::sync::Arc<std::sync::OnceLock<std::collections::HashMap<i64, i64>>>,
     /// Imports that may run at once; the others wait their turn.
     imports: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Where import uploads and their outputs are kept.
+    files_dir: std::sync::Arc<std::path::PathBuf>,
+    /// This process among the import job runners (a random token).
+    runner_id: std::sync::Arc<String>,
+    /// Progress of the import jobs this process runs.
+    job_progress: std::sync::Arc<import::jobs::JobProgress>,
+    /// Woken when an import job is queued or ends.
+    jobs_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Imports that run at once by default (each takes both cores and up to gigabytes of memory
@@ -138,6 +146,14 @@ impl App {
             dashboards: Default::default(),
             reform_districts: Default::default(),
             imports: std::sync::Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
+            files_dir: std::sync::Arc::new(std::env::temp_dir().join("ansinh-files")),
+            runner_id: std::sync::Arc::new({
+                let mut raw = [0u8; 8];
+                let _ = getrandom::fill(&mut raw);
+                format!("{}-{}", std::process::id(), hex::encode(raw))
+            }),
+            job_progress: Default::default(),
+            jobs_wake: Default::default(),
         }
     }
 

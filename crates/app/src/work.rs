@@ -132,6 +132,11 @@ impl<'a> Work<'a> {
         self.tx.conn()
     }
 
+    /// Whether this unit of work's actor holds `permission` at `unit_path`.
+    pub fn actor_can(&self, permission: ansinh_domain::Permission, unit_path: &str) -> bool {
+        self.actor.can(permission, unit_path)
+    }
+
     /// Who acts in this unit of work (as stored on the rows it writes).
     pub fn actor_name(&self) -> String {
         self.actor.username.clone()

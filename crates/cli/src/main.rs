@@ -174,6 +174,8 @@ async fn open(
         eprintln!("Ngày làm việc được cố định / today is pinned: {}", clock.today());
     }
     app.set_clock(clock);
+    // Import uploads and what their jobs leave (errors, rejected rows) live beside the data.
+    app.set_files_dir(data_dir.join("files"));
     Ok(app)
 }
 

@@ -41,6 +41,10 @@ pub enum ImportCommand {
         #[arg(long)]
         rejected: Option<PathBuf>,
     },
+    /// The recent import jobs (web uploads and command-line runs): state, stage, outcome.
+    Jobs,
+    /// One import job: its state and progress, or its report.
+    Job { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -157,6 +161,29 @@ fn save_rejected(file: &std::path::Path, rejected: Option<PathBuf>, xlsx: &[u8])
     Ok(())
 }
 
+/// The job's row on one line.
+fn job_line(j: &ansinh_app::import::ImportJob) -> String {
+    let outcome = match (&j.report, j.state) {
+        (Some(r), ansinh_app::import::JobState::Done) => format!(
+            "{} dòng, {} lỗi; mới {}, cập nhật {}, không đổi {}",
+            r.rows, r.bad_rows, r.created, r.updated, r.unchanged
+        ),
+        (_, ansinh_app::import::JobState::Failed) => j.error_vi.clone().unwrap_or_default(),
+        _ if j.total_rows > 0 => format!("{} {}/{}", j.stage, j.done_rows, j.total_rows),
+        _ => j.stage.clone(),
+    };
+    format!(
+        "#{:<5} {:<8} {:<16} {:<12} {} ({}, {})",
+        j.id,
+        j.state.as_str(),
+        j.mode,
+        j.username,
+        j.filename,
+        outcome,
+        j.created_at.format("%Y-%m-%d %H:%M UTC")
+    )
+}
+
 pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
     let (file, dry_run, valid_rows_only, rejected) = match cmd {
         ImportCommand::Participations { file, dry_run, valid_rows_only, rejected } => {
@@ -165,14 +192,38 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
         ImportCommand::Persons { file, dry_run, valid_rows_only, rejected } => {
             (file, dry_run, valid_rows_only, rejected)
         }
+        ImportCommand::Jobs => {
+            let jobs = app.import_jobs(&Actor::system()).await?;
+            if jobs.is_empty() {
+                println!("Chưa có lần nhập nào. / No import yet.");
+            }
+            for j in &jobs {
+                println!("{}", job_line(j));
+            }
+            return Ok(());
+        }
+        ImportCommand::Job { id } => {
+            let j = app.import_job(&Actor::system(), id).await?;
+            println!("{}", job_line(&j));
+            if let Some(r) = &j.report {
+                for e in &r.errors {
+                    println!("{e}");
+                }
+                if r.error_count > r.errors.len() {
+                    println!("… {} lỗi nữa / more errors", r.error_count - r.errors.len());
+                }
+            }
+            return Ok(());
+        }
     };
-    let bytes = read_file(&file)?;
+    if !file.is_file() {
+        read_file(&file)?;
+    }
     let mode = mode_of(dry_run, valid_rows_only);
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut bar = Bar::new("Đọc tệp");
     let mut progress = |stage: Stage, done: usize, total: usize| {
         let label = match stage {
-            Stage::Reading => "Đọc tệp",
+            Stage::Reading => "Đọc và kiểm tra",
             Stage::Checking => "Kiểm tra",
             Stage::Writing => "Ghi",
             Stage::Indexing => "Dựng chỉ mục tìm kiếm",
@@ -180,14 +231,22 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
         bar.set(label, done, total);
     };
     let started = Instant::now();
-    let report = app.import_persons(&Actor::system(), &name, &bytes, mode, &mut progress).await?;
+    let (job, report) = app.run_person_import_job(&Actor::system(), &file, mode, &mut progress).await?;
     bar.finish();
     for e in &report.errors {
         println!("{e}");
     }
+    if report.error_count > report.errors.len() {
+        println!(
+            "… và {} lỗi nữa; toàn bộ trong {} / and {} more; all of them in that file",
+            report.error_count - report.errors.len(),
+            report.errors_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            report.error_count - report.errors.len()
+        );
+    }
     let bad = report.bad_rows();
     println!(
-        "{} dòng, {} dòng lỗi. Mới {}, cập nhật {}, không đổi {}, hộ mới {}. ({:.1} s)",
+        "Lần nhập #{job}: {} dòng, {} dòng lỗi. Mới {}, cập nhật {}, không đổi {}, hộ mới {}. ({:.1} s)",
         report.rows,
         bad,
         report.created,
@@ -205,8 +264,9 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
         }
         _ => {}
     }
-    if let Some(x) = &report.rejected_xlsx {
-        save_rejected(&file, rejected, x)?;
+    if let Some(path) = &report.rejected_file {
+        let x = read_file(path)?;
+        save_rejected(&file, rejected, &x)?;
     }
     if bad > 0 {
         return Err(Failure { code: 1, message: format!("{bad} dòng lỗi / {bad} bad rows") });

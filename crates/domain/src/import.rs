@@ -173,7 +173,7 @@ pub fn data_row_number(index: usize) -> usize {
 /// A problem with one cell (or, when `column` is empty, a whole row) of an import file.
 ///
 /// Displays in Vietnamese as `dòng N, cột X: lý do`; [`RowError::to_en`] gives the English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RowError {
     /// Row number as seen in Excel (header = 1).
     pub row: usize,
@@ -408,65 +408,158 @@ pub fn parse_row<S: AsRef<str>>(
 /// heads in one household (same unit and household code). Each row involved gets an error
 /// naming the others. Sorted by row. Columns are named by the template headers.
 pub fn check_file(records: &[PersonRecord]) -> Vec<RowError> {
-    // Sorting keys with their rows finds repeats without a hash map entry per record (files
-    // reach a million rows).
-    fn repeats<K: Ord + Copy>(mut keyed: Vec<(K, usize)>) -> Vec<(K, Vec<usize>)> {
-        keyed.sort_unstable();
-        keyed
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter(|g| g.len() > 1)
-            .map(|g| (g[0].0, g.iter().map(|(_, row)| *row).collect()))
-            .collect()
+    let mut checks = FileChecks::default();
+    for r in records {
+        checks.add(r);
     }
-    let others = |rows: &[usize], me: usize| -> String {
-        rows.iter().filter(|r| **r != me).map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
-    };
-    let mut errors = Vec::new();
+    checks.finish().errors().collect()
+}
 
-    let by_cccd = repeats(records.iter().map(|r| (r.cccd.as_str(), r.row)).collect());
-    for (cccd, rows) in by_cccd {
-        for &row in &rows {
-            let o = others(&rows, row);
-            errors.push(RowError::new(
+/// [`check_file`] fed one record at a time, keeping a few bytes per row rather than the
+/// records (a million-row import holds only the rows it is working on): citizen ids and SI
+/// numbers as integers, household codes only for heads.
+#[derive(Debug, Default)]
+pub struct FileChecks {
+    cccds: Vec<(u64, u32)>,
+    sis: Vec<(u64, u32)>,
+    heads: Vec<((u32, String), u32)>,
+    units: std::collections::HashMap<String, u32>,
+    unit_codes: Vec<String>,
+}
+
+/// Other rows named in one repeat's message; the rest are counted.
+const NAMED_ROWS: usize = 5;
+
+impl FileChecks {
+    pub fn add(&mut self, r: &PersonRecord) {
+        let row = r.row as u32;
+        if let Ok(n) = r.cccd.as_str().parse::<u64>() {
+            self.cccds.push((n, row));
+        }
+        if let Some(si) = r.old_si_number.as_ref().and_then(|si| si.as_str().parse::<u64>().ok()) {
+            self.sis.push((si, row));
+        }
+        if r.relation == Relation::Head {
+            let next = self.unit_codes.len() as u32;
+            let unit = *self.units.entry(r.unit_code.as_str().to_string()).or_insert(next);
+            if unit == next {
+                self.unit_codes.push(r.unit_code.as_str().to_string());
+            }
+            self.heads.push(((unit, r.household_code.as_str().to_string()), row));
+        }
+    }
+
+    /// The repeats found, to be read as errors sorted by row.
+    pub fn finish(self) -> Repeats {
+        // Sorting keys with their rows finds repeats without a hash map entry per record.
+        fn repeats<K: Ord + Clone>(mut keyed: Vec<(K, u32)>, out: &mut Vec<(K, Vec<u32>)>) {
+            keyed.sort_unstable();
+            out.extend(
+                keyed
+                    .chunk_by(|a, b| a.0 == b.0)
+                    .filter(|g| g.len() > 1)
+                    .map(|g| (g[0].0.clone(), g.iter().map(|(_, row)| *row).collect())),
+            );
+        }
+        let mut cccd = Vec::new();
+        repeats(self.cccds, &mut cccd);
+        let mut si = Vec::new();
+        repeats(self.sis, &mut si);
+        let mut heads = Vec::new();
+        repeats(self.heads, &mut heads);
+        let mut groups: Vec<(RepeatKey, Vec<u32>)> = Vec::new();
+        groups.extend(cccd.into_iter().map(|(k, r)| (RepeatKey::Cccd(k), r)));
+        groups.extend(si.into_iter().map(|(k, r)| (RepeatKey::Si(k), r)));
+        groups.extend(heads.into_iter().map(|((u, h), r)| (RepeatKey::Head(u, h), r)));
+        let mut entries: Vec<(u32, u8, u32)> = Vec::new();
+        for (g, (key, rows)) in groups.iter().enumerate() {
+            entries.extend(rows.iter().map(|r| (*r, key.rank(), g as u32)));
+        }
+        entries.sort_unstable();
+        Repeats { groups, entries, unit_codes: self.unit_codes }
+    }
+}
+
+#[derive(Debug)]
+enum RepeatKey {
+    Cccd(u64),
+    Si(u64),
+    Head(u32, String),
+}
+
+impl RepeatKey {
+    /// Errors of one row in the order of their columns' headers, as [`check_file`] sorts them.
+    fn rank(&self) -> u8 {
+        let header = match self {
+            RepeatKey::Cccd(_) => Column::Cccd.header_vi(),
+            RepeatKey::Si(_) => Column::OldSiNumber.header_vi(),
+            RepeatKey::Head(..) => Column::Relation.header_vi(),
+        };
+        let mut all = [Column::Cccd.header_vi(), Column::OldSiNumber.header_vi(), Column::Relation.header_vi()];
+        all.sort_unstable();
+        all.iter().position(|h| *h == header).unwrap_or(0) as u8
+    }
+}
+
+/// What [`FileChecks`] found: a few bytes per row involved; each error's text is made when it
+/// is read (a file with one citizen id on a million rows would otherwise hold a million
+/// messages).
+#[derive(Debug)]
+pub struct Repeats {
+    groups: Vec<(RepeatKey, Vec<u32>)>,
+    /// (row, column rank, group), sorted.
+    entries: Vec<(u32, u8, u32)>,
+    unit_codes: Vec<String>,
+}
+
+impl Repeats {
+    /// How many errors.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The errors, sorted by row.
+    pub fn errors(&self) -> impl Iterator<Item = RowError> + '_ {
+        self.entries.iter().map(|&(row, _, g)| self.error(row as usize, &self.groups[g as usize]))
+    }
+
+    fn error(&self, row: usize, (key, rows): &(RepeatKey, Vec<u32>)) -> RowError {
+        // "3, 7" — or, for a value repeated on many rows, "3, 7, 9, 12, 15 và 995 dòng khác".
+        let named: Vec<String> =
+            rows.iter().filter(|r| **r as usize != row).take(NAMED_ROWS).map(|r| r.to_string()).collect();
+        let more = rows.len() - 1 - named.len();
+        let list = named.join(", ");
+        let (vi, en) = if more == 0 {
+            (list.clone(), list)
+        } else {
+            (format!("{list} và {more} dòng khác"), format!("{list} and {more} other rows"))
+        };
+        match key {
+            RepeatKey::Cccd(cccd) => RowError::new(
                 row,
                 Column::Cccd.header_vi(),
-                format!("số CCCD {cccd} trùng với dòng {o}"),
-                format!("citizen ID {cccd} also appears on row {o}"),
-            ));
-        }
-    }
-    let by_si = repeats(
-        records.iter().filter_map(|r| r.old_si_number.as_ref().map(|si| (si.as_str(), r.row))).collect(),
-    );
-    for (si, rows) in by_si {
-        for &row in &rows {
-            let o = others(&rows, row);
-            errors.push(RowError::new(
+                format!("số CCCD {cccd:012} trùng với dòng {vi}"),
+                format!("citizen ID {cccd:012} also appears on row {en}"),
+            ),
+            RepeatKey::Si(si) => RowError::new(
                 row,
                 Column::OldSiNumber.header_vi(),
-                format!("mã số BHXH {si} trùng với dòng {o}"),
-                format!("SI number {si} also appears on row {o}"),
-            ));
+                format!("mã số BHXH {si:010} trùng với dòng {vi}"),
+                format!("SI number {si:010} also appears on row {en}"),
+            ),
+            RepeatKey::Head(unit, household) => {
+                let unit = &self.unit_codes[*unit as usize];
+                RowError::new(
+                    row,
+                    Column::Relation.header_vi(),
+                    format!("hộ {household} (đơn vị {unit}) có hơn một chủ hộ: dòng này và dòng {vi}"),
+                    format!("household {household} (unit {unit}) has more than one head: this row and row {en}"),
+                )
+            }
         }
     }
-    let heads = repeats(
-        records
-            .iter()
-            .filter(|r| r.relation == Relation::Head)
-            .map(|r| ((r.unit_code.as_str(), r.household_code.as_str()), r.row))
-            .collect(),
-    );
-    for ((unit, household), rows) in heads {
-        for &row in &rows {
-            let o = others(&rows, row);
-            errors.push(RowError::new(
-                row,
-                Column::Relation.header_vi(),
-                format!("hộ {household} (đơn vị {unit}) có hơn một chủ hộ: dòng này và dòng {o}"),
-                format!("household {household} (unit {unit}) has more than one head: this row and row {o}"),
-            ));
-        }
-    }
-    errors.sort_by(|a, b| (a.row, &a.column, &a.vi).cmp(&(b.row, &b.column, &b.vi)));
-    errors
 }

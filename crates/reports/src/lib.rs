@@ -21,6 +21,7 @@ pub mod raster;
 use calamine::{Data, Reader};
 
 use std::io::Cursor;
+use std::ops::ControlFlow;
 
 /// Longest cell accepted, in characters.
 pub const MAX_CELL_CHARS: usize = 1_000;
@@ -140,7 +141,7 @@ impl FileError {
 }
 
 /// `1000000` → `1.000.000` (Vietnamese digit grouping).
-fn vi_number(n: usize) -> String {
+pub fn vi_number(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
@@ -590,6 +591,68 @@ fn unique_count(head: &[u8]) -> Option<u64> {
 /// [`MAX_CELLS`] and the package limits checked before parsing; the sheet is never expanded
 /// into a dense rows × columns grid (a sheet with only A1 and XFD1048576 costs two cells).
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
+    let mut headers = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    xlsx_rows(bytes, &mut |item| {
+        match item {
+            TableItem::Headers(h) => headers = h.to_vec(),
+            TableItem::Row(n, cells) => {
+                let i = n - 2;
+                if rows.len() <= i {
+                    rows.resize_with(i + 1, Vec::new);
+                }
+                rows[i] = cells;
+            }
+        }
+        ControlFlow::Continue(())
+    })?;
+    finish(headers, rows)
+}
+
+/// What [`for_each_row`] hands on: the header row once, then each data row.
+#[derive(Debug)]
+pub enum TableItem<'a> {
+    Headers(&'a [String]),
+    /// The row's number as Excel shows it (header = 1) and its cells. Blank rows may or may
+    /// not be handed on (a sheet's empty rows are not stored in it); numbers always match.
+    Row(usize, Vec<String>),
+}
+
+/// Read a file by its extension, row by row, without holding its rows (a million-row import
+/// keeps only the rows it is working on). Same formats, limits and messages as
+/// [`read_table`]; `f` may stop the reading early with `ControlFlow::Break`.
+pub fn for_each_row(
+    filename: &str,
+    bytes: &[u8],
+    f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>,
+) -> Result<(), FileError> {
+    match extension(filename).as_str() {
+        "csv" | "txt" => {
+            let rows = csv_rows(bytes)?;
+            if f(TableItem::Headers(rows.headers())).is_break() {
+                return Ok(());
+            }
+            for item in rows {
+                let (n, cells) = item?;
+                if f(TableItem::Row(n, cells)).is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        "xlsx" | "xlsm" => xlsx_rows(bytes, f),
+        _ => read_table(filename, &[]).map(|_| ()),
+    }
+}
+
+fn extension(filename: &str) -> String {
+    filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// The first sheet of an XLSX workbook, row by row (see [`read_xlsx`] for the cells' text and
+/// the limits). A sheet stores its cells row after row; one stored out of that order is
+/// refused rather than buffered.
+fn xlsx_rows(bytes: &[u8], f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>) -> Result<(), FileError> {
     if bytes.is_empty() {
         return Err(FileError::empty());
     }
@@ -597,26 +660,43 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::malformed_xlsx())?;
     let Some(name) = workbook.sheet_names().first().cloned() else { return Err(FileError::empty()) };
-    let mut cells = workbook.worksheet_cells_reader(&name).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         FileError::new(
             FileErrorKind::Malformed,
             format!("Không đọc được trang tính đầu tiên: {e}"),
             format!("cannot read the first sheet: {e}"),
         )
-    })?;
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    };
+    let mut cells = workbook.worksheet_cells_reader(&name).map_err(|e| unreadable(&e))?;
+    // The row being assembled (0-based sheet row) and the header once known.
+    let mut current: Option<(usize, Vec<String>)> = None;
+    let mut headers: Option<Vec<String>> = None;
     let mut count = 0usize;
+    let mut stopped = false;
+    // Hand on a completed row: the first one with cells must be the header (row 1).
+    let mut emit = |r: usize, row: Vec<String>, headers: &mut Option<Vec<String>>| -> Result<bool, FileError> {
+        match headers {
+            None => {
+                let h: Vec<String> = if r == 0 { row.into_iter().map(|h| h.trim().to_string()).collect() } else { Vec::new() };
+                if is_blank(&h) {
+                    return Err(FileError::no_header());
+                }
+                check_cells(1, &h, &[])?;
+                let go = f(TableItem::Headers(&h)).is_continue();
+                *headers = Some(h);
+                Ok(go)
+            }
+            Some(h) => {
+                check_cells(r + 1, &row, h)?;
+                Ok(f(TableItem::Row(r + 1, row)).is_continue())
+            }
+        }
+    };
     loop {
         let cell = match cells.next_cell() {
             Ok(Some(cell)) => cell,
             Ok(None) => break,
-            Err(e) => {
-                return Err(FileError::new(
-                    FileErrorKind::Malformed,
-                    format!("Không đọc được trang tính đầu tiên: {e}"),
-                    format!("cannot read the first sheet: {e}"),
-                ));
-            }
+            Err(e) => return Err(unreadable(&e)),
         };
         let text = cell_ref_text(cell.get_value());
         if text.is_empty() {
@@ -638,35 +718,41 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
             ));
         }
         if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-            let header = rows.first().filter(|_| r > 0).and_then(|h| h.get(c)).map_or("", |h| h.trim());
+            let header = headers.as_ref().filter(|_| r > 0).and_then(|h| h.get(c)).map_or("", |h| h.trim());
             return Err(FileError::cell_too_long(r + 1, c, header, text.chars().count()));
         }
-        if rows.len() <= r {
-            rows.resize_with(r + 1, Vec::new);
+        match &mut current {
+            Some((at, row)) if *at == r => {
+                if row.len() <= c {
+                    row.resize(c + 1, String::new());
+                }
+                row[c] = text;
+            }
+            Some((at, _)) if *at > r => {
+                return Err(unreadable(&format!("ô ở dòng {} nằm sau dòng {} / a cell of row {} after row {}", r + 1, *at + 1, r + 1, *at + 1)));
+            }
+            _ => {
+                if let Some((at, row)) = current.take()
+                    && !emit(at, row, &mut headers)?
+                {
+                    stopped = true;
+                    break;
+                }
+                let mut row = vec![String::new(); c + 1];
+                row[c] = text;
+                current = Some((r, row));
+            }
         }
-        let row = &mut rows[r];
-        if row.len() <= c {
-            row.resize(c + 1, String::new());
+    }
+    if !stopped {
+        if let Some((at, row)) = current.take() {
+            emit(at, row, &mut headers)?;
         }
-        row[c] = text;
+        if headers.is_none() {
+            return Err(FileError::empty());
+        }
     }
-    drop(cells);
-    let mut headers: Vec<String> = Vec::new();
-    if !rows.is_empty() {
-        headers = rows.remove(0).into_iter().map(|h| h.trim().to_string()).collect();
-    }
-    if is_blank(&headers) {
-        return Err(if rows.iter().all(|r| is_blank(r)) {
-            FileError::empty()
-        } else {
-            FileError::no_header()
-        });
-    }
-    check_cells(1, &headers, &[])?;
-    for (i, row) in rows.iter().enumerate() {
-        check_cells(Table::row_number(i), row, &headers)?;
-    }
-    finish(headers, rows)
+    Ok(())
 }
 
 /// [`cell_text`] for the streaming reader's borrowed cells.
@@ -728,8 +814,7 @@ fn iso_date_text(s: &str) -> String {
 /// Read a file by its extension: `.csv` (and `.txt`) as CSV; `.xlsx`, `.xlsm`, `.xls`, `.ods`
 /// as a spreadsheet.
 pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, FileError> {
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
+    match extension(filename).as_str() {
         "csv" | "txt" => read_csv(bytes),
         "xlsx" | "xlsm" => read_xlsx(bytes),
         // The old binary format and OpenDocument are read by expanding the sheet into a dense
@@ -806,6 +891,76 @@ fn restore(cell: String) -> String {
         _ => cell,
     }
 }
+
+/// An XLSX file written row by row straight to disk (rust_xlsxwriter's constant-memory mode:
+/// each row goes to a temporary file as it is written), for outputs as large as their input —
+/// the rejected rows of a million-row import. Cells are text, the header bold, as in
+/// [`write_xlsx`].
+pub struct XlsxStream {
+    workbook: rust_xlsxwriter::Workbook,
+    path: std::path::PathBuf,
+    next_row: u32,
+    text: rust_xlsxwriter::Format,
+}
+
+fn xlsx_write_error(e: rust_xlsxwriter::XlsxError) -> FileError {
+    FileError::new(
+        FileErrorKind::Write,
+        format!("Không tạo được tệp Excel: {e}"),
+        format!("cannot write the Excel file: {e}"),
+    )
+}
+
+impl XlsxStream {
+    /// Start `path` with a header row; temporary files go next to it.
+    pub fn create(path: &std::path::Path, sheet_name: &str, headers: &[String]) -> Result<XlsxStream, FileError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut workbook = Workbook::new();
+        if let Some(dir) = path.parent() {
+            workbook.set_tempdir(dir).map_err(xlsx_write_error)?;
+        }
+        let header = Format::new().set_num_format("@").set_bold().set_background_color("#DDEBF7");
+        let sheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx_write_error)?;
+        sheet.set_name(sheet_title(sheet_name)).map_err(xlsx_write_error)?;
+        for (c, h) in headers.iter().enumerate() {
+            let width = (h.chars().count().max(10) + 2).min(60) as f64;
+            sheet.set_column_width(c as u16, width).map_err(xlsx_write_error)?;
+            sheet.write_string_with_format(0, c as u16, h, &header).map_err(xlsx_write_error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(xlsx_write_error)?;
+        Ok(XlsxStream { workbook, path: path.to_path_buf(), next_row: 1, text: Format::new().set_num_format("@") })
+    }
+
+    /// Add a row below the last one.
+    pub fn push(&mut self, cells: &[String]) -> Result<(), FileError> {
+        if self.next_row as usize >= XLSX_MAX_ROWS {
+            return Err(FileError::new(
+                FileErrorKind::TooManyRows,
+                format!("Một trang Excel chỉ chứa được {} dòng", vi_number(XLSX_MAX_ROWS)),
+                format!("an Excel sheet holds at most {XLSX_MAX_ROWS} rows"),
+            ));
+        }
+        let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx_write_error)?;
+        for (c, value) in cells.iter().enumerate() {
+            if !value.is_empty() {
+                sheet.write_string_with_format(self.next_row, c as u16, value, &self.text).map_err(xlsx_write_error)?;
+            }
+        }
+        self.next_row += 1;
+        Ok(())
+    }
+
+    /// Rows written so far, header excluded.
+    pub fn rows(&self) -> usize {
+        self.next_row as usize - 1
+    }
+
+    /// Write the file.
+    pub fn finish(mut self) -> Result<(), FileError> {
+        self.workbook.save(&self.path).map_err(xlsx_write_error)
+    }
+}
+
 
 /// An XLSX workbook with one sheet: bold header on a light fill, first row frozen, an
 /// autofilter, column widths from the content, and every cell (and every column's default

@@ -10,6 +10,12 @@ pub fn datetime(t: &DateTime<Utc>) -> String {
     (*t + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// `1000000` → `1.000.000` (Vietnamese digit grouping); negatives keep their sign.
+pub fn number(n: i64) -> String {
+    let grouped = ansinh_reports::vi_number(n.unsigned_abs() as usize);
+    if n < 0 { format!("-{grouped}") } else { grouped }
+}
+
 /// Parse a date typed as dd/mm/yyyy or yyyy-mm-dd.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();

@@ -49,6 +49,11 @@ pub fn router(app: App, config: WebConfig) -> Router {
             Err(e) => tracing::warn!(origin = %o, error = ?e, "ignoring trusted origin"),
         }
     }
+    // The import job runner of this server (uploads are queued and run in the background).
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        let runner = app.clone();
+        rt.spawn(async move { runner.run_import_jobs().await });
+    }
     let state = AppState { app, config: Arc::new(config), downloads: Arc::default() };
     Router::new()
         .route("/", get(pages::home::show))
@@ -80,6 +85,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
                 .layer(DefaultBodyLimit::max(pages::imports::MAX_UPLOAD)),
         )
         .route("/persons/import/files/{key}", get(pages::imports::file))
+        .route("/imports", get(pages::imports::jobs))
+        .route("/imports/{id}", get(pages::imports::job))
+        .route("/imports/{id}/{file}", get(pages::imports::job_file))
         .route("/persons/duplicates", get(pages::persons::duplicates))
         .route("/persons/duplicates/merge", post(pages::persons::merge))
         .route("/persons/duplicates/dismiss", post(pages::persons::dismiss))

@@ -45,7 +45,7 @@ async fn import_all_or_nothing_valid_rows_and_reimport() {
             .await
             .unwrap();
         assert!(r.written && r.created == 3 && r.households_created == 1, "{l}: {r:?}");
-        let x = r.rejected_xlsx.expect("rejected rows file");
+        let x = std::fs::read(r.rejected_file.expect("rejected rows file")).unwrap();
         let t = ansinh_reports::read_xlsx(&x).unwrap();
         assert_eq!(t.rows.len(), 2, "{l}");
         assert_eq!(t.headers.last().map(String::as_str), Some("Lỗi"), "{l}");
