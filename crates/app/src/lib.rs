@@ -80,6 +80,8 @@ pub struct App {
     job_progress: std::sync::Arc<import::jobs::JobProgress>,
     /// Woken when an import job is queued or ends.
     jobs_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Rows per batch of an import (each its own transaction in a populated registry).
+    import_batch: usize,
 }
 
 /// Imports that run at once by default (each takes both cores and up to gigabytes of memory
@@ -135,6 +137,11 @@ impl App {
 
     /// Wrap an already-migrated database (tests).
     pub fn with_db(db: Db) -> App {
+        let runner_id = {
+            let mut raw = [0u8; 8];
+            let _ = getrandom::fill(&mut raw);
+            format!("{}-{}", std::process::id(), hex::encode(raw))
+        };
         App {
             db,
             params: Params::default(),
@@ -146,20 +153,24 @@ impl App {
             dashboards: Default::default(),
             reform_districts: Default::default(),
             imports: std::sync::Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
-            files_dir: std::sync::Arc::new(std::env::temp_dir().join("ansinh-files")),
-            runner_id: std::sync::Arc::new({
-                let mut raw = [0u8; 8];
-                let _ = getrandom::fill(&mut raw);
-                format!("{}-{}", std::process::id(), hex::encode(raw))
-            }),
+            // Until the caller says where (the server's data folder): a folder of this app's own.
+            files_dir: std::sync::Arc::new(std::env::temp_dir().join(format!("ansinh-files-{runner_id}"))),
+            runner_id: std::sync::Arc::new(runner_id),
             job_progress: Default::default(),
             jobs_wake: Default::default(),
+            import_batch: import::BATCH_ROWS,
         }
     }
 
     /// How many imports may run at once (at least one); the others queue.
     pub fn set_import_slots(&mut self, slots: usize) {
         self.imports = std::sync::Arc::new(tokio::sync::Semaphore::new(slots.max(1)));
+    }
+
+    /// Rows per import batch (default [`import::BATCH_ROWS`]); tests lower it to see several
+    /// batches with small files.
+    pub fn set_import_batch_rows(&mut self, rows: usize) {
+        self.import_batch = rows.max(1);
     }
 
     /// Take the time from `clock` from now on.

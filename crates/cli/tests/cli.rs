@@ -389,6 +389,15 @@ fn import_participation_lists_with_exit_codes_and_rejected_rows() {
     .unwrap();
     let o = run_in(dir.path(), &["import", "persons", persons.to_str().unwrap()], None);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // Every import is a job the server's pages and the command line both list.
+    let o = run_in(dir.path(), &["import", "jobs"], None);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("done") && stdout(&o).contains("mới 1"), "{}", stdout(&o));
+    let id = stdout(&o).split('#').nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_string();
+    let o = run_in(dir.path(), &["import", "job", &id], None);
+    assert!(o.status.success() && stdout(&o).contains("all_or_nothing"), "{}{}", stdout(&o), stderr(&o));
+    let o = run_in(dir.path(), &["import", "job", "999999"], None);
+    assert!(!o.status.success(), "a missing job is an error");
     let list = dir.path().join("ds.csv");
     std::fs::write(
         &list,

@@ -495,7 +495,8 @@ impl RepeatKey {
             RepeatKey::Si(_) => Column::OldSiNumber.header_vi(),
             RepeatKey::Head(..) => Column::Relation.header_vi(),
         };
-        let mut all = [Column::Cccd.header_vi(), Column::OldSiNumber.header_vi(), Column::Relation.header_vi()];
+        let mut all =
+            [Column::Cccd.header_vi(), Column::OldSiNumber.header_vi(), Column::Relation.header_vi()];
         all.sort_unstable();
         all.iter().position(|h| *h == header).unwrap_or(0) as u8
     }
@@ -557,7 +558,9 @@ impl Repeats {
                     row,
                     Column::Relation.header_vi(),
                     format!("hộ {household} (đơn vị {unit}) có hơn một chủ hộ: dòng này và dòng {vi}"),
-                    format!("household {household} (unit {unit}) has more than one head: this row and row {en}"),
+                    format!(
+                        "household {household} (unit {unit}) has more than one head: this row and row {en}"
+                    ),
                 )
             }
         }

@@ -674,10 +674,14 @@ fn xlsx_rows(bytes: &[u8], f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>) 
     let mut count = 0usize;
     let mut stopped = false;
     // Hand on a completed row: the first one with cells must be the header (row 1).
-    let mut emit = |r: usize, row: Vec<String>, headers: &mut Option<Vec<String>>| -> Result<bool, FileError> {
+    let mut emit = |r: usize,
+                    row: Vec<String>,
+                    headers: &mut Option<Vec<String>>|
+     -> Result<bool, FileError> {
         match headers {
             None => {
-                let h: Vec<String> = if r == 0 { row.into_iter().map(|h| h.trim().to_string()).collect() } else { Vec::new() };
+                let h: Vec<String> =
+                    if r == 0 { row.into_iter().map(|h| h.trim().to_string()).collect() } else { Vec::new() };
                 if is_blank(&h) {
                     return Err(FileError::no_header());
                 }
@@ -729,7 +733,13 @@ fn xlsx_rows(bytes: &[u8], f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>) 
                 row[c] = text;
             }
             Some((at, _)) if *at > r => {
-                return Err(unreadable(&format!("ô ở dòng {} nằm sau dòng {} / a cell of row {} after row {}", r + 1, *at + 1, r + 1, *at + 1)));
+                return Err(unreadable(&format!(
+                    "ô ở dòng {} nằm sau dòng {} / a cell of row {} after row {}",
+                    r + 1,
+                    *at + 1,
+                    r + 1,
+                    *at + 1
+                )));
             }
             _ => {
                 if let Some((at, row)) = current.take()
@@ -913,7 +923,11 @@ fn xlsx_write_error(e: rust_xlsxwriter::XlsxError) -> FileError {
 
 impl XlsxStream {
     /// Start `path` with a header row; temporary files go next to it.
-    pub fn create(path: &std::path::Path, sheet_name: &str, headers: &[String]) -> Result<XlsxStream, FileError> {
+    pub fn create(
+        path: &std::path::Path,
+        sheet_name: &str,
+        headers: &[String],
+    ) -> Result<XlsxStream, FileError> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut workbook = Workbook::new();
         if let Some(dir) = path.parent() {
@@ -928,7 +942,12 @@ impl XlsxStream {
             sheet.write_string_with_format(0, c as u16, h, &header).map_err(xlsx_write_error)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xlsx_write_error)?;
-        Ok(XlsxStream { workbook, path: path.to_path_buf(), next_row: 1, text: Format::new().set_num_format("@") })
+        Ok(XlsxStream {
+            workbook,
+            path: path.to_path_buf(),
+            next_row: 1,
+            text: Format::new().set_num_format("@"),
+        })
     }
 
     /// Add a row below the last one.
@@ -943,7 +962,9 @@ impl XlsxStream {
         let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx_write_error)?;
         for (c, value) in cells.iter().enumerate() {
             if !value.is_empty() {
-                sheet.write_string_with_format(self.next_row, c as u16, value, &self.text).map_err(xlsx_write_error)?;
+                sheet
+                    .write_string_with_format(self.next_row, c as u16, value, &self.text)
+                    .map_err(xlsx_write_error)?;
             }
         }
         self.next_row += 1;
@@ -960,7 +981,6 @@ impl XlsxStream {
         self.workbook.save(&self.path).map_err(xlsx_write_error)
     }
 }
-
 
 /// An XLSX workbook with one sheet: bold header on a light fill, first row frozen, an
 /// autofilter, column widths from the content, and every cell (and every column's default

@@ -53,42 +53,51 @@ pub struct ChunkCounts {
     pub households_created: i64,
 }
 
+/// A job to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewImportJob<'a> {
+    pub kind: &'a str,
+    pub user_id: Option<i64>,
+    pub username: &'a str,
+    pub filename: &'a str,
+    pub mode: &'a str,
+    /// Set when the caller runs the job itself (the command line): it starts `running`.
+    pub runner: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
 const COLUMNS: &str = "id, kind, user_id, username, filename, mode, state, stage, done_rows, total_rows, \
      written_rows, created, updated, unchanged, households_created, report, error_vi, error_en, runner, \
      heartbeat_at, attempts, created_at, started_at, finished_at";
 
 impl Conn<'_> {
     /// A new job, `queued` (or `running` by `runner` when the caller runs it itself).
-    pub async fn insert_import_job(
-        &mut self,
-        kind: &str,
-        user_id: Option<i64>,
-        username: &str,
-        filename: &str,
-        mode: &str,
-        runner: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<i64> {
-        let state = if runner.is_some() { "running" } else { "queued" };
+    pub async fn insert_import_job(&mut self, j: &NewImportJob<'_>) -> Result<i64> {
+        let state = if j.runner.is_some() { "running" } else { "queued" };
         let sql = "INSERT INTO import_jobs (kind, user_id, username, filename, mode, state, runner, heartbeat_at, \
                    attempts, created_at, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
-        let started = runner.map(|_| at);
-        let attempts = i64::from(runner.is_some());
-        Ok(on!(self, c => sqlx::query_scalar::<_, i64>(sql).bind(kind).bind(user_id).bind(username).bind(filename)
-            .bind(mode).bind(state).bind(runner).bind(started).bind(attempts).bind(at).bind(started)
-            .fetch_one(&mut **c).await)?)
+        let started = j.runner.map(|_| j.at);
+        let attempts = i64::from(j.runner.is_some());
+        Ok(
+            on!(self, c => sqlx::query_scalar::<_, i64>(sql).bind(j.kind).bind(j.user_id).bind(j.username).bind(j.filename)
+            .bind(j.mode).bind(state).bind(j.runner).bind(started).bind(attempts).bind(j.at).bind(started)
+            .fetch_one(&mut **c).await)?,
+        )
     }
 
     pub async fn import_job(&mut self, id: i64) -> Result<Option<ImportJobRow>> {
         let sql = format!("SELECT {COLUMNS} FROM import_jobs WHERE id = $1");
-        Ok(on!(self, c => sqlx::query_as::<_, ImportJobRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?)
+        Ok(
+            on!(self, c => sqlx::query_as::<_, ImportJobRow>(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **c).await)?,
+        )
     }
 
     /// The newest jobs, of one user or (none) of everyone.
     pub async fn import_jobs(&mut self, user_id: Option<i64>, limit: i64) -> Result<Vec<ImportJobRow>> {
         Ok(match user_id {
             Some(u) => {
-                let sql = format!("SELECT {COLUMNS} FROM import_jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2");
+                let sql =
+                    format!("SELECT {COLUMNS} FROM import_jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2");
                 on!(self, c => sqlx::query_as::<_, ImportJobRow>(AssertSqlSafe(sql)).bind(u).bind(limit).fetch_all(&mut **c).await)?
             }
             None => {
@@ -102,7 +111,8 @@ impl Conn<'_> {
     /// took it first).
     pub async fn claim_import_job(&mut self, runner: &str, at: DateTime<Utc>) -> Result<Option<i64>> {
         let next = "SELECT id FROM import_jobs WHERE state = 'queued' ORDER BY id LIMIT 1";
-        let Some(id) = on!(self, c => sqlx::query_scalar::<_, i64>(next).fetch_optional(&mut **c).await)? else {
+        let Some(id) = on!(self, c => sqlx::query_scalar::<_, i64>(next).fetch_optional(&mut **c).await)?
+        else {
             return Ok(None);
         };
         let sql = "UPDATE import_jobs SET state = 'running', runner = $1, heartbeat_at = $2, \
@@ -117,7 +127,9 @@ impl Conn<'_> {
         let sql = "UPDATE import_jobs SET state = 'queued', runner = NULL, stage = '' \
                    WHERE state = 'running' AND (runner IS NULL OR runner <> $1) \
                    AND (heartbeat_at IS NULL OR heartbeat_at < $2)";
-        Ok(on!(self, c => sqlx::query(sql).bind(runner).bind(stale).execute(&mut **c).await.map(|r| r.rows_affected()))?)
+        Ok(
+            on!(self, c => sqlx::query(sql).bind(runner).bind(stale).execute(&mut **c).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     /// Progress of a running job (also its heartbeat).

@@ -12,7 +12,7 @@ use super::pipeline::{ImportFile, Tracker, errors_csv, rejected_xlsx};
 use super::{ImportMode, ImportReport, Stage};
 use crate::{App, AppError, Result};
 use ansinh_domain::{Actor, Permission};
-use ansinh_store::ImportJobRow;
+use ansinh_store::{ImportJobRow, NewImportJob};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -173,10 +173,16 @@ impl App {
         // writes when it runs.
         let mut w = self.bookkeeping().await?;
         let now = w.now();
-        let id = w
-            .conn()
-            .insert_import_job("persons", actor.user_id, &actor.username, &filename, mode.as_str(), None, now)
-            .await?;
+        let job = NewImportJob {
+            kind: "persons",
+            user_id: actor.user_id,
+            username: &actor.username,
+            filename: &filename,
+            mode: mode.as_str(),
+            runner: None,
+            at: now,
+        };
+        let id = w.conn().insert_import_job(&job).await?;
         let dir = self.job_dir(id);
         let moved = std::fs::create_dir_all(&dir).and_then(|()| {
             let to = dir.join(format!("upload.{}", extension(&filename)));
@@ -207,18 +213,16 @@ impl App {
         let filename = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let mut w = self.bookkeeping().await?;
         let now = w.now();
-        let id = w
-            .conn()
-            .insert_import_job(
-                "persons",
-                actor.user_id,
-                &actor.username,
-                &filename,
-                mode.as_str(),
-                Some(&self.runner_id),
-                now,
-            )
-            .await?;
+        let job = NewImportJob {
+            kind: "persons",
+            user_id: actor.user_id,
+            username: &actor.username,
+            filename: &filename,
+            mode: mode.as_str(),
+            runner: Some(&self.runner_id),
+            at: now,
+        };
+        let id = w.conn().insert_import_job(&job).await?;
         w.commit().await?;
         let file = ImportFile::Path(path.to_path_buf());
         let dir = self.job_dir(id);
@@ -253,7 +257,8 @@ impl App {
                         tracing::error!(job = id, error = %other, "import job failed");
                         (
                             "Lỗi hệ thống khi nhập; không có gì bị ghi dở. Hãy thử lại".into(),
-                            "a system error stopped the import; nothing was half-written. Please try again".into(),
+                            "a system error stopped the import; nothing was half-written. Please try again"
+                                .into(),
                         )
                     }
                 };
@@ -367,7 +372,8 @@ impl App {
             .conn()
             .requeue_stale_import_jobs(&self.runner_id, now - chrono::Duration::minutes(STALE_MINUTES))
             .await?;
-        let old = w.conn().import_jobs_finished_before(now - chrono::Duration::hours(FILES_KEPT_HOURS)).await?;
+        let old =
+            w.conn().import_jobs_finished_before(now - chrono::Duration::hours(FILES_KEPT_HOURS)).await?;
         w.commit().await?;
         for id in old {
             let _ = std::fs::remove_dir_all(self.job_dir(id));
@@ -435,7 +441,8 @@ impl App {
         let mut c = r.conn();
         let row = c.import_job(id).await?.filter(|j| Self::sees_job(actor, j)).ok_or(AppError::NotFound)?;
         let ahead = if row.state == "queued" {
-            c.import_jobs(None, 1000).await?.iter().filter(|j| j.state == "queued" && j.id < id).count() as i64
+            c.import_jobs(None, 1000).await?.iter().filter(|j| j.state == "queued" && j.id < id).count()
+                as i64
         } else {
             0
         };
@@ -463,7 +470,9 @@ impl App {
         let dir = self.job_dir(id);
         let (path, name, present) = match which {
             JobFile::Errors => (errors_csv(&dir), format!("lỗi-{stem}.csv"), job.has_errors_file),
-            JobFile::Rejected => (rejected_xlsx(&dir), format!("dòng-bị-từ-chối-{stem}.xlsx"), job.has_rejected_file),
+            JobFile::Rejected => {
+                (rejected_xlsx(&dir), format!("dòng-bị-từ-chối-{stem}.xlsx"), job.has_rejected_file)
+            }
         };
         if !present {
             return Err(AppError::NotFound);

@@ -216,7 +216,7 @@ pub(crate) mod jobs;
 mod pipeline;
 
 pub use jobs::{FILES_KEPT_HOURS, ImportJob, JobFile, JobState};
-pub use pipeline::ImportFile;
+pub use pipeline::{BATCH_ROWS, ImportFile};
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 /// Rows per batch: in a registry that already holds people, each batch is written in its own
 /// transaction, so another user's write waits at most one batch.
-pub(crate) const BATCH_ROWS: usize = 2_000;
+pub const BATCH_ROWS: usize = 2_000;
 
 /// Where an import reads its file from.
 #[derive(Debug, Clone)]
@@ -98,6 +98,7 @@ struct Rejected {
 fn spawn_reader(
     filename: String,
     file: ImportFile,
+    batch_rows: usize,
     today: NaiveDate,
     skip: Option<Arc<RowBits>>,
     rejected: Option<Rejected>,
@@ -118,8 +119,10 @@ fn spawn_reader(
                         if let Some(r) = &rejected {
                             let mut headers = h.to_vec();
                             headers.push("Lỗi".to_string());
-                            match (XlsxStream::create(&r.path, "Dòng bị từ chối", &headers), ErrorLines::open(&r.errors))
-                            {
+                            match (
+                                XlsxStream::create(&r.path, "Dòng bị từ chối", &headers),
+                                ErrorLines::open(&r.errors),
+                            ) {
                                 (Ok(x), Ok(e)) => out = Some((x, e.peekable())),
                                 (Err(e), _) => broken = Some(e.en),
                                 (_, Err(e)) => broken = Some(e.to_string()),
@@ -172,7 +175,7 @@ fn spawn_reader(
                             Err(mut e) => batch.errors.append(&mut e),
                         }
                     }
-                    if batch.rows >= BATCH_ROWS {
+                    if batch.rows >= batch_rows {
                         let mut full = std::mem::take(&mut batch);
                         full.seen = seen;
                         if tx.blocking_send(Item::Batch(full)).is_err() {
@@ -366,7 +369,8 @@ impl App {
         let rejected = (mode == ImportMode::ValidRowsOnly && report.bad_rows > 0)
             .then(|| Rejected { path: rejected_xlsx(dir), errors: errors_jsonl(dir) });
         let has_rejected = rejected.is_some();
-        self.write_pass(actor, filename, file, &checked, written_through, rejected, &mut report, tracker).await?;
+        self.write_pass(actor, filename, file, &checked, written_through, rejected, &mut report, tracker)
+            .await?;
         if has_rejected {
             report.rejected_file = Some(rejected_xlsx(dir));
         }
@@ -390,9 +394,10 @@ impl App {
         } else {
             0
         };
-        let mut rx = spawn_reader(filename.to_string(), file.clone(), today, None, None);
+        let mut rx = spawn_reader(filename.to_string(), file.clone(), self.import_batch, today, None, None);
         let spill_path = dir.join("errors-rows.jsonl");
-        let mut spill = BufWriter::new(std::fs::File::create(&spill_path).map_err(|e| io_error("errors file", e))?);
+        let mut spill =
+            BufWriter::new(std::fs::File::create(&spill_path).map_err(|e| io_error("errors file", e))?);
         let mut c = Checked {
             rows: 0,
             bad: RowBits::default(),
@@ -458,14 +463,21 @@ impl App {
                         if let Some(p) = existing.get(rec.cccd.as_str())
                             && !actor.can(Permission::EditPeople, &p.unit_path)
                         {
-                            errors.push(row_error(rec.row, "Số CCCD", refused_vi.clone(), refused_en.clone()));
+                            errors.push(row_error(
+                                rec.row,
+                                "Số CCCD",
+                                refused_vi.clone(),
+                                refused_en.clone(),
+                            ));
                             c.conflict_total += 1;
                             if c.conflicts.len() < MAX_CONFLICT_ROWS {
                                 c.conflicts.push(p.clone());
                             }
                         }
                         if rec.relation == Relation::Head {
-                            c.head_place.entry((commune.id, rec.household_code.as_str().to_string())).or_insert(idx);
+                            c.head_place
+                                .entry((commune.id, rec.household_code.as_str().to_string()))
+                                .or_insert(idx);
                         }
                         row_place.push((rec.row as u32, idx as u32));
                     }
@@ -490,14 +502,17 @@ impl App {
         // ones to the report.
         let repeats = checks.finish();
         let merged = errors_jsonl(dir);
-        let mut jsonl = BufWriter::new(std::fs::File::create(&merged).map_err(|e| io_error("errors file", e))?);
-        let mut out = BufWriter::new(std::fs::File::create(errors_csv(dir)).map_err(|e| io_error("errors file", e))?);
+        let mut jsonl =
+            BufWriter::new(std::fs::File::create(&merged).map_err(|e| io_error("errors file", e))?);
+        let mut out =
+            BufWriter::new(std::fs::File::create(errors_csv(dir)).map_err(|e| io_error("errors file", e))?);
         // A byte-order mark: Excel then reads the file as UTF-8.
         out.write_all("\u{feff}".as_bytes()).map_err(|e| io_error("errors file", e))?;
         let mut csv = csv::WriterBuilder::new().from_writer(out);
         let csv_error = |e: csv::Error| AppError::Internal(format!("errors file: {e}"));
         csv.write_record(["Dòng / Row", "Cột / Column", "Lý do", "Reason"]).map_err(csv_error)?;
-        let mut rows_errors = ErrorLines::open(&spill_path).map_err(|e| io_error("errors file", e))?.peekable();
+        let mut rows_errors =
+            ErrorLines::open(&spill_path).map_err(|e| io_error("errors file", e))?.peekable();
         let mut repeat_errors = repeats.errors().peekable();
         loop {
             let next = match (rows_errors.peek(), repeat_errors.peek()) {
@@ -543,12 +558,8 @@ impl App {
         let mut w = self.write(actor).await?;
         // Filed where the rows would have gone (the deepest unit holding their places); a file
         // with no usable place, under the actor's own scope.
-        let targets: Vec<&str> = c
-            .places
-            .iter()
-            .filter_map(|p| p.as_ref().ok())
-            .map(|(u, _)| u.path.as_str())
-            .collect();
+        let targets: Vec<&str> =
+            c.places.iter().filter_map(|p| p.as_ref().ok()).map(|(u, _)| u.path.as_str()).collect();
         let scope = if targets.is_empty() {
             actor.grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone())
         } else {
@@ -559,7 +570,12 @@ impl App {
             "rows": report.rows, "rejected_rows": report.bad_rows, "written": false,
         });
         let province = crate::auth::province_of(&mut w.conn(), &scope).await?;
-        w.changed("person.import_checked", Subject::new("import", filename, &province, &scope), None, Some(summary));
+        w.changed(
+            "person.import_checked",
+            Subject::new("import", filename, &province, &scope),
+            None,
+            Some(summary),
+        );
         record_conflicts(&mut w, &c.conflicts, c.conflict_total, filename);
         w.commit().await
     }
@@ -592,7 +608,8 @@ impl App {
         // anything to write yet). Otherwise batch by batch, each its own transaction.
         let bulk = existing_persons == 0 && good >= self.bulk_rows;
         let skip = Arc::new(c.bad.clone());
-        let mut rx = spawn_reader(filename.to_string(), file, self.today(), Some(skip), rejected);
+        let mut rx =
+            spawn_reader(filename.to_string(), file, self.import_batch, self.today(), Some(skip), rejected);
         let mut totals = ChunkCounts::default();
         let mut written_paths: BTreeSet<String> = BTreeSet::new();
         let mut done = 0usize;
@@ -607,7 +624,9 @@ impl App {
         while let Some(item) = rx.recv().await {
             let batch = match item {
                 Item::Batch(b) => b,
-                Item::Header(_) => return Err(AppError::Internal("the header changed between passes".into())),
+                Item::Header(_) => {
+                    return Err(AppError::Internal("the header changed between passes".into()));
+                }
                 Item::Failed(e) => return Err(file_error(e)),
                 Item::Broken(e) => return Err(AppError::Internal(format!("rejected rows file: {e}"))),
             };
@@ -622,7 +641,8 @@ impl App {
                 Some(w) => write_batch(w, c, &records, &mut households, true, &mut written_paths).await?,
                 None => {
                     let mut w = self.write(actor).await?;
-                    let counts = write_batch(&mut w, c, &records, &mut households, false, &mut written_paths).await?;
+                    let counts =
+                        write_batch(&mut w, c, &records, &mut households, false, &mut written_paths).await?;
                     let counts = ChunkCounts { through_row: last_row as i64, ..counts };
                     let summary = serde_json::json!({
                         "file": filename, "job": tracker.job, "through_row": last_row, "created": counts.created,
@@ -630,7 +650,12 @@ impl App {
                     });
                     let scope = common_path(written_paths.iter().map(String::as_str));
                     let province = crate::auth::province_of(&mut w.conn(), &scope).await?;
-                    w.changed("person.import_part", Subject::new("import", filename, &province, &scope), None, Some(summary));
+                    w.changed(
+                        "person.import_part",
+                        Subject::new("import", filename, &province, &scope),
+                        None,
+                        Some(summary),
+                    );
                     if let Some(job) = tracker.job {
                         let now = w.now();
                         w.conn().add_import_chunk(job, &counts, now).await?;
@@ -667,13 +692,13 @@ impl App {
         };
         tracker.persist = false;
         // A resumed job counts what its earlier attempts wrote too.
-        if let (Some(job), false) = (tracker.job, bulk) {
-            if let Some(j) = w.conn().import_job(job).await? {
-                totals.created = j.created;
-                totals.updated = j.updated;
-                totals.unchanged = j.unchanged;
-                totals.households_created = j.households_created;
-            }
+        if let (Some(job), false) = (tracker.job, bulk)
+            && let Some(j) = w.conn().import_job(job).await?
+        {
+            totals.created = j.created;
+            totals.updated = j.updated;
+            totals.unchanged = j.unchanged;
+            totals.households_created = j.households_created;
         }
         report.created = totals.created as usize;
         report.updated = totals.updated as usize;
@@ -722,7 +747,10 @@ async fn write_batch(
         return Err(AppError::invalid(
             "file",
             format!("Số CCCD {} vừa được đăng ký ở nơi khác trong lúc nhập: hãy nhập lại tệp", p.cccd),
-            format!("citizen ID {} was registered elsewhere during the import: import the file again", p.cccd),
+            format!(
+                "citizen ID {} was registered elsewhere during the import: import the file again",
+                p.cccd
+            ),
         ));
     }
     // New households, placed where their head lives.
@@ -730,7 +758,9 @@ async fn write_batch(
     for (rec, _) in records {
         let (idx, _, commune) = place_of(rec)?;
         let key = (commune.id, rec.household_code.as_str().to_string());
-        if !households.contains_key(&key) && !new_keys.iter().any(|(k, code, _)| *k == key.0 && *code == key.1) {
+        if !households.contains_key(&key)
+            && !new_keys.iter().any(|(k, code, _)| *k == key.0 && *code == key.1)
+        {
             let at = c.head_place.get(&key).copied().unwrap_or(idx);
             new_keys.push((key.0, key.1, at));
         }

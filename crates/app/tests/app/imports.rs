@@ -143,3 +143,144 @@ async fn bulk_import_leaves_the_registry_searchable_and_checked() {
         }
     }
 }
+
+/// `n` heads of households of Thanh Bình, one per row, numbered from `first` (valid citizen ids of men born 1980).
+fn household_heads(first: usize, n: usize) -> String {
+    const NAMES: [&str; 8] = [
+        "Nguyễn Văn An",
+        "Trần Văn Bình",
+        "Lê Văn Cường",
+        "Phạm Văn Dũng",
+        "Hoàng Văn Em",
+        "Võ Văn Giang",
+        "Đặng Văn Hải",
+        "Bùi Văn Khánh",
+    ];
+    let mut csv = String::from("cccd,full_name,birth_date,sex,household_code,relation,unit_code\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "042080{:06},{},1980,Nam,JB-{},Chủ hộ,18322-01\n",
+            first + i,
+            NAMES[i % NAMES.len()],
+            first + i
+        ));
+    }
+    csv
+}
+
+/// A web upload is a job: queued, then run by a runner, its report kept in the database and
+/// shown to its owner only; into a registry that holds people it is written batch by batch,
+/// each batch its own transaction recorded in the job's ledger; a job whose process stopped
+/// mid-way is queued again and resumes after the last batch its ledger records.
+#[tokio::test]
+async fn import_jobs_run_in_batches_resume_after_a_restart_and_are_private() {
+    for (mut app, l, _t) in apps().await {
+        let files = tempfile::tempdir().unwrap();
+        app.set_files_dir(files.path().to_path_buf());
+        app.set_import_batch_rows(2);
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let other = app.login("thu.hoanhson", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let mut p = no_progress();
+        // Someone is registered already: the batch-by-batch path, not the first-load one.
+        app.import_persons(&officer, "one.csv", GOOD_CSV.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
+
+        let csv = household_heads(500, 7);
+        let upload = app.upload_path("dan.csv").unwrap();
+        std::fs::write(&upload, &csv).unwrap();
+        let id =
+            app.submit_person_import(&officer, "dan.csv", ImportMode::AllOrNothing, &upload).await.unwrap();
+        assert!(!upload.exists(), "{l}: the upload moved into the job's folder");
+        let job = app.import_job(&officer, id).await.unwrap();
+        assert_eq!(job.state, ansinh_app::import::JobState::Queued, "{l}");
+        assert!(matches!(app.import_job(&other, id).await, Err(AppError::NotFound)), "{l}: not theirs");
+        assert!(app.import_jobs(&other).await.unwrap().iter().all(|j| j.id != id), "{l}");
+
+        assert_eq!(app.run_next_import_job().await.unwrap(), Some(id), "{l}");
+        assert_eq!(app.run_next_import_job().await.unwrap(), None, "{l}: the queue is empty");
+        let job = app.import_job(&officer, id).await.unwrap();
+        assert_eq!(job.state, ansinh_app::import::JobState::Done, "{l}: {job:?}");
+        let report = job.report.unwrap();
+        assert!(report.written && report.created == 7 && report.households_created == 7, "{l}: {report:?}");
+        let parts = AuditFilter { action: Some("person.import_part".into()), ..Default::default() };
+        let parts = app.audit_list(&Actor::system(), &parts, 100).await.unwrap().rows;
+        let ours = parts.iter().filter(|a| a.entity_id == "dan.csv").count();
+        assert_eq!(ours, 4, "{l}: seven rows in four transactions of two");
+        assert_eq!(app.search_persons(&officer, &PersonQuery::default()).await.unwrap().total, 10, "{l}");
+
+        // A process stopped after its first two batches (rows 2–5 written and in the ledger).
+        let csv = household_heads(600, 12);
+        let head: String = csv.lines().take(5).map(|line| format!("{line}\n")).collect();
+        app.import_persons(&officer, "part.csv", head.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
+        let long_ago = app.now() - chrono::Duration::hours(1);
+        let stopped = {
+            let mut tx = app.db.begin().await.unwrap();
+            let mut c = tx.conn();
+            let job = ansinh_store::NewImportJob {
+                kind: "persons",
+                user_id: officer.user_id,
+                username: "xa.maihoa",
+                filename: "dan12.csv",
+                mode: "all_or_nothing",
+                runner: Some("a-stopped-process"),
+                at: long_ago,
+            };
+            let id = c.insert_import_job(&job).await.unwrap();
+            let k = ansinh_store::ChunkCounts { through_row: 5, created: 4, ..Default::default() };
+            c.add_import_chunk(id, &k, long_ago).await.unwrap();
+            tx.commit().await.unwrap();
+            id
+        };
+        let dir = files.path().join("imports").join(format!("job-{stopped}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("upload.csv"), &csv).unwrap();
+        assert_eq!(app.sweep_import_jobs().await.unwrap(), 1, "{l}: queued again");
+        assert_eq!(app.run_next_import_job().await.unwrap(), Some(stopped), "{l}");
+        let job = app.import_job(&officer, stopped).await.unwrap();
+        let report = job.report.unwrap();
+        assert_eq!(job.attempts, 2, "{l}");
+        assert_eq!(
+            (report.created, report.unchanged),
+            (12, 0),
+            "{l}: the ledger's four and the eight after it"
+        );
+        assert_eq!(app.search_persons(&officer, &PersonQuery::default()).await.unwrap().total, 22, "{l}");
+    }
+}
+
+/// Memory stays bounded whatever the file: a file whose rows are all bad keeps a few bytes per
+/// row, writes its errors to disk as they come, and names at most a few other rows in a
+/// repeat's message (one citizen id on every row is not a quadratic report).
+#[tokio::test]
+async fn errors_go_to_a_file_and_repeats_stay_short() {
+    for (mut app, l, _t) in apps().await {
+        let files = tempfile::tempdir().unwrap();
+        app.set_files_dir(files.path().to_path_buf());
+        app.set_import_batch_rows(100);
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let mut csv = String::from("cccd,full_name,birth_date,sex,household_code,relation,unit_code\n");
+        for i in 0..3000 {
+            csv.push_str(&format!("042080000777,Nguyễn Văn An,1980,Nam,R-{i},Con,18322-01\n"));
+        }
+        let mut p = no_progress();
+        let r = app
+            .import_persons(&officer, "lap.csv", csv.as_bytes(), ImportMode::ValidRowsOnly, &mut p)
+            .await
+            .unwrap();
+        assert_eq!((r.rows, r.bad_rows, r.error_count), (3000, 3000, 3000), "{l}");
+        assert_eq!(r.errors.len(), ansinh_app::import::LISTED_ERRORS, "{l}: the first ones listed");
+        assert!(r.errors[0].vi.ends_with("và 2994 dòng khác"), "{l}: {}", r.errors[0].vi);
+        let all = std::fs::read_to_string(r.errors_file.as_ref().unwrap()).unwrap();
+        assert_eq!(all.lines().count(), 3001, "{l}: every error, with a header");
+        let rejected =
+            ansinh_reports::read_xlsx(&std::fs::read(r.rejected_file.as_ref().unwrap()).unwrap()).unwrap();
+        assert_eq!(rejected.rows.len(), 3000, "{l}");
+        assert!(rejected.rows[2999].last().unwrap().contains("trùng với dòng"), "{l}");
+        assert_eq!(r.created, 0, "{l}");
+    }
+}

@@ -54,7 +54,11 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
         )
     } else {
         tracing::warn!(error = %e, "multipart upload");
-        AppError::invalid("file", "Không nhận được tệp tải lên, xin thử lại", "the upload failed, please retry")
+        AppError::invalid(
+            "file",
+            "Không nhận được tệp tải lên, xin thử lại",
+            "the upload failed, please retry",
+        )
     }
 }
 
@@ -188,7 +192,8 @@ fn view(page: &Page, job: &ImportJob, report: &ImportReport) -> ImportView {
         households_created: report.households_created,
         written: report.written,
         rejected_link: job.has_rejected_file.then(|| format!("/imports/{}/rejected.xlsx", job.id)),
-        errors_link: (job.has_errors_file && more_errors > 0).then(|| format!("/imports/{}/errors.csv", job.id)),
+        errors_link: (job.has_errors_file && more_errors > 0)
+            .then(|| format!("/imports/{}/errors.csv", job.id)),
     }
 }
 
@@ -411,12 +416,16 @@ impl JobRow {
             _ => String::new(),
         };
         let progress = match j.state {
-            JobState::Queued if j.ahead > 0 => format!("{} ({} {})", page.t("job-queued"), j.ahead, page.t("job-ahead")),
+            JobState::Queued if j.ahead > 0 => {
+                format!("{} ({} {})", page.t("job-queued"), j.ahead, page.t("job-ahead"))
+            }
             JobState::Queued => page.t("job-queued"),
             JobState::Running if j.total_rows > 0 => {
                 format!("{stage}: {} / {} {}", n(j.done_rows), n(j.total_rows), page.t("job-rows"))
             }
-            JobState::Running if j.done_rows > 0 => format!("{stage}: {} {}", n(j.done_rows), page.t("job-rows")),
+            JobState::Running if j.done_rows > 0 => {
+                format!("{stage}: {} {}", n(j.done_rows), page.t("job-rows"))
+            }
             JobState::Running => page.t("job-started"),
             _ => String::new(),
         };
@@ -444,7 +453,12 @@ impl JobRow {
             filename: j.filename.clone(),
             username: j.username.clone(),
             state: j.state.as_str(),
-            state_label: page.t(&format!("job-state-{}", j.state.as_str())),
+            state_label: page.t(match j.state {
+                JobState::Queued => "job-state-queued",
+                JobState::Running => "job-state-running",
+                JobState::Done => "job-state-done",
+                JobState::Failed => "job-state-failed",
+            }),
             progress,
             percent,
             mode_label: page.t(match ImportMode::parse(&j.mode) {

@@ -49,11 +49,12 @@ async fn registry_import_export_and_template() {
         assert_eq!(count(app.clone()).await, 2, "{l}");
         let link = res
             .body
-            .split("href=\"/persons/import/files/")
+            .split("href=\"/imports/")
             .nth(1)
             .and_then(|s| s.split('"').next())
-            .map(|k| format!("/persons/import/files/{k}"))
+            .map(|k| format!("/imports/{k}"))
             .expect("a link to the rejected rows");
+        assert!(link.ends_with("/rejected.xlsx"), "{l}: {link}");
         let file = send(&r, get(&link, Some(&s))).await;
         assert_eq!(file.status, StatusCode::OK, "{l}");
         assert!(file.body.starts_with("PK"), "{l}: an XLSX (zip)");
@@ -92,6 +93,59 @@ async fn registry_import_export_and_template() {
             res.body
         );
         assert_eq!(count(app.clone()).await, 3, "{l}");
+        // Every upload is a job, listed for its owner with its outcome, and its page follows it.
+        let jobs = send(&r, get("/imports", Some(&s))).await;
+        assert_eq!(jobs.status, StatusCode::OK, "{l}");
+        assert_eq!(jobs.body.matches("data-state=\"done\"").count(), 5, "{l}: {}", jobs.body);
+        let job_id = link.trim_start_matches("/imports/").split('/').next().unwrap().to_string();
+        let page = send(&r, get(&format!("/imports/{job_id}"), Some(&s))).await;
+        assert!(
+            page.status == StatusCode::OK && page.body.contains("data-count=\"created\">2<"),
+            "{l}: {}",
+            page.body
+        );
+        assert_eq!(
+            send(&r, get(&format!("/imports/{job_id}"), Some(&other))).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        assert!(
+            !send(&r, get("/imports", Some(&other))).await.body.contains("danh-sach.csv"),
+            "{l}: not theirs"
+        );
+        // The API: 202 with the job at once, then its report.
+        let token = app.create_token(&Actor::system(), "xa.maihoa", "import").await.unwrap().1;
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/imports/persons?filename=danh-sach.csv&mode=dry_run")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(bad.clone()))
+            .unwrap();
+        let res = send(&r, req).await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{l}: {}", res.body);
+        let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        let id = v["id"].as_i64().unwrap();
+        let mut job = v;
+        for _ in 0..100 {
+            if job["state"] == "done" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let res = send(&r, bearer(&format!("/api/v1/imports/{id}"), &token)).await;
+            job = serde_json::from_str(&res.body).unwrap();
+        }
+        assert_eq!(job["state"], "done", "{l}: {job}");
+        assert_eq!(job["report"]["bad_rows"], 1, "{l}: {job}");
+        assert_eq!(job["report"]["errors"][0]["row"], 3, "{l}: {job}");
+        let bad_mode = Request::builder()
+            .method("POST")
+            .uri("/api/v1/imports/persons?filename=x.csv&mode=everything")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from("a"))
+            .unwrap();
+        let res = send(&r, bad_mode).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(res.body.contains("\"field\":\"mode\""), "{l}: {}", res.body);
         // Bad files: no file, an unreadable one.
         let res = send(&r, upload("/persons/import", "", b"", &[], &s, false)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");

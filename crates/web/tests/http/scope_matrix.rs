@@ -58,6 +58,8 @@ struct Objects {
     member: (i64, i64),
     entry: (i64, i64),
     campaign: (i64, i64),
+    /// An import job: another user's (the command line's) for every role.
+    job: (i64, i64),
 }
 
 /// `path` with its placeholders filled for an `outside` record or a missing one.
@@ -103,6 +105,8 @@ fn fill(path: &str, o: &Objects, outside: bool) -> Option<String> {
         );
     } else if path.starts_with("/campaigns/") || path.starts_with("/api/v1/campaigns/") {
         pick(&o.campaign)
+    } else if path.starts_with("/imports/") || path.starts_with("/api/v1/imports/") {
+        return Some(path.replace("{id}", &pick(&o.job).to_string()).replace("{file}", "errors.csv"));
     } else if path.starts_with("/api/v1/units/") {
         let code = if outside { o.unit_code.1.clone() } else { "99999".to_string() };
         return Some(path.replace("{code}", &code));
@@ -173,6 +177,19 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
             unit_code: hanoi_commune.code.clone(),
         };
         app.add_user(&sys, &n).await.unwrap();
+        // An import job of the command line's, with an errors file: nobody else's to see.
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("ds.csv");
+        std::fs::write(
+            &list,
+            "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n1,x,y,z,a,b,c\n",
+        )
+        .unwrap();
+        let mut quiet = |_: ansinh_app::import::Stage, _: usize, _: usize| {};
+        let (job, _) = app
+            .run_person_import_job(&sys, &list, ansinh_app::import::ImportMode::DryRun, &mut quiet)
+            .await
+            .unwrap();
         let mut worlds = Vec::new();
         for (cccd, name, unit_code, hh, user) in [
             ("042080000103", "Lê Văn Ngoai", "18832".to_string(), "HS-1", "thu.ngoai"),
@@ -287,6 +304,7 @@ async fn outside_answers_exactly_like_missing_for_every_route_and_role() {
                     member: (0, member.id),
                     entry: (0, entry.id),
                     campaign: (0, campaign.id),
+                    job: (0, job),
                 },
             ));
         }
