@@ -65,6 +65,13 @@ test("commune officer: import with a bad row, fix it, find the person without di
   assert.equal(await result.locator("[data-count=created]").innerText(), "2");
   assert.equal(await result.locator(".row-errors").count(), 0);
 
+  // Every upload is a job, listed newest first with its state and outcome.
+  await page.goto(server.url + "/imports");
+  await page.getByRole("heading", { level: 1, name: "Các lần nhập danh sách" }).waitFor();
+  const jobs = page.locator("table.jobs tbody tr");
+  assert.equal(await jobs.count(), 2);
+  assert.match(await jobs.first().innerText(), /nhan-khau-da-sua\.csv[\s\S]*Xong[\s\S]*Thêm mới: 2/);
+
   // Search, typed without diacritics: the list refreshes as one types (htmx), the address follows.
   await page.getByRole("link", { name: "Đăng ký dân cư" }).first().click();
   await page.getByRole("heading", { level: 1, name: "Đăng ký dân cư" }).waitFor();

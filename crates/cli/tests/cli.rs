@@ -449,3 +449,36 @@ fn declaration_and_forms_as_pdf() {
     assert!(!o.status.success(), "an unknown person");
     assert!(stdout(&o).contains("CCCD") || stderr(&o).contains("CCCD"), "{}{}", stdout(&o), stderr(&o));
 }
+
+/// The hostile-file corpus (`scripts/hostile-corpus.py`) under a memory cap: each file is
+/// refused with a clear message by a command-line import whose heap may not pass 400 MB
+/// (RLIMIT_DATA, which counts the heap and every private writable mapping), never by the
+/// process dying. Before the streaming reader, a 1.5 KB sheet asked for a 550 GB grid.
+#[test]
+fn hostile_files_are_refused_within_a_memory_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["migrate"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/tests/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 8, "the corpus is in {}", corpus.display());
+    for f in files {
+        let o = Command::new("prlimit")
+            .arg(format!("--data={}", 400u64 << 20))
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_ansinh"))
+            .args(["import", "persons", "--dry-run"])
+            .arg(&f)
+            .current_dir(dir.path())
+            .env_remove("ANSINH_DATABASE_URL")
+            .env_remove("ANSINH_CONFIG")
+            .env("ANSINH_ADMIN_PASSWORD", "admin-password-1")
+            .output()
+            .expect("prlimit (util-linux) runs the import");
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let said = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(matches!(o.status.code(), Some(1 | 2)), "{name}: refused, not killed: {:?} {said}", o.status);
+        assert!(["Tệp", "tệp", "dòng"].iter().any(|w| said.contains(w)), "{name}: says why: {said}");
+    }
+}

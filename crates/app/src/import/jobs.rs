@@ -199,7 +199,8 @@ impl App {
     }
 
     /// Run an import of the file at `path` now, in this process, as a job others can see (the
-    /// command line). The file stays where it is.
+    /// command line). The job keeps a copy of the file: if this process stops, the server's
+    /// runner resumes the job after [`STALE_MINUTES`].
     pub async fn run_person_import_job(
         &self,
         actor: &Actor,
@@ -224,12 +225,27 @@ impl App {
         };
         let id = w.conn().insert_import_job(&job).await?;
         w.commit().await?;
-        let file = ImportFile::Path(path.to_path_buf());
+        // The job keeps its own copy (a hard link where it can), so that if this process is
+        // stopped the server's runner can resume the job like an upload.
         let dir = self.job_dir(id);
+        let kept = dir.join(format!("upload.{}", extension(&filename)));
         let _slot =
             self.imports.acquire().await.map_err(|_| AppError::Internal("import slots closed".into()))?;
-        let mut tracker = Tracker::new(Some(id), progress);
-        let outcome = self.run_person_import(actor, &filename, file, mode, &dir, 0, &mut tracker).await;
+        let copied = std::fs::create_dir_all(&dir).and_then(|()| {
+            std::fs::hard_link(path, &kept).or_else(|_| std::fs::copy(path, &kept).map(|_| ()))
+        });
+        let outcome = match copied {
+            Err(e) => Err(AppError::invalid(
+                "file",
+                format!("Không đọc được tệp {}: {e}", path.display()),
+                format!("cannot read the file {}: {e}", path.display()),
+            )),
+            Ok(()) => {
+                let mut tracker = Tracker::new(Some(id), progress);
+                let file = ImportFile::Path(kept);
+                self.run_person_import(actor, &filename, file, mode, &dir, 0, &mut tracker).await
+            }
+        };
         self.finish_job(id, &outcome).await?;
         outcome.map(|r| (id, r))
     }

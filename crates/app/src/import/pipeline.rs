@@ -343,7 +343,9 @@ impl App {
         let checked = match self.check_pass(actor, filename, &file, dir, tracker).await? {
             Ok(c) => c,
             Err(header) => {
+                // The header row is the bad row: nothing can be read under it.
                 report.error_count = header.len();
+                report.bad_rows = 1;
                 report.errors = header;
                 return Ok(report);
             }
@@ -416,6 +418,11 @@ impl App {
         let (refused_vi, refused_en) =
             refused.first_invalid().map(|i| (i.vi.clone(), i.en.clone())).unwrap_or_default();
         let mut row_place: Vec<(u32, u32)> = Vec::new();
+        // The first load of an empty registry has nobody to look up.
+        let registry_empty = {
+            let mut r = self.db.read().await?;
+            r.conn().count_persons(&[ansinh_domain::unit::ROOT_PATH.to_string()]).await? == 0
+        };
         while let Some(item) = rx.recv().await {
             let mut batch = match item {
                 Item::Header(e) => return Ok(Err(e)),
@@ -448,7 +455,9 @@ impl App {
             // Existing persons by citizen id: one registered outside the actor's scope gets the
             // same neutral refusal as in the person form, and a reconciliation request.
             let cccds: Vec<String> = batch.records.iter().map(|(r, _)| r.cccd.as_str().to_string()).collect();
-            let existing: HashMap<String, PersonRow> = {
+            let existing: HashMap<String, PersonRow> = if registry_empty {
+                HashMap::new()
+            } else {
                 let mut r = self.db.read().await?;
                 r.conn().persons_by_cccds(&cccds).await?.into_iter().map(|p| (p.cccd.clone(), p)).collect()
             };
