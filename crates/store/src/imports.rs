@@ -107,6 +107,12 @@ impl Conn<'_> {
         })
     }
 
+    /// Whether any job waits (read before taking the write lock to claim one).
+    pub async fn queued_import_jobs(&mut self) -> Result<i64> {
+        let sql = "SELECT COUNT(*) FROM import_jobs WHERE state = 'queued'";
+        Ok(on!(self, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut **c).await)?)
+    }
+
     /// Take the oldest queued job for `runner`; none when nothing waits (or another runner
     /// took it first).
     pub async fn claim_import_job(&mut self, runner: &str, at: DateTime<Utc>) -> Result<Option<i64>> {

@@ -49,6 +49,10 @@ impl App {
             let mut r = self.db.read().await?;
             r.conn().persons_without_participations(&lo, &hi).await?
         };
+        // Places only, no people (a benchmark's import target): no lists, no denominators.
+        if people.is_empty() {
+            return Ok(0);
+        }
         let mut w = self.write(&system).await?;
         let now = w.now();
         let mut rows: Vec<ParticipationRow> = Vec::new();

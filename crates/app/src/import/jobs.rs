@@ -296,6 +296,10 @@ impl App {
     }
 
     async fn claim_next_import_job(&self) -> Result<Option<ImportJobRow>> {
+        // An idle runner only reads (no write lock every few seconds for nothing).
+        if self.db.read().await?.conn().queued_import_jobs().await? == 0 {
+            return Ok(None);
+        }
         // Bookkeeping: a job changes hands; the import audits what it does.
         let mut w = self.bookkeeping().await?;
         let now = w.now();

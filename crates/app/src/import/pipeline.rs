@@ -21,6 +21,8 @@ use tokio::sync::mpsc;
 /// Rows per batch: in a registry that already holds people, each batch is written in its own
 /// transaction, so another user's write waits at most one batch.
 pub const BATCH_ROWS: usize = 2_000;
+/// Rows written per statement group in a first load (one transaction in any case).
+const BULK_CHUNK: usize = 50_000;
 
 /// Where an import reads its file from.
 #[derive(Debug, Clone)]
@@ -99,6 +101,7 @@ fn spawn_reader(
     filename: String,
     file: ImportFile,
     batch_rows: usize,
+    with_keys: bool,
     today: NaiveDate,
     skip: Option<Arc<RowBits>>,
     rejected: Option<Rejected>,
@@ -158,6 +161,12 @@ fn spawn_reader(
                         }
                     } else if let Some(m) = &map {
                         match parse_row(m, n, &cells, today) {
+                            Ok(r) if !with_keys => {
+                                // The check needs no search keys (the costliest part of a row).
+                                let keys =
+                                    NameKeys { name_key: String::new(), given_key: String::new(), sort_key: Vec::new() };
+                                batch.records.push((r, keys));
+                            }
                             Ok(r) => {
                                 let keys = match memo.get(r.full_name.as_str()) {
                                     Some(k) => k.clone(),
@@ -278,8 +287,6 @@ struct Checked {
     conflict_total: usize,
     listed: Vec<RowError>,
     error_count: usize,
-    /// Places of the rows that may be written (where the audit row of a check is filed).
-    good_places: BTreeSet<usize>,
 }
 
 /// The files a run leaves in its folder.
@@ -396,7 +403,7 @@ impl App {
         } else {
             0
         };
-        let mut rx = spawn_reader(filename.to_string(), file.clone(), self.import_batch, today, None, None);
+        let mut rx = spawn_reader(filename.to_string(), file.clone(), self.import_batch, false, today, None, None);
         let spill_path = dir.join("errors-rows.jsonl");
         let mut spill =
             BufWriter::new(std::fs::File::create(&spill_path).map_err(|e| io_error("errors file", e))?);
@@ -411,13 +418,11 @@ impl App {
             conflict_total: 0,
             listed: Vec::new(),
             error_count: 0,
-            good_places: BTreeSet::new(),
         };
         let mut checks = FileChecks::default();
         let refused = crate::registry::cccd_refused();
         let (refused_vi, refused_en) =
             refused.first_invalid().map(|i| (i.vi.clone(), i.en.clone())).unwrap_or_default();
-        let mut row_place: Vec<(u32, u32)> = Vec::new();
         // The first load of an empty registry has nobody to look up.
         let registry_empty = {
             let mut r = self.db.read().await?;
@@ -462,7 +467,6 @@ impl App {
                 r.conn().persons_by_cccds(&cccds).await?.into_iter().map(|p| (p.cccd.clone(), p)).collect()
             };
             let mut errors = std::mem::take(&mut batch.errors);
-            row_place.clear();
             for (rec, _) in &batch.records {
                 checks.add(rec);
                 let idx = c.place_index[rec.unit_code.as_str()];
@@ -488,7 +492,6 @@ impl App {
                                 .entry((commune.id, rec.household_code.as_str().to_string()))
                                 .or_insert(idx);
                         }
-                        row_place.push((rec.row as u32, idx as u32));
                     }
                 }
             }
@@ -497,11 +500,6 @@ impl App {
                 c.bad.set(e.row);
                 serde_json::to_writer(&mut spill, e).map_err(|e| AppError::Internal(e.to_string()))?;
                 spill.write_all(b"\n").map_err(|e| io_error("errors file", e))?;
-            }
-            for (row, idx) in &row_place {
-                if !c.bad.get(*row as usize) {
-                    c.good_places.insert(*idx as usize);
-                }
             }
             tracker.report(self, Stage::Reading, batch.seen, total_hint.max(batch.seen)).await?;
         }
@@ -618,10 +616,11 @@ impl App {
         let bulk = existing_persons == 0 && good >= self.bulk_rows;
         let skip = Arc::new(c.bad.clone());
         let mut rx =
-            spawn_reader(filename.to_string(), file, self.import_batch, self.today(), Some(skip), rejected);
+            spawn_reader(filename.to_string(), file, self.import_batch, true, self.today(), Some(skip), rejected);
         let mut totals = ChunkCounts::default();
         let mut written_paths: BTreeSet<String> = BTreeSet::new();
         let mut done = 0usize;
+        let mut pending: Vec<(PersonRecord, NameKeys)> = Vec::new();
         let mut bulk_work = if bulk {
             tracker.persist = false;
             let mut w = self.write(actor).await?;
@@ -640,9 +639,17 @@ impl App {
                 Item::Broken(e) => return Err(AppError::Internal(format!("rejected rows file: {e}"))),
             };
             let last_row = batch.records.last().map_or(0, |(r, _)| r.row);
-            let records: Vec<(PersonRecord, NameKeys)> =
+            let mut records: Vec<(PersonRecord, NameKeys)> =
                 batch.records.into_iter().filter(|(r, _)| r.row > written_through).collect();
             done += records.len();
+            if bulk_work.is_some() {
+                // One transaction anyway: write in large chunks (fewer, longer statements).
+                pending.append(&mut records);
+                if pending.len() < BULK_CHUNK {
+                    continue;
+                }
+                records = std::mem::take(&mut pending);
+            }
             if records.is_empty() {
                 continue;
             }
@@ -679,6 +686,15 @@ impl App {
             totals.households_created += counts.households_created;
             totals.through_row = last_row as i64;
             tracker.report(self, Stage::Writing, done, good).await?;
+        }
+        if let Some(w) = &mut bulk_work
+            && !pending.is_empty()
+        {
+            let counts = write_batch(w, c, &pending, &mut households, true, &mut written_paths).await?;
+            totals.created += counts.created;
+            totals.updated += counts.updated;
+            totals.unchanged += counts.unchanged;
+            totals.households_created += counts.households_created;
         }
         // The summary, filed where the rows went: the deepest unit holding all of them.
         let scope = common_path(written_paths.iter().map(String::as_str));
@@ -764,12 +780,11 @@ async fn write_batch(
     }
     // New households, placed where their head lives.
     let mut new_keys: Vec<(i64, String, usize)> = Vec::new();
+    let mut seen: std::collections::HashSet<(i64, &str)> = std::collections::HashSet::new();
     for (rec, _) in records {
         let (idx, _, commune) = place_of(rec)?;
         let key = (commune.id, rec.household_code.as_str().to_string());
-        if !households.contains_key(&key)
-            && !new_keys.iter().any(|(k, code, _)| *k == key.0 && *code == key.1)
-        {
+        if !households.contains_key(&key) && seen.insert((commune.id, rec.household_code.as_str())) {
             let at = c.head_place.get(&key).copied().unwrap_or(idx);
             new_keys.push((key.0, key.1, at));
         }
