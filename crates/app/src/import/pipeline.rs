@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 /// transaction, so another user's write waits at most one batch.
 pub const BATCH_ROWS: usize = 2_000;
 /// Rows written per statement group in a first load (one transaction in any case).
-const BULK_CHUNK: usize = 50_000;
+const BULK_CHUNK: usize = 10_000;
 
 /// Where an import reads its file from.
 #[derive(Debug, Clone)]
@@ -764,8 +764,13 @@ async fn write_batch(
     };
     // Read in this transaction: a person registered since the check is updated, not doubled.
     let cccds: Vec<String> = records.iter().map(|(r, _)| r.cccd.as_str().to_string()).collect();
-    let existing: HashMap<String, PersonRow> =
-        w.conn().persons_by_cccds(&cccds).await?.into_iter().map(|p| (p.cccd.clone(), p)).collect();
+    // A first load started on an empty registry and its file repeats no citizen id: nobody can
+    // exist yet (and with the indexes lifted the lookup would scan the table).
+    let existing: HashMap<String, PersonRow> = if bulk {
+        HashMap::new()
+    } else {
+        w.conn().persons_by_cccds(&cccds).await?.into_iter().map(|p| (p.cccd.clone(), p)).collect()
+    };
     if let Some(p) = existing.values().find(|p| !w.actor_can(Permission::EditPeople, &p.unit_path)) {
         // Registered outside the actor's scope between the check and this batch: stop rather
         // than write around it (the batch is not written; a new run reports the row).
