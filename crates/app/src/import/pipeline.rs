@@ -163,8 +163,11 @@ fn spawn_reader(
                         match parse_row(m, n, &cells, today) {
                             Ok(r) if !with_keys => {
                                 // The check needs no search keys (the costliest part of a row).
-                                let keys =
-                                    NameKeys { name_key: String::new(), given_key: String::new(), sort_key: Vec::new() };
+                                let keys = NameKeys {
+                                    name_key: String::new(),
+                                    given_key: String::new(),
+                                    sort_key: Vec::new(),
+                                };
                                 batch.records.push((r, keys));
                             }
                             Ok(r) => {
@@ -403,7 +406,8 @@ impl App {
         } else {
             0
         };
-        let mut rx = spawn_reader(filename.to_string(), file.clone(), self.import_batch, false, today, None, None);
+        let mut rx =
+            spawn_reader(filename.to_string(), file.clone(), self.import_batch, false, today, None, None);
         let spill_path = dir.join("errors-rows.jsonl");
         let mut spill =
             BufWriter::new(std::fs::File::create(&spill_path).map_err(|e| io_error("errors file", e))?);
@@ -615,8 +619,15 @@ impl App {
         // anything to write yet). Otherwise batch by batch, each its own transaction.
         let bulk = existing_persons == 0 && good >= self.bulk_rows;
         let skip = Arc::new(c.bad.clone());
-        let mut rx =
-            spawn_reader(filename.to_string(), file, self.import_batch, true, self.today(), Some(skip), rejected);
+        let mut rx = spawn_reader(
+            filename.to_string(),
+            file,
+            self.import_batch,
+            true,
+            self.today(),
+            Some(skip),
+            rejected,
+        );
         let mut totals = ChunkCounts::default();
         let mut written_paths: BTreeSet<String> = BTreeSet::new();
         let mut done = 0usize;
