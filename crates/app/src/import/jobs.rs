@@ -115,6 +115,25 @@ impl JobProgress {
     }
 }
 
+/// A person import job of `actor`'s, as stored.
+fn person_job<'a>(
+    actor: &'a Actor,
+    filename: &'a str,
+    mode: ImportMode,
+    runner: Option<&'a str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> NewImportJob<'a> {
+    NewImportJob {
+        kind: "persons",
+        user_id: actor.user_id,
+        username: &actor.username,
+        filename,
+        mode: mode.as_str(),
+        runner,
+        at,
+    }
+}
+
 fn national_admin(actor: &Actor) -> bool {
     actor.can(Permission::ManageUsers, ansinh_domain::unit::ROOT_PATH)
 }
@@ -173,16 +192,7 @@ impl App {
         // writes when it runs.
         let mut w = self.bookkeeping().await?;
         let now = w.now();
-        let job = NewImportJob {
-            kind: "persons",
-            user_id: actor.user_id,
-            username: &actor.username,
-            filename: &filename,
-            mode: mode.as_str(),
-            runner: None,
-            at: now,
-        };
-        let id = w.conn().insert_import_job(&job).await?;
+        let id = w.conn().insert_import_job(&person_job(actor, &filename, mode, None, now)).await?;
         let dir = self.job_dir(id);
         let moved = std::fs::create_dir_all(&dir).and_then(|()| {
             let to = dir.join(format!("upload.{}", extension(&filename)));
@@ -214,16 +224,10 @@ impl App {
         let filename = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let mut w = self.bookkeeping().await?;
         let now = w.now();
-        let job = NewImportJob {
-            kind: "persons",
-            user_id: actor.user_id,
-            username: &actor.username,
-            filename: &filename,
-            mode: mode.as_str(),
-            runner: Some(&self.runner_id),
-            at: now,
-        };
-        let id = w.conn().insert_import_job(&job).await?;
+        let id = w
+            .conn()
+            .insert_import_job(&person_job(actor, &filename, mode, Some(&self.runner_id), now))
+            .await?;
         w.commit().await?;
         // The job keeps its own copy (a hard link where it can), so that if this process is
         // stopped the server's runner can resume the job like an upload.

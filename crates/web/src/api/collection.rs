@@ -670,6 +670,17 @@ pub struct RowErrorDto {
     pub message_en: String,
 }
 
+impl RowErrorDto {
+    pub fn of(e: &ansinh_domain::import::RowError) -> RowErrorDto {
+        RowErrorDto {
+            row: e.row,
+            column: e.column.clone(),
+            message_vi: e.vi.clone(),
+            message_en: e.en.clone(),
+        }
+    }
+}
+
 /// What a participation-list import did (or would do, for a dry run).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListImportDto {
@@ -718,16 +729,7 @@ pub async fn import_list(
         unchanged: r.unchanged,
         written: r.written,
         bad_rows: r.bad_rows(),
-        errors: r
-            .errors
-            .iter()
-            .map(|e| RowErrorDto {
-                row: e.row,
-                column: e.column.clone(),
-                message_vi: e.vi.clone(),
-                message_en: e.en.clone(),
-            })
-            .collect(),
+        errors: r.errors.iter().map(RowErrorDto::of).collect(),
     }))
 }
 

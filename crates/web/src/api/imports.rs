@@ -78,16 +78,7 @@ impl ImportJobDto {
             unchanged: r.unchanged,
             households_created: r.households_created,
             written: r.written,
-            errors: r
-                .errors
-                .iter()
-                .map(|e| RowErrorDto {
-                    row: e.row,
-                    column: e.column.clone(),
-                    message_vi: e.vi.clone(),
-                    message_en: e.en.clone(),
-                })
-                .collect(),
+            errors: r.errors.iter().map(RowErrorDto::of).collect(),
             errors_url: j.has_errors_file.then(|| format!("/imports/{}/errors.csv", j.id)),
             rejected_url: j.has_rejected_file.then(|| format!("/imports/{}/rejected.xlsx", j.id)),
         });
