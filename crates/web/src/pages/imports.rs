@@ -171,6 +171,8 @@ async fn save_upload(state: &AppState, mut mp: Multipart) -> Result<SavedUpload,
 
 /// A finished job's report as the page shows it, with links to its files.
 fn view(page: &Page, job: &ImportJob, report: &ImportReport) -> ImportView {
+    // Counts as people read them: 1.000.000.
+    let n = |v: usize| crate::fmt::number(v as i64);
     let vi = page.is_vi();
     let line = |e: &ansinh_domain::import::RowError| if vi { e.to_string() } else { e.to_en() };
     let errors: Vec<String> = report.errors.iter().take(ImportView::SHOWN).map(line).collect();
@@ -182,14 +184,14 @@ fn view(page: &Page, job: &ImportJob, report: &ImportReport) -> ImportView {
             Some(ImportMode::ValidRowsOnly) => "valid",
             _ => "all",
         },
-        rows: report.rows,
-        bad_rows: report.bad_rows(),
+        rows: n(report.rows),
+        bad_rows: n(report.bad_rows()),
         errors,
         more_errors,
-        created: report.created,
-        updated: report.updated,
-        unchanged: report.unchanged,
-        households_created: report.households_created,
+        created: n(report.created),
+        updated: n(report.updated),
+        unchanged: n(report.unchanged),
+        households_created: n(report.households_created),
         written: report.written,
         rejected_link: job.has_rejected_file.then(|| format!("/imports/{}/rejected.xlsx", job.id)),
         errors_link: (job.has_errors_file && more_errors > 0)
@@ -356,16 +358,16 @@ pub struct ImportView {
     pub filename: String,
     /// `dry_run`, `all` or `valid`.
     pub mode: &'static str,
-    pub rows: usize,
-    pub bad_rows: usize,
+    pub rows: String,
+    pub bad_rows: String,
     /// `dòng N, cột X: lý do`, in the page's language; the first [`ImportView::SHOWN`].
     pub errors: Vec<String>,
     /// Errors not listed (see `errors_link`).
     pub more_errors: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub households_created: usize,
+    pub created: String,
+    pub updated: String,
+    pub unchanged: String,
+    pub households_created: String,
     pub written: bool,
     /// The rejected rows as XLSX (valid rows only).
     pub rejected_link: Option<String>,
