@@ -187,41 +187,44 @@ fn is_blank(cells: &[String]) -> bool {
 
 // ─── CSV in ───────────────────────────────────────────────────────────────────────────────
 
-/// The text of a CSV file: UTF-8 with or without BOM; anything else is a clear error.
-fn decode_utf8(bytes: &[u8]) -> Result<&str, FileError> {
-    // UTF-16 with a byte-order mark, or without one (Excel's "Unicode Text" read back by other
-    // tools): ASCII text in UTF-16 has a NUL in every other byte.
-    let head = &bytes[..bytes.len().min(512)];
+/// Bytes read from the start of a CSV file to recognise its encoding and separator.
+const CSV_HEAD_BYTES: usize = 64 * 1024;
+
+fn utf16_error() -> FileError {
+    FileError::new(
+        FileErrorKind::Encoding,
+        "Tệp được lưu dạng UTF-16 (Unicode Text). Hãy mở trong Excel, chọn Lưu thành (Save As) → «CSV UTF-8 (Comma delimited) (*.csv)», hoặc lưu dạng .xlsx",
+        "the file is UTF-16 (Unicode Text). Open it in Excel and Save As «CSV UTF-8 (Comma delimited) (*.csv)», or save it as .xlsx",
+    )
+}
+
+fn nul_error() -> FileError {
+    FileError::new(
+        FileErrorKind::Encoding,
+        "Tệp chứa ký tự NUL: có thể là UTF-16 hoặc không phải tệp văn bản. Hãy lưu lại dạng «CSV UTF-8» hoặc .xlsx",
+        "the file contains NUL characters: it may be UTF-16 or not a text file. Save it again as «CSV UTF-8» or .xlsx",
+    )
+}
+
+fn not_utf8_error(line: u64) -> FileError {
+    FileError::new(
+        FileErrorKind::Encoding,
+        format!(
+            "Tệp không phải mã UTF-8 (byte lỗi ở dòng {line}). Có thể tệp được lưu bằng bảng mã Windows-1258 hoặc TCVN3 (ABC)/VNI. Hãy mở tệp trong Excel và chọn Lưu thành (Save As) → «CSV UTF-8 (Comma delimited) (*.csv)», hoặc lưu dạng .xlsx"
+        ),
+        format!(
+            "the file is not UTF-8 (invalid byte on line {line}). It was probably saved as Windows-1258 or TCVN3 (ABC)/VNI. Open it in Excel and Save As «CSV UTF-8 (Comma delimited) (*.csv)», or save it as .xlsx"
+        ),
+    )
+}
+
+/// UTF-16 with a byte-order mark, or without one (Excel's "Unicode Text" read back by other
+/// tools): ASCII text in UTF-16 has a NUL in every other byte. `head` is the file's start.
+fn is_utf16(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(512)];
     let nul_every_other = head.len() >= 4
         && (head.iter().skip(1).step_by(2).all(|b| *b == 0) || head.iter().step_by(2).all(|b| *b == 0));
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || nul_every_other {
-        return Err(FileError::new(
-            FileErrorKind::Encoding,
-            "Tệp được lưu dạng UTF-16 (Unicode Text). Hãy mở trong Excel, chọn Lưu thành (Save As) → «CSV UTF-8 (Comma delimited) (*.csv)», hoặc lưu dạng .xlsx",
-            "the file is UTF-16 (Unicode Text). Open it in Excel and Save As «CSV UTF-8 (Comma delimited) (*.csv)», or save it as .xlsx",
-        ));
-    }
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) if text.contains('\0') => Err(FileError::new(
-            FileErrorKind::Encoding,
-            "Tệp chứa ký tự NUL: có thể là UTF-16 hoặc không phải tệp văn bản. Hãy lưu lại dạng «CSV UTF-8» hoặc .xlsx",
-            "the file contains NUL characters: it may be UTF-16 or not a text file. Save it again as «CSV UTF-8» or .xlsx",
-        )),
-        Ok(text) => Ok(text),
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-            Err(FileError::new(
-                FileErrorKind::Encoding,
-                format!(
-                    "Tệp không phải mã UTF-8 (byte lỗi ở dòng {line}). Có thể tệp được lưu bằng bảng mã Windows-1258 hoặc TCVN3 (ABC)/VNI. Hãy mở tệp trong Excel và chọn Lưu thành (Save As) → «CSV UTF-8 (Comma delimited) (*.csv)», hoặc lưu dạng .xlsx"
-                ),
-                format!(
-                    "the file is not UTF-8 (invalid byte on line {line}). It was probably saved as Windows-1258 or TCVN3 (ABC)/VNI. Open it in Excel and Save As «CSV UTF-8 (Comma delimited) (*.csv)», or save it as .xlsx"
-                ),
-            ))
-        }
-    }
+    head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || nul_every_other
 }
 
 /// The separator of the header line (outside quotes): the most frequent of `,`, `;` (Excel with
@@ -248,13 +251,90 @@ pub fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
-/// A CSV file read one row at a time (for very large imports): the header is read up front,
-/// then each item is `(row number, cells)`, blank rows included, with the same encoding, cell
-/// and row limits as [`read_csv`].
-pub struct CsvRows<'a> {
-    text: &'a str,
+/// Where the scanner is in the CSV grammar (as the csv parser reads it: a quote opens a quoted
+/// field only as a field's first byte).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CsvState {
+    StartField,
+    InField,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// A reader between the file and the csv parser that finds the empty lines as the bytes pass:
+/// the parser skips them, but Excel shows each as a row, so they must count. It keeps only the
+/// byte offsets of the empty lines not yet claimed by a record (those the parser's read-ahead
+/// buffer has passed), so a file of any length is read in constant memory.
+struct BlankLines<R> {
+    inner: R,
+    delimiter: u8,
+    state: CsvState,
+    /// Offset (in the bytes handed on) of the next byte.
+    offset: u64,
+    /// No byte but line ends since the last line end (or the start).
+    line_empty: bool,
+    after_cr: bool,
+    blanks: std::collections::VecDeque<u64>,
+}
+
+impl<R: std::io::Read> std::io::Read for BlankLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            let at = self.offset;
+            self.offset += 1;
+            let after_cr = std::mem::replace(&mut self.after_cr, b == b'\r');
+            if self.state == CsvState::Quoted {
+                if b == b'"' {
+                    self.state = CsvState::QuoteInQuoted;
+                }
+                continue;
+            }
+            match b {
+                b'\n' if after_cr => {}
+                b'\r' | b'\n' => {
+                    if self.line_empty {
+                        self.blanks.push_back(at);
+                    }
+                    self.line_empty = true;
+                    self.state = CsvState::StartField;
+                }
+                _ => {
+                    self.line_empty = false;
+                    self.state = match (self.state, b) {
+                        (_, d) if d == self.delimiter => CsvState::StartField,
+                        (CsvState::StartField, b'"') => CsvState::Quoted,
+                        (CsvState::QuoteInQuoted, b'"') => CsvState::Quoted,
+                        _ => CsvState::InField,
+                    };
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl<R> BlankLines<R> {
+    /// Empty lines before byte `end` (each claimed once).
+    fn take_before(&mut self, end: u64) -> usize {
+        let mut n = 0;
+        while self.blanks.front().is_some_and(|at| *at < end) {
+            self.blanks.pop_front();
+            n += 1;
+        }
+        n
+    }
+}
+
+/// The bytes read ahead to recognise the file, then the rest of it.
+type Reread<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
+
+/// A CSV file read one row at a time (for very large imports), from any reader and in constant
+/// memory: the header is read up front, then each item is `(row number, cells)`, blank rows
+/// included, with the same encoding, cell and row limits as [`read_csv`].
+pub struct CsvRows<R> {
     headers: Vec<String>,
-    reader: csv::Reader<&'a [u8]>,
+    reader: csv::Reader<BlankLines<std::io::BufReader<Reread<R>>>>,
     record: csv::StringRecord,
     /// Data rows produced so far (blank lines included).
     count: usize,
@@ -264,62 +344,102 @@ pub struct CsvRows<'a> {
     done: bool,
 }
 
-/// Empty lines starting at byte `at` (the csv parser skips them, but Excel shows each as a row,
-/// so they must count). A `\n` completing the previous record's `\r\n` is not one.
-fn blank_lines_at(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = at;
-    if i > 0 && bytes.get(i - 1) == Some(&b'\r') && bytes.get(i) == Some(&b'\n') {
-        i += 1;
-    }
-    let mut n = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i += 2,
-            b'\r' | b'\n' => i += 1,
-            _ => break,
-        }
-        n += 1;
-    }
-    n
+/// Open a CSV held in memory for [`CsvRows`].
+pub fn csv_rows(bytes: &[u8]) -> Result<CsvRows<&[u8]>, FileError> {
+    csv_rows_from(bytes)
 }
 
-/// Open a CSV for [`CsvRows`]; fails on encoding, an empty file or a blank or too long header.
-pub fn csv_rows(bytes: &[u8]) -> Result<CsvRows<'_>, FileError> {
-    let text = decode_utf8(bytes)?;
-    if text.trim().is_empty() {
+/// Open a CSV for [`CsvRows`] from a reader (a file on disk is never held whole); fails on
+/// encoding, an empty file or a blank or too long header.
+pub fn csv_rows_from<R: std::io::Read>(source: R) -> Result<CsvRows<R>, FileError> {
+    use std::io::Read;
+    let read_error = |e: std::io::Error| {
+        FileError::new(FileErrorKind::Malformed, format!("Không đọc được tệp: {e}"), format!("cannot read the file: {e}"))
+    };
+    // The start of the file (its first line, or as much as fits): encoding and separator.
+    let mut source = source;
+    let mut head = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    while head.len() < CSV_HEAD_BYTES && !(head.len() >= 512 && head.contains(&b'\n')) {
+        let n = source.read(&mut chunk).map_err(read_error)?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..n]);
+    }
+    if head.is_empty() {
         return Err(FileError::empty());
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let found = reader.read_record(&mut record).map_err(|e| malformed_csv(1, &e))?;
-    let headers: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
-    if !found || is_blank(&headers) || blank_lines_at(text, 0) > 0 {
-        return Err(FileError::no_header());
+    if is_utf16(&head) {
+        return Err(utf16_error());
+    }
+    let skip = if head.starts_with(BOM) { BOM.len() } else { 0 };
+    let delimiter = detect_delimiter(&String::from_utf8_lossy(&head[skip..]));
+    let mut head = std::io::Cursor::new(head);
+    head.set_position(skip as u64);
+    let input = std::io::BufReader::with_capacity(CSV_HEAD_BYTES, head.chain(source));
+    let scan = BlankLines {
+        inner: input,
+        delimiter,
+        state: CsvState::StartField,
+        offset: 0,
+        line_empty: true,
+        after_cr: false,
+        blanks: Default::default(),
+    };
+    let reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(scan);
+    let mut rows = CsvRows {
+        headers: Vec::new(),
+        reader,
+        record: csv::StringRecord::new(),
+        count: 0,
+        pending_blanks: 0,
+        stashed: None,
+        done: false,
+    };
+    let found = rows.reader.read_record(&mut rows.record).map_err(|e| csv_error(1, &e))?;
+    let headers: Vec<String> = rows.record.iter().map(|h| h.trim().to_string()).collect();
+    let end = rows.reader.position().byte();
+    let blank_before = rows.reader.get_mut().take_before(end) > 0;
+    if headers.iter().any(|h| h.contains('\0')) {
+        return Err(nul_error());
+    }
+    if !found || is_blank(&headers) || blank_before {
+        // Nothing but blank lines is an empty file; text under a blank first line has no header.
+        let mut anything = found && !is_blank(&headers);
+        while !anything {
+            match rows.reader.read_record(&mut rows.record) {
+                Ok(true) => anything = rows.record.iter().any(|c| !c.trim().is_empty()),
+                Ok(false) => break,
+                Err(_) => anything = true,
+            }
+        }
+        return Err(if anything { FileError::no_header() } else { FileError::empty() });
     }
     check_cells(1, &headers, &[])?;
-    Ok(CsvRows { text, headers, reader, record, count: 0, pending_blanks: 0, stashed: None, done: false })
+    rows.headers = headers;
+    Ok(rows)
 }
 
-fn malformed_csv(row: usize, e: &csv::Error) -> FileError {
-    FileError::new(
-        FileErrorKind::Malformed,
-        format!("Không đọc được tệp CSV ở dòng {row}: {e}"),
-        format!("cannot read the CSV file at row {row}: {e}"),
-    )
+/// A parse error: bad UTF-8 gets the encoding explanation with its line, anything else the row.
+fn csv_error(row: usize, e: &csv::Error) -> FileError {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => not_utf8_error(pos.as_ref().map_or(row as u64, |p| p.line())),
+        _ => FileError::new(
+            FileErrorKind::Malformed,
+            format!("Không đọc được tệp CSV ở dòng {row}: {e}"),
+            format!("cannot read the CSV file at row {row}: {e}"),
+        ),
+    }
 }
 
-impl CsvRows<'_> {
+impl<R> CsvRows<R> {
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
 }
 
-impl Iterator for CsvRows<'_> {
+impl<R: std::io::Read> Iterator for CsvRows<R> {
     type Item = Result<(usize, Vec<String>), FileError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -327,7 +447,6 @@ impl Iterator for CsvRows<'_> {
             return None;
         }
         if self.stashed.is_none() {
-            let before = self.reader.position().byte() as usize;
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => {
                     self.done = true;
@@ -335,10 +454,15 @@ impl Iterator for CsvRows<'_> {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(malformed_csv(Table::row_number(self.count), &e)));
+                    return Some(Err(csv_error(Table::row_number(self.count), &e)));
                 }
                 Ok(true) => {
-                    self.pending_blanks = blank_lines_at(self.text, before);
+                    let end = self.reader.position().byte();
+                    self.pending_blanks = self.reader.get_mut().take_before(end);
+                    if self.record.iter().any(|c| c.contains('\0')) {
+                        self.done = true;
+                        return Some(Err(nul_error()));
+                    }
                     self.stashed = Some(self.record.iter().map(|c| restore(c.to_string())).collect());
                 }
             }
@@ -444,9 +568,9 @@ impl FileError {
 /// unpacks to, and the shared strings (their count and the size of each), so that a small
 /// file cannot make the reader allocate gigabytes (zip bombs, a `uniqueCount` of billions,
 /// one shared string of hundreds of megabytes).
-fn check_package(bytes: &[u8]) -> Result<(), FileError> {
+fn check_package<R: std::io::Read + std::io::Seek>(source: &mut R) -> Result<(), FileError> {
     use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::malformed_xlsx())?;
+    let mut zip = zip::ZipArchive::new(source).map_err(|_| FileError::malformed_xlsx())?;
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(FileError::too_large(
             format!("gói có {} phần (tối đa {})", vi_number(zip.len()), vi_number(MAX_ZIP_ENTRIES)),
@@ -593,7 +717,7 @@ fn unique_count(head: &[u8]) -> Option<u64> {
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
     let mut headers = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
-    xlsx_rows(bytes, &mut |item| {
+    xlsx_rows(Cursor::new(bytes), &mut |item| {
         match item {
             TableItem::Headers(h) => headers = h.to_vec(),
             TableItem::Row(n, cells) => {
@@ -618,17 +742,18 @@ pub enum TableItem<'a> {
     Row(usize, Vec<String>),
 }
 
-/// Read a file by its extension, row by row, without holding its rows (a million-row import
-/// keeps only the rows it is working on). Same formats, limits and messages as
-/// [`read_table`]; `f` may stop the reading early with `ControlFlow::Break`.
-pub fn for_each_row(
+/// Read a file by its extension, row by row, from a reader (a file on disk), without holding
+/// the file or its rows: a million-row import keeps only the rows it is working on. Same
+/// formats, limits and messages as [`read_table`]; `f` may stop the reading early with
+/// `ControlFlow::Break`.
+pub fn for_each_row<R: std::io::Read + std::io::Seek>(
     filename: &str,
-    bytes: &[u8],
+    source: R,
     f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>,
 ) -> Result<(), FileError> {
     match extension(filename).as_str() {
         "csv" | "txt" => {
-            let rows = csv_rows(bytes)?;
+            let rows = csv_rows_from(source)?;
             if f(TableItem::Headers(rows.headers())).is_break() {
                 return Ok(());
             }
@@ -640,7 +765,7 @@ pub fn for_each_row(
             }
             Ok(())
         }
-        "xlsx" | "xlsm" => xlsx_rows(bytes, f),
+        "xlsx" | "xlsm" => xlsx_rows(source, f),
         _ => read_table(filename, &[]).map(|_| ()),
     }
 }
@@ -652,13 +777,21 @@ fn extension(filename: &str) -> String {
 /// The first sheet of an XLSX workbook, row by row (see [`read_xlsx`] for the cells' text and
 /// the limits). A sheet stores its cells row after row; one stored out of that order is
 /// refused rather than buffered.
-fn xlsx_rows(bytes: &[u8], f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>) -> Result<(), FileError> {
-    if bytes.is_empty() {
+fn xlsx_rows<R: std::io::Read + std::io::Seek>(
+    mut source: R,
+    f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>,
+) -> Result<(), FileError> {
+    use std::io::SeekFrom;
+    let unreadable_file = |e: std::io::Error| {
+        FileError::new(FileErrorKind::Malformed, format!("Không đọc được tệp: {e}"), format!("cannot read the file: {e}"))
+    };
+    if source.seek(SeekFrom::End(0)).map_err(unreadable_file)? == 0 {
         return Err(FileError::empty());
     }
-    check_package(bytes)?;
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::malformed_xlsx())?;
+    source.rewind().map_err(unreadable_file)?;
+    check_package(&mut source)?;
+    source.rewind().map_err(unreadable_file)?;
+    let mut workbook: calamine::Xlsx<_> = calamine::Xlsx::new(source).map_err(|_| FileError::malformed_xlsx())?;
     let Some(name) = workbook.sheet_names().first().cloned() else { return Err(FileError::empty()) };
     let unreadable = |e: &dyn std::fmt::Display| {
         FileError::new(

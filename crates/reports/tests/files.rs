@@ -1,7 +1,7 @@
 //! Reading and writing tabular files with real bytes, including the bad files people upload.
 
 use ansinh_reports::{
-    FileErrorKind, MAX_CELL_CHARS, MAX_ROWS, Table, csv_rows, read_csv, read_table, read_xlsx, write_csv,
+    FileErrorKind, MAX_CELL_CHARS, MAX_ROWS, Table, csv_rows, csv_rows_from, read_csv, read_table, read_xlsx, write_csv,
     write_csv_with, write_xlsx,
 };
 
@@ -66,6 +66,64 @@ fn csv_rows_stream_with_row_numbers() {
         assert_eq!(numbered[2], (7, "4".to_string()), "{text:?}");
         assert_eq!(read_csv(text.as_bytes()).unwrap().rows.len(), 6, "trailing blank line dropped");
     }
+}
+
+/// A reader that hands on one byte per call: every boundary falls inside a line end, a quoted
+/// field or the byte-order mark.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((b, rest)), Some(slot)) => {
+                *slot = *b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn csv_rows_from_a_reader_count_rows_as_in_memory() {
+    let texts = [
+        "a,b\n\n1,2\n\"x\n\ny\",3\n\n\n4,5\n\n",
+        "\u{feff}a,b\r\n\r\n1,2\r\n\"x\r\n\r\ny\",3\r\n\r\n\r\n4,5\r\n\r\n",
+        // A quote inside an unquoted field is text, not the start of a quoted field.
+        "a;b\n1 \"inch;2\n\n3;\"q\"\"\n\"\n4;5\n",
+    ];
+    for text in texts {
+        let whole: Vec<(usize, Vec<String>)> = csv_rows(text.as_bytes()).unwrap().map(Result::unwrap).collect();
+        let streamed: Vec<(usize, Vec<String>)> =
+            csv_rows_from(Trickle(text.as_bytes())).unwrap().map(Result::unwrap).collect();
+        assert_eq!(streamed, whole, "{text:?}");
+        let last = whole.iter().rev().find(|r| !r.1.is_empty()).unwrap();
+        assert_eq!(last.1[0], "4", "{text:?}");
+    }
+    // Rows as Excel numbers them, across quoted line breaks and empty lines.
+    let rows: Vec<(usize, Vec<String>)> =
+        csv_rows_from(Trickle(texts[0].as_bytes())).unwrap().map(Result::unwrap).collect();
+    let numbered: Vec<(usize, &str)> =
+        rows.iter().filter(|r| !r.1.is_empty()).map(|r| (r.0, r.1[0].as_str())).collect();
+    assert_eq!(numbered, vec![(3, "1"), (4, "x\n\ny"), (7, "4")]);
+    let rows: Vec<(usize, Vec<String>)> =
+        csv_rows_from(Trickle(texts[2].as_bytes())).unwrap().map(Result::unwrap).collect();
+    let numbered: Vec<(usize, &str)> =
+        rows.iter().filter(|r| !r.1.is_empty()).map(|r| (r.0, r.1[1].as_str())).collect();
+    assert_eq!(numbered, vec![(2, "2"), (4, "q\"\n"), (5, "5")]);
+
+    // The checks of the whole file hold for a stream: encoding, NUL, blank files.
+    let bad: Vec<_> = csv_rows_from(Trickle(b"cccd,ten\n1,Nguy\xEA\xDEn\n")).unwrap().collect();
+    let e = bad.into_iter().find_map(Result::err).unwrap();
+    assert_eq!(e.kind, FileErrorKind::Encoding);
+    assert!(e.vi.contains("dòng 2"), "{}", e.vi);
+    let bad: Vec<_> = csv_rows_from(Trickle(b"cccd,ten\n1,A\0n\n")).unwrap().collect();
+    assert_eq!(bad.into_iter().find_map(Result::err).unwrap().kind, FileErrorKind::Encoding);
+    for blank in ["", "\n\n  \n", "\u{feff}"] {
+        assert_eq!(csv_rows_from(Trickle(blank.as_bytes())).err().unwrap().kind, FileErrorKind::Empty, "{blank:?}");
+    }
+    assert_eq!(csv_rows_from(Trickle(b"\na,b\n1,2\n")).err().unwrap().kind, FileErrorKind::NoHeader);
 }
 
 #[test]

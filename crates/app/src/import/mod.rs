@@ -124,14 +124,14 @@ fn is_csv(filename: &str) -> bool {
 /// A file opened for reading: its header row, then its data rows.
 pub(crate) enum Source<'a> {
     /// Streamed: a million-row CSV is never held as cells.
-    Csv(ansinh_reports::CsvRows<'a>),
+    Csv(Box<ansinh_reports::CsvRows<&'a [u8]>>),
     Table(Table),
 }
 
 impl<'a> Source<'a> {
     pub(crate) fn open(filename: &str, bytes: &'a [u8]) -> Result<Source<'a>> {
         if is_csv(filename) {
-            Ok(Source::Csv(ansinh_reports::csv_rows(bytes).map_err(file_error)?))
+            Ok(Source::Csv(Box::new(ansinh_reports::csv_rows(bytes).map_err(file_error)?)))
         } else {
             Ok(Source::Table(ansinh_reports::read_table(filename, bytes).map_err(file_error)?))
         }

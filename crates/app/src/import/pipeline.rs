@@ -34,15 +34,42 @@ pub enum ImportFile {
 }
 
 impl ImportFile {
-    fn with_bytes<T>(&self, f: impl FnOnce(&[u8]) -> T) -> Result<T> {
+    /// Read the file row by row (see [`ansinh_reports::for_each_row`]); one on disk is streamed,
+    /// never held whole.
+    fn for_each_row(
+        &self,
+        filename: &str,
+        f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>,
+    ) -> Result<std::result::Result<(), FileError>> {
         match self {
-            ImportFile::Bytes(b) => Ok(f(b)),
+            ImportFile::Bytes(b) => Ok(ansinh_reports::for_each_row(filename, std::io::Cursor::new(&b[..]), f)),
             ImportFile::Path(p) => {
-                let bytes = std::fs::read(p)
-                    .map_err(|e| AppError::Internal(format!("reading the upload {}: {e}", p.display())))?;
-                Ok(f(&bytes))
+                let file = std::fs::File::open(p).map_err(|e| io_error("reading the upload", e))?;
+                Ok(ansinh_reports::for_each_row(filename, std::io::BufReader::new(file), f))
             }
         }
+    }
+
+    /// Line ends in the file (a CSV's rows, for the progress bar), counted in chunks.
+    fn line_ends(&self) -> Result<usize> {
+        let count = |mut r: Box<dyn std::io::Read>| -> std::io::Result<usize> {
+            let mut buf = vec![0u8; 256 * 1024];
+            let mut n = 0;
+            loop {
+                let got = r.read(&mut buf)?;
+                if got == 0 {
+                    return Ok(n);
+                }
+                n += buf[..got].iter().filter(|c| **c == b'\n').count();
+            }
+        };
+        let reader: Box<dyn std::io::Read> = match self {
+            ImportFile::Bytes(b) => Box::new(std::io::Cursor::new(b.clone())),
+            ImportFile::Path(p) => {
+                Box::new(std::fs::File::open(p).map_err(|e| io_error("reading the upload", e))?)
+            }
+        };
+        count(reader).map_err(|e| io_error("reading the upload", e))
     }
 }
 
@@ -114,8 +141,7 @@ fn spawn_reader(
         let mut memo: HashMap<String, NameKeys> = HashMap::new();
         let mut out: Option<(XlsxStream, std::iter::Peekable<ErrorLines>)> = None;
         let mut broken: Option<String> = None;
-        let read = file.with_bytes(|bytes| {
-            ansinh_reports::for_each_row(&filename, bytes, &mut |item| match item {
+        let read = file.for_each_row(&filename, &mut |item| match item {
                 TableItem::Headers(h) => match map_headers(h) {
                     Ok(m) => {
                         map = Some(m);
@@ -196,8 +222,7 @@ fn spawn_reader(
                     }
                     ControlFlow::Continue(())
                 }
-            })
-        });
+            });
         match read {
             Ok(Ok(())) => {
                 if let Some(b) = broken {
@@ -350,7 +375,10 @@ impl App {
         }
         std::fs::create_dir_all(dir).map_err(|e| io_error("import folder", e))?;
         let mut report = ImportReport::default();
-        let checked = match self.check_pass(actor, filename, &file, dir, tracker).await? {
+        let started = Instant::now();
+        let checked = self.check_pass(actor, filename, &file, dir, tracker).await?;
+        tracing::info!(file = filename, seconds = started.elapsed().as_secs_f64(), "import: check pass done");
+        let checked = match checked {
             Ok(c) => c,
             Err(header) => {
                 // The header row is the bad row: nothing can be read under it.
@@ -381,8 +409,10 @@ impl App {
         let rejected = (mode == ImportMode::ValidRowsOnly && report.bad_rows > 0)
             .then(|| Rejected { path: rejected_xlsx(dir), errors: errors_jsonl(dir) });
         let has_rejected = rejected.is_some();
+        let started = Instant::now();
         self.write_pass(actor, filename, file, &checked, written_through, rejected, &mut report, tracker)
             .await?;
+        tracing::info!(file = filename, seconds = started.elapsed().as_secs_f64(), "import: write pass done");
         if has_rejected {
             report.rejected_file = Some(rejected_xlsx(dir));
         }
@@ -402,7 +432,7 @@ impl App {
     ) -> Result<std::result::Result<Checked, Vec<RowError>>> {
         let today = self.today();
         let total_hint = if is_csv(filename) {
-            file.with_bytes(|b| b.iter().filter(|c| **c == b'\n').count().saturating_sub(1))?
+            file.line_ends()?.saturating_sub(1)
         } else {
             0
         };
@@ -632,6 +662,7 @@ impl App {
         let mut written_paths: BTreeSet<String> = BTreeSet::new();
         let mut done = 0usize;
         let mut pending: Vec<(PersonRecord, NameKeys)> = Vec::new();
+        let loop_started = Instant::now();
         let mut bulk_work = if bulk {
             tracker.persist = false;
             let mut w = self.write(actor).await?;
@@ -709,14 +740,21 @@ impl App {
         }
         // The summary, filed where the rows went: the deepest unit holding all of them.
         let scope = common_path(written_paths.iter().map(String::as_str));
+        tracing::info!(file = filename, seconds = loop_started.elapsed().as_secs_f64(), "import: rows written");
         let mut w = match bulk_work {
             Some(mut w) => {
                 tracker.report(self, Stage::Indexing, 0, 1).await?;
+                let t = Instant::now();
                 w.conn().end_bulk_load().await?;
+                tracing::info!(file = filename, seconds = t.elapsed().as_secs_f64(), "import: indexes restored");
                 // A bulk load recomputes every person's coverage once, in this transaction.
+                let t = Instant::now();
                 self.rebuild_coverage_in(&mut w).await?;
+                tracing::info!(file = filename, seconds = t.elapsed().as_secs_f64(), "import: coverage rebuilt");
                 if totals.created > 10_000 {
+                    let t = Instant::now();
                     w.conn().analyze().await?;
+                    tracing::info!(file = filename, seconds = t.elapsed().as_secs_f64(), "import: analyzed");
                 }
                 if let Some(job) = tracker.job {
                     let now = w.now();
@@ -747,7 +785,9 @@ impl App {
         });
         w.changed("person.import", Subject::new("import", filename, &province, &scope), None, Some(summary));
         record_conflicts(&mut w, &c.conflicts, c.conflict_total, filename);
+        let t = Instant::now();
         w.commit().await?;
+        tracing::info!(file = filename, seconds = t.elapsed().as_secs_f64(), "import: committed");
         tracker.report(self, Stage::Writing, good, good).await?;
         Ok(())
     }
