@@ -72,6 +72,8 @@ timed() { # label, then the command: prints "label: seconds s, max RSS MB"
   echo "$label: ${secs} s, max RSS $((kb / 1024)) MB, exit $code — $(grep -E 'dòng|rows' "$WORK/out.txt" | tail -1)"
   # Exit 1 is "some rows are bad" (expected for the bad file); anything else is shown.
   [ "$code" -le 1 ] || tail -5 "$WORK/err.txt"
+  # The import's own stage timings (logged at info).
+  grep -o 'import: .*' "$WORK/err.txt" | sed 's/^/    /' || true
 }
 
 cat >"$WORK/pay.lua" <<'LUA'

@@ -354,7 +354,11 @@ pub fn csv_rows(bytes: &[u8]) -> Result<CsvRows<&[u8]>, FileError> {
 pub fn csv_rows_from<R: std::io::Read>(source: R) -> Result<CsvRows<R>, FileError> {
     use std::io::Read;
     let read_error = |e: std::io::Error| {
-        FileError::new(FileErrorKind::Malformed, format!("Không đọc được tệp: {e}"), format!("cannot read the file: {e}"))
+        FileError::new(
+            FileErrorKind::Malformed,
+            format!("Không đọc được tệp: {e}"),
+            format!("cannot read the file: {e}"),
+        )
     };
     // The start of the file (its first line, or as much as fits): encoding and separator.
     let mut source = source;
@@ -387,7 +391,8 @@ pub fn csv_rows_from<R: std::io::Read>(source: R) -> Result<CsvRows<R>, FileErro
         after_cr: false,
         blanks: Default::default(),
     };
-    let reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(scan);
+    let reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(scan);
     let mut rows = CsvRows {
         headers: Vec::new(),
         reader,
@@ -783,7 +788,11 @@ fn xlsx_rows<R: std::io::Read + std::io::Seek>(
 ) -> Result<(), FileError> {
     use std::io::SeekFrom;
     let unreadable_file = |e: std::io::Error| {
-        FileError::new(FileErrorKind::Malformed, format!("Không đọc được tệp: {e}"), format!("cannot read the file: {e}"))
+        FileError::new(
+            FileErrorKind::Malformed,
+            format!("Không đọc được tệp: {e}"),
+            format!("cannot read the file: {e}"),
+        )
     };
     if source.seek(SeekFrom::End(0)).map_err(unreadable_file)? == 0 {
         return Err(FileError::empty());
@@ -791,7 +800,8 @@ fn xlsx_rows<R: std::io::Read + std::io::Seek>(
     source.rewind().map_err(unreadable_file)?;
     check_package(&mut source)?;
     source.rewind().map_err(unreadable_file)?;
-    let mut workbook: calamine::Xlsx<_> = calamine::Xlsx::new(source).map_err(|_| FileError::malformed_xlsx())?;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(source).map_err(|_| FileError::malformed_xlsx())?;
     let Some(name) = workbook.sheet_names().first().cloned() else { return Err(FileError::empty()) };
     let unreadable = |e: &dyn std::fmt::Display| {
         FileError::new(

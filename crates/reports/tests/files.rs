@@ -1,8 +1,8 @@
 //! Reading and writing tabular files with real bytes, including the bad files people upload.
 
 use ansinh_reports::{
-    FileErrorKind, MAX_CELL_CHARS, MAX_ROWS, Table, csv_rows, csv_rows_from, read_csv, read_table, read_xlsx, write_csv,
-    write_csv_with, write_xlsx,
+    FileErrorKind, MAX_CELL_CHARS, MAX_ROWS, Table, csv_rows, csv_rows_from, read_csv, read_table, read_xlsx,
+    write_csv, write_csv_with, write_xlsx,
 };
 
 fn strings(cells: &[&str]) -> Vec<String> {
@@ -94,7 +94,8 @@ fn csv_rows_from_a_reader_count_rows_as_in_memory() {
         "a;b\n1 \"inch;2\n\n3;\"q\"\"\n\"\n4;5\n",
     ];
     for text in texts {
-        let whole: Vec<(usize, Vec<String>)> = csv_rows(text.as_bytes()).unwrap().map(Result::unwrap).collect();
+        let whole: Vec<(usize, Vec<String>)> =
+            csv_rows(text.as_bytes()).unwrap().map(Result::unwrap).collect();
         let streamed: Vec<(usize, Vec<String>)> =
             csv_rows_from(Trickle(text.as_bytes())).unwrap().map(Result::unwrap).collect();
         assert_eq!(streamed, whole, "{text:?}");
@@ -121,7 +122,11 @@ fn csv_rows_from_a_reader_count_rows_as_in_memory() {
     let bad: Vec<_> = csv_rows_from(Trickle(b"cccd,ten\n1,A\0n\n")).unwrap().collect();
     assert_eq!(bad.into_iter().find_map(Result::err).unwrap().kind, FileErrorKind::Encoding);
     for blank in ["", "\n\n  \n", "\u{feff}"] {
-        assert_eq!(csv_rows_from(Trickle(blank.as_bytes())).err().unwrap().kind, FileErrorKind::Empty, "{blank:?}");
+        assert_eq!(
+            csv_rows_from(Trickle(blank.as_bytes())).err().unwrap().kind,
+            FileErrorKind::Empty,
+            "{blank:?}"
+        );
     }
     assert_eq!(csv_rows_from(Trickle(b"\na,b\n1,2\n")).err().unwrap().kind, FileErrorKind::NoHeader);
 }

@@ -15,8 +15,9 @@ use sqlx::AssertSqlSafe;
 /// SQLite, PostgreSQL; a contract test checks they agree): dropped and rebuilt by bulk loads.
 /// PostgreSQL's key indexes end in the id that pages are ordered by; SQLite's end in it
 /// implicitly (the rowid).
-pub const BULK_INDEXES: [(&str, &str, &str); 8] = [
+pub const BULK_INDEXES: [(&str, &str, &str); 9] = [
     ("persons_name", "persons (name_key)", "persons (name_key, id)"),
+    ("persons_given", "persons (given_key, name_key)", "persons (given_key, name_key, id)"),
     ("persons_sort", "persons (sort_key)", "persons (sort_key, id)"),
     ("persons_path", "persons (unit_path)", "persons (unit_path)"),
     ("persons_household", "persons (household_id)", "persons (household_id)"),

@@ -127,8 +127,22 @@ pub struct PersonWrite {
 /// Filters of the person list; all optional, always combined with the scope roots.
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {
-    /// Folded name prefix: matches the full name or the given name.
+    /// Folded name prefix of the full name (index order).
     pub name_prefix: Option<String>,
+    /// Readings of the typed words when they may be more than a full-name prefix: any of them
+    /// matches ("Dũng" is a given name; "Dũng Thanh Bình" is Dũng in the places named
+    /// Thanh Bình). Used instead of `name_prefix`.
+    pub names: Vec<NameMatch>,
+    /// Leading digits of a citizen id or of a phone number, as typed so far.
+    pub number_prefix: Option<String>,
+    /// `male` or `female`.
+    pub sex: Option<String>,
+    /// The stored ethnic group name ("Kinh", "Mường").
+    pub ethnicity: Option<String>,
+    /// The stored occupation key (`farmer` …).
+    pub occupation: Option<String>,
+    /// The household's poverty status in a year: `poor`, `near_poor`, or `none` (neither).
+    pub poverty: Option<(i32, String)>,
     pub cccd: Option<String>,
     pub phone: Option<String>,
     pub household_code: Option<String>,
@@ -147,6 +161,17 @@ pub struct PersonFilter {
     /// (empty = the whole country), used instead of path ranges so the name index is the only
     /// sensible plan. The caller guarantees it is equivalent to the roots.
     pub province_codes: Option<Vec<String>>,
+}
+
+/// One reading of a typed name: a folded prefix of the full name or, with `given`, the whole
+/// given name; inside the subtrees `within` when not empty. Each reading is searched on its
+/// own index in name order and the pages merged, so a common family name ("nguyen") costs
+/// what it cost before the given-name reading existed.
+#[derive(Debug, Clone, Default)]
+pub struct NameMatch {
+    pub prefix: String,
+    pub given: bool,
+    pub within: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -191,6 +216,62 @@ macro_rules! push_person_filter {
             let hi = format!("{n}\u{10FFFF}");
             $qb.push(" AND p.name_key >= ").push_bind(n.clone()).push(" AND p.name_key < ").push_bind(hi);
         }
+        if !f.names.is_empty() {
+            $qb.push(" AND (");
+            for (i, m) in f.names.iter().enumerate() {
+                if i > 0 {
+                    $qb.push(" OR ");
+                }
+                $qb.push("(");
+                if m.given {
+                    $qb.push("p.given_key = ").push_bind(m.prefix.clone());
+                } else {
+                    let hi = format!("{}\u{10FFFF}", m.prefix);
+                    $qb.push("p.name_key >= ").push_bind(m.prefix.clone()).push(" AND p.name_key < ").push_bind(hi);
+                }
+                if !m.within.is_empty() {
+                    $qb.push(" AND (");
+                    for (j, path) in m.within.iter().enumerate() {
+                        if j > 0 {
+                            $qb.push(" OR ");
+                        }
+                        let (lo, hi) = subtree_range(path);
+                        $qb.push("(p.unit_path >= ").push_bind(lo).push(" AND p.unit_path < ").push_bind(hi).push(")");
+                    }
+                    $qb.push(")");
+                }
+                $qb.push(")");
+            }
+            $qb.push(")");
+        }
+        if let Some(d) = &f.number_prefix {
+            // Digits sort before ':' in both databases' text order.
+            let hi = format!("{d}:");
+            $qb.push(" AND ((p.cccd >= ").push_bind(d.clone()).push(" AND p.cccd < ").push_bind(hi.clone());
+            $qb.push(") OR (p.phone >= ").push_bind(d.clone()).push(" AND p.phone < ").push_bind(hi).push("))");
+        }
+        if let Some(x) = &f.sex {
+            $qb.push(" AND p.sex = ").push_bind(x.clone());
+        }
+        if let Some(x) = &f.ethnicity {
+            $qb.push(" AND p.ethnicity = ").push_bind(x.clone());
+        }
+        if let Some(x) = &f.occupation {
+            $qb.push(" AND p.occupation = ").push_bind(x.clone());
+        }
+        if let Some((year, status)) = &f.poverty {
+            if status == "none" {
+                $qb.push(" AND (p.household_id IS NULL OR p.household_id NOT IN (SELECT household_id FROM household_poverty WHERE year = ")
+                    .push_bind(*year)
+                    .push(" AND status IN ('poor', 'near_poor')))");
+            } else {
+                $qb.push(" AND p.household_id IN (SELECT household_id FROM household_poverty WHERE year = ")
+                    .push_bind(*year)
+                    .push(" AND status = ")
+                    .push_bind(status.clone())
+                    .push(")");
+            }
+        }
         if let Some(c) = &f.cccd {
             $qb.push(" AND p.cccd = ").push_bind(c.clone());
         }
@@ -212,6 +293,23 @@ macro_rules! push_person_filter {
             $qb.push(" AND p.birth_date <= ").push_bind(w.max_birth);
             $qb.push(" AND ((p.sex = 'male' AND p.birth_date > ").push_bind(w.male_after);
             $qb.push(") OR (p.sex = 'female' AND p.birth_date > ").push_bind(w.female_after).push("))");
+        }
+    }};
+}
+
+/// `SELECT id … UNION SELECT id …`: the ids of the first `$n` matches of each reading of the
+/// typed name, in name order, each on its own index.
+macro_rules! push_readings {
+    ($qb:expr, $roots:expr, $f:expr, $n:expr) => {{
+        let f: &PersonFilter = $f;
+        for (i, m) in f.names.iter().enumerate() {
+            if i > 0 {
+                $qb.push(" UNION ");
+            }
+            let one = PersonFilter { names: vec![m.clone()], ..f.clone() };
+            $qb.push("SELECT id FROM (SELECT p.id FROM persons p WHERE ");
+            push_person_filter!($qb, $roots, &one);
+            $qb.push(" ORDER BY p.name_key, p.id LIMIT ").push_bind($n).push(format!(") r{i}"));
         }
     }};
 }
@@ -331,10 +429,20 @@ impl Conn<'_> {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<PersonRow>> {
+        if f.names.len() > 1 {
+            // Each reading on its own index, the first pages merged.
+            let n = offset.saturating_add(limit);
+            return decode_all(on!(self, c => {
+                let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE p.id IN (", person_cols("p")));
+                push_readings!(qb, roots, f, n);
+                qb.push(") ORDER BY p.name_key, p.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+                qb.build_query_as::<PersonRecord>().fetch_all(&mut **c).await
+            })?);
+        }
         decode_all(on!(self, c => {
             let mut qb = QueryBuilder::new(format!("SELECT {} FROM persons p WHERE ", person_cols("p")));
             push_person_filter!(qb, roots, f);
-            if f.name_prefix.is_some() {
+            if f.name_prefix.is_some() || !f.names.is_empty() {
                 // Index order of (name_key): no sort, LIMIT stops early.
                 qb.push(" ORDER BY p.name_key, p.id");
             } else {
@@ -365,10 +473,19 @@ impl Conn<'_> {
 
     /// How many persons match (for the page count), capped at `cap` so counting stays cheap.
     pub async fn count_matching(&mut self, roots: &[String], f: &PersonFilter, cap: i64) -> Result<i64> {
+        if f.names.len() > 1 {
+            let n: i64 = on!(self, c => {
+                let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (");
+                push_readings!(qb, roots, f, cap);
+                qb.push(") t");
+                qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
+            })?;
+            return Ok(n.min(cap));
+        }
         Ok(on!(self, c => {
             let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE ");
             push_person_filter!(qb, roots, f);
-            if f.name_prefix.is_some() {
+            if f.name_prefix.is_some() || !f.names.is_empty() {
                 // Same index as the page itself (SQLite otherwise walks the whole scope's path
                 // range when few names match).
                 qb.push(" ORDER BY p.name_key");

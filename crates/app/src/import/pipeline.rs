@@ -42,7 +42,9 @@ impl ImportFile {
         f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>,
     ) -> Result<std::result::Result<(), FileError>> {
         match self {
-            ImportFile::Bytes(b) => Ok(ansinh_reports::for_each_row(filename, std::io::Cursor::new(&b[..]), f)),
+            ImportFile::Bytes(b) => {
+                Ok(ansinh_reports::for_each_row(filename, std::io::Cursor::new(&b[..]), f))
+            }
             ImportFile::Path(p) => {
                 let file = std::fs::File::open(p).map_err(|e| io_error("reading the upload", e))?;
                 Ok(ansinh_reports::for_each_row(filename, std::io::BufReader::new(file), f))
@@ -142,87 +144,87 @@ fn spawn_reader(
         let mut out: Option<(XlsxStream, std::iter::Peekable<ErrorLines>)> = None;
         let mut broken: Option<String> = None;
         let read = file.for_each_row(&filename, &mut |item| match item {
-                TableItem::Headers(h) => match map_headers(h) {
-                    Ok(m) => {
-                        map = Some(m);
-                        if let Some(r) = &rejected {
-                            let mut headers = h.to_vec();
-                            headers.push("Lỗi".to_string());
-                            match (
-                                XlsxStream::create(&r.path, "Dòng bị từ chối", &headers),
-                                ErrorLines::open(&r.errors),
-                            ) {
-                                (Ok(x), Ok(e)) => out = Some((x, e.peekable())),
-                                (Err(e), _) => broken = Some(e.en),
-                                (_, Err(e)) => broken = Some(e.to_string()),
-                            }
-                        }
-                        ControlFlow::Continue(())
-                    }
-                    Err(e) => {
-                        let _ = tx.blocking_send(Item::Header(e));
-                        ControlFlow::Break(())
-                    }
-                },
-                TableItem::Row(n, cells) => {
-                    seen += 1;
-                    if is_blank_row(&cells) {
-                        return ControlFlow::Continue(());
-                    }
-                    batch.rows += 1;
-                    if skip.as_ref().is_some_and(|s| s.get(n)) {
-                        if let Some((x, errors)) = &mut out {
-                            let mut reasons = Vec::new();
-                            while let Some(e) = errors.next_if(|e| e.row <= n) {
-                                if e.row == n {
-                                    reasons.push(e.to_string());
-                                }
-                            }
-                            let mut row = cells;
-                            row.push(reasons.join("; "));
-                            if let Err(e) = x.push(&row) {
-                                broken = Some(e.en);
-                                return ControlFlow::Break(());
-                            }
-                        }
-                    } else if let Some(m) = &map {
-                        match parse_row(m, n, &cells, today) {
-                            Ok(r) if !with_keys => {
-                                // The check needs no search keys (the costliest part of a row).
-                                let keys = NameKeys {
-                                    name_key: String::new(),
-                                    given_key: String::new(),
-                                    sort_key: Vec::new(),
-                                };
-                                batch.records.push((r, keys));
-                            }
-                            Ok(r) => {
-                                let keys = match memo.get(r.full_name.as_str()) {
-                                    Some(k) => k.clone(),
-                                    None => {
-                                        if memo.len() > 50_000 {
-                                            memo.clear();
-                                        }
-                                        let k = NameKeys::of(&r.full_name);
-                                        memo.insert(r.full_name.as_str().to_string(), k.clone());
-                                        k
-                                    }
-                                };
-                                batch.records.push((r, keys));
-                            }
-                            Err(mut e) => batch.errors.append(&mut e),
-                        }
-                    }
-                    if batch.rows >= batch_rows {
-                        let mut full = std::mem::take(&mut batch);
-                        full.seen = seen;
-                        if tx.blocking_send(Item::Batch(full)).is_err() {
-                            return ControlFlow::Break(());
+            TableItem::Headers(h) => match map_headers(h) {
+                Ok(m) => {
+                    map = Some(m);
+                    if let Some(r) = &rejected {
+                        let mut headers = h.to_vec();
+                        headers.push("Lỗi".to_string());
+                        match (
+                            XlsxStream::create(&r.path, "Dòng bị từ chối", &headers),
+                            ErrorLines::open(&r.errors),
+                        ) {
+                            (Ok(x), Ok(e)) => out = Some((x, e.peekable())),
+                            (Err(e), _) => broken = Some(e.en),
+                            (_, Err(e)) => broken = Some(e.to_string()),
                         }
                     }
                     ControlFlow::Continue(())
                 }
-            });
+                Err(e) => {
+                    let _ = tx.blocking_send(Item::Header(e));
+                    ControlFlow::Break(())
+                }
+            },
+            TableItem::Row(n, cells) => {
+                seen += 1;
+                if is_blank_row(&cells) {
+                    return ControlFlow::Continue(());
+                }
+                batch.rows += 1;
+                if skip.as_ref().is_some_and(|s| s.get(n)) {
+                    if let Some((x, errors)) = &mut out {
+                        let mut reasons = Vec::new();
+                        while let Some(e) = errors.next_if(|e| e.row <= n) {
+                            if e.row == n {
+                                reasons.push(e.to_string());
+                            }
+                        }
+                        let mut row = cells;
+                        row.push(reasons.join("; "));
+                        if let Err(e) = x.push(&row) {
+                            broken = Some(e.en);
+                            return ControlFlow::Break(());
+                        }
+                    }
+                } else if let Some(m) = &map {
+                    match parse_row(m, n, &cells, today) {
+                        Ok(r) if !with_keys => {
+                            // The check needs no search keys (the costliest part of a row).
+                            let keys = NameKeys {
+                                name_key: String::new(),
+                                given_key: String::new(),
+                                sort_key: Vec::new(),
+                            };
+                            batch.records.push((r, keys));
+                        }
+                        Ok(r) => {
+                            let keys = match memo.get(r.full_name.as_str()) {
+                                Some(k) => k.clone(),
+                                None => {
+                                    if memo.len() > 50_000 {
+                                        memo.clear();
+                                    }
+                                    let k = NameKeys::of(&r.full_name);
+                                    memo.insert(r.full_name.as_str().to_string(), k.clone());
+                                    k
+                                }
+                            };
+                            batch.records.push((r, keys));
+                        }
+                        Err(mut e) => batch.errors.append(&mut e),
+                    }
+                }
+                if batch.rows >= batch_rows {
+                    let mut full = std::mem::take(&mut batch);
+                    full.seen = seen;
+                    if tx.blocking_send(Item::Batch(full)).is_err() {
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            }
+        });
         match read {
             Ok(Ok(())) => {
                 if let Some(b) = broken {
@@ -431,11 +433,7 @@ impl App {
         tracker: &mut Tracker<'_>,
     ) -> Result<std::result::Result<Checked, Vec<RowError>>> {
         let today = self.today();
-        let total_hint = if is_csv(filename) {
-            file.line_ends()?.saturating_sub(1)
-        } else {
-            0
-        };
+        let total_hint = if is_csv(filename) { file.line_ends()?.saturating_sub(1) } else { 0 };
         let mut rx =
             spawn_reader(filename.to_string(), file.clone(), self.import_batch, false, today, None, None);
         let spill_path = dir.join("errors-rows.jsonl");
@@ -740,17 +738,29 @@ impl App {
         }
         // The summary, filed where the rows went: the deepest unit holding all of them.
         let scope = common_path(written_paths.iter().map(String::as_str));
-        tracing::info!(file = filename, seconds = loop_started.elapsed().as_secs_f64(), "import: rows written");
+        tracing::info!(
+            file = filename,
+            seconds = loop_started.elapsed().as_secs_f64(),
+            "import: rows written"
+        );
         let mut w = match bulk_work {
             Some(mut w) => {
                 tracker.report(self, Stage::Indexing, 0, 1).await?;
                 let t = Instant::now();
                 w.conn().end_bulk_load().await?;
-                tracing::info!(file = filename, seconds = t.elapsed().as_secs_f64(), "import: indexes restored");
+                tracing::info!(
+                    file = filename,
+                    seconds = t.elapsed().as_secs_f64(),
+                    "import: indexes restored"
+                );
                 // A bulk load recomputes every person's coverage once, in this transaction.
                 let t = Instant::now();
                 self.rebuild_coverage_in(&mut w).await?;
-                tracing::info!(file = filename, seconds = t.elapsed().as_secs_f64(), "import: coverage rebuilt");
+                tracing::info!(
+                    file = filename,
+                    seconds = t.elapsed().as_secs_f64(),
+                    "import: coverage rebuilt"
+                );
                 if totals.created > 10_000 {
                     let t = Instant::now();
                     w.conn().analyze().await?;

@@ -11,7 +11,8 @@ use ansinh_domain::person::{
 use ansinh_domain::{Actor, CitizenId, Invalid, Level, OldSiNumber, Permission, Unit, text};
 use ansinh_rules::{BirthMonth, Month, ParamSet, Sex, retirement};
 use ansinh_store::{
-    Conn, HouseholdRow, MoveRow, PersonFilter, PersonRow, PersonWrite, PovertyRow, WorkingAgeBounds,
+    Conn, HouseholdRow, MoveRow, NameMatch, PersonFilter, PersonRow, PersonWrite, PovertyRow,
+    WorkingAgeBounds,
 };
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -91,6 +92,18 @@ pub struct PersonQuery {
     /// `yes` for working age only.
     #[serde(default)]
     pub working_age: String,
+    /// `male` / `female` (or Nam / Nữ).
+    #[serde(default)]
+    pub sex: String,
+    /// The household's poverty status this year: `poor`, `near_poor` or `none`.
+    #[serde(default)]
+    pub poverty: String,
+    /// One of the 54 ethnic groups, by name (diacritics optional).
+    #[serde(default)]
+    pub ethnicity: String,
+    /// Occupation key or label (`farmer`, "Nông nghiệp" …).
+    #[serde(default)]
+    pub occupation: String,
     #[serde(default)]
     pub page: Option<i64>,
 }

@@ -16,13 +16,42 @@ impl App {
         let raw = q_text.as_str();
         let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
         if !raw.is_empty() {
+            let numeric = raw.chars().all(|c| c.is_ascii_digit() || " +.-".contains(c));
             if digits.len() == 12 && digits.len() == raw.len() {
                 f.cccd = Some(digits);
-            } else if !digits.is_empty() && raw.chars().all(|c| c.is_ascii_digit() || " +.-".contains(c)) {
-                f.phone = Some(Phone::parse(raw)?.as_str().to_string());
+            } else if !digits.is_empty() && numeric {
+                // A whole phone number by the phone index; the first digits of a citizen id
+                // or a phone (as staff type them) by prefix, never an error while typing.
+                match Phone::parse(raw) {
+                    Ok(p) if digits.len() >= 10 => f.phone = Some(p.as_str().to_string()),
+                    _ => {
+                        let d = match digits.strip_prefix("84") {
+                            Some(rest) if raw.trim_start().starts_with('+') => format!("0{rest}"),
+                            _ => digits,
+                        };
+                        f.number_prefix = Some(d);
+                    }
+                }
             } else {
-                f.name_prefix = Some(text::fold(raw));
+                f.names = self.name_readings(actor, raw).await?;
             }
+        }
+        if !q.sex.trim().is_empty() {
+            let sex = parse_sex(&q.sex)?;
+            f.sex = Some(match sex {
+                Sex::Male => "male".to_string(),
+                Sex::Female => "female".to_string(),
+            });
+        }
+        if !q.ethnicity.trim().is_empty() {
+            f.ethnicity = Some(Ethnicity::parse(&q.ethnicity)?.name().to_string());
+        }
+        if !q.occupation.trim().is_empty() {
+            f.occupation = Some(Occupation::parse(&q.occupation)?.as_str().to_string());
+        }
+        if !q.poverty.trim().is_empty() {
+            let status = PovertyStatus::parse(&q.poverty)?;
+            f.poverty = Some((today.year(), status.as_str().to_string()));
         }
         if !q.household.trim().is_empty() {
             f.household_code = Some(HouseholdCode::parse(&q.household)?.as_str().to_string());
@@ -65,6 +94,43 @@ impl App {
         f.commune_ids = self.scope_communes(actor).await?;
         f.province_codes = self.scope_provinces(actor).await?;
         Ok(f)
+    }
+
+    /// What typed words may mean: a prefix of the full name; for one word also of the given
+    /// name ("Dũng" finds Nguyễn Văn Dũng); and when the last words name places in the actor's
+    /// scope ("Dũng Thanh Bình"), the first words in those places.
+    async fn name_readings(&self, actor: &Actor, raw: &str) -> Result<Vec<NameMatch>> {
+        let key = text::fold(raw);
+        let words: Vec<&str> = key.split(' ').collect();
+        let mut out = vec![NameMatch { prefix: key.clone(), given: false, within: Vec::new() }];
+        if words.len() < 2 {
+            out.push(NameMatch { prefix: key, given: true, within: Vec::new() });
+            return Ok(out);
+        }
+        let roots = actor.roots(Permission::View);
+        let today = self.today();
+        let mut r = self.db.read().await?;
+        // The longest run of last words that is a place's name; places of that name only.
+        for split in 1..words.len() {
+            let place = words[split..].join(" ");
+            let units: Vec<String> = r
+                .conn()
+                .search_units(&place, &roots, Some(today), 30)
+                .await?
+                .into_iter()
+                .filter(|u| text::fold(&u.name) == place && u.level > Level::Province)
+                .map(|u| u.path)
+                .collect();
+            if !units.is_empty() {
+                let name = words[..split].join(" ");
+                if split == 1 {
+                    out.push(NameMatch { prefix: name.clone(), given: true, within: units.clone() });
+                }
+                out.push(NameMatch { prefix: name, given: false, within: units });
+                break;
+            }
+        }
+        Ok(out)
     }
 
     /// The provinces of the actor's view scope, when every scope root is a province (empty when

@@ -140,6 +140,54 @@ async fn registry_people_households_search_and_moves() {
         assert_eq!(in_group.total, 1, "{l}");
         let none = app.search_persons(&other, &PersonQuery::default()).await.unwrap();
         assert_eq!(none.total, 0, "{l}: another commune sees nobody here");
+        // As staff search: a given name alone, with or without diacritics; a given name and a
+        // place's name; the first digits of a citizen id or a phone (no error while typing).
+        let ids = |q: PersonQuery| {
+            let app = &app;
+            let officer = &officer;
+            async move {
+                let mut v: Vec<i64> = app
+                    .search_persons(officer, &q)
+                    .await
+                    .unwrap()
+                    .items
+                    .iter()
+                    .map(|i| i.person.id)
+                    .collect();
+                v.sort();
+                v
+            }
+        };
+        let q = |s: &str| PersonQuery { q: s.into(), ..Default::default() };
+        assert_eq!(ids(q("Lan")).await, [wife.id], "{l}: given name alone");
+        assert_eq!(ids(q("nam")).await, [child.id], "{l}: given name, no diacritics");
+        assert_eq!(ids(q("An Thanh Bình")).await, [head.id], "{l}: given name and place");
+        assert_eq!(ids(q("nam thanh binh")).await, [child.id], "{l}: a group of the village counts");
+        assert!(ids(q("Lan Xóm Không Có")).await.is_empty(), "{l}: no such place, no such name");
+        assert_eq!(ids(q("042")).await.len(), 3, "{l}: CCCD prefix");
+        assert_eq!(ids(q("0420")).await, [head.id], "{l}: CCCD prefix");
+        assert_eq!(ids(q("0421")).await, [wife.id], "{l}: CCCD prefix");
+        assert_eq!(ids(q("04221")).await, [child.id], "{l}: CCCD prefix");
+        // Filters: sex, the household's poverty status this year, ethnicity, occupation.
+        assert_eq!(ids(PersonQuery { sex: "Nữ".into(), ..Default::default() }).await, [wife.id], "{l}");
+        let year = chrono::Datelike::year(&app.today());
+        app.set_household_poverty(&officer, household.id, year, "poor", "QĐ 15/UBND").await.unwrap();
+        let poor = ids(PersonQuery { poverty: "poor".into(), ..Default::default() }).await;
+        assert_eq!(poor.len(), 3, "{l}: every member of a poor household");
+        assert!(ids(PersonQuery { poverty: "none".into(), ..Default::default() }).await.is_empty(), "{l}");
+        assert_eq!(ids(PersonQuery { ethnicity: "kinh".into(), ..Default::default() }).await.len(), 3, "{l}");
+        assert!(ids(PersonQuery { ethnicity: "Mường".into(), ..Default::default() }).await.is_empty(), "{l}");
+        match app
+            .search_persons(
+                &officer,
+                &PersonQuery { occupation: "phi hành gia".into(), ..Default::default() },
+            )
+            .await
+        {
+            Err(AppError::Invalid(list)) => assert_eq!(list[0].field, "occupation", "{l}"),
+            r => panic!("{l}: {r:?}"),
+        }
+
         // Vietnamese order without a query: given name first (An, Lan, Nam).
         let all = app.search_persons(&officer, &PersonQuery::default()).await.unwrap();
         assert_eq!(

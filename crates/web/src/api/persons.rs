@@ -223,7 +223,9 @@ pub struct PersonPageDto {
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct SearchQuery {
-    /// Name (diacritics optional, prefix of the full or the given name), 12-digit CCCD, or phone.
+    /// Name (diacritics optional): a prefix of the full name, a given name ("Dũng"), or a name
+    /// followed by a place's name ("Dũng Thanh Bình"); a 12-digit CCCD, a phone number, or
+    /// the first digits of either.
     q: Option<String>,
     /// Village, group or commune code to narrow to.
     place: Option<String>,
@@ -233,6 +235,14 @@ pub struct SearchQuery {
     working_age: Option<String>,
     /// Household code.
     household: Option<String>,
+    /// `male` or `female`.
+    sex: Option<String>,
+    /// The household's poverty status this year: `poor`, `near_poor` or `none`.
+    poverty: Option<String>,
+    /// One of the 54 ethnic groups, by name (diacritics optional).
+    ethnicity: Option<String>,
+    /// Occupation key (`farmer`, `freelance`, `wage_worker`, `student`, `retired`, `other`).
+    occupation: Option<String>,
     /// Page number, from 1 (50 per page), sorted by given name as Vietnamese lists are.
     page: Option<i64>,
 }
@@ -252,6 +262,10 @@ pub async fn list(
         place: q.place.unwrap_or_default(),
         age: q.age.unwrap_or_default(),
         working_age: q.working_age.unwrap_or_default(),
+        sex: q.sex.unwrap_or_default(),
+        poverty: q.poverty.unwrap_or_default(),
+        ethnicity: q.ethnicity.unwrap_or_default(),
+        occupation: q.occupation.unwrap_or_default(),
         page: q.page,
     };
     let r = state.app.search_persons(&actor, &query).await?;

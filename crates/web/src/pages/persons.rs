@@ -14,7 +14,9 @@ use ansinh_app::registry::PersonView;
 use ansinh_app::registry::{PersonInput, PersonPage};
 use ansinh_app::{App, AppError};
 use ansinh_domain::Invalid;
-use ansinh_domain::person::{ETHNIC_GROUPS, Occupation, Relation};
+use ansinh_domain::person::{
+    ETHNIC_GROUPS, Ethnicity, Occupation, PovertyStatus, Relation, Sex, sex_label_en, sex_label_vi,
+};
 use ansinh_domain::{Actor, Permission};
 use askama::Template;
 use axum::Form;
@@ -401,6 +403,32 @@ impl PersonList {
     pub fn age_bands(&self) -> Vec<Opt> {
         options(AGE_BANDS.iter().map(|a| (*a, *a)), &self.query.age)
     }
+
+    pub fn sexes(&self, vi: bool) -> Vec<Opt> {
+        let labels = [
+            ("male", sex_label_vi(Sex::Male), sex_label_en(Sex::Male)),
+            ("female", sex_label_vi(Sex::Female), sex_label_en(Sex::Female)),
+        ];
+        options(labels.iter().map(|(v, l_vi, l_en)| (*v, if vi { *l_vi } else { *l_en })), &self.query.sex)
+    }
+
+    pub fn poverty_statuses(&self, vi: bool) -> Vec<Opt> {
+        options(
+            PovertyStatus::ALL.iter().map(|s| (s.as_str(), if vi { s.label_vi() } else { s.label_en() })),
+            &self.query.poverty,
+        )
+    }
+
+    pub fn ethnicities(&self) -> Vec<Opt> {
+        options(Ethnicity::all().map(|e| (e.name(), e.name())), &self.query.ethnicity)
+    }
+
+    pub fn occupations(&self, vi: bool) -> Vec<Opt> {
+        options(
+            Occupation::ALL.iter().map(|o| (o.as_str(), if vi { o.label_vi() } else { o.label_en() })),
+            &self.query.occupation,
+        )
+    }
 }
 
 /// Age bands offered by the list's filter.
@@ -484,6 +512,14 @@ pub struct ListQuery {
     #[serde(default)]
     pub working_age: String,
     #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub poverty: String,
+    #[serde(default)]
+    pub ethnicity: String,
+    #[serde(default)]
+    pub occupation: String,
+    #[serde(default)]
     pub page: String,
 }
 
@@ -499,6 +535,10 @@ impl ListQuery {
             place: self.place.clone(),
             age: self.age.clone(),
             working_age: self.working_age.clone(),
+            sex: self.sex.clone(),
+            poverty: self.poverty.clone(),
+            ethnicity: self.ethnicity.clone(),
+            occupation: self.occupation.clone(),
             page: Some(self.page()),
         }
     }
@@ -511,6 +551,10 @@ impl ListQuery {
             ("household", &self.household),
             ("age", &self.age),
             ("working_age", &self.working_age),
+            ("sex", &self.sex),
+            ("poverty", &self.poverty),
+            ("ethnicity", &self.ethnicity),
+            ("occupation", &self.occupation),
         ]
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())

@@ -121,6 +121,20 @@ async fn registry_person_pages_search_and_scope() {
         let bad_filter = send(&r, get("/persons?age=abc", Some(&mai_hoa))).await;
         assert_eq!(bad_filter.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad_filter.body.contains("Nhóm tuổi"), "{l}");
+        // As staff search: a given name alone, the first digits of a CCCD; the filters keep
+        // their choice in the form and in the export link.
+        let given = send(&r, get("/persons?q=an", Some(&mai_hoa))).await;
+        assert!(given.body.contains("Nguyễn Văn An"), "{l}: given name alone");
+        let digits = send(&r, get("/persons?q=04209", Some(&mai_hoa))).await;
+        assert!(digits.body.contains("042090000123"), "{l}: CCCD prefix");
+        let men = send(&r, get("/persons?sex=male&ethnicity=Kinh", Some(&mai_hoa))).await;
+        assert!(men.body.contains("Nguyễn Văn An"), "{l}: {}", men.body);
+        assert!(men.body.contains("value=\"male\" selected"), "{l}: the choice is kept");
+        assert!(men.body.contains("sex=male"), "{l}: the export link keeps it");
+        let women = send(&r, get("/persons?sex=female", Some(&mai_hoa))).await;
+        assert!(!women.body.contains("Nguyễn Văn An"), "{l}");
+        let bad_occ = send(&r, get("/persons?occupation=xyz", Some(&mai_hoa))).await;
+        assert_eq!(bad_occ.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         let theirs = send(&r, get("/persons?q=nguyen", Some(&hoanh_son))).await;
         assert!(!theirs.body.contains("Nguyễn Văn An"), "{l}: another commune's list");
 
