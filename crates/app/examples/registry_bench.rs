@@ -111,6 +111,13 @@ async fn main() {
                 "do",
                 "ngo",
                 "duong",
+                // A given name and a place's name; the first digits of a CCCD or a phone.
+                "an thanh binh",
+                "lan mai hoa",
+                "0421",
+                "042085",
+                "09",
+                "0912",
             ];
             let province = app.unit_by_code(&sys, "42", None).await.expect("province");
             let commune = app.unit_by_code(&sys, "18322", None).await.expect("commune");
