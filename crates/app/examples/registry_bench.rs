@@ -134,6 +134,7 @@ async fn main() {
                 };
                 let mut lat = Vec::with_capacity(n);
                 let mut worst: std::collections::BTreeMap<&str, f64> = Default::default();
+                let mut each: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
                 for i in 0..n {
                     let prefix = prefixes[i % prefixes.len()];
                     let q = PersonQuery { q: prefix.into(), ..Default::default() };
@@ -143,8 +144,18 @@ async fn main() {
                     lat.push(s);
                     let w = worst.entry(prefix).or_default();
                     *w = w.max(s);
+                    each.entry(prefix).or_default().push(s);
                     std::hint::black_box(page);
                 }
+                // Each query's median, to find what a slow tail is made of.
+                let medians: Vec<String> = each
+                    .iter_mut()
+                    .map(|(q, v)| {
+                        v.sort_by(|a, b| a.total_cmp(b));
+                        format!("{q}={:.1}", v[v.len() / 2] * 1000.0)
+                    })
+                    .collect();
+                eprintln!("  median ms per query ({label}): {}", medians.join(" "));
                 let mut w: Vec<_> = worst.into_iter().collect();
                 w.sort_by(|a, b| b.1.total_cmp(&a.1));
                 eprintln!("  slowest prefixes ({label}): {:?}", &w[..w.len().min(5)]);

@@ -15,7 +15,7 @@ use sqlx::AssertSqlSafe;
 /// SQLite, PostgreSQL; a contract test checks they agree): dropped and rebuilt by bulk loads.
 /// PostgreSQL's key indexes end in the id that pages are ordered by; SQLite's end in it
 /// implicitly (the rowid).
-pub const BULK_INDEXES: [(&str, &str, &str); 9] = [
+pub const BULK_INDEXES: [(&str, &str, &str); 10] = [
     ("persons_name", "persons (name_key)", "persons (name_key, id)"),
     ("persons_given", "persons (given_key, name_key)", "persons (given_key, name_key, id)"),
     ("persons_sort", "persons (sort_key)", "persons (sort_key, id)"),
@@ -23,6 +23,11 @@ pub const BULK_INDEXES: [(&str, &str, &str); 9] = [
     ("persons_household", "persons (household_id)", "persons (household_id)"),
     ("persons_phone", "persons (phone)", "persons (phone)"),
     ("persons_commune_name", "persons (commune_id, name_key)", "persons (commune_id, name_key, id)"),
+    (
+        "persons_commune_given",
+        "persons (commune_id, given_key, name_key)",
+        "persons (commune_id, given_key, name_key, id)",
+    ),
     ("persons_commune_sort", "persons (commune_id, sort_key)", "persons (commune_id, sort_key, id)"),
     ("households_path", "households (unit_path)", "households (unit_path)"),
 ];

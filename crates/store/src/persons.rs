@@ -135,6 +135,9 @@ pub struct PersonFilter {
     pub names: Vec<NameMatch>,
     /// Leading digits of a citizen id or of a phone number, as typed so far.
     pub number_prefix: Option<String>,
+    /// Which numbers `number_prefix` is matched against (the store pages the CCCD matches,
+    /// then the phone matches, each in its own index order).
+    pub number_in: NumberIn,
     /// `male` or `female`.
     pub sex: Option<String>,
     /// The stored ethnic group name ("Kinh", "Mường").
@@ -172,6 +175,21 @@ pub struct NameMatch {
     pub prefix: String,
     pub given: bool,
     pub within: Vec<String>,
+    /// The communes holding the places `within` (empty: not known), so that the
+    /// `(commune_id, given_key, name_key)` and `(commune_id, name_key)` indexes serve.
+    pub communes: Vec<i64>,
+}
+
+/// The numbers a typed digit prefix is matched against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NumberIn {
+    /// The citizen id or the phone number.
+    #[default]
+    Either,
+    /// The citizen id.
+    Cccd,
+    /// The phone number, of persons whose citizen id does not match.
+    PhoneOnly,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -229,6 +247,14 @@ macro_rules! push_person_filter {
                     let hi = format!("{}\u{10FFFF}", m.prefix);
                     $qb.push("p.name_key >= ").push_bind(m.prefix.clone()).push(" AND p.name_key < ").push_bind(hi);
                 }
+                if !m.communes.is_empty() {
+                    $qb.push(" AND p.commune_id IN (");
+                    let mut sep = $qb.separated(", ");
+                    for id in &m.communes {
+                        sep.push_bind(*id);
+                    }
+                    $qb.push(")");
+                }
                 if !m.within.is_empty() {
                     $qb.push(" AND (");
                     for (j, path) in m.within.iter().enumerate() {
@@ -245,10 +271,20 @@ macro_rules! push_person_filter {
             $qb.push(")");
         }
         if let Some(d) = &f.number_prefix {
-            // Digits sort before ':' in both databases' text order.
-            let hi = format!("{d}:");
-            $qb.push(" AND ((p.cccd >= ").push_bind(d.clone()).push(" AND p.cccd < ").push_bind(hi.clone());
-            $qb.push(") OR (p.phone >= ").push_bind(d.clone()).push(" AND p.phone < ").push_bind(hi).push("))");
+            let hi = digits_after(d);
+            match f.number_in {
+                NumberIn::Either => {
+                    $qb.push(" AND ((p.cccd >= ").push_bind(d.clone()).push(" AND p.cccd < ").push_bind(hi.clone());
+                    $qb.push(") OR (p.phone >= ").push_bind(d.clone()).push(" AND p.phone < ").push_bind(hi).push("))");
+                }
+                NumberIn::Cccd => {
+                    $qb.push(" AND p.cccd >= ").push_bind(d.clone()).push(" AND p.cccd < ").push_bind(hi);
+                }
+                NumberIn::PhoneOnly => {
+                    $qb.push(" AND p.phone >= ").push_bind(d.clone()).push(" AND p.phone < ").push_bind(hi.clone());
+                    $qb.push(" AND (p.cccd < ").push_bind(d.clone()).push(" OR p.cccd >= ").push_bind(hi).push(")");
+                }
+            }
         }
         if let Some(x) = &f.sex {
             $qb.push(" AND p.sex = ").push_bind(x.clone());
@@ -312,6 +348,29 @@ macro_rules! push_readings {
             $qb.push(" ORDER BY p.name_key, p.id LIMIT ").push_bind($n).push(format!(") r{i}"));
         }
     }};
+}
+
+/// The least digit string above every string starting with the digits `d` ("0421" → "0422",
+/// "0429" → "043"): a range bound that holds under any collation, unlike a punctuation
+/// sentinel (which a locale may ignore). All nines: a bound above every digit string.
+fn digits_after(d: &str) -> String {
+    let mut b = d.as_bytes().to_vec();
+    while let Some(last) = b.pop() {
+        if last < b'9' {
+            b.push(last + 1);
+            return String::from_utf8(b).unwrap_or_default();
+        }
+    }
+    "a".to_string()
+}
+
+/// The index order of a digit-prefix reading (its range is read in order, LIMIT stops early).
+fn number_order(f: &PersonFilter) -> Option<&'static str> {
+    match (f.number_prefix.is_some(), f.number_in) {
+        (true, NumberIn::Cccd) => Some("p.cccd"),
+        (true, NumberIn::PhoneOnly) => Some("p.phone"),
+        _ => None,
+    }
 }
 
 pub(crate) fn person_cols(alias: &str) -> String {
@@ -429,6 +488,30 @@ impl Conn<'_> {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<PersonRow>> {
+        if f.number_prefix.is_some() && f.number_in == NumberIn::Either {
+            // The CCCD matches in CCCD order, then the phone matches in phone order: each a
+            // range of its own index, so a short prefix reads one page, not every match.
+            let cccd = PersonFilter { number_in: NumberIn::Cccd, ..f.clone() };
+            let mut rows = self.page_persons(roots, &cccd, limit, offset).await?;
+            if (rows.len() as i64) < limit {
+                // Fewer than a page left: the count below the cap is exact.
+                let before = self.count_one(roots, &cccd, offset.saturating_add(limit)).await?;
+                let phone = PersonFilter { number_in: NumberIn::PhoneOnly, ..f.clone() };
+                let rest = limit - rows.len() as i64;
+                rows.extend(self.page_persons(roots, &phone, rest, (offset - before).max(0)).await?);
+            }
+            return Ok(rows);
+        }
+        self.page_persons(roots, f, limit, offset).await
+    }
+
+    async fn page_persons(
+        &mut self,
+        roots: &[String],
+        f: &PersonFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<PersonRow>> {
         if f.names.len() > 1 {
             // Each reading on its own index, the first pages merged.
             let n = offset.saturating_add(limit);
@@ -445,6 +528,8 @@ impl Conn<'_> {
             if f.name_prefix.is_some() || !f.names.is_empty() {
                 // Index order of (name_key): no sort, LIMIT stops early.
                 qb.push(" ORDER BY p.name_key, p.id");
+            } else if let Some(key) = number_order(f) {
+                qb.push(format!(" ORDER BY {key}, p.id"));
             } else {
                 qb.push(" ORDER BY p.sort_key, p.id");
             }
@@ -473,6 +558,18 @@ impl Conn<'_> {
 
     /// How many persons match (for the page count), capped at `cap` so counting stays cheap.
     pub async fn count_matching(&mut self, roots: &[String], f: &PersonFilter, cap: i64) -> Result<i64> {
+        if f.number_prefix.is_some() && f.number_in == NumberIn::Either {
+            let cccd =
+                self.count_one(roots, &PersonFilter { number_in: NumberIn::Cccd, ..f.clone() }, cap).await?;
+            let phone = self
+                .count_one(roots, &PersonFilter { number_in: NumberIn::PhoneOnly, ..f.clone() }, cap)
+                .await?;
+            return Ok((cccd + phone).min(cap));
+        }
+        self.count_one(roots, f, cap).await
+    }
+
+    async fn count_one(&mut self, roots: &[String], f: &PersonFilter, cap: i64) -> Result<i64> {
         if f.names.len() > 1 {
             let n: i64 = on!(self, c => {
                 let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (");
@@ -489,6 +586,8 @@ impl Conn<'_> {
                 // Same index as the page itself (SQLite otherwise walks the whole scope's path
                 // range when few names match).
                 qb.push(" ORDER BY p.name_key");
+            } else if let Some(key) = number_order(f) {
+                qb.push(format!(" ORDER BY {key}"));
             }
             qb.push(" LIMIT ").push_bind(cap).push(") t");
             qb.build_query_scalar::<i64>().fetch_one(&mut **c).await
@@ -511,5 +610,18 @@ impl Conn<'_> {
                    FROM persons WHERE unit_path >= $1 AND unit_path < $2";
         Ok(on!(self, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(&lo).bind(&hi).bind(w.max_birth)
             .bind(w.male_after).bind(w.female_after).fetch_one(&mut **c).await)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_after_is_the_next_digit_string() {
+        use super::digits_after;
+        assert_eq!(digits_after("0421"), "0422");
+        assert_eq!(digits_after("0429"), "043");
+        assert_eq!(digits_after("0999"), "1");
+        assert_eq!(digits_after("99"), "a");
+        assert!(digits_after("0421").as_str() > "042199999999");
     }
 }

@@ -184,10 +184,7 @@ pub fn person_write_keyed(
         full_name: v.name.as_str().to_string(),
         birth_date: v.birth.effective_date(),
         birth_year_only: v.birth.is_year_only(),
-        sex: match v.sex {
-            Sex::Male => "male".into(),
-            Sex::Female => "female".into(),
-        },
+        sex: v.sex.key().to_string(),
         ethnicity: v.ethnicity.name().to_string(),
         phone: v.phone.as_ref().map(|p| p.as_str().to_string()),
         occupation: v.occupation.as_str().to_string(),

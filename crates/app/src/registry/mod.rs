@@ -78,7 +78,8 @@ pub fn name_sort_key(full: &str) -> Vec<u8> {
 /// The person list's query, as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PersonQuery {
-    /// Name (diacritics optional), 12-digit CCCD, or phone number.
+    /// Name (diacritics optional): a prefix of the full name, a given name, or a name and a
+    /// place's name; a 12-digit CCCD, a phone number, or the first digits of either.
     #[serde(default)]
     pub q: String,
     #[serde(default)]
@@ -104,7 +105,8 @@ pub struct PersonQuery {
     /// Occupation key or label (`farmer`, "Nông nghiệp" …).
     #[serde(default)]
     pub occupation: String,
-    #[serde(default)]
+    /// Set by the caller (a web form's half-typed page number is not this query's error).
+    #[serde(skip_deserializing)]
     pub page: Option<i64>,
 }
 

@@ -37,11 +37,7 @@ impl App {
             }
         }
         if !q.sex.trim().is_empty() {
-            let sex = parse_sex(&q.sex)?;
-            f.sex = Some(match sex {
-                Sex::Male => "male".to_string(),
-                Sex::Female => "female".to_string(),
-            });
+            f.sex = Some(parse_sex(&q.sex)?.key().to_string());
         }
         if !q.ethnicity.trim().is_empty() {
             f.ethnicity = Some(Ethnicity::parse(&q.ethnicity)?.name().to_string());
@@ -102,9 +98,9 @@ impl App {
     async fn name_readings(&self, actor: &Actor, raw: &str) -> Result<Vec<NameMatch>> {
         let key = text::fold(raw);
         let words: Vec<&str> = key.split(' ').collect();
-        let mut out = vec![NameMatch { prefix: key.clone(), given: false, within: Vec::new() }];
+        let mut out = vec![NameMatch { prefix: key.clone(), ..Default::default() }];
         if words.len() < 2 {
-            out.push(NameMatch { prefix: key, given: true, within: Vec::new() });
+            out.push(NameMatch { prefix: key, given: true, ..Default::default() });
             return Ok(out);
         }
         let roots = actor.roots(Permission::View);
@@ -113,20 +109,31 @@ impl App {
         // The longest run of last words that is a place's name; places of that name only.
         for split in 1..words.len() {
             let place = words[split..].join(" ");
-            let units: Vec<String> = r
-                .conn()
+            let mut c = r.conn();
+            let units: Vec<Unit> = c
                 .search_units(&place, &roots, Some(today), 30)
                 .await?
                 .into_iter()
                 .filter(|u| text::fold(&u.name) == place && u.level > Level::Province)
-                .map(|u| u.path)
                 .collect();
             if !units.is_empty() {
-                let name = words[..split].join(" ");
-                if split == 1 {
-                    out.push(NameMatch { prefix: name.clone(), given: true, within: units.clone() });
+                // The places' communes let the commune indexes serve (none known for a district).
+                let mut communes = Vec::new();
+                for u in units.iter().filter(|u| u.level >= Level::Commune) {
+                    communes.push(self.commune_of(&mut c, u).await?.id);
                 }
-                out.push(NameMatch { prefix: name, given: false, within: units });
+                if communes.len() < units.len() {
+                    communes.clear();
+                }
+                communes.sort();
+                communes.dedup();
+                let within: Vec<String> = units.into_iter().map(|u| u.path).collect();
+                let name = words[..split].join(" ");
+                let reading = NameMatch { prefix: name, given: false, within, communes };
+                if split == 1 {
+                    out.push(NameMatch { given: true, ..reading.clone() });
+                }
+                out.push(reading);
                 break;
             }
         }

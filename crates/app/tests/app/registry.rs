@@ -20,10 +20,11 @@ async fn registry_people_households_search_and_moves() {
             .await
             .unwrap();
         let wife = app
-            .create_person(
-                &officer,
-                &person("042182000456", "Hồ Thị Lan", "1982", "Nữ", "18322-01", "MH-1", "Vợ"),
-            )
+            .create_person(&officer, &{
+                let mut p = person("042182000456", "Hồ Thị Lan", "1982", "Nữ", "18322-01", "MH-1", "Vợ");
+                p.phone = "0912 345 678".into();
+                p
+            })
             .await
             .unwrap();
         assert!(wife.birth == ansinh_domain::person::BirthDate::YearOnly(1982), "{l}");
@@ -168,6 +169,26 @@ async fn registry_people_households_search_and_moves() {
         assert_eq!(ids(q("0420")).await, [head.id], "{l}: CCCD prefix");
         assert_eq!(ids(q("0421")).await, [wife.id], "{l}: CCCD prefix");
         assert_eq!(ids(q("04221")).await, [child.id], "{l}: CCCD prefix");
+        assert_eq!(ids(q("0912")).await, [wife.id], "{l}: phone prefix");
+        assert_eq!(ids(q("+84 91")).await, [wife.id], "{l}: phone prefix as +84");
+        // "0" is the start of every CCCD and of the wife's phone: each person once, the CCCD
+        // matches in CCCD order, then the phone matches, page by page.
+        {
+            let f = ansinh_store::PersonFilter { number_prefix: Some("0".into()), ..Default::default() };
+            let roots = officer.roots(ansinh_domain::Permission::View);
+            let mut r = app.db.read().await.unwrap();
+            let mut c = r.conn();
+            assert_eq!(c.count_matching(&roots, &f, 100).await.unwrap(), 3, "{l}");
+            let mut paged = Vec::new();
+            for offset in 0..4 {
+                paged
+                    .extend(c.search_persons(&roots, &f, 1, offset).await.unwrap().into_iter().map(|p| p.id));
+            }
+            assert_eq!(paged, [head.id, wife.id, child.id], "{l}");
+            let f = ansinh_store::PersonFilter { number_prefix: Some("09".into()), ..Default::default() };
+            assert_eq!(c.search_persons(&roots, &f, 50, 0).await.unwrap().len(), 1, "{l}: by phone");
+            assert_eq!(c.count_matching(&roots, &f, 100).await.unwrap(), 1, "{l}");
+        }
         // Filters: sex, the household's poverty status this year, ethnicity, occupation.
         assert_eq!(ids(PersonQuery { sex: "Nữ".into(), ..Default::default() }).await, [wife.id], "{l}");
         let year = chrono::Datelike::year(&app.today());

@@ -401,32 +401,29 @@ impl PersonList {
     }
 
     pub fn age_bands(&self) -> Vec<Opt> {
-        options(AGE_BANDS.iter().map(|a| (*a, *a)), &self.query.age)
+        options(AGE_BANDS.iter().map(|a| (*a, *a)), &self.query.filters.age)
     }
 
     pub fn sexes(&self, vi: bool) -> Vec<Opt> {
-        let labels = [
-            ("male", sex_label_vi(Sex::Male), sex_label_en(Sex::Male)),
-            ("female", sex_label_vi(Sex::Female), sex_label_en(Sex::Female)),
-        ];
-        options(labels.iter().map(|(v, l_vi, l_en)| (*v, if vi { *l_vi } else { *l_en })), &self.query.sex)
+        let label = |s: Sex| if vi { sex_label_vi(s) } else { sex_label_en(s) };
+        options([Sex::Male, Sex::Female].into_iter().map(|s| (s.key(), label(s))), &self.query.filters.sex)
     }
 
     pub fn poverty_statuses(&self, vi: bool) -> Vec<Opt> {
         options(
             PovertyStatus::ALL.iter().map(|s| (s.as_str(), if vi { s.label_vi() } else { s.label_en() })),
-            &self.query.poverty,
+            &self.query.filters.poverty,
         )
     }
 
     pub fn ethnicities(&self) -> Vec<Opt> {
-        options(Ethnicity::all().map(|e| (e.name(), e.name())), &self.query.ethnicity)
+        options(Ethnicity::all().map(|e| (e.name(), e.name())), &self.query.filters.ethnicity)
     }
 
     pub fn occupations(&self, vi: bool) -> Vec<Opt> {
         options(
             Occupation::ALL.iter().map(|o| (o.as_str(), if vi { o.label_vi() } else { o.label_en() })),
-            &self.query.occupation,
+            &self.query.filters.occupation,
         )
     }
 }
@@ -497,28 +494,12 @@ pub struct DuplicatesTpl<'a> {
     pub notice: Option<String>,
 }
 
-/// The person list's filters as typed in the page's form (all strings: a half-typed page
-/// number is ignored, not an error).
+/// The person list's filters as typed in the page's form, and the page number (a half-typed
+/// page number is ignored, not an error).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub household: String,
-    #[serde(default)]
-    pub place: String,
-    #[serde(default)]
-    pub age: String,
-    #[serde(default)]
-    pub working_age: String,
-    #[serde(default)]
-    pub sex: String,
-    #[serde(default)]
-    pub poverty: String,
-    #[serde(default)]
-    pub ethnicity: String,
-    #[serde(default)]
-    pub occupation: String,
+    #[serde(flatten)]
+    pub filters: PersonQuery,
     #[serde(default)]
     pub page: String,
 }
@@ -529,32 +510,22 @@ impl ListQuery {
     }
 
     pub fn to_app(&self) -> PersonQuery {
-        PersonQuery {
-            q: self.q.clone(),
-            household: self.household.clone(),
-            place: self.place.clone(),
-            age: self.age.clone(),
-            working_age: self.working_age.clone(),
-            sex: self.sex.clone(),
-            poverty: self.poverty.clone(),
-            ethnicity: self.ethnicity.clone(),
-            occupation: self.occupation.clone(),
-            page: Some(self.page()),
-        }
+        PersonQuery { page: Some(self.page()), ..self.filters.clone() }
     }
 
     /// The filters as a query string (without the page), empty values left out.
     pub fn qs(&self) -> String {
+        let f = &self.filters;
         [
-            ("q", &self.q),
-            ("place", &self.place),
-            ("household", &self.household),
-            ("age", &self.age),
-            ("working_age", &self.working_age),
-            ("sex", &self.sex),
-            ("poverty", &self.poverty),
-            ("ethnicity", &self.ethnicity),
-            ("occupation", &self.occupation),
+            ("q", &f.q),
+            ("place", &f.place),
+            ("household", &f.household),
+            ("age", &f.age),
+            ("working_age", &f.working_age),
+            ("sex", &f.sex),
+            ("poverty", &f.poverty),
+            ("ethnicity", &f.ethnicity),
+            ("occupation", &f.occupation),
         ]
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -582,10 +553,21 @@ mod tests {
 
     #[test]
     fn list_links() {
-        let q = ListQuery { q: "nguyen van".into(), working_age: "yes".into(), ..ListQuery::default() };
+        let filters =
+            PersonQuery { q: "nguyen van".into(), working_age: "yes".into(), ..PersonQuery::default() };
+        let q = ListQuery { filters, ..ListQuery::default() };
         assert_eq!(q.link("/persons", 1), "/persons?q=nguyen%20van&working_age=yes");
         assert_eq!(q.link("/persons", 3), "/persons?q=nguyen%20van&working_age=yes&page=3");
         assert_eq!(ListQuery::default().link("/persons", 2), "/persons?page=2");
         assert_eq!(ListQuery { page: "x".into(), ..ListQuery::default() }.page(), 1);
+        // The form's fields reach the app's query; a half-typed page number is page 1.
+        let uri: axum::http::Uri = "/persons?q=lan&sex=female&occupation=farmer&page=x".parse().unwrap();
+        let axum::extract::Query(q) = axum::extract::Query::<ListQuery>::try_from_uri(&uri).unwrap();
+        let a = q.to_app();
+        assert_eq!(
+            (a.q.as_str(), a.sex.as_str(), a.occupation.as_str(), a.page),
+            ("lan", "female", "farmer", Some(1))
+        );
+        assert_eq!(q.qs(), "q=lan&sex=female&occupation=farmer");
     }
 }
