@@ -233,6 +233,12 @@ pub async fn import(app: &App, cmd: ImportCommand) -> Result<(), Failure> {
     let started = Instant::now();
     let (job, report) = app.run_person_import_job(&Actor::system(), &file, mode, &mut progress).await?;
     bar.finish();
+    for w in &report.warnings {
+        println!("Cảnh báo / warning: {w}");
+    }
+    if report.warning_count > report.warnings.len() {
+        println!("… {} cảnh báo nữa / more warnings", report.warning_count - report.warnings.len());
+    }
     for e in &report.errors {
         println!("{e}");
     }

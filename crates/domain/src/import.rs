@@ -61,10 +61,42 @@ impl Column {
         TEMPLATE_HEADERS[self as usize]
     }
 
-    /// Whether a file without this column is refused. Ethnicity (default Kinh), phone,
-    /// occupation and the old SI number may be left out.
+    /// Whether a file without this column is refused. The household code and relation
+    /// (optional in the person form too), ethnicity (default Kinh), phone, occupation and the
+    /// old SI number may be left out.
     pub fn required(self) -> bool {
-        !matches!(self, Column::Ethnicity | Column::Phone | Column::Occupation | Column::OldSiNumber)
+        !matches!(
+            self,
+            Column::HouseholdCode
+                | Column::Relation
+                | Column::Ethnicity
+                | Column::Phone
+                | Column::Occupation
+                | Column::OldSiNumber
+        )
+    }
+
+    /// How to fill the column in, for the template's instructions sheet (Vietnamese).
+    pub fn help_vi(self) -> &'static str {
+        match self {
+            Column::Cccd => {
+                "12 chữ số của căn cước công dân. Nếu Excel làm mất số 0 đầu (còn 11 chữ số), hệ thống tự thêm lại và báo để kiểm tra."
+            }
+            Column::FullName => "Họ, tên đệm và tên, có dấu (ví dụ: Nguyễn Thị Hoa).",
+            Column::BirthDate => "Ngày/tháng/năm (15/03/1990) hoặc chỉ năm sinh (1990).",
+            Column::Sex => "Nam hoặc Nữ.",
+            Column::HouseholdCode => {
+                "Mã hộ trong xã (cùng mã = cùng hộ). Để trống nếu người này không thuộc hộ nào trong danh sách."
+            }
+            Column::Relation => {
+                "Quan hệ với chủ hộ. Nhận cả cách ghi gộp «Vợ/chồng», «Bố/mẹ», «Ông/bà», «Anh/chị», «Con dâu/rể» (hiểu theo giới tính) và «Cha», «Con đẻ», «Con nuôi». Có thể để trống."
+            }
+            Column::UnitCode => "Mã thôn, tổ dân phố hoặc xã nơi người đó ở (xem trang «Đơn vị»).",
+            Column::Ethnicity => "Tên dân tộc; để trống là Kinh.",
+            Column::Phone => "Số di động 10 chữ số (0912345678 hoặc +84 912 345 678). Có thể để trống.",
+            Column::Occupation => "Nhóm nghề nghiệp. Có thể để trống.",
+            Column::OldSiNumber => "Mã số BHXH cũ (10 chữ số) nếu có.",
+        }
     }
 
     /// Header spellings accepted besides the template header and the key, as [`header_key`]s.
@@ -163,6 +195,25 @@ pub fn template_example_row() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec()
+}
+
+/// Whether a data row is the template's example row, left in the file (it is skipped, with a
+/// warning, rather than imported as a person): its citizen id and name are the example's.
+pub fn is_template_example<S: AsRef<str>>(map: &ColumnMap, cells: &[S]) -> bool {
+    let example = template_example_row();
+    let cell = |c: Column| map.index(c).and_then(|i| cells.get(i)).map_or("", |s| s.as_ref().trim());
+    cell(Column::Cccd) == example[Column::Cccd as usize]
+        && text::fold(cell(Column::FullName)) == text::fold(&example[Column::FullName as usize])
+}
+
+/// The warning given for a skipped example row.
+pub fn template_example_skipped(row: usize) -> RowError {
+    RowError::new(
+        row,
+        "",
+        "đây là dòng ví dụ của mẫu nhập: đã bỏ qua, không nhập",
+        "this is the template's example row: skipped, not imported",
+    )
 }
 
 /// The Excel row number of the data row at `index` (0-based, header excluded): `index + 2`.
@@ -283,14 +334,25 @@ pub struct PersonRecord {
     pub full_name: FullName,
     pub birth: BirthDate,
     pub sex: Sex,
-    pub household_code: HouseholdCode,
-    pub relation: Relation,
+    /// Blank: the person belongs to no household (as in the person form).
+    pub household_code: Option<HouseholdCode>,
+    /// Blank: not stated.
+    pub relation: Option<Relation>,
     pub unit_code: UnitCode,
     /// Kinh when the cell is blank or the column is absent.
     pub ethnicity: Ethnicity,
     pub phone: Option<Phone>,
     pub occupation: Option<Occupation>,
     pub old_si_number: Option<OldSiNumber>,
+    /// What was repaired on the way in and should be looked at (the row is still imported):
+    /// a citizen id whose leading 0 Excel dropped.
+    pub warnings: Vec<RowError>,
+}
+
+/// A citizen id Excel stored as a number loses its leading 0 ("42090001234"): eleven digits
+/// are read as the twelve-digit id with the 0 restored, and the row gets a warning.
+fn restore_leading_zero(s: &str) -> Option<String> {
+    (s.len() == 11 && s.bytes().all(|b| b.is_ascii_digit())).then(|| format!("0{s}"))
 }
 
 /// Parse one data row (`row` is its Excel row number). Every bad cell is reported, not only the
@@ -326,16 +388,36 @@ pub fn parse_row<S: AsRef<str>>(
             Ok(s)
         }
     };
-    let cccd = take!(Column::Cccd, required(Column::Cccd).and_then(CitizenId::parse));
+    let mut warnings = Vec::new();
+    let cccd = take!(
+        Column::Cccd,
+        required(Column::Cccd).and_then(|s| match restore_leading_zero(s) {
+            Some(fixed) => {
+                let id = CitizenId::parse(&fixed)?;
+                warnings.push(RowError::new(
+                    row,
+                    map.header(Column::Cccd),
+                    format!("số CCCD «{s}» có 11 chữ số (Excel bỏ mất số 0 đầu): đã đọc là {fixed}, hãy kiểm tra"),
+                    format!("citizen ID «{s}» has 11 digits (Excel dropped the leading 0): read as {fixed}, please check"),
+                ));
+                Ok(id)
+            }
+            None => CitizenId::parse(s),
+        })
+    );
     let full_name = take!(Column::FullName, required(Column::FullName).and_then(FullName::parse));
     let birth =
         take!(Column::BirthDate, required(Column::BirthDate).and_then(|s| BirthDate::parse(s, today)));
     let sex = take!(Column::Sex, required(Column::Sex).and_then(parse_sex));
-    let household_code =
-        take!(Column::HouseholdCode, required(Column::HouseholdCode).and_then(HouseholdCode::parse));
-    let relation = take!(Column::Relation, required(Column::Relation).and_then(Relation::parse));
-    let unit_code = take!(Column::UnitCode, required(Column::UnitCode).and_then(UnitCode::parse));
     let optional = |c: Column| Some(cell(c)).filter(|s| !s.is_empty());
+    let household_code =
+        take!(Column::HouseholdCode, optional(Column::HouseholdCode).map(HouseholdCode::parse).transpose());
+    // "Vợ/chồng", "Bố/mẹ" … are resolved with the row's sex.
+    let relation = take!(
+        Column::Relation,
+        optional(Column::Relation).map(|s| Relation::parse_with_sex(s, sex)).transpose()
+    );
+    let unit_code = take!(Column::UnitCode, required(Column::UnitCode).and_then(UnitCode::parse));
     let ethnicity =
         take!(Column::Ethnicity, optional(Column::Ethnicity).map_or(Ok(Ethnicity::KINH), Ethnicity::parse));
     let phone = take!(Column::Phone, optional(Column::Phone).map(Phone::parse).transpose());
@@ -349,7 +431,7 @@ pub fn parse_row<S: AsRef<str>>(
     {
         errors.push(RowError::from_invalid(row, map.header(Column::Cccd), e));
     }
-    if let (Some(rel), Some(sex)) = (relation, sex)
+    if let (Some(Some(rel)), Some(sex)) = (relation, sex)
         && let Some(implied) = rel.implied_sex()
         && implied != sex
     {
@@ -399,6 +481,7 @@ pub fn parse_row<S: AsRef<str>>(
             phone,
             occupation,
             old_si_number,
+            warnings,
         }),
         _ => Err(errors),
     }
@@ -439,13 +522,15 @@ impl FileChecks {
         if let Some(si) = r.old_si_number.as_ref().and_then(|si| si.as_str().parse::<u64>().ok()) {
             self.sis.push((si, row));
         }
-        if r.relation == Relation::Head {
+        if r.relation == Some(Relation::Head)
+            && let Some(household) = &r.household_code
+        {
             let next = self.unit_codes.len() as u32;
             let unit = *self.units.entry(r.unit_code.as_str().to_string()).or_insert(next);
             if unit == next {
                 self.unit_codes.push(r.unit_code.as_str().to_string());
             }
-            self.heads.push(((unit, r.household_code.as_str().to_string()), row));
+            self.heads.push(((unit, household.as_str().to_string()), row));
         }
     }
 

@@ -520,6 +520,45 @@ impl Relation {
         Relation::lookup(s).ok_or_else(|| Relation::invalid(s))
     }
 
+    /// Parse a relation as household lists write it, where one label names both sexes
+    /// ("Vợ/chồng", "Bố/mẹ", "Cha mẹ", "Ông/bà", "Anh/chị", "Con dâu/rể"): the person's `sex`
+    /// picks the one meant. Without a sex such a label is refused (it cannot be resolved).
+    pub fn parse_with_sex(s: &str, sex: Option<Sex>) -> Result<Relation, Invalid> {
+        let key = label_key(s);
+        let pair = match key.as_str() {
+            "vo chong" | "chong vo" => Some((Relation::Husband, Relation::Wife)),
+            "bo me" | "cha me" | "me bo" | "me cha" | "bo me de" | "cha me de" => {
+                Some((Relation::Father, Relation::Mother))
+            }
+            "ong ba" | "ba ong" => Some((Relation::Grandfather, Relation::Grandmother)),
+            "anh chi" | "chi anh" => Some((Relation::ElderBrother, Relation::ElderSister)),
+            "con dau re" | "con re dau" | "con dau con re" | "con re con dau" | "dau re" | "re dau" => {
+                Some((Relation::SonInLaw, Relation::DaughterInLaw))
+            }
+            _ => None,
+        };
+        let Some((male, female)) = pair else { return Relation::parse(s) };
+        match sex {
+            Some(Sex::Male) => Ok(male),
+            Some(Sex::Female) => Ok(female),
+            None => Err(Invalid::new(
+                "relation",
+                format!(
+                    "Quan hệ «{}» cần giới tính để xác định là «{}» hay «{}»",
+                    s.trim(),
+                    male.label_vi(),
+                    female.label_vi()
+                ),
+                format!(
+                    "relation «{}» needs the sex to tell «{}» from «{}»",
+                    s.trim(),
+                    male.as_str(),
+                    female.as_str()
+                ),
+            )),
+        }
+    }
+
     /// The sex this relation implies (vợ is female, chồng male …), if any.
     pub fn implied_sex(self) -> Option<Sex> {
         match self {
@@ -795,6 +834,26 @@ mod tests {
         for r in Relation::ALL {
             assert_eq!(Relation::parse(r.label_vi()).unwrap(), *r, "{r:?}");
             assert_eq!(Relation::parse(r.as_str()).unwrap(), *r);
+        }
+        // Labels lists write for both sexes, resolved with the person's sex.
+        for (label, male, female) in [
+            ("Vợ/chồng", Relation::Husband, Relation::Wife),
+            ("vo chong", Relation::Husband, Relation::Wife),
+            ("Bố/mẹ", Relation::Father, Relation::Mother),
+            ("Cha mẹ", Relation::Father, Relation::Mother),
+            ("Ông/Bà", Relation::Grandfather, Relation::Grandmother),
+            ("Anh/chị", Relation::ElderBrother, Relation::ElderSister),
+            ("Con dâu/rể", Relation::SonInLaw, Relation::DaughterInLaw),
+        ] {
+            assert_eq!(Relation::parse_with_sex(label, Some(Sex::Male)).unwrap(), male, "{label}");
+            assert_eq!(Relation::parse_with_sex(label, Some(Sex::Female)).unwrap(), female, "{label}");
+            let e = Relation::parse_with_sex(label, None).unwrap_err();
+            assert!(e.vi.contains("giới tính"), "{}", e.vi);
+        }
+        for (label, want) in
+            [("Cha", Relation::Father), ("Con đẻ", Relation::Child), ("Con nuôi", Relation::Child)]
+        {
+            assert_eq!(Relation::parse_with_sex(label, Some(Sex::Female)).unwrap(), want, "{label}");
         }
         for p in PovertyStatus::ALL {
             assert_eq!(PovertyStatus::parse(p.label_vi()).unwrap(), *p);

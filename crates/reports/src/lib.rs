@@ -757,7 +757,7 @@ pub fn for_each_row<R: std::io::Read + std::io::Seek>(
     f: &mut dyn FnMut(TableItem<'_>) -> ControlFlow<()>,
 ) -> Result<(), FileError> {
     match extension(filename).as_str() {
-        "csv" | "txt" => {
+        "csv" | "tsv" | "txt" => {
             let rows = csv_rows_from(source)?;
             if f(TableItem::Headers(rows.headers())).is_break() {
                 return Ok(());
@@ -964,11 +964,11 @@ fn iso_date_text(s: &str) -> String {
     }
 }
 
-/// Read a file by its extension: `.csv` (and `.txt`) as CSV; `.xlsx`, `.xlsm`, `.xls`, `.ods`
+/// Read a file by its extension: `.csv` (and `.tsv`, `.txt`) as CSV, the separator detected; `.xlsx`, `.xlsm`, `.xls`, `.ods`
 /// as a spreadsheet.
 pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, FileError> {
     match extension(filename).as_str() {
-        "csv" | "txt" => read_csv(bytes),
+        "csv" | "tsv" | "txt" => read_csv(bytes),
         "xlsx" | "xlsm" => read_xlsx(bytes),
         // The old binary format and OpenDocument are read by expanding the sheet into a dense
         // grid, which a tiny hostile file can make enormous: ask for .xlsx instead.
@@ -983,8 +983,8 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, FileError> {
         )),
         _ => Err(FileError::new(
             FileErrorKind::UnsupportedFormat,
-            format!("Không đọc được tệp «{filename}»: chỉ nhận tệp .xlsx hoặc .csv (UTF-8)"),
-            format!("cannot read «{filename}»: only .xlsx or .csv (UTF-8) files are accepted"),
+            format!("Không đọc được tệp «{filename}»: chỉ nhận tệp .xlsx, .csv hoặc .tsv (UTF-8)"),
+            format!("cannot read «{filename}»: only .xlsx, .csv or .tsv (UTF-8) files are accepted"),
         )),
     }
 }
@@ -1181,6 +1181,146 @@ pub fn write_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, FileError>
     sheet.set_freeze_panes(1, 0).map_err(write_error)?;
     if columns > 0 {
         sheet.autofilter(0, 0, table.rows.len() as u32, columns as u16 - 1).map_err(write_error)?;
+    }
+    workbook.save_to_buffer().map_err(write_error)
+}
+
+/// One column of an import template as [`write_template_xlsx`] lays it out.
+#[derive(Debug, Clone)]
+pub struct TemplateColumn {
+    pub header: String,
+    pub required: bool,
+    /// How to fill it in, for the instructions sheet.
+    pub help: String,
+    /// The values offered in a drop-down (empty: free text). Other spellings the import
+    /// reads are still accepted: the drop-down warns, it does not stop.
+    pub values: Vec<String>,
+}
+
+/// Rows of the data sheet that carry the drop-downs.
+const TEMPLATE_ROWS: u32 = 5_000;
+
+/// An import template as people fill it in: the data sheet (headers, the example row in grey
+/// italics and marked as such, drop-downs where a column has a closed list), an instructions
+/// sheet ("Hướng dẫn": each column, whether it is required, how to write it, its allowed
+/// values) and the lists the drop-downs read ("Danh mục"). Every cell is text, so codes keep
+/// their leading zeros.
+pub fn write_template_xlsx(
+    sheet_name: &str,
+    columns: &[TemplateColumn],
+    example: &[String],
+    notes: &[String],
+) -> Result<Vec<u8>, FileError> {
+    use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
+    let write_error = |e: rust_xlsxwriter::XlsxError| {
+        FileError::new(
+            FileErrorKind::Write,
+            format!("Không tạo được tệp Excel: {e}"),
+            format!("cannot write the Excel file: {e}"),
+        )
+    };
+    let text = Format::new().set_num_format("@");
+    let header = Format::new().set_num_format("@").set_bold().set_background_color("#DDEBF7");
+    let required = header.clone().set_font_color("#9C0006");
+    let example_format = Format::new().set_num_format("@").set_italic().set_font_color("#7F7F7F");
+    let wrap = Format::new().set_num_format("@").set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+    let title = Format::new().set_bold().set_font_size(14);
+
+    let mut workbook = Workbook::new();
+    let data_name = sheet_title(sheet_name);
+    let lists_name = "Danh mục";
+    {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&data_name).map_err(write_error)?;
+        let mut list_col = 0u16;
+        for (c, col) in columns.iter().enumerate() {
+            let c = c as u16;
+            let f = if col.required { &required } else { &header };
+            sheet.write_string_with_format(0, c, &col.header, f).map_err(write_error)?;
+            let width =
+                example.get(c as usize).map_or(0, |v| v.chars().count()).max(col.header.chars().count());
+            sheet.set_column_format(c, &text).map_err(write_error)?;
+            sheet.set_column_width(c, width.clamp(10, 40) as f64 + 2.0).map_err(write_error)?;
+            if !col.values.is_empty() {
+                let letter = column_letter(list_col as usize);
+                let range = format!("='{lists_name}'!${letter}$2:${letter}${}", col.values.len() + 1);
+                let v = DataValidation::new()
+                    .allow_list_formula(Formula::new(range))
+                    .set_error_style(DataValidationErrorStyle::Warning)
+                    .set_error_title("Giá trị ngoài danh mục")
+                    .and_then(|v| {
+                        v.set_error_message(
+                            "Giá trị này không có trong danh mục. Vẫn giữ? (Xem trang «Hướng dẫn».)",
+                        )
+                    })
+                    .map_err(write_error)?;
+                sheet.add_data_validation(1, c, TEMPLATE_ROWS, c, &v).map_err(write_error)?;
+                list_col += 1;
+            }
+        }
+        for (c, value) in example.iter().enumerate() {
+            sheet.write_string_with_format(1, c as u16, value, &example_format).map_err(write_error)?;
+        }
+        if !example.is_empty() {
+            // The mark sits beside the row, in a column the import does not read.
+            sheet
+                .write_string_with_format(
+                    1,
+                    columns.len() as u16,
+                    "← Dòng ví dụ: được bỏ qua khi nhập, có thể xoá",
+                    &example_format,
+                )
+                .map_err(write_error)?;
+            sheet.set_column_width(columns.len() as u16, 44.0).map_err(write_error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(write_error)?;
+    }
+    {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Hướng dẫn").map_err(write_error)?;
+        sheet
+            .write_string_with_format(0, 0, "Hướng dẫn điền danh sách nhân khẩu", &title)
+            .map_err(write_error)?;
+        let mut r = 1u32;
+        for n in notes {
+            sheet.merge_range(r, 0, r, 3, n, &wrap).map_err(write_error)?;
+            sheet.set_row_height(r, 30.0).map_err(write_error)?;
+            r += 1;
+        }
+        r += 1;
+        for (c, h) in ["Cột", "Bắt buộc", "Cách ghi", "Giá trị được nhận"].iter().enumerate()
+        {
+            sheet.write_string_with_format(r, c as u16, *h, &header).map_err(write_error)?;
+        }
+        for col in columns {
+            r += 1;
+            sheet.write_string_with_format(r, 0, &col.header, &wrap).map_err(write_error)?;
+            sheet
+                .write_string_with_format(r, 1, if col.required { "Có" } else { "Không" }, &wrap)
+                .map_err(write_error)?;
+            sheet.write_string_with_format(r, 2, &col.help, &wrap).map_err(write_error)?;
+            let values = if col.values.len() > 20 {
+                format!("{} giá trị: xem trang «{lists_name}»", col.values.len())
+            } else {
+                col.values.join("; ")
+            };
+            sheet.write_string_with_format(r, 3, &values, &wrap).map_err(write_error)?;
+        }
+        for (c, w) in [22.0, 10.0, 60.0, 50.0].iter().enumerate() {
+            sheet.set_column_width(c as u16, *w).map_err(write_error)?;
+        }
+    }
+    {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(lists_name).map_err(write_error)?;
+        for (c, col) in columns.iter().filter(|c| !c.values.is_empty()).enumerate() {
+            let c = c as u16;
+            sheet.write_string_with_format(0, c, &col.header, &header).map_err(write_error)?;
+            for (r, v) in col.values.iter().enumerate() {
+                sheet.write_string_with_format(r as u32 + 1, c, v, &text).map_err(write_error)?;
+            }
+            sheet.set_column_width(c, 26.0).map_err(write_error)?;
+        }
     }
     workbook.save_to_buffer().map_err(write_error)
 }

@@ -561,3 +561,44 @@ fn old_formats_ask_for_xlsx() {
         assert!(e.vi.contains(".xlsx"), "{}", e.vi);
     }
 }
+
+/// The template workbook: the data sheet reads back as headers and the example row; the
+/// instructions and the lists are sheets of their own; closed lists are drop-downs that warn.
+#[test]
+fn template_workbook_has_instructions_and_drop_downs() {
+    use ansinh_reports::{TemplateColumn, write_template_xlsx};
+    use std::io::Read;
+    let columns = vec![
+        TemplateColumn {
+            header: "Số CCCD".into(), required: true, help: "12 chữ số".into(), values: vec![]
+        },
+        TemplateColumn {
+            header: "Giới tính".into(),
+            required: true,
+            help: "Nam hoặc Nữ".into(),
+            values: vec!["Nam".into(), "Nữ".into()],
+        },
+    ];
+    let example = vec!["042090001234".to_string(), "Nam".to_string()];
+    let bytes =
+        write_template_xlsx("Nhân khẩu", &columns, &example, &["Mỗi dòng một người.".into()]).unwrap();
+    let t = read_xlsx(&bytes).unwrap();
+    assert_eq!(&t.headers[..2], ["Số CCCD", "Giới tính"]);
+    assert_eq!(&t.rows[0][..2], &example[..], "the example row, text kept (leading 0)");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = read("xl/workbook.xml");
+    for sheet in ["Nhân khẩu", "Hướng dẫn", "Danh mục"] {
+        assert!(workbook.contains(&format!("name=\"{sheet}\"")), "{sheet}: {workbook}");
+    }
+    let data = read("xl/worksheets/sheet1.xml");
+    assert!(data.contains("<dataValidation type=\"list\" errorStyle=\"warning\""), "{data}");
+    assert!(data.contains("sqref=\"B2:B5001\""), "{data}");
+    assert!(data.contains("'Danh mục'!$A$2:$A$3"), "{data}");
+    let strings = read("xl/sharedStrings.xml");
+    assert!(strings.contains("Dòng ví dụ") && strings.contains("12 chữ số"), "{strings}");
+}

@@ -92,6 +92,13 @@ pub struct ImportReport {
     pub error_count: usize,
     /// Rows with at least one error.
     pub bad_rows: usize,
+    /// The first [`LISTED_ERRORS`] warnings: what was repaired on the way in (a citizen id
+    /// whose leading 0 Excel dropped) or skipped (the template's example row). They do not
+    /// stop the import.
+    #[serde(default)]
+    pub warnings: Vec<RowError>,
+    #[serde(default)]
+    pub warning_count: usize,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -118,7 +125,7 @@ fn file_error(e: FileError) -> AppError {
 
 fn is_csv(filename: &str) -> bool {
     let f = filename.to_lowercase();
-    f.ends_with(".csv") || f.ends_with(".txt")
+    f.ends_with(".csv") || f.ends_with(".txt") || f.ends_with(".tsv")
 }
 
 /// A file opened for reading: its header row, then its data rows.

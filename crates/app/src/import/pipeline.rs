@@ -6,7 +6,9 @@
 //! their household code. Errors and rejected rows are written to disk as they are found.
 
 use super::*;
-use ansinh_domain::import::{FileChecks, is_blank_row, map_headers, parse_row};
+use ansinh_domain::import::{
+    FileChecks, is_blank_row, is_template_example, map_headers, parse_row, template_example_skipped,
+};
 use ansinh_reports::{TableItem, XlsxStream};
 use ansinh_store::ChunkCounts;
 use chrono::NaiveDate;
@@ -112,6 +114,8 @@ struct Batch {
     records: Vec<(PersonRecord, NameKeys)>,
     /// Errors of the rows that did not parse, by row.
     errors: Vec<RowError>,
+    /// What was repaired or skipped (the template's example row), by row.
+    warnings: Vec<RowError>,
     /// Non-blank data rows in the batch (parsed or not).
     rows: usize,
     /// Rows read so far, blank ones included.
@@ -188,8 +192,13 @@ fn spawn_reader(
                         }
                     }
                 } else if let Some(m) = &map {
+                    if is_template_example(m, &cells) {
+                        batch.warnings.push(template_example_skipped(n));
+                        return ControlFlow::Continue(());
+                    }
                     match parse_row(m, n, &cells, today) {
-                        Ok(r) if !with_keys => {
+                        Ok(mut r) if !with_keys => {
+                            batch.warnings.append(&mut r.warnings);
                             // The check needs no search keys (the costliest part of a row).
                             let keys = NameKeys {
                                 name_key: String::new(),
@@ -198,7 +207,8 @@ fn spawn_reader(
                             };
                             batch.records.push((r, keys));
                         }
-                        Ok(r) => {
+                        Ok(mut r) => {
+                            r.warnings.clear();
                             let keys = match memo.get(r.full_name.as_str()) {
                                 Some(k) => k.clone(),
                                 None => {
@@ -317,6 +327,9 @@ struct Checked {
     conflict_total: usize,
     listed: Vec<RowError>,
     error_count: usize,
+    /// The first warnings, and how many in all.
+    warnings: Vec<RowError>,
+    warning_count: usize,
 }
 
 /// The files a run leaves in its folder.
@@ -393,6 +406,8 @@ impl App {
         report.rows = checked.rows;
         report.errors = checked.listed.clone();
         report.error_count = checked.error_count;
+        report.warnings = checked.warnings.clone();
+        report.warning_count = checked.warning_count;
         report.bad_rows = checked.bad.count();
         if report.error_count > 0 {
             report.errors_file = Some(errors_csv(dir));
@@ -450,6 +465,8 @@ impl App {
             conflict_total: 0,
             listed: Vec::new(),
             error_count: 0,
+            warnings: Vec::new(),
+            warning_count: 0,
         };
         let mut checks = FileChecks::default();
         let refused = crate::registry::cccd_refused();
@@ -498,6 +515,9 @@ impl App {
                 let mut r = self.db.read().await?;
                 r.conn().persons_by_cccds(&cccds).await?.into_iter().map(|p| (p.cccd.clone(), p)).collect()
             };
+            c.warning_count += batch.warnings.len();
+            let room = LISTED_ERRORS.saturating_sub(c.warnings.len());
+            c.warnings.extend(batch.warnings.drain(..).take(room));
             let mut errors = std::mem::take(&mut batch.errors);
             for (rec, _) in &batch.records {
                 checks.add(rec);
@@ -519,10 +539,10 @@ impl App {
                                 c.conflicts.push(p.clone());
                             }
                         }
-                        if rec.relation == Relation::Head {
-                            c.head_place
-                                .entry((commune.id, rec.household_code.as_str().to_string()))
-                                .or_insert(idx);
+                        if rec.relation == Some(Relation::Head)
+                            && let Some(household) = &rec.household_code
+                        {
+                            c.head_place.entry((commune.id, household.as_str().to_string())).or_insert(idx);
                         }
                     }
                 }
@@ -849,8 +869,9 @@ async fn write_batch(
     let mut seen: std::collections::HashSet<(i64, &str)> = std::collections::HashSet::new();
     for (rec, _) in records {
         let (idx, _, commune) = place_of(rec)?;
-        let key = (commune.id, rec.household_code.as_str().to_string());
-        if !households.contains_key(&key) && seen.insert((commune.id, rec.household_code.as_str())) {
+        let Some(household) = &rec.household_code else { continue };
+        let key = (commune.id, household.as_str().to_string());
+        if !households.contains_key(&key) && seen.insert((commune.id, household.as_str())) {
             let at = c.head_place.get(&key).copied().unwrap_or(idx);
             new_keys.push((key.0, key.1, at));
         }
@@ -873,8 +894,14 @@ async fn write_batch(
     let mut new_heads: HashMap<i64, i64> = HashMap::new();
     for (rec, keys) in records {
         let (_, place, commune) = place_of(rec)?;
-        let key = (commune.id, rec.household_code.as_str().to_string());
-        let (household_id, head) = households[&key];
+        let key = rec.household_code.as_ref().map(|h| (commune.id, h.as_str().to_string()));
+        let (household_id, head) = match &key {
+            Some(k) => {
+                let (id, head) = households[k];
+                (Some(id), head)
+            }
+            None => (None, None),
+        };
         let values = PersonValues {
             cccd: rec.cccd.clone(),
             old_si: rec.old_si_number.clone(),
@@ -889,16 +916,10 @@ async fn write_batch(
             Some(p) => (p.id, Some(p)),
             None => (ids.next().ok_or_else(|| AppError::Internal("ids".into()))?, None),
         };
-        let pw = person_write_keyed(
-            id,
-            &values,
-            keys.clone(),
-            place,
-            commune.id,
-            Some(household_id),
-            Some(rec.relation),
-        );
-        if rec.relation == Relation::Head && head != Some(id) {
+        let pw = person_write_keyed(id, &values, keys.clone(), place, commune.id, household_id, rec.relation);
+        if let (Some(Relation::Head), Some(household_id), Some(key)) = (rec.relation, household_id, key)
+            && head != Some(id)
+        {
             if new_ids.contains(&household_id) {
                 new_heads.insert(household_id, id);
             } else {

@@ -79,6 +79,41 @@ impl App {
         Ok(ansinh_reports::Table::new(export_headers(), rows))
     }
 
+    /// The import template as a workbook: the data sheet with the example row (marked, and
+    /// skipped on import) and drop-downs of the closed lists, an instructions sheet and the
+    /// lists themselves.
+    pub fn import_template_xlsx() -> std::result::Result<Vec<u8>, ansinh_reports::FileError> {
+        use ansinh_domain::import::Column;
+        use ansinh_domain::person::{Ethnicity, Occupation, Relation};
+        let labels = |v: &mut dyn Iterator<Item = &'static str>| v.map(str::to_string).collect::<Vec<_>>();
+        let columns: Vec<ansinh_reports::TemplateColumn> = Column::ALL
+            .into_iter()
+            .map(|c| ansinh_reports::TemplateColumn {
+                header: c.header_vi().to_string(),
+                required: c.required(),
+                help: c.help_vi().to_string(),
+                values: match c {
+                    Column::Sex => vec!["Nam".into(), "Nữ".into()],
+                    Column::Relation => labels(&mut Relation::ALL.iter().map(|r| r.label_vi())),
+                    Column::Occupation => labels(&mut Occupation::ALL.iter().map(|o| o.label_vi())),
+                    Column::Ethnicity => labels(&mut Ethnicity::all().map(|e| e.name())),
+                    _ => Vec::new(),
+                },
+            })
+            .collect();
+        let notes = [
+            "Mỗi dòng là một người. Cột tô đỏ là bắt buộc; các cột khác có thể để trống.".to_string(),
+            "Dòng 2 (chữ nghiêng, màu xám) là dòng ví dụ: hệ thống bỏ qua khi nhập, có thể xoá hoặc để nguyên.".to_string(),
+            "Có thể nhập tệp Excel này, hoặc tệp CSV/TSV (UTF-8) cùng tiêu đề cột. Tiêu đề không dấu hoặc tiếng Anh cũng được nhận.".to_string(),
+        ];
+        ansinh_reports::write_template_xlsx(
+            "Nhân khẩu",
+            &columns,
+            &ansinh_domain::import::template_example_row(),
+            &notes,
+        )
+    }
+
     /// The import template: Vietnamese headers and one example row.
     pub fn import_template() -> ansinh_reports::Table {
         ansinh_reports::Table::new(

@@ -284,3 +284,56 @@ async fn errors_go_to_a_file_and_repeats_stay_short() {
         assert_eq!(r.created, 0, "{l}");
     }
 }
+
+/// A list as communes keep it: tab-separated, the template's example row left in, "Vợ/chồng"
+/// for both spouses, a CCCD whose leading 0 Excel dropped, a lodger without a household.
+#[tokio::test]
+async fn lists_as_they_are_written_import() {
+    for (app, l, _t) in apps().await {
+        app.seed_demo().await.unwrap();
+        let officer = app.login("xa.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap().0;
+        let mut p = no_progress();
+        let example = ansinh_domain::import::template_example_row().join("\t");
+        let tsv = format!(
+            "Số CCCD\tHọ và tên\tNgày sinh\tGiới tính\tMã hộ\tQuan hệ với chủ hộ\tMã thôn/tổ/xã\n\
+             {example}\n\
+             42075000111\tPhan Văn Hùng\t20/05/1975\tNam\tTB-01\tChủ hộ\t18322-01\n\
+             042178000222\tĐậu Thị Hoa\t1978\tNữ\tTB-01\tVợ/chồng\t18322-01\n\
+             042080000444\tVõ Văn Tư\t1980\tNam\t\t\t18322-01\n"
+        );
+        let r = app
+            .import_persons(&officer, "danh-sach.tsv", tsv.as_bytes(), ImportMode::AllOrNothing, &mut p)
+            .await
+            .unwrap();
+        assert!(r.errors.is_empty(), "{l}: {:?}", r.errors);
+        assert!(r.written && r.created == 3 && r.households_created == 1, "{l}: {r:?}");
+        let warnings: Vec<String> = r.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(r.warning_count, 2, "{l}: {warnings:?}");
+        assert!(warnings[0].starts_with("dòng 2: đây là dòng ví dụ"), "{l}: {warnings:?}");
+        assert!(warnings[1].starts_with("dòng 3, cột Số CCCD: số CCCD «42075000111»"), "{l}: {warnings:?}");
+
+        let find = |q: &str| PersonQuery { q: q.into(), ..Default::default() };
+        let head = app.search_persons(&officer, &find("042075000111")).await.unwrap();
+        assert_eq!(head.total, 1, "{l}: the 0 restored");
+        let hv = app.person_view(&officer, head.items[0].person.id).await.unwrap();
+        assert_eq!(hv.household.as_ref().map(|h| h.head_person_id), Some(Some(hv.person.id)), "{l}");
+        let wife = app.search_persons(&officer, &find("042178000222")).await.unwrap();
+        assert_eq!(wife.items[0].person.relation, Some(ansinh_domain::Relation::Wife), "{l}");
+        let lodger = app.search_persons(&officer, &find("042080000444")).await.unwrap();
+        let lv = app.person_view(&officer, lodger.items[0].person.id).await.unwrap();
+        assert!(lv.household.is_none() && lv.person.relation.is_none(), "{l}");
+        // The example row was not imported.
+        assert_eq!(app.search_persons(&officer, &find("042090001234")).await.unwrap().total, 0, "{l}");
+
+        // "Vợ/chồng" without a sex cannot be resolved: said on that row.
+        let bad = "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n\
+                   042081000555,Thái Văn Năm,1981,,TB-03,Vợ/chồng,18322-01\n";
+        let r =
+            app.import_persons(&officer, "b.csv", bad.as_bytes(), ImportMode::DryRun, &mut p).await.unwrap();
+        assert!(
+            r.errors.iter().any(|e| e.column == "relation" && e.vi.contains("cần giới tính")),
+            "{l}: {:?}",
+            r.errors
+        );
+    }
+}

@@ -3,7 +3,7 @@
 use ansinh_domain::cccd::{BIRTH_PROVINCES, CitizenId, OldSiNumber};
 use ansinh_domain::import::{
     Column, PersonRecord, RowError, TEMPLATE_HEADERS, TEMPLATE_KEYS, check_file, data_row_number,
-    is_blank_row, map_headers, parse_row, template_example_row,
+    is_blank_row, is_template_example, map_headers, parse_row, template_example_row,
 };
 
 use ansinh_domain::person::{

@@ -63,6 +63,10 @@ pub struct ImportReportDto {
     pub errors: Vec<RowErrorDto>,
     /// Every error as CSV, for the job's owner (web session).
     pub errors_url: Option<String>,
+    /// What was repaired (a citizen id whose leading 0 Excel dropped) or skipped (the
+    /// template's example row); these rows do not stop the import. The first ones.
+    pub warnings: Vec<RowErrorDto>,
+    pub warning_count: usize,
     /// The rejected rows with their reasons, XLSX (valid_rows_only).
     pub rejected_url: Option<String>,
 }
@@ -79,6 +83,8 @@ impl ImportJobDto {
             households_created: r.households_created,
             written: r.written,
             errors: r.errors.iter().map(RowErrorDto::of).collect(),
+            warnings: r.warnings.iter().map(RowErrorDto::of).collect(),
+            warning_count: r.warning_count,
             errors_url: j.has_errors_file.then(|| format!("/imports/{}/errors.csv", j.id)),
             rejected_url: j.has_rejected_file.then(|| format!("/imports/{}/rejected.xlsx", j.id)),
         });

@@ -177,6 +177,8 @@ fn view(page: &Page, job: &ImportJob, report: &ImportReport) -> ImportView {
     let line = |e: &ansinh_domain::import::RowError| if vi { e.to_string() } else { e.to_en() };
     let errors: Vec<String> = report.errors.iter().take(ImportView::SHOWN).map(line).collect();
     let more_errors = report.error_count.saturating_sub(errors.len());
+    let warnings: Vec<String> = report.warnings.iter().take(ImportView::SHOWN).map(line).collect();
+    let more_warnings = report.warning_count.saturating_sub(warnings.len());
     ImportView {
         filename: job.filename.clone(),
         mode: match ImportMode::parse(&job.mode) {
@@ -188,6 +190,8 @@ fn view(page: &Page, job: &ImportJob, report: &ImportReport) -> ImportView {
         bad_rows: n(report.bad_rows()),
         errors,
         more_errors,
+        warnings,
+        more_warnings,
         created: n(report.created),
         updated: n(report.updated),
         unchanged: n(report.unchanged),
@@ -364,6 +368,9 @@ pub struct ImportView {
     pub errors: Vec<String>,
     /// Errors not listed (see `errors_link`).
     pub more_errors: usize,
+    /// What was repaired or skipped on the way in (the rows are still imported).
+    pub warnings: Vec<String>,
+    pub more_warnings: usize,
     pub created: String,
     pub updated: String,
     pub unchanged: String,

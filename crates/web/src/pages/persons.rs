@@ -108,10 +108,10 @@ pub async fn export_csv(
     ))
 }
 
-/// The import template (Vietnamese headers, one example row).
+/// The import template: the data sheet with its example row and drop-downs, instructions, lists.
 pub async fn template_xlsx(page: Page) -> Result<Response, PageError> {
     page.actor()?;
-    let bytes = ansinh_reports::write_xlsx(&App::import_template(), "Nhân khẩu")
+    let bytes = App::import_template_xlsx()
         .map_err(|e| PageError::from(AppError::Internal(format!("xlsx: {}", e.en))))?;
     Ok(file_response(bytes, XLSX, "mẫu-nhập-nhân-khẩu.xlsx"))
 }

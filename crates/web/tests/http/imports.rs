@@ -173,7 +173,36 @@ async fn registry_import_export_and_template() {
         assert!(!theirs.body.contains("Hồ Văn Hải"), "{l}: scoped");
         let tpl = send(&r, get("/persons/template.csv", Some(&s))).await;
         assert!(tpl.body.starts_with("\u{feff}Số CCCD") && tpl.body.contains("Nguyễn Văn An"), "{l}");
-        assert!(send(&r, get("/persons/template.xlsx", Some(&s))).await.body.starts_with("PK"), "{l}");
+        let xlsx = send(&r, get("/persons/template.xlsx", Some(&s))).await;
+        assert!(xlsx.body.starts_with("PK"), "{l}");
+        // The template sent back untouched imports nobody: its example row is skipped, said so.
+        let token = app.create_token(&Actor::system(), "xa.maihoa", "tpl").await.unwrap().1;
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/imports/persons?filename=mau.xlsx&mode=all_or_nothing")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(xlsx.bytes.clone()))
+            .unwrap();
+        let res = send(&r, req).await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{l}: {}", res.body);
+        let mut job: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        let id = job["id"].as_i64().unwrap_or_else(|| panic!("{l}: {job}"));
+        for _ in 0..100 {
+            if job["state"] == "done" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            job =
+                serde_json::from_str(&send(&r, bearer(&format!("/api/v1/imports/{id}"), &token)).await.body)
+                    .unwrap();
+        }
+        assert_eq!(job["report"]["created"], 0, "{l}: {job}");
+        assert_eq!(job["report"]["bad_rows"], 0, "{l}: {job}");
+        assert_eq!(job["report"]["warning_count"], 1, "{l}: {job}");
+        assert!(
+            job["report"]["warnings"][0]["message_vi"].as_str().unwrap().contains("dòng ví dụ"),
+            "{l}: {job}"
+        );
     }
 }
 

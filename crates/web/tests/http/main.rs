@@ -26,6 +26,8 @@ struct Resp {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
+    /// The body as sent (files).
+    bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -61,7 +63,7 @@ async fn send(r: &Router, req: Request<Body>) -> Resp {
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
 }
 
 fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
