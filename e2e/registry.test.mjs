@@ -65,12 +65,29 @@ test("commune officer: import with a bad row, fix it, find the person without di
   assert.equal(await result.locator("[data-count=created]").innerText(), "2");
   assert.equal(await result.locator(".row-errors").count(), 0);
 
+  // A list as communes write it: tab-separated, "Vợ/chồng" for a wife, a CCCD whose leading 0
+  // Excel dropped (restored, with a warning on that row), a lodger with no household.
+  const tsv = join(dir, "to-5.tsv");
+  const lines = [
+    ["Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Mã hộ", "Quan hệ với chủ hộ", "Mã thôn/tổ/xã"],
+    [cccd("Nam", 1980, "999993").slice(1), "Lê Văn Lâm", "1980", "Nam", "LV-01", "Chủ hộ", "18322-01"],
+    [cccd("Nữ", 1982, "999994"), "Hồ Thị Lan", "1982", "Nữ", "LV-01", "Vợ/chồng", "18322-01"],
+    [cccd("Nam", 1990, "999995"), "Trần Văn Trọ", "1990", "Nam", "", "", "18322-01"],
+  ];
+  writeFileSync(tsv, lines.map((l) => l.join("\t")).join("\n") + "\n");
+  await file.setInputFiles(tsv);
+  await submit.click();
+  await result.getByText("Kết quả nhập: to-5.tsv").waitFor();
+  assert.equal(await result.locator("[data-count=created]").innerText(), "3");
+  assert.equal(await result.locator(".row-errors").count(), 0);
+  assert.match(await result.locator(".row-warnings").innerText(), /dòng 2, cột Số CCCD: số CCCD «42080999993» có 11 chữ số[\s\S]*đã đọc là 042080999993/);
+
   // Every upload is a job, listed newest first with its state and outcome.
   await page.goto(server.url + "/imports");
   await page.getByRole("heading", { level: 1, name: "Các lần nhập danh sách" }).waitFor();
   const jobs = page.locator("table.jobs tbody tr");
-  assert.equal(await jobs.count(), 2);
-  assert.match(await jobs.first().innerText(), /nhan-khau-da-sua\.csv[\s\S]*Xong[\s\S]*Thêm mới: 2/);
+  assert.equal(await jobs.count(), 3);
+  assert.match(await jobs.nth(1).innerText(), /nhan-khau-da-sua\.csv[\s\S]*Xong[\s\S]*Thêm mới: 2/);
 
   // Search, typed without diacritics: the list refreshes as one types (htmx), the address follows.
   await page.getByRole("link", { name: "Đăng ký dân cư" }).first().click();

@@ -350,9 +350,11 @@ pub struct PersonRecord {
 }
 
 /// A citizen id Excel stored as a number loses its leading 0 ("42090001234"): eleven digits
-/// are read as the twelve-digit id with the 0 restored, and the row gets a warning.
+/// not starting with 0 are read as the twelve-digit id with the 0 restored, and the row gets a
+/// warning. Eleven digits starting with 0 were typed as text, so a digit is really missing:
+/// that stays an error.
 fn restore_leading_zero(s: &str) -> Option<String> {
-    (s.len() == 11 && s.bytes().all(|b| b.is_ascii_digit())).then(|| format!("0{s}"))
+    (s.len() == 11 && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())).then(|| format!("0{s}"))
 }
 
 /// Parse one data row (`row` is its Excel row number). Every bad cell is reported, not only the

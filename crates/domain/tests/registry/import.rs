@@ -228,6 +228,10 @@ fn lists_as_they_are_written() {
     assert_eq!(r.warnings.len(), 1);
     assert!(r.warnings[0].to_string().starts_with("dòng 4, cột Số CCCD: số CCCD «42195000001» có 11 chữ số"));
     assert!(r.warnings[0].to_en().contains("leading 0"));
+    // Eleven digits that start with 0 were typed as text: a digit is missing, not the 0.
+    cells[0] = "04219500000";
+    let e = record(4, &cells).unwrap_err();
+    assert!(e[0].vi.contains("có 11 chữ số, cần đúng 12"), "{e:?}");
     // Combined relation labels, resolved with the row's sex (GOOD is a woman).
     for (label, want) in
         [("Vợ/chồng", Relation::Wife), ("Bố/mẹ", Relation::Mother), ("Con đẻ", Relation::Child)]
