@@ -14,7 +14,8 @@ mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), "ansinh-shots-import-"));
 const header = "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n";
 const small = join(dir, "danh-sach-thon.csv");
-writeFileSync(small, header + "042080123401,Trần Văn Lâm,1980,Nam,SC-A,Chủ hộ,18322-01\n042180123402,Lê Thị Hoa,31/02/1980,Nữ,SC-A,Vợ,18322-01\n");
+// A row repaired with a warning (a CCCD that lost its leading 0, «Vợ/chồng») beside a bad one.
+writeFileSync(small, header + "42080123401,Trần Văn Lâm,1980,Nam,SC-A,Chủ hộ,18322-01\n042180123402,Lê Thị Hoa,31/02/1980,Nữ,SC-A,Vợ/chồng,18322-01\n");
 try {
   let run = 0;
   for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {

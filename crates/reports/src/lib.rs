@@ -1142,13 +1142,7 @@ pub fn write_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, FileError>
             format!("an Excel sheet holds at most {XLSX_MAX_ROWS} rows; export as CSV or narrow the list"),
         ));
     }
-    let write_error = |e: rust_xlsxwriter::XlsxError| {
-        FileError::new(
-            FileErrorKind::Write,
-            format!("Không tạo được tệp Excel: {e}"),
-            format!("cannot write the Excel file: {e}"),
-        )
-    };
+    let write_error = xlsx_write_error;
     let text = Format::new().set_num_format("@");
     let header = Format::new().set_num_format("@").set_bold().set_background_color("#DDEBF7");
 
@@ -1212,13 +1206,7 @@ pub fn write_template_xlsx(
     notes: &[String],
 ) -> Result<Vec<u8>, FileError> {
     use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
-    let write_error = |e: rust_xlsxwriter::XlsxError| {
-        FileError::new(
-            FileErrorKind::Write,
-            format!("Không tạo được tệp Excel: {e}"),
-            format!("cannot write the Excel file: {e}"),
-        )
-    };
+    let write_error = xlsx_write_error;
     let text = Format::new().set_num_format("@");
     let header = Format::new().set_num_format("@").set_bold().set_background_color("#DDEBF7");
     let required = header.clone().set_font_color("#9C0006");
@@ -1404,7 +1392,7 @@ pub fn write_form_xlsx(form: &FormSheet, sheet_name: &str) -> Result<Vec<u8>, Fi
             "too many rows for one Excel sheet",
         ));
     }
-    let write_error = xlsx_error;
+    let write_error = xlsx_write_error;
     let ReportFormats { text, number, header, bold, .. } = ReportFormats::new();
     let total_text = text.clone().set_bold();
     let total_number = number.clone().set_bold();
@@ -1486,14 +1474,6 @@ pub struct ReportSheet {
     pub image: Option<Vec<u8>>,
 }
 
-fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> FileError {
-    FileError::new(
-        FileErrorKind::Write,
-        format!("Không tạo được tệp Excel: {e}"),
-        format!("cannot write the Excel file: {e}"),
-    )
-}
-
 /// The cell formats of the report forms and workbooks: bordered text, whole numbers with
 /// thousands, percentages, the bold header on a light fill, bold titles.
 struct ReportFormats {
@@ -1524,7 +1504,7 @@ impl ReportFormats {
 /// A workbook of several sheets with native charts (the indicator report).
 pub fn write_report_xlsx(sheets: &[ReportSheet]) -> Result<Vec<u8>, FileError> {
     use rust_xlsxwriter::{Chart, ChartType, Workbook};
-    let write_error = xlsx_error;
+    let write_error = xlsx_write_error;
     let ReportFormats { text, number, percent, header, bold } = ReportFormats::new();
     let mut workbook = Workbook::new();
     for s in sheets {
