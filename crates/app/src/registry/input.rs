@@ -102,7 +102,7 @@ impl PersonInput {
         let relation = if self.relation.trim().is_empty() {
             Some(None)
         } else {
-            collect(Relation::parse(&self.relation).map(Some), &mut errors)
+            collect(Relation::parse_with_sex(&self.relation, sex).map(Some), &mut errors)
         };
         if !self.household_code.trim().is_empty() {
             collect(HouseholdCode::parse(&self.household_code), &mut errors);

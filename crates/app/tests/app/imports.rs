@@ -325,6 +325,16 @@ async fn lists_as_they_are_written_import() {
         // The example row was not imported.
         assert_eq!(app.search_persons(&officer, &find("042090001234")).await.unwrap().total, 0, "{l}");
 
+        // The form and the API read "Vợ/chồng" the same way.
+        let spouse = app
+            .create_person(
+                &officer,
+                &person("042082000666", "Lê Văn Chồng", "1982", "Nam", "18322-01", "TB-09", "Vợ/chồng"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(spouse.relation, Some(ansinh_domain::Relation::Husband), "{l}");
+
         // "Vợ/chồng" without a sex cannot be resolved: said on that row.
         let bad = "cccd,full_name,birth_date,sex,household_code,relation,unit_code\n\
                    042081000555,Thái Văn Năm,1981,,TB-03,Vợ/chồng,18322-01\n";
