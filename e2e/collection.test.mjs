@@ -45,7 +45,7 @@ test("collector: household HI and VSI in one visit, PDF receipt, public check; c
   await page.waitForLoadState("networkidle");
   assert.equal(await page.getByText("Đã đăng ký theo hộ").count(), 2);
   const months = page.getByLabel("Số tháng đóng");
-  assert.match(await months.locator("option:checked").innerText(), /12 tháng — 2\.322\.540 ₫/);
+  assert.match(await months.locator("option:checked").innerText(), /12 tháng — 2\.322\.540\s₫/);
   await page.getByRole("button", { name: "Thu tiền BHYT cho cả hộ" }).click();
   await page.getByText("Đã ghi nhận khoản thu và cấp biên lai.").waitFor();
   assert.match(await page.locator(".receipt").innerText(), /Hai triệu ba trăm hai mươi hai nghìn năm trăm bốn mươi đồng/);
@@ -59,7 +59,7 @@ test("collector: household HI and VSI in one visit, PDF receipt, public check; c
   await page.goto(server.url + "/collect");
   assert.equal(await page.locator("#due").getByRole("link", { name: "Trần Văn Bình" }).count(), 1);
   await page.goto(server.url + `/persons/${husband}/insurance`);
-  await page.getByRole("button", { name: /Thu tiền 1\.254\.000 ₫/ }).click();
+  await page.getByRole("button", { name: /Thu tiền 1\.254\.000\s₫/ }).click();
   await page.getByText("Đã ghi nhận khoản thu và cấp biên lai.").waitFor();
   const code = (await page.locator("code.token").innerText()).trim();
 
@@ -73,11 +73,11 @@ test("collector: household HI and VSI in one visit, PDF receipt, public check; c
   // Paid: he leaves the renewal list; the day adds up.
   await page.goto(server.url + "/collect");
   assert.equal(await page.locator("#due").getByRole("link", { name: "Trần Văn Bình" }).count(), 0);
-  assert.match(await page.locator("#day").innerText(), /3\.576\.540 ₫/);
+  assert.match(await page.locator("#day").innerText(), /3\.576\.540\s₫/);
   // Close the day: one remittance batch of both receipts, awaiting the SI office.
   await page.getByRole("button", { name: /Chốt ngày và nộp tiền \(2 biên lai\)/ }).click();
   await page.getByRole("heading", { level: 1, name: /Nộp tiền/ }).waitFor();
-  assert.match(await page.locator(".facts").innerText(), /Đã nộp, chờ BHXH xác nhận[\s\S]*3\.576\.540 ₫/);
+  assert.match(await page.locator(".facts").innerText(), /Đã nộp, chờ BHXH xác nhận[\s\S]*3\.576\.540\s₫/);
 
   // Anyone can check the receipt, signed out, by its code.
   const anon = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -101,7 +101,7 @@ test("collector: household HI and VSI in one visit, PDF receipt, public check; c
   const text = await pub.locator("section[role=status]").innerText();
   assert.match(text, /BHXH tự nguyện/);
   assert.match(text, /BHYT hộ gia đình/);
-  assert.match(text, /1\.254\.000 ₫/);
+  assert.match(text, /1\.254\.000\s₫/);
   await anon.close();
   await ctx.close();
 });

@@ -86,7 +86,7 @@ test("tree-pledge model: launch, pledges, harvest sale, two contributions from t
     await officer.getByText("Đã lưu.").waitFor();
   }
   assert.equal(await officer.locator("#members tbody tr").count(), 2);
-  assert.match(await officer.locator("#members").innerText(), /2 gốc mai, ~6\.000\.000 ₫\/năm/);
+  assert.match(await officer.locator("#members").innerText(), /2 gốc mai, ~6\.000\.000\s₫\/năm/);
 
   // The harvest sale goes to the common pool.
   await officer.getByText("Ghi khoản thu vào quỹ").click();
@@ -95,7 +95,7 @@ test("tree-pledge model: launch, pledges, harvest sale, two contributions from t
   await officer.getByLabel("Ghi chú").fill("Bán mai Tết");
   await officer.getByRole("button", { name: "Ghi vào sổ quỹ" }).click();
   await officer.getByText("Đã lưu.").waitFor();
-  assert.match(await officer.locator("#fund").innerText(), /10\.000\.000 ₫/);
+  assert.match(await officer.locator("#fund").innerText(), /10\.000\.000\s₫/);
 
   // The collector enrols both and pays 12 months each from the fund.
   const collector = await ctx.browser().newContext({ viewport: { width: 390, height: 844 } }).then((c) => c.newPage());

@@ -555,20 +555,24 @@ impl EstimateForm {
         d(&mut self.paid_years, "0");
         d(&mut self.paid_months, "0");
         if let Ok(min) = params.value(ansinh_rules::keys::POVERTY_LINE_RURAL, start.first_day()) {
-            d(&mut self.income, Vnd(min).format_vi().replace(['₫', '\u{a0}'], "").trim());
+            d(&mut self.income, &Vnd(min).digits_vi());
         }
         d(&mut self.category, "others");
         d(&mut self.mode, "12");
-        d(&mut self.start, &start.to_string());
+        d(&mut self.start, &start.format_vi());
         self
     }
 
     /// Parse into the estimator's input with the same parsers as the API and the CLI; every
-    /// bad field is reported.
-    pub fn parse(&self, today: Month) -> std::result::Result<crate::estimate::EstimateInput, Vec<Invalid>> {
+    /// bad field is reported. `today` is the payment date the estimate prices with.
+    pub fn parse(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> std::result::Result<crate::estimate::EstimateInput, Vec<Invalid>> {
+        let this_month = Month::from_date(today);
         let mut errors = Vec::new();
         let sex = keep(parse_sex(&self.sex), &mut errors);
-        let birth = keep(birth(&self.birth, today), &mut errors);
+        let birth = keep(birth(&self.birth, this_month), &mut errors);
         let count = |field: &str, s: &str, max: u32| {
             s.trim().parse::<u32>().ok().filter(|n| *n <= max).ok_or_else(|| {
                 Invalid::new(field, format!("Cần số từ 0 đến {max}"), format!("a number from 0 to {max}"))
@@ -594,8 +598,40 @@ impl EstimateForm {
         )
         .and_then(|n| keep(income("income", n), &mut errors));
         let category = keep(category(&self.category), &mut errors);
-        let mode_months = keep(count("mode", &self.mode, 60).and_then(|m| mode(m).map(|_| m)), &mut errors);
-        let start = keep(month("start", &self.start), &mut errors);
+        let mode_months = keep(
+            if self.mode.trim() == "missing" {
+                Ok(crate::estimate::EstimateMode::Missing)
+            } else {
+                count("mode", &self.mode, 60).and_then(|m| {
+                    mode(m)
+                        .map(|_| crate::estimate::EstimateMode::Months(m))
+                        .map_err(|e| Invalid { field: "mode".into(), ..e })
+                })
+            },
+            &mut errors,
+        );
+        let start = keep(
+            month("start", &self.start).and_then(|m| {
+                if m < this_month {
+                    Err(Invalid::new(
+                        "start",
+                        format!(
+                            "Tháng bắt đầu đóng {} đã qua: chọn từ tháng này ({}); thời gian đã qua chỉ được đóng bù một lần khi đủ tuổi nghỉ hưu",
+                            m.format_vi(),
+                            this_month.format_vi()
+                        ),
+                        format!(
+                            "the first month {} is past: choose this month ({}) or later; past months are only paid in one go at retirement age",
+                            m.format_vi(),
+                            this_month.format_vi()
+                        ),
+                    ))
+                } else {
+                    Ok(m)
+                }
+            }),
+            &mut errors,
+        );
         let province = Some(self.province.trim().to_string()).filter(|p| !p.is_empty());
         let group =
             keep(group(Some(self.group.as_str()).filter(|g| !g.is_empty()), province.is_some()), &mut errors);
@@ -616,13 +652,99 @@ impl EstimateForm {
                 paid_months: years * 12 + months,
                 income,
                 category,
-                mode_months,
+                mode: mode_months,
                 province,
                 group,
                 start,
+                paid_on: today,
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// The household health-insurance calculator's form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HiForm {
+    /// Members joining through the household scheme.
+    #[serde(default)]
+    pub members: String,
+    /// Months of the period (one of the allowed periods).
+    #[serde(default)]
+    pub months: String,
+    /// Month of payment, MM/YYYY: the base salary in force then prices it.
+    #[serde(default)]
+    pub month: String,
+}
+
+impl HiForm {
+    pub fn submitted(&self) -> bool {
+        !self.members.trim().is_empty()
+    }
+
+    /// This month, and the longest allowed period.
+    pub fn with_defaults(mut self, today: chrono::NaiveDate, periods: &[u32]) -> HiForm {
+        if self.month.trim().is_empty() {
+            self.month = Month::from_date(today).format_vi();
+        }
+        if self.months.trim().is_empty() {
+            self.months = periods.iter().max().copied().unwrap_or(12).to_string();
+        }
+        self
+    }
+
+    /// Parse and price with the one HI calculator of the API; a payment month in the past is
+    /// refused (a payment is priced on its day).
+    pub fn compute(
+        &self,
+        params: &ParamSet,
+        today: chrono::NaiveDate,
+    ) -> std::result::Result<HiResponse, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let members = self.members.trim().parse::<u32>().ok().filter(|n| (1..=20).contains(n));
+        if members.is_none() {
+            errors.push(Invalid::new(
+                "members",
+                "Số người tham gia theo hộ phải là số từ 1 đến 20",
+                "members must be a number from 1 to 20",
+            ));
+        }
+        let months = self.months.trim().parse::<u32>().ok();
+        if months.is_none() {
+            errors.push(Invalid::new("months", "Chọn số tháng đóng", "choose the months to pay"));
+        }
+        let this_month = Month::from_date(today);
+        let m = keep(
+            month("month", &self.month).and_then(|m| {
+                if m < this_month {
+                    Err(Invalid::new(
+                        "month",
+                        format!(
+                            "Tháng đóng {} đã qua: chọn từ tháng {}",
+                            m.format_vi(),
+                            this_month.format_vi()
+                        ),
+                        format!(
+                            "the month {} is past: choose {} or later",
+                            m.format_vi(),
+                            this_month.format_vi()
+                        ),
+                    ))
+                } else {
+                    Ok(m)
+                }
+            }),
+            &mut errors,
+        );
+        let (Some(members), Some(months), Some(m)) = (members, months, m) else { return Err(errors) };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let r = HiRequest { members, month: m.to_string(), months: Some(months) };
+        compute_hi(params, &r).map_err(|e| match e {
+            AppError::Invalid(v) => v,
+            other => vec![Invalid::new("members", other.to_string(), other.to_string())],
+        })
     }
 }
 
@@ -670,7 +792,7 @@ mod tests {
             income: "nhiều".into(),
             ..Default::default()
         };
-        let errors = f.parse(Month::new(2026, 12).unwrap()).unwrap_err();
+        let errors = f.parse(chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         for want in ["sex", "birth", "paid_years", "income", "category", "start"] {
             assert!(fields.contains(&want), "{want}: {fields:?}");

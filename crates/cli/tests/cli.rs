@@ -138,9 +138,9 @@ fn calc_contract() {
 
     // Readable Vietnamese without --json.
     let o = run(&["calc", "vsi", "--income", "1500000", "--month", "2025-07"]);
-    assert!(stdout(&o).contains("SỐ TIỀN CẦN ĐÓNG: 264.000 ₫"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("SỐ TIỀN CẦN ĐÓNG: 264.000\u{a0}₫"), "{}", stdout(&o));
     let o = run(&["calc", "hi-household", "--members", "4", "--month", "2025-01"]);
-    assert!(stdout(&o).contains("294.840 ₫"));
+    assert!(stdout(&o).contains("294.840\u{a0}₫"));
 
     // Invalid input: exit 2, one line on stderr (Vietnamese / English), nothing on stdout.
     for args in [
@@ -160,7 +160,7 @@ fn calc_contract() {
         assert!(err.contains(" / "), "bilingual: {err}");
     }
     let o = run(&["calc", "vsi", "--income", "1000000", "--month", "2025-03"]);
-    assert!(stderr(&o).contains("1.500.000 ₫"), "names the allowed range: {}", stderr(&o));
+    assert!(stderr(&o).contains("1.500.000\u{a0}₫"), "names the allowed range: {}", stderr(&o));
     assert!(!dir.path().join("ansinh-data").exists(), "calc writes nothing without a database");
 }
 

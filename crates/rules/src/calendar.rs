@@ -139,6 +139,14 @@ impl std::ops::Add<i64> for Month {
     }
 }
 
+impl Month {
+    /// How a month is written for people: `03/2025` (the `Display` form `2025-03` is the data
+    /// and URL form).
+    pub fn format_vi(self) -> String {
+        format!("{:02}/{:04}", self.month, self.year)
+    }
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)

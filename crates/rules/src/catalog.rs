@@ -558,7 +558,7 @@ mod tests {
         assert_eq!(Unit::BasisPoints.format_vi(2200), "22%");
         assert_eq!(Unit::Coefficient.format_vi(22_100), "2,21");
         assert_eq!(Unit::Coefficient.format_vi(10_000), "1");
-        assert_eq!(Unit::Vnd.format_vi(1_500_000), "1.500.000 ₫");
+        assert_eq!(Unit::Vnd.format_vi(1_500_000), "1.500.000\u{a0}₫");
     }
 
     #[test]

@@ -229,10 +229,11 @@ impl RuleError {
                 None => format!("Năm sinh {year} không hợp lệ"),
             },
             RuleError::IncomeOutOfRange { month, income, min, max } => format!(
-                "Mức thu nhập {} ngoài khoảng cho phép {} – {} cho tháng {month}",
+                "Mức thu nhập tháng làm căn cứ đóng {} ngoài khoảng cho phép {} – {} cho tháng {}",
                 income.format_vi(),
                 min.format_vi(),
-                max.format_vi()
+                max.format_vi(),
+                month.format_vi()
             ),
             RuleError::InvalidModeMonths { mode, months, min, max, whole_years } => format!(
                 "Số tháng {months} không hợp lệ cho phương thức đóng “{}”: cho phép từ {min} đến {max} tháng{}",
@@ -285,10 +286,11 @@ impl RuleError {
                 None => format!("invalid birth year {year}"),
             },
             RuleError::IncomeOutOfRange { month, income, min, max } => format!(
-                "income {} outside the allowed range {} – {} for {month}",
+                "income {} outside the allowed range {} – {} for {}",
                 income.format_en(),
                 min.format_en(),
-                max.format_en()
+                max.format_en(),
+                month.format_vi()
             ),
             RuleError::InvalidModeMonths { mode, months, min, max, whole_years } => format!(
                 "{months} months is not allowed for payment mode “{mode}”: allowed {min} to {max} months{}",
@@ -354,8 +356,8 @@ mod tests {
         assert_eq!(e.field(), "income");
         assert_eq!(
             e.to_string(),
-            "Mức thu nhập 1.000.000 ₫ ngoài khoảng cho phép 1.500.000 ₫ – 46.800.000 ₫ cho tháng 2025-03 \
-             / income 1,000,000 VND outside the allowed range 1,500,000 VND – 46,800,000 VND for 2025-03"
+            "Mức thu nhập tháng làm căn cứ đóng 1.000.000\u{a0}₫ ngoài khoảng cho phép 1.500.000\u{a0}₫ – 46.800.000\u{a0}₫ cho tháng 03/2025 \
+             / income 1,000,000 VND outside the allowed range 1,500,000 VND – 46,800,000 VND for 03/2025"
         );
     }
 }

@@ -28,9 +28,16 @@ impl Vnd {
         self.0
     }
 
-    /// Vietnamese formatting: `1.500.000 ₫` (dot as thousands separator).
+    /// Vietnamese formatting: `1.500.000 ₫` (dot as thousands separator, a no-break space
+    /// before the sign so a line never ends between the number and its currency).
     pub fn format_vi(self) -> String {
-        format!("{} ₫", group_digits(self.0, '.'))
+        format!("{}\u{a0}₫", self.digits_vi())
+    }
+
+    /// The number alone, grouped as Vietnamese write it: `1.500.000` (for forms and for
+    /// documents whose column heading already names the currency).
+    pub fn digits_vi(self) -> String {
+        group_digits(self.0, '.')
     }
 
     /// English formatting: `1,500,000 VND`.
@@ -225,12 +232,12 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(Vnd(1_500_000).format_vi(), "1.500.000 ₫");
+        assert_eq!(Vnd(1_500_000).format_vi(), "1.500.000\u{a0}₫");
         assert_eq!(Vnd(1_500_000).format_en(), "1,500,000 VND");
-        assert_eq!(Vnd(0).format_vi(), "0 ₫");
-        assert_eq!(Vnd(999).format_vi(), "999 ₫");
-        assert_eq!(Vnd(1000).format_vi(), "1.000 ₫");
-        assert_eq!(Vnd(-46_800_000).format_vi(), "-46.800.000 ₫");
+        assert_eq!(Vnd(0).format_vi(), "0\u{a0}₫");
+        assert_eq!(Vnd(999).format_vi(), "999\u{a0}₫");
+        assert_eq!(Vnd(1000).format_vi(), "1.000\u{a0}₫");
+        assert_eq!(Vnd(-46_800_000).format_vi(), "-46.800.000\u{a0}₫");
     }
 
     #[test]

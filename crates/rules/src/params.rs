@@ -400,6 +400,11 @@ impl ParamSet {
         self.get(key, date).map(|v| v.value)
     }
 
+    /// The version of `key` in force on `date`, kept as a citation for a result's basis.
+    pub fn used(&self, key: &str, date: NaiveDate) -> Result<ParamUsed, RuleError> {
+        self.get_shared(key, date).map(|a| ParamUsed::from_arc(a.clone()))
+    }
+
     pub(crate) fn find(&self, key: &str, date: NaiveDate) -> Option<&Arc<ParamVersion>> {
         self.series.get(key)?.at_shared(date)
     }

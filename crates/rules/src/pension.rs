@@ -269,6 +269,8 @@ pub struct SocialPension {
     pub eligible: bool,
     /// Monthly amount (0 if not eligible).
     pub monthly: Vnd,
+    /// The monthly amount in force on `on`, eligible or not (what it pays once the age is met).
+    pub amount: Vnd,
     /// Age from which it is paid for this person.
     pub from_age: u32,
     /// Every parameter version used.
@@ -295,6 +297,7 @@ pub fn social_pension(
     Ok(SocialPension {
         eligible,
         monthly: if eligible { Vnd(amount.value) } else { Vnd::ZERO },
+        amount: Vnd(amount.value),
         from_age: u32::try_from(age.value).unwrap_or(u32::MAX),
         basis: basis.into_vec(),
     })

@@ -251,7 +251,7 @@ impl Deadline {
     fn what_vi(&self) -> String {
         let n = self.mode.months();
         match self.mode {
-            PaymentMode::Monthly => format!("Đóng trong tháng {}", self.start),
+            PaymentMode::Monthly => format!("Đóng trong tháng {}", self.start.format_vi()),
             PaymentMode::AheadYears { .. } | PaymentMode::MissingAtRetirement { .. } => {
                 format!("Đóng một lần trong {} tháng đầu", self.within_months)
             }
@@ -263,7 +263,7 @@ impl Deadline {
     fn what_en(&self) -> String {
         let n = self.mode.months();
         match self.mode {
-            PaymentMode::Monthly => format!("Pay within the month {}", self.start),
+            PaymentMode::Monthly => format!("Pay within the month {}", self.start.format_vi()),
             PaymentMode::AheadYears { .. } | PaymentMode::MissingAtRetirement { .. } => {
                 format!("Pay in one go within the first {} month(s)", self.within_months)
             }

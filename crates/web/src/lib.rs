@@ -62,6 +62,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/lang/{code}", get(pages::home::set_lang))
         .route("/calc", get(pages::calc::show))
         .route("/calc/result", get(pages::calc::result))
+        .route("/calc/hi", get(pages::calc::hi))
         .route("/parameters", get(pages::parameters::list).post(pages::parameters::add))
         .route("/login", get(pages::login::show).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))

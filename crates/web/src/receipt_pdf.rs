@@ -116,12 +116,12 @@ pub fn render(v: &ReceiptView, verify_url: &str) -> Vec<u8> {
                     l.line.covers_to.format("%d/%m/%Y")
                 ),
             );
-            d.text_right(RIGHT, y, 8.0, false, &Vnd(l.line.amount).format_vi().replace(" ₫", ""));
+            d.text_right(RIGHT, y, 8.0, false, &Vnd(l.line.amount).digits_vi());
             y += 11.0;
         }
         y += 4.0;
     }
-    let amount = Vnd(r.amount).format_vi().replace(" ₫", "");
+    let amount = Vnd(r.amount).digits_vi();
     field(&mut d, &mut y, "Số tiền:", &format!("{amount} VNĐ"));
     field(&mut d, &mut y, "Bằng chữ:", &v.amount_words);
     if v.sources.len() > 1 || v.sources.iter().any(|s| s.source != ansinh_domain::PayerSource::Person) {

@@ -7,9 +7,9 @@
     if (!el || !data || typeof echarts === "undefined") return;
     var rows = JSON.parse(data.textContent || "[]");
     var lang = document.documentElement.lang;
-    var pay = lang === "vi" ? "Đóng mỗi tháng" : "Pay per month";
+    var pay = lang === "vi" ? "Đóng bình quân mỗi tháng" : "Average paid per month";
     var pen = lang === "vi" ? "Lương hưu mỗi tháng" : "Pension per month";
-    var fmt = function (v) { return Number(v).toLocaleString("vi-VN") + " ₫"; };
+    var fmt = function (v) { return Number(v).toLocaleString("vi-VN") + "\u00a0₫"; };
     var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       tooltip: { trigger: "axis", valueFormatter: fmt },
@@ -18,7 +18,7 @@
       xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },
       yAxis: { type: "value", axisLabel: { formatter: function (v) { return (v / 1e6).toLocaleString("vi-VN") + " tr"; } } },
       series: [
-        { name: pay, type: "bar", data: rows.map(function (r) { return r.payable; }), itemStyle: { color: "#d4a000" } },
+        { name: pay, type: "bar", data: rows.map(function (r) { return Math.round(r.payable / (r.months || 1)); }), itemStyle: { color: "#d4a000" } },
         { name: pen, type: "bar", data: rows.map(function (r) { return r.pension; }), itemStyle: { color: "#0b5ea8" } }
       ]
     }, true);

@@ -714,7 +714,7 @@ async fn reminders_are_queued_once_handed_over_and_closed_by_the_payment_that_fo
         assert_eq!(app.queue_reminders(&collector, 30).await.unwrap(), 2, "{l}");
         assert_eq!(app.queue_reminders(&collector, 30).await.unwrap(), 0, "{l}: one open reminder each");
         let outbox = app.outbox(&collector).await.unwrap();
-        assert!(outbox.reminders[0].message.starts_with("Kính gửi Ngô Văn Nhắc: kỳ đóng BHXH tự nguyện 1 tháng, số tiền 264.000 ₫, hạn cuối 30/11/2026"), "{l}: {}", outbox.reminders[0].message);
+        assert!(outbox.reminders[0].message.starts_with("Kính gửi Ngô Văn Nhắc: kỳ đóng BHXH tự nguyện 1 tháng, số tiền 264.000\u{a0}₫, hạn cuối 30/11/2026"), "{l}: {}", outbox.reminders[0].message);
         let sms = SmsCsv.render(&outbox.reminders);
         assert_eq!(
             String::from_utf8_lossy(&sms.bytes).lines().count(),

@@ -135,7 +135,7 @@ fn vsi_income_limits() {
     assert_eq!(e.field(), "income");
     assert!(
         e.to_string().starts_with(
-            "Mức thu nhập 1.000.000 ₫ ngoài khoảng cho phép 1.500.000 ₫ – 46.800.000 ₫ cho tháng 2025-03 / income 1,000,000 VND outside the allowed range"
+            "Mức thu nhập tháng làm căn cứ đóng 1.000.000\u{a0}₫ ngoài khoảng cho phép 1.500.000\u{a0}₫ – 46.800.000\u{a0}₫ cho tháng 03/2025 / income 1,000,000 VND outside the allowed range"
         ),
         "{e}"
     );

@@ -100,7 +100,7 @@ pub fn date_field(field: &str, s: &str) -> Result<chrono::NaiveDate, Invalid> {
 
 /// A whole number typed in a form field (empty = 0); money may carry dots: 6.000.000.
 pub fn number_field(field: &str, s: &str) -> Result<i64, Invalid> {
-    let t: String = s.trim().chars().filter(|c| !matches!(c, '.' | ',' | ' ' | '₫')).collect();
+    let t: String = s.trim().chars().filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}' | '₫')).collect();
     if t.is_empty() {
         return Ok(0);
     }

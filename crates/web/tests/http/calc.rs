@@ -54,7 +54,7 @@ async fn calc_api_contract() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         let e = bad.json();
         assert_eq!(e["error"]["field"], "income", "{l}");
-        assert!(e["error"]["message_vi"].as_str().unwrap().contains("1.500.000 ₫"), "{l}: {e}");
+        assert!(e["error"]["message_vi"].as_str().unwrap().contains("1.500.000\u{a0}₫"), "{l}: {e}");
         let bad = send(
             &r,
             json_post("/api/v1/calc/vsi", serde_json::json!({"income": 2000000, "month": "2025-13"})),
@@ -152,6 +152,142 @@ async fn calc_api_contract() {
     }
 }
 
+/// The router on an app whose day is 3 Dec 2026 (rural poverty line 1,500,000 ₫ until it rises
+/// to 2,200,000 ₫ on 1 Jan 2027; base salary 2,530,000 ₫).
+fn on_3_december(app: &App) -> Router {
+    let mut app = app.clone();
+    app.set_clock(ansinh_app::Clock::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()));
+    router(app, WebConfig::default())
+}
+
+fn htmx(uri: &str) -> Request<Body> {
+    let mut req = get(uri, None);
+    req.headers_mut().insert("hx-request", "true".parse().unwrap());
+    req
+}
+
+/// The headline amount of an estimator result.
+fn headline(body: &str) -> String {
+    let at = body.find("class=\"big\">").expect("headline") + "class=\"big\">".len();
+    body[at..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn estimator_as_citizens_use_it() {
+    for (_r, app, l, _t) in setups().await {
+        let r = on_3_december(&app);
+        let q = "/calc?sex=male&birth=05%2F1980&paid_years=3&paid_months=0&income=3tr&category=others&mode=12&start=12%2F2026";
+        // A shared or reloaded link is the whole page, with the form filled in as typed.
+        let full = send(&r, get(q, None)).await;
+        assert_eq!(full.status, StatusCode::OK, "{l}");
+        assert!(full.body.contains("<html") && full.body.contains("05/2042"), "{l}");
+        assert!(full.body.contains("value=\"3tr\"") && full.body.contains("value=\"12/2026\""), "{l}");
+        assert!(
+            full.body.contains("So sánh các mức đóng")
+                && full.body.contains("Mức thu nhập tháng làm căn cứ đóng"),
+            "{l}"
+        );
+        assert!(
+            full.body.contains("Thẻ BHYT miễn phí") && full.body.contains("chưa xác nhận"),
+            "{l}: benefits with U marks"
+        );
+        // htmx asks the same URL for the result block alone (and caches keep them apart); it
+        // pushes that URL, so a reload is the line above.
+        let frag = send(&r, htmx(q)).await;
+        assert!(!frag.body.contains("<html") && frag.body.contains("plan-data"), "{l}");
+        assert!(full.body.contains("hx-get=\"/calc\"") && full.body.contains("hx-push-url=\"true\""), "{l}");
+        // A history restore needs the whole page.
+        let mut restore = htmx(q);
+        restore.headers_mut().insert("hx-history-restore-request", "true".parse().unwrap());
+        assert!(send(&r, restore).await.body.contains("<html"), "{l}");
+        // Links shared from the old result URL open the page.
+        let old = send(&r, get(&q.replace("/calc?", "/calc/result?"), None)).await;
+        assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT, "{l}");
+        assert_eq!(old.location(), q, "{l}");
+
+        // 2tr, 2 triệu, 2.000.000 are the same income; the amount has a no-break space.
+        let amounts: Vec<String> = ["2tr", "2%20tri%E1%BB%87u", "2.000.000", "2000000"]
+            .iter()
+            .map(|i| q.replace("income=3tr", &format!("income={i}")))
+            .collect();
+        let mut seen = Vec::new();
+        for a in &amounts {
+            seen.push(headline(&send(&r, htmx(a)).await.body));
+        }
+        assert!(seen.iter().all(|h| *h == seen[0]), "{l}: {seen:?}");
+        // 12 × (22% × 2,000,000 − 20% × 22% × 1,500,000), priced on the payment day.
+        assert_eq!(seen[0], "4.488.000\u{a0}₫", "{l}");
+
+        // The comparison table and the headline agree in every mode, even for months of 2027
+        // (paid in December, every month at December's parameters).
+        for mode in ["1", "3", "6", "12", "24", "60"] {
+            let page = send(&r, htmx(&q.replace("mode=12", &format!("mode={mode}")))).await.body;
+            let head = headline(&page);
+            let chosen =
+                page.split("class=\"chosen\"").nth(1).expect("the chosen row").split("</tr>").next().unwrap();
+            assert!(chosen.contains(&head), "{l}: mode {mode}: {head} not in {chosen}");
+        }
+
+        // Below the minimum: the reason and a one-click link with the minimum.
+        let low = send(&r, htmx(&q.replace("income=3tr", "income=1tr"))).await.body;
+        assert!(
+            low.contains("ngoài khoảng cho phép") && low.contains("chuẩn nghèo khu vực nông thôn"),
+            "{l}: {low}"
+        );
+        assert!(low.contains("Tính với 1.500.000\u{a0}₫"), "{l}");
+        let href = low.split("id=\"suggest-income\"").next().unwrap().rsplit("href=\"").next().unwrap();
+        let href = href.split('"').next().unwrap().replace("&amp;", "&");
+        let fixed = send(&r, get(&href, None)).await;
+        assert!(
+            fixed.body.contains("value=\"1.500.000\"") && !fixed.body.contains("role=\"alert\""),
+            "{l}: {href}"
+        );
+        // From January 2027 the floor is 2,200,000.
+        let jan = send(&r, htmx(&q.replace("income=3tr", "income=1.5tr").replace("12%2F2026", "01%2F2027")))
+            .await
+            .body;
+        assert!(jan.contains("Tính với 2.200.000\u{a0}₫"), "{l}: {jan}");
+        // Months are MM/YYYY in messages; a past first month is refused on its field.
+        let past = send(&r, htmx(&q.replace("12%2F2026", "01%2F2026"))).await.body;
+        assert!(past.contains("data-field=\"start\"") && past.contains("01/2026"), "{l}: {past}");
+
+        // Past retirement age with 10 years: the missing 5 years in one payment, the pension
+        // after it, and the social pension at 75; the link computes that payment.
+        let old_man = "/calc?sex=male&birth=05%2F1960&paid_years=10&income=2tr&mode=12&start=12%2F2026";
+        let page = send(&r, htmx(old_man)).await.body;
+        assert!(page.contains("Có thể đóng một lần cho") && page.contains("05/2035"), "{l}: {page}");
+        assert!(page.contains("Tính số tiền đóng một lần"), "{l}");
+        let once = send(&r, htmx(&old_man.replace("mode=12", "mode=missing"))).await.body;
+        assert!(
+            once.contains("Đóng một lần cho thời gian còn thiếu") && once.contains("Tiền lãi đóng bù"),
+            "{l}"
+        );
+        // Fifteen years already: nothing to pay, apply for the pension.
+        let done = send(&r, htmx(&old_man.replace("paid_years=10", "paid_years=15"))).await.body;
+        assert!(done.contains("Bạn không cần đóng thêm") && !done.contains("plan-data"), "{l}");
+        // 86 and never paid: the social pension now.
+        let older =
+            send(&r, htmx(&old_man.replace("05%2F1960", "1940").replace("paid_years=10", "paid_years=0")))
+                .await
+                .body;
+        assert!(
+            older.contains("bạn đã đủ tuổi hưởng trợ cấp hưu trí xã hội") && older.contains("500.000\u{a0}₫"),
+            "{l}"
+        );
+        // An impossible history is refused on its field.
+        let young =
+            send(&r, htmx("/calc?sex=female&birth=2000&paid_years=40&income=2tr&start=12%2F2026")).await.body;
+        assert!(young.contains("data-field=\"paid_years\"") && young.contains("01/2015"), "{l}: {young}");
+
+        // The household HI calculator beside it: 4 members at 2,530,000 for 12 months.
+        let hi = send(&r, get("/calc/hi?members=4&months=12&month=12%2F2026", None)).await;
+        assert!(hi.body.contains("<html") && hi.body.contains("BHYT hộ gia đình"), "{l}");
+        assert!(hi.body.contains("113.850\u{a0}₫") && hi.body.contains("3.825.360\u{a0}₫"), "{l}");
+        let bad = send(&r, htmx("/calc/hi?members=0&month=11%2F2026")).await.body;
+        assert!(bad.contains("data-field=\"members\"") && bad.contains("data-field=\"month\""), "{l}: {bad}");
+    }
+}
+
 #[tokio::test]
 async fn estimator_page_and_parameter_admin() {
     for (r, app, l, _t) in setups().await {
@@ -162,25 +298,10 @@ async fn estimator_page_and_parameter_admin() {
             page.body.contains("Máy tính BHXH tự nguyện") && page.body.contains("/static/echarts.min.js"),
             "{l}"
         );
-        let q = "/calc?sex=male&birth=1980-05&paid_years=3&paid_months=0&income=3.000.000&category=others&mode=12&start=2026-01";
-        let full = send(&r, get(q, None)).await;
-        assert!(full.body.contains("05/2042") && full.body.contains("So sánh các mức đóng"), "{l}");
-        assert!(
-            full.body.contains("Thẻ BHYT miễn phí") && full.body.contains("chưa xác nhận"),
-            "{l}: benefits with U marks"
-        );
-        // htmx asks for the result block only.
-        let mut req = get(&q.replace("/calc?", "/calc/result?"), None);
-        req.headers_mut().insert("hx-request", "true".parse().unwrap());
-        let frag = send(&r, req).await;
-        assert!(!frag.body.contains("<html") && frag.body.contains("plan-data"), "{l}");
-        let bad = send(&r, get("/calc/result?birth=1980-05&income=100&mode=12&start=2026-01", None)).await;
-        assert!(bad.body.contains("ngoài khoảng cho phép"), "{l}: {}", bad.body);
-
         // The parameter page is public; only national administrators add versions.
         let params = send(&r, get("/parameters?q=base_salary", None)).await;
         assert!(
-            params.body.contains("Nghị định 73/2024/NĐ-CP") && params.body.contains("2.340.000 ₫"),
+            params.body.contains("Nghị định 73/2024/NĐ-CP") && params.body.contains("2.340.000\u{a0}₫"),
             "{l}"
         );
         assert!(!params.body.contains("Thêm phiên bản mới"), "{l}");

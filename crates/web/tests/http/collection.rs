@@ -94,7 +94,7 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         let receipt = send(&r, get(&first.location(), Some(&cookie))).await;
         assert_eq!(receipt.status, StatusCode::OK, "{l}");
         // 3 × (22% × 2,200,000 − 20% × 22% × 1,500,000) = 3 × (484,000 − 66,000) in Dec 2026.
-        assert!(receipt.body.contains("1.254.000 ₫"), "{l}");
+        assert!(receipt.body.contains("1.254.000\u{a0}₫"), "{l}");
         assert!(receipt.body.contains("Một triệu hai trăm năm mươi bốn nghìn đồng"), "{l}");
         assert!(receipt.body.contains("<svg"), "{l}: the QR code");
         assert!(receipt.body.contains("Mẫu số: C45-BB"), "{l}");
@@ -156,14 +156,14 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         assert!(hi.body.contains("Quỹ Tổ liên gia 100%"), "{l}: the fund's part is on the receipt");
         let day = send(&r, get("/collect", Some(&cookie))).await;
         assert_eq!(day.status, StatusCode::OK, "{l}");
-        assert!(day.body.contains("2.322.540 ₫"), "{l}: the day's total is the HI receipt alone");
+        assert!(day.body.contains("2.322.540\u{a0}₫"), "{l}: the day's total is the HI receipt alone");
 
         // The day closes into one batch; the province office confirms it.
         let closed = send(&r, post("/collect/close", "day=", Some(&cookie))).await;
         assert_eq!(closed.status, StatusCode::SEE_OTHER, "{l}: {}", closed.body);
         let batch = send(&r, get(&closed.location(), Some(&cookie))).await;
         assert!(
-            batch.body.contains("Đã nộp, chờ BHXH xác nhận") && batch.body.contains("2.322.540 ₫"),
+            batch.body.contains("Đã nộp, chờ BHXH xác nhận") && batch.body.contains("2.322.540\u{a0}₫"),
             "{l}"
         );
         let office = login(&r, "tinh.hatinh", ansinh_app::DEMO_PASSWORD).await;

@@ -111,7 +111,7 @@ async fn models_through_the_pages_and_the_api() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("Loại: Chỉ ghi tay các khoản thu vào quỹ"), "{l}");
         let fund = send(&r, get(&format!("/models/{id}/fund"), Some(&cookie))).await;
-        assert!(fund.body.contains("1.200.000 ₫") && fund.body.contains("Mở heo đất"), "{l}");
+        assert!(fund.body.contains("1.200.000\u{a0}₫") && fund.body.contains("Mở heo đất"), "{l}");
         let pdf = send(&r, get(&format!("/models/{id}/fund.pdf"), Some(&cookie))).await;
         assert!(pdf.status == StatusCode::OK && pdf.body.starts_with("%PDF-"), "{l}");
         let xlsx = send(&r, get(&format!("/models/{id}/fund.xlsx"), Some(&cookie))).await;
