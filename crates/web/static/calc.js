@@ -14,7 +14,7 @@
     chart.setOption({
       tooltip: { trigger: "axis", valueFormatter: fmt },
       legend: { data: [pay, pen] },
-      grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
+      grid: { left: 8, right: 8, bottom: 8, top: el.clientWidth < 480 ? 60 : 36, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },
       yAxis: { type: "value", axisLabel: { formatter: function (v) { return (v / 1e6).toLocaleString("vi-VN") + " tr"; } } },
       series: [
@@ -25,6 +25,14 @@
   }
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("htmx:afterSwap", draw);
+  // On a phone the result is under the form: bring it into view after "Tính" (not after each
+  // change, which would pull the page away from the field being typed in).
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var how = e.detail && e.detail.requestConfig && e.detail.requestConfig.triggeringEvent;
+    if (how && how.type === "submit" && window.innerWidth < 832 && e.detail.target) {
+      e.detail.target.scrollIntoView({ block: "start" });
+    }
+  });
   window.addEventListener("resize", function () {
     var el = document.getElementById("plan-chart");
     if (el && typeof echarts !== "undefined" && echarts.getInstanceByDom(el)) echarts.getInstanceByDom(el).resize();
