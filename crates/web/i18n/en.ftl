@@ -789,3 +789,4 @@ hi-calc-share = Of the first member
 hi-calc-monthly = Per month
 hi-calc-free = Children under 6, members of poor households, ethnic minorities in difficult areas, people of 75+ on the social pension… are paid for by the state: do not count them.
 calc-social-above = You are old enough for the social pension (above) if you have no pension.
+nav-menu = Menu

@@ -789,3 +789,4 @@ hi-calc-share = So với người thứ nhất
 hi-calc-monthly = Mỗi tháng
 hi-calc-free = Trẻ em dưới 6 tuổi, người thuộc hộ nghèo, người dân tộc thiểu số ở vùng khó khăn, người từ đủ 75 tuổi hưởng trợ cấp hưu trí xã hội… được Nhà nước đóng BHYT: không tính vào số người trên.
 calc-social-above = Bạn đã đủ tuổi hưởng trợ cấp hưu trí xã hội (xem ở trên) nếu không có lương hưu.
+nav-menu = Menu

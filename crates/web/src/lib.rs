@@ -174,6 +174,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .fallback(pages::home::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::render_errors))
         .layer(axum::middleware::from_fn(pages::page_headers))
+        .layer(axum::middleware::from_fn(pages::compress))
         .layer(csrf)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,

@@ -109,6 +109,18 @@ impl Page {
         tr(self.lang, key)
     }
 
+    /// The URL of a vendored asset, named by its content hash (cached for a year).
+    pub fn asset(&self, name: &str) -> String {
+        crate::pages::assets::url(name)
+    }
+
+    /// Whether this page belongs to the header's section at `prefix` (`/persons` covers
+    /// `/persons/12/edit`), to mark it as the current one.
+    pub fn in_section(&self, prefix: &str) -> bool {
+        let path = self.here.split('?').next().unwrap_or("");
+        path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+    }
+
     /// The signed-in actor, or a redirect to the login page that comes back here.
     pub fn actor(&self) -> Result<&Actor, PageError> {
         self.actor

@@ -1,10 +1,22 @@
 // Draws the plan comparison of the estimator with the vendored ECharts, on load and after
-// every htmx swap of the result. The same numbers are in the table next to the chart.
+// every htmx swap of the result. The same numbers are in the table next to the chart. ECharts
+// (the largest asset by far) is fetched only once a result with a chart is on the page.
 (function () {
+  var loading = false;
   function draw() {
     var el = document.getElementById("plan-chart");
     var data = document.getElementById("plan-data");
-    if (!el || !data || typeof echarts === "undefined") return;
+    if (!el || !data) return;
+    if (typeof echarts === "undefined") {
+      if (!loading && el.dataset.echarts) {
+        loading = true;
+        var s = document.createElement("script");
+        s.src = el.dataset.echarts;
+        s.onload = draw;
+        document.head.appendChild(s);
+      }
+      return;
+    }
     var rows = JSON.parse(data.textContent || "[]");
     var lang = document.documentElement.lang;
     var pay = lang === "vi" ? "Đóng bình quân mỗi tháng" : "Average paid per month";

@@ -294,10 +294,9 @@ async fn estimator_page_and_parameter_admin() {
         // Public, no sign-in; an empty form asks for input.
         let page = send(&r, get("/calc", None)).await;
         assert_eq!(page.status, StatusCode::OK, "{l}");
-        assert!(
-            page.body.contains("Máy tính BHXH tự nguyện") && page.body.contains("/static/echarts.min.js"),
-            "{l}"
-        );
+        assert!(page.body.contains("Máy tính BHXH tự nguyện"), "{l}");
+        // The chart library (1 MB) is not fetched until there is a chart to draw.
+        assert!(!page.body.contains("echarts"), "{l}");
         // The parameter page is public; only national administrators add versions.
         let params = send(&r, get("/parameters?q=base_salary", None)).await;
         assert!(
@@ -356,4 +355,55 @@ async fn estimator_page_and_parameter_admin() {
         .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
     }
+}
+
+/// Phone first: every page links its assets by content hash (cached a year), pages and assets
+/// go gzip-compressed to browsers that accept it, the header has a menu button and marks the
+/// current section.
+#[tokio::test]
+async fn assets_are_hashed_compressed_and_the_header_marks_the_section() {
+    use std::io::Read;
+    let (r, _app, l, _t) = setups().await.into_iter().next().unwrap();
+    let page = send(&r, get("/calc", None)).await;
+    let css = page.body.split("href=\"/static/app.").nth(1).expect("hashed css").split('"').next().unwrap();
+    let css = format!("/static/app.{css}");
+    assert!(css.ends_with(".css") && css.len() == "/static/app..css".len() + 10, "{l}: {css}");
+    assert!(page.body.contains("menu-toggle") && page.body.contains("aria-controls=\"site-menu\""), "{l}");
+    assert!(page.body.contains("href=\"/calc\" aria-current=\"page\""), "{l}: the current section is marked");
+    assert!(!page.body.contains("href=\"/units\" aria-current"), "{l}");
+    assert!(page.body.contains("rel=\"icon\" href=\"/static/favicon."), "{l}: a favicon");
+
+    let gz = |uri: &str| {
+        let mut req = get(uri, None);
+        req.headers_mut().insert(header::ACCEPT_ENCODING, "gzip, deflate, br".parse().unwrap());
+        req
+    };
+    let unzip = |b: &[u8]| {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(b).read_to_string(&mut s).unwrap();
+        s
+    };
+    // The hashed name is immutable for a year; the plain one is short-lived.
+    let a = send(&r, gz(&css)).await;
+    assert_eq!(a.status, StatusCode::OK, "{l}");
+    assert_eq!(a.headers.get(header::CONTENT_ENCODING).unwrap(), "gzip", "{l}");
+    assert!(a.headers.get(header::CACHE_CONTROL).unwrap().to_str().unwrap().contains("immutable"), "{l}");
+    assert!(unzip(&a.bytes).contains(".menu-toggle"), "{l}");
+    let plain = send(&r, get("/static/app.css", None)).await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none() && plain.body.contains(".menu-toggle"), "{l}");
+    assert_eq!(plain.headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300", "{l}");
+    assert_eq!(send(&r, get("/static/nothing.js", None)).await.status, StatusCode::NOT_FOUND, "{l}");
+    // ECharts shrinks to about a third.
+    let e = send(&r, gz("/static/echarts.min.js")).await;
+    assert!(e.bytes.len() < 420_000, "{l}: {} bytes", e.bytes.len());
+    // Pages are compressed on the fly, and still carry their headers.
+    let p = send(&r, gz("/calc?sex=male&birth=05%2F1980&income=3tr")).await;
+    assert_eq!(p.headers.get(header::CONTENT_ENCODING).unwrap(), "gzip", "{l}");
+    assert!(p.headers.get(header::CONTENT_SECURITY_POLICY).is_some(), "{l}");
+    let vary: Vec<&str> = p.headers.get_all(header::VARY).iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(vary.contains(&"Accept-Encoding") && vary.contains(&"HX-Request"), "{l}: {vary:?}");
+    let html = unzip(&p.bytes);
+    assert!(html.contains("Số tiền đóng lần này") && p.bytes.len() * 3 < html.len(), "{l}");
+    // Without Accept-Encoding: as before.
+    assert!(send(&r, get("/calc", None)).await.headers.get(header::CONTENT_ENCODING).is_none(), "{l}");
 }
