@@ -46,6 +46,7 @@ fn to_row(v: &ParamVersion, source: &str) -> ParamRow {
         legal_basis: v.legal_basis.clone(),
         confidence: v.confidence,
         source: source.into(),
+        note: v.note.clone(),
     }
 }
 
@@ -57,6 +58,7 @@ fn to_version(r: &ParamRow) -> Result<ParamVersion> {
         value: r.value,
         legal_basis: r.legal_basis.clone(),
         confidence: r.confidence,
+        note: r.note.clone(),
     })
 }
 
@@ -69,6 +71,8 @@ pub struct NewParamVersion {
     pub value: i64,
     pub legal_basis: String,
     pub confidence: String,
+    /// Ghi chú nội bộ (optional): sources, assumptions, what is still to check.
+    pub note: String,
 }
 
 /// Stored versions with who added them, for the parameter page.
@@ -99,8 +103,36 @@ impl App {
             let versions: Result<Vec<ParamVersion>> = stored.iter().map(to_version).collect();
             let mut set = ParamSet::from_versions(versions?).map_err(AppError::from)?;
             for v in bundled.versions() {
-                let known = stored.iter().any(|r| r.key == v.key && r.effective_from == v.effective_from);
-                if known {
+                let known = stored.iter().find(|r| r.key == v.key && r.effective_from == v.effective_from);
+                if let Some(r) = known {
+                    // A release may reword a bundled version's citation or note (or confirm it):
+                    // the stored copy follows, audited; values and periods never change here.
+                    let same =
+                        r.legal_basis == v.legal_basis && r.confidence == v.confidence && r.note == v.note;
+                    if r.source == "bundled" && r.value == v.value && !same {
+                        w.conn()
+                            .refresh_bundled_parameter(
+                                &v.key,
+                                v.effective_from,
+                                &v.legal_basis,
+                                v.confidence,
+                                &v.note,
+                            )
+                            .await?;
+                        let before = serde_json::json!({
+                            "legal_basis": r.legal_basis, "confidence": r.confidence.as_str(), "note": r.note,
+                        });
+                        let after = serde_json::json!({
+                            "legal_basis": v.legal_basis, "confidence": v.confidence.as_str(), "note": v.note,
+                            "effective_from": v.effective_from,
+                        });
+                        w.changed(
+                            "parameter.refresh",
+                            Subject::new("parameter", &v.key, "00", ROOT_PATH),
+                            Some(before),
+                            Some(after),
+                        );
+                    }
                     continue;
                 }
                 match set.add_version(v.clone()) {
@@ -179,6 +211,7 @@ impl App {
                 "the legal basis (document number) is required",
             ));
         }
+        let note = ansinh_domain::text::free_text("note", &n.note, 2000)?;
         let v = ParamVersion {
             key: n.key.trim().to_string(),
             effective_from: n.effective_from,
@@ -186,6 +219,7 @@ impl App {
             value: n.value,
             legal_basis: basis,
             confidence,
+            note,
         };
         let mut w = self.write(actor).await?;
         // Validate against the stored set, read inside the write transaction.

@@ -66,6 +66,10 @@ pub struct ParamVersion {
     pub legal_basis: String,
     /// How sure we are.
     pub confidence: Confidence,
+    /// Ghi chú nội bộ — the research note behind the value (sources, assumptions, what is
+    /// still to check), for administrators; never shown on public pages. Empty when none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 impl ParamVersion {
@@ -290,6 +294,8 @@ struct RawVersion {
     value: i64,
     confidence: Confidence,
     basis: String,
+    #[serde(default)]
+    note: String,
 }
 
 fn toml_date(key: &str, dt: toml::value::Datetime) -> Result<NaiveDate, RuleError> {
@@ -336,6 +342,7 @@ impl ParamSet {
                     value: v.value,
                     legal_basis: v.basis,
                     confidence: v.confidence,
+                    note: v.note,
                 });
             }
         }
@@ -503,6 +510,7 @@ mod tests {
             value,
             legal_basis: "test".into(),
             confidence: Confidence::U,
+            note: String::new(),
         }
     }
 

@@ -17,6 +17,8 @@ pub struct ParamRow {
     pub confidence: Confidence,
     /// `bundled` or the username that added it.
     pub source: String,
+    /// Internal research note (administrators only); empty when none.
+    pub note: String,
 }
 
 #[derive(FromRow)]
@@ -28,6 +30,7 @@ struct ParamRecord {
     legal_basis: String,
     confidence: String,
     source: String,
+    note: String,
 }
 
 impl TryFrom<ParamRecord> for ParamRow {
@@ -44,13 +47,14 @@ impl TryFrom<ParamRecord> for ParamRow {
             legal_basis: r.legal_basis,
             confidence,
             source: r.source,
+            note: r.note,
         })
     }
 }
 
 impl Conn<'_> {
     pub async fn list_parameters(&mut self) -> Result<Vec<ParamRow>> {
-        let sql = "SELECT key, effective_from, effective_to, value, legal_basis, confidence, source \
+        let sql = "SELECT key, effective_from, effective_to, value, legal_basis, confidence, source, note \
                    FROM rule_parameters ORDER BY key, effective_from";
         let rows = on!(self, c => sqlx::query_as::<_, ParamRecord>(sql).fetch_all(&mut **c).await)?;
         rows.into_iter().map(ParamRow::try_from).collect()
@@ -61,7 +65,7 @@ impl Conn<'_> {
             on!(self, c => {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO rule_parameters (key, effective_from, effective_to, value, legal_basis, \
-                     confidence, source, created_at) ",
+                     confidence, source, created_at, note) ",
                 );
                 qb.push_values(chunk, |mut b, r| {
                     b.push_bind(r.key.clone())
@@ -71,12 +75,31 @@ impl Conn<'_> {
                         .push_bind(r.legal_basis.clone())
                         .push_bind(r.confidence.as_str())
                         .push_bind(r.source.clone())
-                        .push_bind(now);
+                        .push_bind(now)
+                        .push_bind(r.note.clone());
                 });
                 qb.build().execute(&mut **c).await.map(|_| ())
             })?;
         }
         Ok(())
+    }
+
+    /// Bring a bundled version's texts (legal basis, confidence, note) up to the file a new
+    /// release brings; versions administrators added are never touched. False if there is no
+    /// such bundled version.
+    pub async fn refresh_bundled_parameter(
+        &mut self,
+        key: &str,
+        effective_from: NaiveDate,
+        legal_basis: &str,
+        confidence: Confidence,
+        note: &str,
+    ) -> Result<bool> {
+        let sql = "UPDATE rule_parameters SET legal_basis = $1, confidence = $2, note = $3 \
+                   WHERE key = $4 AND effective_from = $5 AND source = 'bundled'";
+        let n = on!(self, c => sqlx::query(sql).bind(legal_basis).bind(confidence.as_str()).bind(note)
+            .bind(key).bind(effective_from).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 
     /// Close the version of `key` starting `effective_from` at `effective_to` (only if it is

@@ -82,3 +82,56 @@ const GOOD_CSV: &str =
 042178000222,Đậu Thị Hoa,1978,Nữ,TB-01,Vợ,18322-01,,,tự do
 042205000333,Phan Đậu Minh,02/02/2005,Nam,TB-01,Con,18322-01-02,,,học sinh
 ";
+
+/// A release that rewords a bundled parameter's citation or note (or confirms it) brings the
+/// stored copy up to date on the next start, audited; values, periods and versions added by an
+/// administrator are left alone.
+#[tokio::test]
+async fn bundled_parameter_texts_follow_the_release() {
+    for (app, l, t) in apps().await {
+        let on = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let fresh = app.list_parameters().await.unwrap();
+        let base = fresh.iter().find(|r| r.key == "base_salary" && r.effective_from == on).unwrap().clone();
+        assert!(base.legal_basis.contains("161/2026") && base.note.contains("Decree 161"), "{l}");
+        // As an older release stored it.
+        let mut tx = t.db.begin().await.unwrap();
+        let old = "Announced rise from 01/7/2026; decree number unconfirmed";
+        assert!(
+            tx.conn()
+                .refresh_bundled_parameter("base_salary", on, old, ansinh_rules::Confidence::S, "")
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        let admin = ansinh_app::NewParamVersion {
+            key: "vsi.fund_monthly_rate".into(),
+            effective_from: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            effective_to: None,
+            value: 33,
+            legal_basis: "Công văn 1/2027/BHXH".into(),
+            confidence: "S".into(),
+            note: "Read from the letter of 2 Jan 2027".into(),
+        };
+        app.add_parameter(&Actor::system(), &admin).await.unwrap();
+
+        app.bootstrap(Some("admin-password-1")).await.unwrap();
+        let now = app.list_parameters().await.unwrap();
+        let again = now.iter().find(|r| r.key == "base_salary" && r.effective_from == on).unwrap();
+        assert_eq!(again, &base, "{l}: the stored copy follows the bundled file");
+        let mine = now.iter().find(|r| r.key == "vsi.fund_monthly_rate" && r.value == 33).unwrap();
+        assert_eq!(
+            (mine.note.as_str(), mine.source.as_str()),
+            ("Read from the letter of 2 Jan 2027", "system"),
+            "{l}"
+        );
+        let f = AuditFilter { action: Some("parameter.refresh".into()), ..Default::default() };
+        let rows = app.audit_list(&Actor::system(), &f, 10).await.unwrap().rows;
+        assert_eq!(rows.len(), 1, "{l}");
+        assert!(rows[0].before_json.as_deref().unwrap_or("").contains(old), "{l}");
+        assert_eq!(
+            app.params().get("base_salary", on).unwrap().confidence,
+            ansinh_rules::Confidence::V,
+            "{l}"
+        );
+    }
+}

@@ -160,6 +160,7 @@ proptest! {
                 value,
                 legal_basis: "prop".into(),
                 confidence: Confidence::U,
+                note: String::new(),
             };
             let before = set.versions().len();
             match set.add_version(v) {

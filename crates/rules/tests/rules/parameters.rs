@@ -14,11 +14,7 @@ fn bundled_parameters_parse_validate_and_are_catalogued() {
         assert!(info.unit.check(v.value).is_ok(), "{}", v.key);
         assert!(!v.legal_basis.trim().is_empty(), "{}", v.key);
         if v.confidence == Confidence::U {
-            assert!(
-                v.legal_basis.contains("UNCONFIRMED"),
-                "{}: U versions must say so in their basis",
-                v.key
-            );
+            assert!(!v.note.is_empty(), "{}: U versions must say in their note what is unconfirmed", v.key);
         }
     }
     // Re-validating the same versions through from_versions gives the same set.
@@ -59,7 +55,10 @@ fn base_salary_and_poverty_line_history() {
     ] {
         assert_eq!(p.value("poverty_line.rural", d(date)).unwrap(), line, "{date}");
     }
-    assert_eq!(p.get("base_salary", d("2026-07-01")).unwrap().confidence, Confidence::S);
+    // DOMAIN.md §5: Decree 161/2026/NĐ-CP of 15 May 2026, Art 3 cl 2.
+    let b = p.get("base_salary", d("2026-07-01")).unwrap();
+    assert_eq!(b.confidence, Confidence::V);
+    assert!(b.legal_basis.contains("161/2026/NĐ-CP"));
 }
 
 #[test]
@@ -72,6 +71,7 @@ fn add_version_closes_the_open_predecessor_and_refuses_other_overlaps() {
         value: 2_800_000,
         legal_basis: "Nghị định giả định (test)".into(),
         confidence: Confidence::U,
+        note: String::new(),
     };
     let out = set.add_version(v.clone()).unwrap();
     let closed = out.closed.expect("2026 version closed");
@@ -104,6 +104,56 @@ fn add_version_closes_the_open_predecessor_and_refuses_other_overlaps() {
         value: 5000,
         legal_basis: "test".into(),
         confidence: Confidence::U,
+        note: String::new(),
     })
     .unwrap();
+}
+
+/// The legal basis is shown to citizens: a Vietnamese citation of the document and article.
+/// Research notes (sources, assumptions, what is still to check) live in `note`, shown to
+/// administrators only.
+#[test]
+fn public_bases_are_vietnamese_citations_and_notes_stay_internal() {
+    let set = ParamSet::bundled();
+    let english = [
+        "UNCONFIRMED",
+        "assumed",
+        "source",
+        "remembered",
+        "derived",
+        "placeholder",
+        "Interpretation",
+        " the ",
+        " and ",
+    ];
+    for v in set.versions() {
+        for w in english {
+            assert!(
+                !v.legal_basis.contains(w),
+                "{} from {}: «{}» in the public basis «{}»",
+                v.key,
+                v.effective_from,
+                w,
+                v.legal_basis
+            );
+        }
+        assert!(
+            v.legal_basis.contains("Luật")
+                || v.legal_basis.contains("Nghị")
+                || v.legal_basis.contains("Thông tư")
+                || v.legal_basis.contains("Công văn")
+                || v.legal_basis.contains("Quyết định")
+                || v.legal_basis.contains("Bộ luật")
+                || v.legal_basis.contains("Hệ số")
+                || v.legal_basis.contains("Giá trị tạm tính"),
+            "{}: «{}» names no document",
+            v.key,
+            v.legal_basis
+        );
+    }
+    let with_notes = set.versions().into_iter().filter(|v| !v.note.is_empty()).count();
+    assert!(with_notes > 50, "{with_notes}");
+    // The note travels with the version (and its audit record), not with public results.
+    let hi = set.get("hi.household.period.12", chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
+    assert!(hi.note.contains("Decree 188"), "{}", hi.note);
 }

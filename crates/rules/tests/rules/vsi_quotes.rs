@@ -109,6 +109,7 @@ fn vsi_payment_is_priced_on_its_payment_date_for_every_month_it_covers() {
         value: 1,
         legal_basis: "test".into(),
         confidence: Confidence::U,
+        note: String::new(),
     });
     let p = ParamSet::from_versions(versions).unwrap();
     let q = vsi::quote(&p, &nov.paid_on(d("2026-10-25"))).unwrap();
@@ -179,6 +180,7 @@ fn vsi_support_stops_at_120_months() {
         value: 0,
         legal_basis: "test".into(),
         confidence: Confidence::U,
+        note: String::new(),
     })
     .unwrap();
     let mut i = input("2025-07", 1_500_000, SupportCategory::Poor, PaymentMode::Every3);
@@ -205,7 +207,9 @@ fn vsi_ha_tinh_provincial_layer() {
     assert_eq!(q.local_support, Vnd(66_000)); // 20% × 22% × 1,500,000
     assert_eq!(q.payable, Vnd(231_000));
     let local = q.basis.iter().find(|u| u.key == "vsi.local_support.42.farmer").unwrap();
-    assert_eq!(local.confidence, Confidence::S);
+    // DOMAIN.md §4: Nghị quyết 177/2019/NQ-HĐND, 2020–2025.
+    assert_eq!(local.confidence, Confidence::V);
+    assert!(local.legal_basis.contains("177/2019/NQ-HĐND"));
 
     // Valid until 31 Dec 2025 only.
     i.start = m("2025-12");

@@ -117,6 +117,7 @@ async fn parameters_contract() {
             legal_basis: "Nghị định 73/2024/NĐ-CP".into(),
             confidence: ansinh_rules::Confidence::V,
             source: "bundled".into(),
+            note: "checked 2024-07-01".into(),
         };
         c.insert_parameters(&[row(d(2024, 7, 1), None, 2_340_000)], Utc::now()).await.unwrap();
         // Closing the open-ended version, then adding the next: both kept, in order.

@@ -45,7 +45,8 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
 
 /// Gzip at the best level (done once per asset, so the time does not matter).
 pub fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
+    let mut enc =
+        flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
     enc.write_all(body).expect("writing to a Vec cannot fail");
     enc.finish().expect("writing to a Vec cannot fail")
 }
@@ -94,7 +95,11 @@ pub async fn get(Path(file): Path<String>, headers: HeaderMap) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     };
     // The current content under its hashed name never changes; anything else may.
-    let cache = if hash == Some(a.hash.as_str()) { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
+    let cache = if hash == Some(a.hash.as_str()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
     let mut res = if accepts_gzip(&headers) {
         let mut r = a.gzip.clone().into_response();
         r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));

@@ -110,18 +110,19 @@ const COMPRESS_MAX: usize = 8 << 20;
 /// is 20–60 kB of HTML that shrinks about eightfold — seconds on a slow mobile link). Bodies
 /// under 1 kB, already encoded, or of unknown size are left alone.
 pub async fn compress(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use axum::http::{HeaderValue, header};
     use axum::body::HttpBody as _;
+    use axum::http::{HeaderValue, header};
     let gzip = assets::accepts_gzip(req.headers());
     let res = next.run(req).await;
     if !gzip || res.headers().contains_key(header::CONTENT_ENCODING) {
         return res;
     }
-    let compressible = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        ["text/html", "application/json", "image/svg+xml", "text/plain", "application/geo+json"]
-            .iter()
-            .any(|k| v.starts_with(k))
-    });
+    let compressible =
+        res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            ["text/html", "application/json", "image/svg+xml", "text/plain", "application/geo+json"]
+                .iter()
+                .any(|k| v.starts_with(k))
+        });
     let size = res.body().size_hint().exact();
     if !compressible || !size.is_some_and(|n| (1024..=COMPRESS_MAX as u64).contains(&n)) {
         return res;
@@ -130,7 +131,8 @@ pub async fn compress(req: axum::extract::Request, next: axum::middleware::Next)
     let Ok(bytes) = axum::body::to_bytes(body, COMPRESS_MAX).await else {
         return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::new(5));
+    let mut enc =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::new(5));
     if std::io::Write::write_all(&mut enc, &bytes).is_err() {
         return Response::from_parts(parts, axum::body::Body::from(bytes));
     }

@@ -28,6 +28,8 @@ pub struct ParamForm {
     pub legal_basis: String,
     #[serde(default)]
     pub confidence: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -108,7 +110,83 @@ fn parse_form(f: &ParamForm) -> Result<NewParamVersion, AppError> {
         value: parse_value(info.unit, &f.value)?,
         legal_basis: f.legal_basis.clone(),
         confidence: f.confidence.clone(),
+        note: f.note.clone(),
     })
+}
+
+/// The topics of the page, in reading order: (anchor, Vietnamese title, English title, key
+/// prefixes). A key goes to the first topic with a matching prefix.
+const TOPICS: [(&str, &str, &str, &[&str]); 10] = [
+    (
+        "muc-co-so",
+        "Lương cơ sở, mức tham chiếu, chuẩn nghèo",
+        "Base salary, reference level, poverty line",
+        &["base_salary", "poverty_line"],
+    ),
+    (
+        "bhxh-tu-nguyen",
+        "BHXH tự nguyện: mức đóng và phương thức đóng",
+        "Voluntary SI: contribution and payment modes",
+        &[
+            "vsi.rate",
+            "vsi.max_income",
+            "vsi.ahead",
+            "vsi.missing",
+            "vsi.deadline",
+            "vsi.pricing",
+            "vsi.fund",
+        ],
+    ),
+    (
+        "nha-nuoc-ho-tro",
+        "Nhà nước hỗ trợ mức đóng BHXH tự nguyện",
+        "State support for voluntary SI",
+        &["vsi.support"],
+    ),
+    ("tinh-ho-tro", "Tỉnh hỗ trợ thêm", "Provincial top-ups", &["vsi.local_support"]),
+    ("bhyt", "BHYT hộ gia đình", "Household health insurance", &["hi."]),
+    ("tuoi-nghi-huu", "Tuổi nghỉ hưu", "Retirement age", &["retirement."]),
+    (
+        "luong-huu",
+        "Lương hưu và trợ cấp một lần",
+        "Pension and lump sum",
+        &["pension.min", "pension.rate", "pension.odd", "pension.lump"],
+    ),
+    (
+        "he-so-dieu-chinh",
+        "Hệ số điều chỉnh thu nhập đã đóng",
+        "Adjustment coefficients of past income",
+        &["pension.adjustment"],
+    ),
+    ("tro-cap-huu-tri-xa-hoi", "Trợ cấp hưu trí xã hội", "Social pension", &["social_pension"]),
+    ("lao-dong", "Lao động", "Labour", &["labour."]),
+];
+
+/// A topic of the page with its parameters.
+pub struct Topic {
+    pub anchor: &'static str,
+    pub title_vi: &'static str,
+    pub title_en: &'static str,
+    pub groups: Vec<ParamGroup>,
+}
+
+impl Topic {
+    pub fn title(&self, page: &Page) -> &'static str {
+        if page.is_vi() { self.title_vi } else { self.title_en }
+    }
+}
+
+fn topics(groups: Vec<ParamGroup>) -> Vec<Topic> {
+    let mut out: Vec<Topic> = TOPICS
+        .iter()
+        .map(|(anchor, vi, en, _)| Topic { anchor, title_vi: vi, title_en: en, groups: Vec::new() })
+        .collect();
+    for g in groups {
+        let i = TOPICS.iter().position(|(_, _, _, prefixes)| prefixes.iter().any(|p| g.key.starts_with(p)));
+        out[i.unwrap_or(TOPICS.len() - 1)].groups.push(g);
+    }
+    out.retain(|t| !t.groups.is_empty());
+    out
 }
 
 async fn groups(state: &AppState, q: &str) -> Result<Vec<ParamGroup>, AppError> {
@@ -139,8 +217,15 @@ pub async fn list(
     let groups = groups(&state, &q.q).await?;
     let can_add = page.actor.as_ref().is_some_and(App::can_manage_parameters);
     let added = (!q.added.is_empty()).then_some(q.added);
-    let t =
-        ParamsTpl { page: &page, groups, q: q.q, can_add, form: ParamForm::default(), error: None, added };
+    let t = ParamsTpl {
+        page: &page,
+        topics: topics(groups),
+        q: q.q,
+        can_add,
+        form: ParamForm::default(),
+        error: None,
+        added,
+    };
     Ok(render(&t)?.into_response())
 }
 
@@ -166,7 +251,7 @@ pub async fn add(
             let error = Some(fields_message(page.lang, &fields));
             let t = ParamsTpl {
                 page: &page,
-                groups,
+                topics: topics(groups),
                 q: f.key.clone(),
                 can_add: true,
                 form: f,
@@ -181,6 +266,17 @@ pub async fn add(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bundled_key_has_a_topic() {
+        for key in ansinh_rules::ParamSet::bundled().keys() {
+            let topic = TOPICS.iter().position(|(_, _, _, p)| p.iter().any(|p| key.starts_with(p))).unwrap();
+            assert!(
+                topic < TOPICS.len() - 1 || key.starts_with("labour."),
+                "{key} falls through to the last topic"
+            );
+        }
+    }
 
     #[test]
     fn values_as_people_type_them() {
@@ -224,8 +320,9 @@ impl ParamGroup {
 #[template(path = "parameters.html")]
 pub struct ParamsTpl<'a> {
     pub page: &'a Page,
-    pub groups: Vec<ParamGroup>,
+    pub topics: Vec<Topic>,
     pub q: String,
+    /// A national administrator: sees the internal notes and the form.
     pub can_add: bool,
     pub form: crate::pages::parameters::ParamForm,
     pub error: Option<String>,

@@ -390,7 +390,10 @@ async fn assets_are_hashed_compressed_and_the_header_marks_the_section() {
     assert!(a.headers.get(header::CACHE_CONTROL).unwrap().to_str().unwrap().contains("immutable"), "{l}");
     assert!(unzip(&a.bytes).contains(".menu-toggle"), "{l}");
     let plain = send(&r, get("/static/app.css", None)).await;
-    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none() && plain.body.contains(".menu-toggle"), "{l}");
+    assert!(
+        plain.headers.get(header::CONTENT_ENCODING).is_none() && plain.body.contains(".menu-toggle"),
+        "{l}"
+    );
     assert_eq!(plain.headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300", "{l}");
     assert_eq!(send(&r, get("/static/nothing.js", None)).await.status, StatusCode::NOT_FOUND, "{l}");
     // ECharts shrinks to about a third.
@@ -406,4 +409,54 @@ async fn assets_are_hashed_compressed_and_the_header_marks_the_section() {
     assert!(html.contains("Số tiền đóng lần này") && p.bytes.len() * 3 < html.len(), "{l}");
     // Without Accept-Encoding: as before.
     assert!(send(&r, get("/calc", None)).await.headers.get(header::CONTENT_ENCODING).is_none(), "{l}");
+}
+
+/// The parameters page as citizens read it: contents by topic, citations in Vietnamese,
+/// confidence as a plain mark with its meaning, and no internal research note; administrators
+/// see the notes and may write one with a new version.
+#[tokio::test]
+async fn parameters_page_for_citizens_and_notes_for_administrators() {
+    for (r, app, l, _t) in setups().await {
+        let public = send(&r, get("/parameters", None)).await.body;
+        assert!(
+            public.contains("Mục lục")
+                && public.contains("href=\"#bhyt\"")
+                && public.contains("id=\"tuoi-nghi-huu\""),
+            "{l}"
+        );
+        assert!(public.contains("Chưa xác nhận") && public.contains("chưa xác nhận: con số tạm dùng"), "{l}");
+        for internal in [
+            "UNCONFIRMED",
+            "Ghi chú nội bộ",
+            "Decree 188/2025's",
+            "internal-note",
+            "hi.household.period.12</code>",
+        ] {
+            assert!(!public.contains(internal), "{l}: «{internal}» on the public page");
+        }
+        assert!(public.contains("Nghị định 161/2026/NĐ-CP"), "{l}");
+        // The estimator's basis table is public too: no notes there either.
+        let calc = send(&r, get("/calc/hi?members=2", None)).await.body;
+        assert!(!calc.contains("UNCONFIRMED") && calc.contains("Nghị định 146/2018/NĐ-CP"), "{l}");
+
+        let admin = login(&r, "admin", "admin-password-1").await;
+        let seen = send(&r, get("/parameters?q=hi.household", Some(&admin))).await.body;
+        assert!(seen.contains("Ghi chú nội bộ") && seen.contains("Decree 188/2025"), "{l}");
+        let form = "key=vsi.fund_monthly_rate&effective_from=01%2F01%2F2027&value=0%2C33&legal_basis=C%C3%B4ng+v%C4%83n+1%2F2027%2FBHXH&confidence=S&note=Read+from+the+letter+of+2+Jan+2027";
+        assert_eq!(
+            send(&r, post("/parameters", form, Some(&admin))).await.status,
+            StatusCode::SEE_OTHER,
+            "{l}"
+        );
+        let row = app
+            .list_parameters()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.key == "vsi.fund_monthly_rate" && p.value == 33)
+            .unwrap();
+        assert_eq!(row.note, "Read from the letter of 2 Jan 2027", "{l}");
+        let public = send(&r, get("/parameters?q=fund", None)).await.body;
+        assert!(public.contains("Công văn 1/2027/BHXH") && !public.contains("letter of 2 Jan"), "{l}");
+    }
 }
