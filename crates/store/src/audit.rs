@@ -45,6 +45,8 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
     /// Only rows with an id below this (keyset pagination, newest first).
     pub before_id: Option<i64>,
+    /// Leave these actions out (e.g. sign-ins, which drown the changes).
+    pub exclude_actions: Vec<String>,
 }
 
 impl Conn<'_> {
@@ -76,6 +78,9 @@ impl Conn<'_> {
             }
             if let Some(e) = &f.entity {
                 qb.push(" AND entity = ").push_bind(e.clone());
+            }
+            for x in &f.exclude_actions {
+                qb.push(" AND action <> ").push_bind(x.clone());
             }
             if let Some(a) = &f.actor {
                 qb.push(" AND actor = ").push_bind(a.clone());

@@ -202,3 +202,53 @@ async fn users_tokens_and_api() {
         assert!(docs.body.contains("swagger"), "{l}");
     }
 }
+
+/// The audit as a person reads it: what happened in words, the record as a link, the fields
+/// that changed with their old and new value, local time, sign-ins left out on request, and
+/// days picked with a date picker.
+#[tokio::test]
+async fn audit_a_person_can_read() {
+    for (r, app, l, _t) in setups().await {
+        let sys = Actor::system();
+        let input = ansinh_app::registry::PersonInput {
+            cccd: "042080009911".into(),
+            full_name: "Trần Văn Kiểm".into(),
+            birth_date: "1980".into(),
+            sex: "Nam".into(),
+            unit_code: "18322".into(),
+            household_code: "HT-AU".into(),
+            relation: "Chủ hộ".into(),
+            ..Default::default()
+        };
+        let p = app.create_person(&sys, &input).await.unwrap();
+        let changed = ansinh_app::registry::PersonInput { phone: "0912345678".into(), ..input.clone() };
+        app.update_person(&sys, p.id, &changed, "Bổ sung số điện thoại").await.unwrap();
+        let admin = login(&r, "admin", "admin-password-1").await;
+        let page = send(&r, get("/audit", Some(&admin))).await.body;
+        assert!(page.contains("Sửa thông tin nhân khẩu") && page.contains("Thêm nhân khẩu"), "{l}");
+        assert!(page.contains(&format!("href=\"/persons/{}\"", p.id)), "{l}: the subject is a link");
+        assert!(page.contains("Điện thoại") && page.contains("0912345678"), "{l}: field by field");
+        assert!(page.contains("giờ Việt Nam") && page.contains("Đăng nhập"), "{l}");
+        assert!(page.contains("type=\"date\""), "{l}: date pickers");
+        let quiet = send(&r, get("/audit?hide_logins=1", Some(&admin))).await.body;
+        assert!(
+            !quiet.contains("<strong>Đăng nhập</strong>")
+                && quiet.contains("<strong>Sửa thông tin nhân khẩu</strong>"),
+            "{l}"
+        );
+        // A day from the picker (YYYY-MM-DD) and one typed (dd/mm/yyyy) filter alike.
+        let today = chrono::Utc::now() + chrono::Duration::hours(7);
+        let iso = today.format("%Y-%m-%d").to_string();
+        let typed = today.format("%d%%2F%m%%2F%Y").to_string();
+        for q in [format!("/audit?from={iso}&to={iso}"), format!("/audit?from={typed}")] {
+            let b = send(&r, get(&q, Some(&admin))).await.body;
+            assert!(
+                b.contains("<strong>Sửa thông tin nhân khẩu</strong>")
+                    && b.contains(&format!("value=\"{iso}\"")),
+                "{l}: {q}"
+            );
+        }
+        let none = send(&r, get("/audit?to=01%2F01%2F2000", Some(&admin))).await.body;
+        assert!(!none.contains("<strong>Sửa thông tin nhân khẩu</strong>"), "{l}");
+    }
+}
