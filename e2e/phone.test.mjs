@@ -66,3 +66,25 @@ test("the phone header is a menu that marks where you are", async () => {
   await wide.close();
   await page.close();
 });
+
+test("a failed submit puts the focus on what to fix; a person added is confirmed", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await login(page, server.url, "xa.maihoa", DEMO_PASSWORD);
+  await page.goto(server.url + "/persons/new");
+  const mark = await page.locator("label", { has: page.locator("input[name=full_name]") })
+    .evaluate((el) => getComputedStyle(el, "::before").content);
+  assert.match(mark, /\*/);
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await page.locator(".error-summary").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("error-summary")), true);
+  await page.getByLabel("Số CCCD").fill("042090000777");
+  await page.getByLabel("Họ và tên").fill("Phạm Văn Xác");
+  await page.getByLabel("Ngày sinh").fill("15/03/1990");
+  await page.locator("select[name=sex]").selectOption({ index: 1 });
+  await page.getByLabel("Mã thôn/tổ/xã nơi ở").fill("18322-01");
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await page.getByText("Đã thêm nhân khẩu vào sổ.").waitFor();
+  await page.getByRole("link", { name: "Sửa", exact: true }).click();
+  assert.equal(await page.locator("details#edit").getAttribute("open"), "");
+  await page.close();
+});

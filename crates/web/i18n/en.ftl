@@ -801,3 +801,7 @@ audit-local-time = Việt Nam time
 audit-field = Field
 audit-more = … and more changed fields:
 audit-raw = Raw record
+person-created = The person is in the registry.
+person-add-another = Add another
+person-edit-short = Edit
+form-required-note = Fields marked * are required.

@@ -801,3 +801,7 @@ audit-local-time = giờ Việt Nam
 audit-field = Thông tin
 audit-more = … và số thông tin khác thay đổi:
 audit-raw = Bản ghi gốc
+person-created = Đã thêm nhân khẩu vào sổ.
+person-add-another = Thêm người khác
+person-edit-short = Sửa
+form-required-note = Các ô có dấu * là bắt buộc.

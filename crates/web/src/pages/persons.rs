@@ -136,7 +136,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let errors = match form_outcome(state.app.create_person(actor, &f.input()).await)? {
-        Ok(p) => return Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Ok(p) => return Ok(Redirect::to(&format!("/persons/{}?created=1", p.id)).into_response()),
         Err(fields) => fields,
     };
     let html = render(&PersonNewTpl { page: &page, form: PersonFormView::new(&page, f, errors) })?;
@@ -167,6 +167,8 @@ fn move_lines(view: &PersonView) -> Vec<MoveLine> {
 pub struct SavedQuery {
     #[serde(default)]
     saved: String,
+    #[serde(default)]
+    created: String,
 }
 
 pub async fn show(
@@ -183,7 +185,15 @@ pub async fn show(
     }
     let moves = move_lines(&view);
     let form = PersonFormView::new(&page, PersonForm::from_view(&view), Vec::new());
-    Ok(render(&PersonTpl { page: &page, view, form, moves, saved: !q.saved.is_empty() })?.into_response())
+    Ok(render(&PersonTpl {
+        page: &page,
+        view,
+        form,
+        moves,
+        saved: !q.saved.is_empty(),
+        created: !q.created.is_empty(),
+    })?
+    .into_response())
 }
 
 pub async fn update(
@@ -200,7 +210,7 @@ pub async fn update(
     let view = state.app.person_view(actor, id).await?;
     let moves = move_lines(&view);
     let form = PersonFormView::new(&page, f, errors);
-    let html = render(&PersonTpl { page: &page, view, form, moves, saved: false })?;
+    let html = render(&PersonTpl { page: &page, view, form, moves, saved: false, created: false })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
@@ -472,6 +482,8 @@ pub struct PersonTpl<'a> {
     pub form: PersonFormView,
     pub moves: Vec<MoveLine>,
     pub saved: bool,
+    /// Just created: say so, and offer to add the next one.
+    pub created: bool,
 }
 
 /// Two records that are probably one person.

@@ -35,7 +35,17 @@ async fn registry_person_pages_search_and_scope() {
         .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{l}: {}", ok.body);
         let person_url = ok.location();
-        assert!(person_url.starts_with("/persons/"), "{l}");
+        assert!(person_url.starts_with("/persons/") && person_url.ends_with("?created=1"), "{l}");
+        // The page says it is done and offers the next one; the record is a calm view with
+        // «Sửa», its form folded until asked for.
+        let created = send(&r, get(&person_url, Some(&mai_hoa))).await.body;
+        assert!(created.contains("Đã thêm nhân khẩu vào sổ.") && created.contains("Thêm người khác"), "{l}");
+        assert!(
+            created.contains("href=\"#edit\"")
+                && created.contains("<details class=\"card edit\" id=\"edit\">"),
+            "{l}"
+        );
+        let person_url = person_url.trim_end_matches("?created=1").to_string();
 
         // Bad CCCD: 11 digits; the form comes back with the values kept and the field named.
         let bad = send(
@@ -50,6 +60,9 @@ async fn registry_person_pages_search_and_scope() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("Số CCCD «04209000012» có 11 chữ số, cần đúng 12"), "{l}: {}", bad.body);
         assert!(bad.body.contains("value=\"Trần Thị Bình\"") && bad.body.contains("aria-invalid"), "{l}");
+        // The summary of what to fix takes the focus (app.js), required fields are marked.
+        assert!(bad.body.contains("class=\"error error-summary\" role=\"alert\" tabindex=\"-1\""), "{l}");
+        assert!(bad.body.contains("Các ô có dấu * là bắt buộc."), "{l}");
         // A CCCD that says female born in the 1900s for a man born in 2001, and a bad date: both named.
         let bad = send(
             &r,
