@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod estimate;
 pub mod geo;
+pub mod home;
 pub mod import;
 pub mod indicators;
 pub mod models;

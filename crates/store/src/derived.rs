@@ -63,6 +63,19 @@ impl Conn<'_> {
         Ok((p, h))
     }
 
+    /// Poor and near-poor households under `path` in `year` (the commune's list of that year).
+    pub async fn poverty_totals(&mut self, path: &str, year: i32) -> Result<(i64, i64)> {
+        let (lo, hi) = ansinh_domain::unit::subtree_range(path);
+        let sql = "SELECT CAST(COALESCE(SUM(CASE WHEN hp.status = 'poor' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                          CAST(COALESCE(SUM(CASE WHEN hp.status = 'near_poor' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+                   FROM household_poverty hp JOIN households h ON h.id = hp.household_id \
+                   WHERE hp.year = $1 AND hp.status IN ('poor', 'near_poor') \
+                     AND h.unit_path >= $2 AND h.unit_path < $3";
+        let (p, n): (i64, i64) =
+            on!(self, c => sqlx::query_as(sql).bind(year).bind(&lo).bind(&hi).fetch_one(&mut **c).await)?;
+        Ok((p, n))
+    }
+
     /// The stored counts, by unit (units with both counts zero may be absent).
     pub async fn stored_unit_counts(&mut self) -> Result<Vec<UnitCount>> {
         let sql = "SELECT unit_id, persons, households FROM unit_counts ORDER BY unit_id";

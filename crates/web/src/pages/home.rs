@@ -5,7 +5,6 @@ use crate::i18n::Lang;
 use crate::pages::render;
 use crate::session::{LANG_COOKIE, Page, safe_next};
 use crate::{AppState, session};
-use ansinh_domain::Unit;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -13,12 +12,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+/// The public brochure for visitors; for a signed-in user, the figures of their scope and
+/// their role's next tasks.
 pub async fn show(State(state): State<AppState>, page: Page) -> Result<Html<String>, PageError> {
-    let roots = match &page.actor {
-        Some(a) => state.app.scope_roots(a).await?,
-        None => Vec::new(),
+    let home = match &page.actor {
+        Some(a) => Some(state.app.home(a).await?),
+        None => None,
     };
-    render(&HomeTpl { page: &page, roots })
+    render(&HomeTpl { page: &page, home })
 }
 
 #[derive(Deserialize)]
@@ -59,5 +60,28 @@ pub async fn not_found(page: Page, uri: axum::http::Uri) -> Response {
 #[template(path = "home.html")]
 pub struct HomeTpl<'a> {
     pub page: &'a Page,
-    pub roots: Vec<Unit>,
+    pub home: Option<ansinh_app::home::Home>,
+}
+
+impl HomeTpl<'_> {
+    /// The coverage of a scope in words: "12,5%" of the official (or registry) denominator, or
+    /// "—" while there is none.
+    pub fn rate(&self, s: &ansinh_app::home::ScopeFigures, code: &str) -> String {
+        let Ok(i) = ansinh_domain::Indicator::parse(code) else { return "—".into() };
+        match s.coverage(i) {
+            Some(v) => match v.rate_bp.or(v.registry_rate_bp) {
+                Some(bp) => self.page.percent(&bp),
+                None => "—".into(),
+            },
+            None => "—".into(),
+        }
+    }
+
+    pub fn indicator_name(&self, code: &str) -> String {
+        match ansinh_domain::Indicator::parse(code) {
+            Ok(i) if self.page.is_vi() => i.label_vi().to_string(),
+            Ok(i) => i.label_en().to_string(),
+            Err(_) => code.to_string(),
+        }
+    }
 }

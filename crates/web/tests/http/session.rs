@@ -252,3 +252,50 @@ async fn audit_a_person_can_read() {
         assert!(!none.contains("<strong>Sửa thông tin nhân khẩu</strong>"), "{l}");
     }
 }
+
+/// After signing in, each role lands on its own start page: the figures of its scope and its
+/// next tasks; visitors get the public brochure.
+#[tokio::test]
+async fn home_per_role() {
+    for (r, app, l, _t) in setups().await {
+        let public = send(&r, get("/", None)).await.body;
+        assert!(
+            public.contains("href=\"/login\"")
+                && public.contains("href=\"/calc/hi\"")
+                && !public.contains("Việc cần làm"),
+            "{l}"
+        );
+        let officer = login(&r, "xa.maihoa", "password-123").await;
+        let home = send(&r, get("/", Some(&officer))).await.body;
+        assert!(home.contains("Xin chào, xa.maihoa") && home.contains("Cán bộ xã"), "{l}");
+        for want in [
+            "Việc cần làm",
+            "Nhân khẩu nghi trùng cần xem",
+            "Dân số",
+            "Trong độ tuổi lao động",
+            "Hộ gia đình",
+            "Hộ nghèo",
+            "Tỷ lệ bao phủ BHYT",
+        ] {
+            assert!(home.contains(want), "{l}: {want}");
+        }
+        assert!(
+            home.contains("Mai Hoa") && !home.contains("Người sắp đến hạn"),
+            "{l}: no collection task for an officer"
+        );
+        let n = NewUser {
+            username: "thu.test".into(),
+            display_name: String::new(),
+            password: "password-123".into(),
+            role: "collector".into(),
+            unit_code: "18322".into(),
+        };
+        app.add_user(&Actor::system(), &n).await.unwrap();
+        let collector = login(&r, "thu.test", "password-123").await;
+        let home = send(&r, get("/", Some(&collector))).await.body;
+        assert!(
+            home.contains("Người sắp đến hạn hoặc quá hạn đóng") && home.contains("href=\"/collect\""),
+            "{l}"
+        );
+    }
+}
