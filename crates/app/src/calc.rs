@@ -505,6 +505,16 @@ fn keep<T>(r: std::result::Result<T, Invalid>, errors: &mut Vec<Invalid>) -> Opt
     r.map_err(|e| errors.push(e)).ok()
 }
 
+/// A payment is priced on its day: a month before this one is refused on `field`, the message
+/// naming the month typed (`{m}`) and this month (`{now}`).
+fn not_past(field: &str, m: Month, now: Month, vi: &str, en: &str) -> std::result::Result<Month, Invalid> {
+    if m >= now {
+        return Ok(m);
+    }
+    let fill = |t: &str| t.replace("{m}", &m.format_vi()).replace("{now}", &now.format_vi());
+    Err(Invalid::new(field, fill(vi), fill(en)))
+}
+
 /// Most years of contributions a person can enter (a working life).
 pub const MAX_CONTRIBUTION_YEARS: u32 = 60;
 
@@ -612,23 +622,13 @@ impl EstimateForm {
         );
         let start = keep(
             month("start", &self.start).and_then(|m| {
-                if m < this_month {
-                    Err(Invalid::new(
-                        "start",
-                        format!(
-                            "Tháng bắt đầu đóng {} đã qua: chọn từ tháng này ({}); thời gian đã qua chỉ được đóng bù một lần khi đủ tuổi nghỉ hưu",
-                            m.format_vi(),
-                            this_month.format_vi()
-                        ),
-                        format!(
-                            "the first month {} is past: choose this month ({}) or later; past months are only paid in one go at retirement age",
-                            m.format_vi(),
-                            this_month.format_vi()
-                        ),
-                    ))
-                } else {
-                    Ok(m)
-                }
+                not_past(
+                    "start",
+                    m,
+                    this_month,
+                    "Tháng bắt đầu đóng {m} đã qua: chọn từ tháng này ({now}); thời gian đã qua chỉ được đóng bù một lần khi đủ tuổi nghỉ hưu",
+                    "the first month {m} is past: choose this month ({now}) or later; past months are only paid in one go at retirement age",
+                )
             }),
             &mut errors,
         );
@@ -716,23 +716,13 @@ impl HiForm {
         let this_month = Month::from_date(today);
         let m = keep(
             month("month", &self.month).and_then(|m| {
-                if m < this_month {
-                    Err(Invalid::new(
-                        "month",
-                        format!(
-                            "Tháng đóng {} đã qua: chọn từ tháng {}",
-                            m.format_vi(),
-                            this_month.format_vi()
-                        ),
-                        format!(
-                            "the month {} is past: choose {} or later",
-                            m.format_vi(),
-                            this_month.format_vi()
-                        ),
-                    ))
-                } else {
-                    Ok(m)
-                }
+                not_past(
+                    "month",
+                    m,
+                    this_month,
+                    "Tháng đóng {m} đã qua: chọn từ tháng {now}",
+                    "the month {m} is past: choose {now} or later",
+                )
             }),
             &mut errors,
         );
