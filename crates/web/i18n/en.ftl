@@ -388,7 +388,6 @@ hi-pay = Collect household HI
 hi-months = Months paid
 hi-payer = Payer
 hi-pay-button = Collect HI for the household
-hi-pricing-note = First member 4.5% of the base salary; 2nd, 3rd, 4th 70%, 60%, 50%; 5th and later 40% (Decree 146/2018). A first card, or one after a break of 3 months or more, is valid after 30 days.
 receipt-title = Receipt
 receipt-recorded = The payment was recorded and the receipt issued.
 receipt-collector-org = Collector

@@ -388,7 +388,6 @@ hi-pay = Thu tiền BHYT hộ gia đình
 hi-months = Số tháng đóng
 hi-payer = Người nộp tiền
 hi-pay-button = Thu tiền BHYT cho cả hộ
-hi-pricing-note = Người thứ nhất 4,5% mức lương cơ sở; người thứ 2, 3, 4 bằng 70%, 60%, 50%; từ người thứ 5 bằng 40% (Nghị định 146/2018). Thẻ lần đầu hoặc sau gián đoạn từ 3 tháng có giá trị sau 30 ngày.
 receipt-title = Biên lai
 receipt-recorded = Đã ghi nhận khoản thu và cấp biên lai.
 receipt-collector-org = Đơn vị thu

@@ -528,6 +528,8 @@ pub struct HouseholdInsuranceTpl<'a> {
     pub quotes: Vec<(u32, i64)>,
     /// Model funds that pay this household's HI (through its head's or a member's membership).
     pub funds: Vec<ansinh_app::models::FundChoice>,
+    /// How household HI is priced, from the parameters in force today.
+    pub pricing_note: String,
 }
 
 impl HouseholdInsuranceTpl<'_> {
@@ -574,6 +576,7 @@ async fn household_page<'a>(
     if let Some(head) = household.head_person_id.or(candidates.first().map(|c| c.person.id)) {
         funds = state.app.member_funds(actor, head).await?.into_iter().filter(|f| f.pays_hi).collect();
     }
+    let pricing_note = hi_pricing_note(&state.app.params(), page.today, page.is_vi());
     Ok(HouseholdInsuranceTpl {
         page,
         household,
@@ -583,7 +586,39 @@ async fn household_page<'a>(
         can_collect,
         funds,
         quotes,
+        pricing_note,
     })
+}
+
+/// How household HI is priced, in words, from the parameters in force `on` (rate, the shares of
+/// the 2nd… members, the card's waiting days and the break that restarts them); the legal basis
+/// is the parameters page's.
+fn hi_pricing_note(params: &ansinh_rules::ParamSet, on: chrono::NaiveDate, vi: bool) -> String {
+    use ansinh_rules::keys;
+    let show = |key: &str| {
+        let v = params.value(key, on).ok()?;
+        Some(ansinh_rules::param_info(key).map_or_else(|| v.to_string(), |i| i.unit.format_vi(v)))
+    };
+    let shares: Option<Vec<String>> = (2..=5).map(|n| show(keys::hi_household_share(n))).collect();
+    let (Some(rate), Some(shares), Some(wait), Some(gap)) = (
+        show(keys::HI_HOUSEHOLD_RATE),
+        shares,
+        params.value(keys::HI_CARD_WAITING_DAYS, on).ok(),
+        params.value(keys::HI_CARD_BREAK_MONTHS, on).ok(),
+    ) else {
+        return String::new();
+    };
+    if vi {
+        format!(
+            "Người thứ nhất {rate} mức lương cơ sở; người thứ 2, 3, 4 bằng {}, {}, {}; từ người thứ 5 bằng {} mức của người thứ nhất. Thẻ lần đầu hoặc sau gián đoạn từ {gap} tháng có giá trị sau {wait} ngày.",
+            shares[0], shares[1], shares[2], shares[3]
+        )
+    } else {
+        format!(
+            "First member {rate} of the base salary; 2nd, 3rd, 4th {}, {}, {}; 5th and later {} of the first member's amount. A first card, or one after a break of {gap} months or more, is valid after {wait} days.",
+            shares[0], shares[1], shares[2], shares[3]
+        )
+    }
 }
 
 pub async fn household_insurance(

@@ -135,6 +135,12 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         // Household HI: the page lists members; enrol both, pay 12 months.
         let hh = send(&r, get(&format!("/households/{household}/insurance"), Some(&cookie))).await;
         assert_eq!(hh.status, StatusCode::OK, "{l}");
+        // How it is priced, from the parameters in force (no legal number in the page's text).
+        assert!(
+            hh.body.contains("Người thứ nhất 4,5% mức lương cơ sở; người thứ 2, 3, 4 bằng 70%, 60%, 50%; từ người thứ 5 bằng 40%")
+                && hh.body.contains("gián đoạn từ 3 tháng có giá trị sau 30 ngày"),
+            "{l}"
+        );
         let members = app.hi_candidates(&Actor::system(), household).await.unwrap().1;
         let ids: Vec<(&str, String)> =
             members.iter().map(|c| ("person_id", c.person.id.to_string())).collect();
