@@ -23,7 +23,7 @@ async function register(page, fields) {
   await page.getByLabel("Họ và tên").fill(fields.name);
   await page.getByLabel("Ngày sinh").fill(fields.birth);
   await page.getByLabel("Giới tính").selectOption({ label: fields.sex });
-  await page.getByLabel("Mã thôn/tổ/xã nơi ở").fill("18322-02");
+  await page.getByLabel("Nơi ở (thôn, tổ hoặc xã)").fill("18322-02");
   await page.getByLabel("Mã hộ").fill("E2E-01");
   await page.getByLabel("Quan hệ với chủ hộ").selectOption({ label: fields.relation });
   await page.getByRole("button", { name: "Lưu" }).click();

@@ -81,7 +81,7 @@ test("a failed submit puts the focus on what to fix; a person added is confirmed
   await page.getByLabel("Họ và tên").fill("Phạm Văn Xác");
   await page.getByLabel("Ngày sinh").fill("15/03/1990");
   await page.locator("select[name=sex]").selectOption({ index: 1 });
-  await page.getByLabel("Mã thôn/tổ/xã nơi ở").fill("18322-01");
+  await page.getByLabel("Nơi ở (thôn, tổ hoặc xã)").fill("18322-01");
   await page.getByRole("button", { name: "Lưu" }).click();
   await page.getByText("Đã thêm nhân khẩu vào sổ.").waitFor();
   await page.getByRole("link", { name: "Sửa", exact: true }).click();

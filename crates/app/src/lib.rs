@@ -19,6 +19,7 @@ pub mod import;
 pub mod indicators;
 pub mod models;
 mod params;
+pub mod picker;
 pub mod registry;
 mod secret;
 pub mod throttle;
@@ -32,8 +33,9 @@ pub use bootstrap::{AdminCreated, BootReport};
 pub use demo::{DEMO_PASSWORD, DemoReport};
 pub use error::AppError;
 pub use params::{NewParamVersion, Params};
+pub use picker::{PlaceMatch, PlaceUse};
 pub use units::{SuccessorLink, UnitView};
-pub use users::{NewUser, UserView};
+pub use users::{GrantChange, NewUser, UserView};
 
 pub use ansinh_domain as domain;
 pub use ansinh_rules as rules;

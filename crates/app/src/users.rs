@@ -25,10 +25,26 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     pub locked: bool,
+    /// Đang hoạt động — the account may sign in and its tokens work.
+    pub active: bool,
     pub grants: Vec<Grant>,
+    /// The place of each grant, with its path and the picker's value (same order as `grants`).
+    pub grant_places: Vec<crate::PlaceMatch>,
     pub tokens: Vec<TokenRow>,
     /// The viewer may create and revoke this user's tokens.
     pub can_manage: bool,
+    /// The viewer administers this user (roles, scope, password, disable, unlock): someone
+    /// else's account they manage users over.
+    pub can_administer: bool,
+}
+
+/// A change to a user's roles: add one, replace one, or remove one.
+#[derive(Debug, Clone)]
+pub struct GrantChange {
+    /// The grant to replace or remove (role, unit id); none to add.
+    pub old: Option<(String, i64)>,
+    /// The role and the place (typed or picked) to grant; none to remove `old`.
+    pub new: Option<(String, String)>,
 }
 
 impl App {
@@ -46,14 +62,7 @@ impl App {
                 "name is longer than 100 characters",
             ));
         }
-        let unit = self.unit_by_code(actor, &n.unit_code, None).await.map_err(|e| match e {
-            AppError::NotFound | AppError::Invalid(_) => AppError::invalid(
-                "unit",
-                format!("Không tìm thấy đơn vị mã «{}» trong phạm vi của bạn", n.unit_code.trim()),
-                format!("no unit with code «{}» in your scope", n.unit_code.trim()),
-            ),
-            e => e,
-        })?;
+        let unit = self.place_from_text(actor, &n.unit_code, crate::PlaceUse::UserScope, "unit").await?;
         if !actor.can(Permission::ManageUsers, &unit.path) {
             return Err(AppError::Forbidden);
         }
@@ -101,6 +110,137 @@ impl App {
             || grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
     }
 
+    /// Whether `actor` administers the user holding `grants`: not themselves (nobody raises,
+    /// narrows or disables their own account), ManageUsers over one of the user's grants.
+    fn may_administer(actor: &Actor, user_id: i64, grants: &[Grant]) -> bool {
+        actor.user_id != Some(user_id)
+            && grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
+    }
+
+    /// The user, their grants and the subject their audit entries go under, if `actor`
+    /// administers them; not found otherwise (a user out of scope is not confirmed to exist).
+    async fn administered(
+        &self,
+        w: &mut crate::work::Work<'_>,
+        actor: &Actor,
+        user_id: i64,
+    ) -> Result<(UserRow, Vec<Grant>, Subject)> {
+        let user = w.conn().user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
+        let grants = w.conn().grants_of(user_id).await?;
+        if actor.user_id == Some(user_id)
+            && grants.iter().any(|g| actor.can(Permission::ManageUsers, &g.unit_path))
+        {
+            return Err(AppError::invalid(
+                "user",
+                "Không thể tự đổi vai trò, phạm vi hay trạng thái tài khoản của chính mình; hãy nhờ một quản trị viên khác",
+                "you cannot change your own roles, scope or account state; ask another administrator",
+            ));
+        }
+        if !Self::may_administer(actor, user_id, &grants) {
+            return Err(AppError::NotFound);
+        }
+        let path = grants.first().map_or(ansinh_domain::unit::ROOT_PATH.to_string(), |g| g.unit_path.clone());
+        let province = province_of(&mut w.conn(), &path).await?;
+        Ok((user, grants, Subject::new("user", user_id, &province, &path)))
+    }
+
+    /// Add, replace or remove one of a user's role grants. The actor must manage users both over
+    /// the grant taken away and over the place given; a user keeps at least one grant (disable
+    /// the account instead).
+    pub async fn change_grant(&self, actor: &Actor, user_id: i64, change: &GrantChange) -> Result<()> {
+        let new = match &change.new {
+            Some((role, place)) => {
+                let role = Role::parse(role)?;
+                let unit = self.place_from_text(actor, place, crate::PlaceUse::UserScope, "unit").await?;
+                if !actor.can(Permission::ManageUsers, &unit.path) {
+                    return Err(AppError::invalid(
+                        "unit",
+                        format!("Bạn không quản lý người dùng ở {}", unit.full_name()),
+                        format!("you do not manage users in {}", unit.full_name()),
+                    ));
+                }
+                Some((role, unit))
+            }
+            None => None,
+        };
+        let mut w = self.write(actor).await?;
+        let (_, grants, subject) = self.administered(&mut w, actor, user_id).await?;
+        let old = match &change.old {
+            Some((role, unit_id)) => {
+                let role = Role::parse(role)?;
+                let g = grants
+                    .iter()
+                    .find(|g| g.role == role && g.unit_id == *unit_id)
+                    .ok_or(AppError::NotFound)?
+                    .clone();
+                if !actor.can(Permission::ManageUsers, &g.unit_path) {
+                    return Err(AppError::Forbidden);
+                }
+                Some(g)
+            }
+            None => None,
+        };
+        if old.is_none() && new.is_none() {
+            return Err(AppError::invalid("role", "Chưa chọn thay đổi nào", "nothing to change"));
+        }
+        if let Some((role, unit)) = &new
+            && grants.iter().any(|g| g.role == *role && g.unit_id == unit.id)
+            && old.as_ref().is_none_or(|o| o.role != *role || o.unit_id != unit.id)
+        {
+            return Err(AppError::invalid(
+                "role",
+                format!("Người dùng đã có vai trò này ở {}", unit.full_name()),
+                format!("the user already holds this role in {}", unit.full_name()),
+            ));
+        }
+        if new.is_none() && grants.len() <= 1 {
+            return Err(AppError::invalid(
+                "role",
+                "Người dùng cần ít nhất một vai trò; để ngừng cho đăng nhập, hãy khoá tài khoản",
+                "a user needs at least one role; to stop them signing in, disable the account",
+            ));
+        }
+        let grant_json = |role: Role, unit_id: i64, name: &str| serde_json::json!({ "role": role.as_str(), "unit_id": unit_id, "unit": name });
+        let before = old.as_ref().map(|g| grant_json(g.role, g.unit_id, &g.unit_name));
+        if let Some(g) = &old {
+            w.conn().delete_grant(user_id, g.role, g.unit_id).await?;
+        }
+        let after = match &new {
+            Some((role, unit)) => {
+                if old.as_ref().is_none_or(|o| o.role != *role || o.unit_id != unit.id) {
+                    w.conn().insert_grant(user_id, *role, unit.id).await?;
+                }
+                Some(grant_json(*role, unit.id, &unit.full_name()))
+            }
+            None => None,
+        };
+        // A narrowed or changed role takes effect now, not when the user next signs in.
+        if old.is_some() {
+            w.conn().delete_sessions_of(user_id).await?;
+        }
+        w.changed("user.grant", subject, before, after);
+        w.commit().await
+    }
+
+    /// Disable an account (it can no longer sign in, its sessions end and its tokens stop
+    /// working) or enable it again. Nobody disables themselves.
+    pub async fn set_user_active(&self, actor: &Actor, user_id: i64, active: bool) -> Result<()> {
+        let mut w = self.write(actor).await?;
+        let (user, _, subject) = self.administered(&mut w, actor, user_id).await?;
+        if user.active == active {
+            return Ok(());
+        }
+        w.conn().set_user_active(user_id, active).await?;
+        let sessions = if active { 0 } else { w.conn().delete_sessions_of(user_id).await? };
+        w.changed(
+            if active { "user.enable" } else { "user.disable" },
+            subject,
+            Some(serde_json::json!({ "active": user.active })),
+            Some(serde_json::json!({ "active": active, "sessions_ended": sessions })),
+        );
+        w.commit().await
+    }
+
     /// A user's page: visible to the user and to whoever manages them.
     pub async fn user_view(&self, actor: &Actor, id: i64) -> Result<UserView> {
         let mut r = self.db.read().await?;
@@ -111,12 +251,20 @@ impl App {
             return Err(AppError::NotFound);
         }
         let tokens = c.tokens_of(id).await?;
+        let ids: Vec<i64> = grants.iter().map(|g| g.unit_id).collect();
+        let units = c.units_by_ids(&ids).await?;
+        let labelled: std::collections::HashMap<i64, crate::PlaceMatch> =
+            self.place_labels(&mut c, units).await?.into_iter().map(|m| (m.unit.id, m)).collect();
+        let grant_places = grants.iter().filter_map(|g| labelled.get(&g.unit_id).cloned()).collect();
         Ok(UserView {
             id,
             locked: self.throttle.name_locked(&user.username, self.now()),
+            active: user.active,
             username: user.username,
             display_name: user.display_name,
+            can_administer: Self::may_administer(actor, id, &grants),
             grants,
+            grant_places,
             tokens,
             can_manage: true,
         })

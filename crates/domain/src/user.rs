@@ -46,6 +46,67 @@ pub enum Permission {
     Visit,
     /// Enter official denominators and targets, hand targets down, take snapshots (chỉ tiêu).
     ManageTargets,
+    /// Record a household's poverty status and area flags as the commune decided them (xác nhận
+    /// hộ nghèo, cận nghèo): a commune decision, not something every registrar may set.
+    CertifyHouseholds,
+}
+
+impl Permission {
+    /// Every permission, in the order the users page explains them.
+    pub const ALL: [Permission; 12] = [
+        Permission::View,
+        Permission::EditPeople,
+        Permission::CertifyHouseholds,
+        Permission::ManagePlaces,
+        Permission::Collect,
+        Permission::ManageBooks,
+        Permission::ManageModels,
+        Permission::Visit,
+        Permission::ManageTargets,
+        Permission::ViewAudit,
+        Permission::ManageUsers,
+        Permission::ManageParameters,
+    ];
+
+    /// What the permission lets a person do, in Vietnamese.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Permission::View => "Xem nhân khẩu, hộ và số liệu trong phạm vi",
+            Permission::EditPeople => "Thêm, sửa nhân khẩu và hộ; nhập danh sách",
+            Permission::CertifyHouseholds => {
+                "Ghi nhận hộ nghèo, cận nghèo và vùng của hộ theo quyết định của xã"
+            }
+            Permission::ManagePlaces => "Thêm, đổi tên thôn và tổ liên gia",
+            Permission::Collect => "Đăng ký tham gia, thu tiền và cấp biên lai",
+            Permission::ManageBooks => "Cấp quyển biên lai, huỷ biên lai trong phạm vi",
+            Permission::ManageModels => "Lập mô hình an sinh, chiến dịch, quỹ cộng đồng",
+            Permission::Visit => "Đi vận động và ghi lại từng lần đến hộ",
+            Permission::ManageTargets => "Nhập chỉ tiêu, mẫu số và giao chỉ tiêu",
+            Permission::ViewAudit => "Xem nhật ký thao tác",
+            Permission::ManageUsers => "Quản lý người dùng, vai trò và khoá API",
+            Permission::ManageParameters => "Sửa tham số pháp lý",
+        }
+    }
+
+    /// What the permission lets a person do, in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Permission::View => "See persons, households and figures in scope",
+            Permission::EditPeople => "Add and edit persons and households; import lists",
+            Permission::CertifyHouseholds => {
+                "Record poor / near-poor status and area flags as the commune decided"
+            }
+            Permission::ManagePlaces => "Add and rename villages and inter-family groups",
+            Permission::Collect => "Enrol, take payments and issue receipts",
+            Permission::ManageBooks => "Issue receipt books, void receipts in scope",
+            Permission::ManageModels => "Run community models, campaigns and funds",
+            Permission::Visit => "Visit households and log each visit",
+            Permission::ManageTargets => "Enter targets and denominators, hand targets down",
+            Permission::ViewAudit => "Read the audit log",
+            Permission::ManageUsers => "Manage users, roles and API tokens",
+            Permission::ManageParameters => "Edit the legal parameters",
+        }
+    }
 }
 
 impl Role {
@@ -113,6 +174,7 @@ impl Role {
                     View | ViewAudit
                         | ManagePlaces
                         | EditPeople
+                        | CertifyHouseholds
                         | ManageBooks
                         | ManageModels
                         | Visit
@@ -120,10 +182,14 @@ impl Role {
                 )
             }
             Role::CommuneOfficer => {
-                matches!(p, View | ViewAudit | ManagePlaces | EditPeople | ManageModels | Visit)
+                matches!(
+                    p,
+                    View | ViewAudit | ManagePlaces | EditPeople | CertifyHouseholds | ManageModels | Visit
+                )
             }
             // Mass organisations register their members and run the community models (DOMAIN.md
-            // §9); collectors register whom they enrol, take their payments and visit.
+            // §9); collectors register whom they enrol, take their payments and visit. Neither
+            // records a household's poverty status: the commune decides it.
             Role::OrgMember => matches!(p, View | EditPeople | ManageModels | Visit),
             Role::Collector => matches!(p, View | EditPeople | Collect | Visit),
             Role::Viewer => matches!(p, View),

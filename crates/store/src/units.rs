@@ -220,6 +220,29 @@ impl Conn<'_> {
         Ok(rows.into_iter().map(Unit::from).collect())
     }
 
+    /// Units whose folded name is exactly `key`, inside the scope roots, valid on `on`.
+    pub async fn units_named(
+        &mut self,
+        key: &str,
+        roots: &[String],
+        on: Option<NaiveDate>,
+        limit: i64,
+    ) -> Result<Vec<Unit>> {
+        let rows = on!(self, c => {
+            let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE name_key = "));
+            qb.push_bind(key.to_string());
+            qb.push(" AND ");
+            push_scope!(qb, "path", roots);
+            if let Some(d) = on {
+                qb.push(" AND (valid_from IS NULL OR valid_from <= ").push_bind(d);
+                qb.push(") AND (valid_to IS NULL OR valid_to > ").push_bind(d).push(")");
+            }
+            qb.push(" ORDER BY level, id LIMIT ").push_bind(limit);
+            qb.build_query_as::<UnitRow>().fetch_all(&mut **c).await
+        })?;
+        Ok(rows.into_iter().map(Unit::from).collect())
+    }
+
     /// The units `old_id` became (1 Jul 2025 merger, later renames).
     pub async fn successors(&mut self, old_id: i64) -> Result<Vec<Unit>> {
         let sql = format!(

@@ -92,6 +92,21 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Remove one grant; whether it existed.
+    pub async fn delete_grant(&mut self, user_id: i64, role: Role, unit_id: i64) -> Result<bool> {
+        Ok(
+            on!(self, c => sqlx::query("DELETE FROM user_grants WHERE user_id = $1 AND role = $2 AND unit_id = $3")
+            .bind(user_id).bind(role.as_str()).bind(unit_id).execute(&mut **c).await.map(|r| r.rows_affected() > 0))?,
+        )
+    }
+
+    /// Enable or disable an account (a disabled user can neither sign in nor use a token).
+    pub async fn set_user_active(&mut self, user_id: i64, active: bool) -> Result<()> {
+        on!(self, c => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(active).bind(user_id).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn grants_of(&mut self, user_id: i64) -> Result<Vec<Grant>> {
         let sql = "SELECT g.role, g.unit_id, u.path, u.kind, u.name FROM user_grants g \
                    JOIN units u ON u.id = g.unit_id WHERE g.user_id = $1 ORDER BY u.path";

@@ -140,6 +140,11 @@ impl Page {
         self.can(Permission::ManageUsers)
     }
 
+    /// The viewer may open the unit at `path` (a link to it is shown as a link, else as text).
+    pub fn can_view(&self, path: &str) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.can(Permission::View, path))
+    }
+
     pub fn username(&self) -> String {
         self.actor.as_ref().map(|a| a.username.clone()).unwrap_or_default()
     }

@@ -1,6 +1,85 @@
 // Loaded in <head> on every page, before the header is drawn: marks that scripts run (so the
 // phone header collapses to a menu only when the menu button can open it) and wires the button.
 document.documentElement.classList.add("js");
+
+// The place picker (templates/macros.html): as one types a place's name or code, the places in
+// scope that match are offered below the field; arrows and Enter or a tap choose one, which
+// writes «label (code)» into the field. Delegated, so fields loaded later work too.
+(function () {
+  var timers = new WeakMap(), seqs = new WeakMap();
+  function listOf(input) { return document.getElementById(input.getAttribute("aria-controls")); }
+  function options(list) { return list.querySelectorAll("[role=option]"); }
+  function close(input) {
+    var list = listOf(input);
+    if (list) { list.hidden = true; list.innerHTML = ""; }
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function mark(input, i) {
+    var opts = options(listOf(input));
+    opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === i ? "true" : "false"); });
+    if (opts[i]) { input.setAttribute("aria-activedescendant", opts[i].id); opts[i].scrollIntoView({ block: "nearest" }); }
+  }
+  function choose(input, option) {
+    input.value = option.getAttribute("data-value");
+    close(input);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  function isPicker(el) { return el && el.matches && el.matches("input[data-place-picker]"); }
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!isPicker(input)) return;
+    clearTimeout(timers.get(input));
+    var q = input.value.trim();
+    if (q.length < 2) { close(input); return; }
+    timers.set(input, setTimeout(function () {
+      var n = (seqs.get(input) || 0) + 1;
+      seqs.set(input, n);
+      var list = listOf(input);
+      var url = "/units/pick?for=" + encodeURIComponent(input.getAttribute("data-place-picker")) +
+        "&list=" + encodeURIComponent(list.id) + "&q=" + encodeURIComponent(q);
+      fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) {
+          if (seqs.get(input) !== n || document.activeElement !== input) return;
+          list.innerHTML = html;
+          var open = list.children.length > 0;
+          list.hidden = !open;
+          input.setAttribute("aria-expanded", open ? "true" : "false");
+        })
+        .catch(function () { close(input); });
+    }, 200));
+  });
+  document.addEventListener("keydown", function (e) {
+    var input = e.target;
+    if (!isPicker(input) || input.getAttribute("aria-expanded") !== "true") return;
+    var opts = options(listOf(input));
+    var at = Array.prototype.findIndex.call(opts, function (o) { return o.getAttribute("aria-selected") === "true"; });
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!opts.length) return;
+      var next = e.key === "ArrowDown" ? (at + 1) % opts.length : (at <= 0 ? opts.length - 1 : at - 1);
+      mark(input, next);
+    } else if (e.key === "Enter" && at >= 0) {
+      e.preventDefault();
+      choose(input, opts[at]);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      close(input);
+    }
+  }, true);
+  document.addEventListener("mousedown", function (e) {
+    var option = e.target.closest && e.target.closest(".picker-list [role=option]");
+    if (!option) return;
+    e.preventDefault();
+    var input = document.querySelector("[aria-controls='" + option.parentNode.id + "']");
+    if (input) choose(input, option);
+  });
+  document.addEventListener("focusout", function (e) {
+    if (isPicker(e.target)) setTimeout(function () { close(e.target); }, 150);
+  });
+})();
 document.addEventListener("DOMContentLoaded", function () {
   // After a failed submit, the list of what to fix takes the focus (and the screen reader's
   // attention), so nobody has to look for it.

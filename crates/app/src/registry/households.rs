@@ -27,6 +27,7 @@ impl App {
         let poverty = c.poverty_of(id).await?;
         Ok(HouseholdView {
             can_edit: actor.can(Permission::EditPeople, &household.unit_path),
+            can_certify: actor.can(Permission::CertifyHouseholds, &household.unit_path),
             household,
             place,
             members,
@@ -49,7 +50,7 @@ impl App {
         }
         let mut w = self.write(actor).await?;
         let h = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
-        Self::edit_guard(actor, &h.unit_path)?;
+        Self::guard(actor, &h.unit_path, Permission::CertifyHouseholds)?;
         let before = w.conn().poverty_of(id).await?.into_iter().find(|p| p.year == year);
         let row = PovertyRow { year, status, decision: text::free_text("decision", decision, MAX_REASON)? };
         w.conn().set_poverty(id, &h.province_code, &row).await?;
@@ -72,7 +73,7 @@ impl App {
     ) -> Result<()> {
         let mut w = self.write(actor).await?;
         let before = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
-        Self::edit_guard(actor, &before.unit_path)?;
+        Self::guard(actor, &before.unit_path, Permission::CertifyHouseholds)?;
         let after = HouseholdRow { ethnic_minority_area, island, ..before.clone() };
         let now = w.now();
         w.conn().update_household(&after, now).await?;

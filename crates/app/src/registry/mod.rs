@@ -166,6 +166,8 @@ pub struct HouseholdView {
     pub members: Vec<(PersonRow, i32)>,
     pub poverty: Vec<PovertyRow>,
     pub can_edit: bool,
+    /// The viewer may record the poverty status and area flags (a commune decision).
+    pub can_certify: bool,
 }
 
 /// A place's population: persons and working-age persons in its subtree.

@@ -84,10 +84,7 @@ impl App {
 
     /// Resolve a place code (commune, village or group, valid today, in scope) for a person.
     pub(crate) async fn resolve_place(&self, actor: &Actor, code: &str) -> Result<Unit> {
-        let unit = self.unit_by_code(actor, code, None).await.map_err(|e| match e {
-            AppError::NotFound | AppError::Invalid(_) => unknown_place(code),
-            e => e,
-        })?;
+        let unit = self.place_from_text(actor, code, crate::PlaceUse::Residence, "unit_code").await?;
         usable_place(unit, self.today())
     }
 
@@ -165,10 +162,15 @@ impl App {
     }
 
     pub(super) fn edit_guard(actor: &Actor, path: &str) -> Result<()> {
+        Self::guard(actor, path, Permission::EditPeople)
+    }
+
+    /// Unseen records are not found; seen ones without `p` are forbidden.
+    pub(super) fn guard(actor: &Actor, path: &str, p: Permission) -> Result<()> {
         if !actor.can(Permission::View, path) {
             return Err(AppError::NotFound);
         }
-        if !actor.can(Permission::EditPeople, path) {
+        if !actor.can(p, path) {
             return Err(AppError::Forbidden);
         }
         Ok(())

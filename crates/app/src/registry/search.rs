@@ -53,13 +53,7 @@ impl App {
             f.household_code = Some(HouseholdCode::parse(&q.household)?.as_str().to_string());
         }
         if !q.place.trim().is_empty() {
-            let place = self.unit_by_code(actor, &q.place, None).await.map_err(|_| {
-                AppError::invalid(
-                    "place",
-                    format!("Không tìm thấy đơn vị «{}»", q.place.trim()),
-                    format!("no unit «{}»", q.place.trim()),
-                )
-            })?;
+            let place = self.place_from_text(actor, &q.place, crate::PlaceUse::View, "place").await?;
             f.place_path = Some(place.path);
         }
         if !q.age.trim().is_empty() {

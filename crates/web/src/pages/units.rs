@@ -123,6 +123,44 @@ pub async fn search(
 }
 
 #[derive(Deserialize)]
+pub struct PickQuery {
+    #[serde(default)]
+    q: String,
+    /// `view` (filters), `residence` (where a person lives), `users` (a user's scope).
+    #[serde(default, rename = "for")]
+    purpose: String,
+    /// The id of the list the options go into (their ids derive from it).
+    #[serde(default)]
+    list: String,
+}
+
+/// The place picker's options for what was typed: places in scope by name or code, each with
+/// its path (an HTML fragment of `<li role="option">`).
+pub async fn pick(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<PickQuery>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    let purpose = ansinh_app::PlaceUse::parse(&q.purpose);
+    let matches = match state.app.pick_places(actor, &q.q, purpose, 12).await {
+        Ok(m) => m,
+        Err(ansinh_app::AppError::Invalid(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let list: String = q.list.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+    render(&PickTpl { page: &page, matches, list })
+}
+
+#[derive(Template)]
+#[template(path = "place_options.html")]
+pub struct PickTpl<'a> {
+    pub page: &'a Page,
+    pub matches: Vec<ansinh_app::PlaceMatch>,
+    pub list: String,
+}
+
+#[derive(Deserialize)]
 pub struct PlaceForm {
     #[serde(default)]
     name: String,

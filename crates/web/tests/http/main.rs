@@ -21,6 +21,7 @@ mod registry;
 mod scope_matrix;
 mod session;
 mod units;
+mod users;
 
 struct Resp {
     status: StatusCode,

@@ -109,7 +109,7 @@ async fn registry_person_pages_search_and_scope() {
         )
         .await;
         assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
-        assert!(far.body.contains("Không tìm thấy đơn vị mã «18832»"), "{l}");
+        assert!(far.body.contains("Không tìm thấy địa bàn «18832» trong phạm vi của bạn"), "{l}");
 
         // Search without diacritics, the full page and the htmx fragment.
         let found = send(&r, get("/persons?q=nguyen+van+an", Some(&mai_hoa))).await;
