@@ -298,3 +298,43 @@ impl App {
         }
     }
 }
+
+/// The names people know places by in a list: «Tổ liên gia số 1 · Thôn Thanh Bình» for a group
+/// (its number means little without its village), the full name for anything else; with
+/// `with_commune`, the commune after a village or group too (for a list that spans communes).
+pub(crate) async fn place_names(
+    c: &mut Conn<'_>,
+    unit_ids: &[i64],
+    with_commune: bool,
+) -> Result<HashMap<i64, String>> {
+    let mut ids = unit_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let units = c.units_by_ids(&ids).await?;
+    let mut above: Vec<i64> = units
+        .iter()
+        .filter(|u| u.level > Level::Commune)
+        .flat_map(|u| u.path.trim_matches('/').split('/').filter_map(|s| s.parse::<i64>().ok()))
+        .collect();
+    above.sort_unstable();
+    above.dedup();
+    let by_id: HashMap<i64, Unit> = c.units_by_ids(&above).await?.into_iter().map(|u| (u.id, u)).collect();
+    Ok(units
+        .iter()
+        .map(|u| {
+            let mut parts = vec![u.full_name()];
+            if u.level > Level::Commune {
+                for id in u.path.trim_matches('/').split('/').rev().filter_map(|s| s.parse::<i64>().ok()) {
+                    let Some(a) = by_id.get(&id).filter(|a| a.id != u.id) else { continue };
+                    if a.level == Level::Village || (with_commune && a.level == Level::Commune) {
+                        parts.push(a.full_name());
+                    }
+                    if a.level <= Level::Commune {
+                        break;
+                    }
+                }
+            }
+            (u.id, parts.join(" · "))
+        })
+        .collect())
+}

@@ -68,34 +68,7 @@ fn line(unit: Unit, workers: i64, insured: i64, m: Option<&ansinh_store::Milesto
     }
 }
 
-/// The names people know places by: "Tổ liên gia số 1, Thôn Thanh Bình" for a group (its number
-/// means little without its village), the full name for anything else.
-pub(crate) async fn place_names(
-    c: &mut ansinh_store::Conn<'_>,
-    unit_ids: &[i64],
-) -> Result<HashMap<i64, String>> {
-    let mut ids = unit_ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    let units = c.units_by_ids(&ids).await?;
-    let parent_ids: Vec<i64> =
-        units.iter().filter(|u| u.level == Level::Group).filter_map(|u| u.parent_id).collect();
-    let parents = c.units_by_ids(&parent_ids).await?;
-    Ok(units
-        .iter()
-        .map(|u| {
-            let name = match parents
-                .iter()
-                .find(|v| Some(v.id) == u.parent_id)
-                .filter(|_| u.level == Level::Group)
-            {
-                Some(v) => format!("{}, {}", u.full_name(), v.full_name()),
-                None => u.full_name(),
-            };
-            (u.id, name)
-        })
-        .collect())
-}
+pub(crate) use crate::picker::place_names;
 
 /// Sum the per-unit coverage over each unit's subtree.
 fn subtree_sum(cov: &[UnitCoverage], paths: &HashMap<i64, String>, root: &str) -> (i64, i64) {
@@ -156,7 +129,7 @@ impl App {
         let ids: Vec<i64> = list.iter().map(|p| p.person_id).collect();
         let visits = c.visits_of_persons(&ids).await?;
         let unit_ids: Vec<i64> = list.iter().map(|p| p.unit_id).collect();
-        let places = place_names(&mut c, &unit_ids).await?;
+        let places = place_names(&mut c, &unit_ids, false).await?;
         let uninsured = list
             .into_iter()
             .map(|p| {

@@ -192,7 +192,7 @@ impl App {
         let people = c.persons_by_ids(&ids).await?;
         let visits = c.visits_of_persons(&ids).await?;
         let unit_ids: Vec<i64> = people.iter().map(|p| p.unit_id).collect();
-        let places = super::groups::place_names(&mut c, &unit_ids).await?;
+        let places = super::groups::place_names(&mut c, &unit_ids, false).await?;
         let mut out: Vec<NextVisit> = Vec::new();
         for p in people.iter().filter(|p| actor.can(Permission::View, &p.unit_path)) {
             let Some((kind, mut factors)) = found.remove(&p.id) else { continue };

@@ -40,6 +40,8 @@ impl App {
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
+        let place_ids: Vec<i64> = units.keys().copied().collect();
+        let place_names = crate::picker::place_names(&mut c, &place_ids, true).await?;
         let household_ids: BTreeSet<i64> = persons.iter().filter_map(|p| p.household_id).collect();
         let codes: HashMap<i64, String> = c
             .households_by_ids(&household_ids.into_iter().collect::<Vec<_>>())
@@ -70,7 +72,7 @@ impl App {
                     p.phone.clone().unwrap_or_default(),
                     p.occupation.label_vi().to_string(),
                     p.old_si_number.clone().unwrap_or_default(),
-                    unit.map(|u| u.full_name()).unwrap_or_default(),
+                    place_names.get(&p.unit_id).cloned().unwrap_or_default(),
                     age_on(p, today).to_string(),
                     if is_working_age(p, &w) { "Có".into() } else { "Không".into() },
                 ]

@@ -220,9 +220,9 @@ impl App {
             moves.iter().flat_map(|m| [m.from_household_id, m.to_household_id]).flatten().collect();
         let mut move_places: HashMap<i64, String> =
             unit_ids.iter().map(|id| (*id, format!("#{id}"))).collect();
-        for u in c.units_by_ids(&unit_ids.into_iter().collect::<Vec<_>>()).await? {
-            move_places.insert(u.id, u.full_name());
-        }
+        // Each place with its village and commune: «Tổ liên gia số 1» alone says nothing.
+        let ids: Vec<i64> = unit_ids.into_iter().collect();
+        move_places.extend(crate::picker::place_names(&mut c, &ids, true).await?);
         let mut move_households: HashMap<i64, String> =
             household_ids.iter().map(|id| (*id, format!("#{id}"))).collect();
         for h in c.households_by_ids(&household_ids.into_iter().collect::<Vec<_>>()).await? {

@@ -192,8 +192,9 @@ impl App {
         let mut unit_ids: Vec<i64> = rows.iter().map(|p| p.unit_id).collect();
         unit_ids.sort();
         unit_ids.dedup();
-        let names: HashMap<i64, String> =
-            c.units_by_ids(&unit_ids).await?.into_iter().map(|u| (u.id, u.full_name())).collect();
+        // A group with its village; the commune too when the list spans communes.
+        let spans_communes = f.commune_ids.as_ref().is_none_or(|ids| ids.len() > 1);
+        let names = crate::picker::place_names(&mut c, &unit_ids, spans_communes).await?;
         let hh: Vec<i64> = rows.iter().filter_map(|p| p.household_id).collect();
         let codes: std::collections::HashMap<i64, String> =
             c.household_codes(&hh).await?.into_iter().collect();

@@ -60,6 +60,10 @@ async fn the_place_picker_finds_places_by_name_in_scope() {
         let res = send(&r, get("/persons?place=Th%C3%B4n+Thanh+B%C3%ACnh", Some(&mai_hoa))).await;
         assert_eq!(res.status, StatusCode::OK, "{l}");
         assert!(res.body.contains("Nguyễn Văn An"), "{l}");
+        assert!(
+            res.body.contains("Tổ liên gia số 1 · Thôn Thanh Bình<"),
+            "{l}: a group is shown with its village"
+        );
         // Two places of one name: the error lists both with their paths and codes.
         let hoanh_son = app.unit_by_code(&Actor::system(), "18832", None).await.unwrap();
         let twin =
@@ -83,6 +87,10 @@ async fn the_place_picker_finds_places_by_name_in_scope() {
         let res = send(&r, get("/persons?place=Thanh+B%C3%ACnh+Mai+Hoa", Some(&province))).await;
         assert_eq!(res.status, StatusCode::OK, "{l}: the commune's name settles it");
         assert!(res.body.contains("Nguyễn Văn An"), "{l}");
+        assert!(
+            res.body.contains("Tổ liên gia số 1 · Thôn Thanh Bình · Xã Mai Hoa<"),
+            "{l}: a list across communes names the commune too"
+        );
         // The commune officer sees only one of them: no ambiguity in their scope.
         let res = send(&r, get("/persons?place=thanh+binh", Some(&mai_hoa))).await;
         assert_eq!(res.status, StatusCode::OK, "{l}");
