@@ -13,7 +13,7 @@ use crate::person::{
     BirthDate, Ethnicity, FullName, HouseholdCode, Occupation, Phone, Relation, Sex, parse_sex, sex_label_vi,
 };
 use crate::text;
-use crate::unit::UnitCode;
+use crate::unit::PlaceText;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt;
@@ -91,7 +91,9 @@ impl Column {
             Column::Relation => {
                 "Quan hệ với chủ hộ. Nhận cả cách ghi gộp «Vợ/chồng», «Bố/mẹ», «Ông/bà», «Anh/chị», «Con dâu/rể» (hiểu theo giới tính) và «Cha», «Con đẻ», «Con nuôi». Có thể để trống."
             }
-            Column::UnitCode => "Mã thôn, tổ dân phố hoặc xã nơi người đó ở (xem trang «Đơn vị»).",
+            Column::UnitCode => {
+                "Mã (ví dụ 18322-01) hoặc tên thôn, tổ, xã nơi người đó ở, có thể kèm nơi bên trên (ví dụ «Tổ liên gia số 4 · Thôn Thanh Bình»)."
+            }
             Column::Ethnicity => "Tên dân tộc; để trống là Kinh.",
             Column::Phone => "Số di động 10 chữ số (0912345678 hoặc +84 912 345 678). Có thể để trống.",
             Column::Occupation => "Nhóm nghề nghiệp. Có thể để trống.",
@@ -120,7 +122,17 @@ impl Column {
             Column::Sex => &["gioitinh", "gender"],
             Column::HouseholdCode => &["maho", "mahogiadinh", "mahogd", "household"],
             Column::Relation => &["quanhevoichuho", "quanhe", "quanhechuho", "relationtohead"],
-            Column::UnitCode => &["mathontoxa", "madonvi", "mathon", "mathonto", "madiaban", "unit", "place"],
+            Column::UnitCode => &[
+                "mathontoxa",
+                "madonvi",
+                "mathon",
+                "mathonto",
+                "madiaban",
+                "diaban",
+                "thonto",
+                "unit",
+                "place",
+            ],
             Column::Ethnicity => &["dantoc", "ethnic"],
             Column::Phone => &["sodienthoai", "dienthoai", "sdt", "phonenumber", "mobile"],
             Column::Occupation => &["nghenghiep", "nghe"],
@@ -338,7 +350,8 @@ pub struct PersonRecord {
     pub household_code: Option<HouseholdCode>,
     /// Blank: not stated.
     pub relation: Option<Relation>,
-    pub unit_code: UnitCode,
+    /// The place's code or its name (path), resolved by the application.
+    pub unit_code: PlaceText,
     /// Kinh when the cell is blank or the column is absent.
     pub ethnicity: Ethnicity,
     pub phone: Option<Phone>,
@@ -419,7 +432,7 @@ pub fn parse_row<S: AsRef<str>>(
         Column::Relation,
         optional(Column::Relation).map(|s| Relation::parse_with_sex(s, sex)).transpose()
     );
-    let unit_code = take!(Column::UnitCode, required(Column::UnitCode).and_then(UnitCode::parse));
+    let unit_code = take!(Column::UnitCode, required(Column::UnitCode).and_then(PlaceText::parse));
     let ethnicity =
         take!(Column::Ethnicity, optional(Column::Ethnicity).map_or(Ok(Ethnicity::KINH), Ethnicity::parse));
     let phone = take!(Column::Phone, optional(Column::Phone).map(Phone::parse).transpose());

@@ -119,6 +119,35 @@ impl UnitCode {
     }
 }
 
+/// A place as a list writes it (địa bàn): its code (`18322-01`) or its name, alone or with its
+/// path (`Tổ liên gia số 4 · Thôn Thanh Bình`); the name is resolved against the registry later.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PlaceText(String);
+
+impl PlaceText {
+    pub fn parse(s: &str) -> Result<PlaceText, Invalid> {
+        let t = s.trim();
+        if let Ok(code) = UnitCode::parse(t) {
+            return Ok(PlaceText(code.0));
+        }
+        let name = text::free_text("unit_code", t, 150)?;
+        if !name.chars().any(char::is_alphabetic) {
+            // Digits and dashes only: a mistyped code, said as such.
+            return Err(UnitCode::parse(t).err().unwrap_or_else(|| Invalid::new("unit_code", "", "")));
+        }
+        Ok(PlaceText(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text is a unit code (else a name to look up).
+    pub fn is_code(&self) -> bool {
+        UnitCode::parse(&self.0).is_ok()
+    }
+}
+
 impl TryFrom<String> for UnitCode {
     type Error = Invalid;
     fn try_from(s: String) -> Result<Self, Invalid> {

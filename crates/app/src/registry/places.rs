@@ -95,6 +95,14 @@ impl App {
         actor: &Actor,
         codes: &[String],
     ) -> Result<HashMap<String, ResolvedPlace>> {
+        let today = self.today();
+        // Places written by name («Tổ liên gia số 4 · Thôn Thanh Bình»): each distinct one looked
+        // up once, by its path, in scope; several of one name is that row's error.
+        let mut named: HashMap<&str, Result<Unit>> = HashMap::new();
+        for t in codes.iter().filter(|t| ansinh_domain::UnitCode::parse(t).is_err()) {
+            let place = self.place_from_text(actor, t, crate::PlaceUse::Residence, "unit_code").await;
+            named.insert(t.as_str(), place.and_then(|u| usable_place(u, today)));
+        }
         let mut r = self.db.read().await?;
         let mut c = r.conn();
         let mut versions: HashMap<String, Vec<Unit>> = HashMap::new();
@@ -103,9 +111,12 @@ impl App {
                 versions.entry(u.code.clone()).or_default().push(u);
             }
         }
-        let today = self.today();
         let mut places: Vec<(String, Result<Unit>)> = Vec::with_capacity(codes.len());
         for code in codes {
+            if let Some(place) = named.remove(code.as_str()) {
+                places.push((code.clone(), place));
+                continue;
+            }
             let mut v = versions.remove(code.as_str()).unwrap_or_default();
             v.sort_by_key(|u| (u.valid_from, u.id));
             let place = match crate::units::pick_version(v, today) {

@@ -103,7 +103,7 @@ fn bad_rows_report_every_cell() {
     cells[0] = "0421950000";
     cells[2] = "31/02/2020";
     cells[5] = "hàng xóm";
-    cells[6] = "xã Kỳ Nam";
+    cells[6] = "18-322";
     cells[8] = "12345";
     cells[10] = "123";
     let errors = record(5, &cells).unwrap_err();
@@ -246,4 +246,19 @@ fn lists_as_they_are_written() {
     cells[5] = "";
     let r = record(2, &cells).unwrap();
     assert_eq!((r.household_code, r.relation), (None, None));
+}
+
+#[test]
+fn a_place_is_written_by_code_or_by_name() {
+    let mut cells = GOOD;
+    cells[6] = " 18322-01 ";
+    let r = record(3, &cells).unwrap();
+    assert!(r.unit_code.is_code() && r.unit_code.as_str() == "18322-01");
+    cells[6] = "Tổ liên gia số 4 · Thôn Thanh Bình";
+    let r = record(3, &cells).unwrap();
+    assert!(!r.unit_code.is_code() && r.unit_code.as_str() == "Tổ liên gia số 4 · Thôn Thanh Bình");
+    // Digits that are no code stay a code error, said as such.
+    cells[6] = "18-322";
+    let errors = record(3, &cells).unwrap_err();
+    assert!(errors[0].to_string().contains("Mã đơn vị «18-322» không hợp lệ"), "{}", errors[0]);
 }

@@ -94,6 +94,21 @@ async fn the_place_picker_finds_places_by_name_in_scope() {
         // The commune officer sees only one of them: no ambiguity in their scope.
         let res = send(&r, get("/persons?place=thanh+binh", Some(&mai_hoa))).await;
         assert_eq!(res.status, StatusCode::OK, "{l}");
+
+        // An import names places as lists do: by name and path as well as by code; a name
+        // with several places in scope is that row's error, naming them; nothing is written.
+        let csv = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã hộ,Quan hệ với chủ hộ,Mã thôn/tổ/xã\n\
+                   042085000201,Hồ Văn Hải,1985,Nam,TB-05,Chủ hộ,Tổ liên gia số 1 · Thôn Thanh Bình\n\
+                   042090000202,Võ Văn Hùng,1990,Nam,TB-06,Chủ hộ,Thanh Bình\n";
+        let res = send(&r, upload("/persons/import", "ds.csv", csv.as_bytes(), &[], &province, false)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {}", res.body);
+        assert!(res.body.contains("dòng 3") && res.body.contains("có 2 nơi trùng tên"), "{l}: {}", res.body);
+        let res = send(&r, upload("/persons/import", "ds.csv", csv.as_bytes(), &[], &mai_hoa, false)).await;
+        assert!(res.status.is_success() || res.status == StatusCode::SEE_OTHER, "{l}: {}", res.body);
+        let hai = send(&r, get("/persons?q=H%E1%BB%93+V%C4%83n+H%E1%BA%A3i", Some(&mai_hoa))).await;
+        assert!(hai.body.contains("Tổ liên gia số 1 · Thôn Thanh Bình"), "{l}: {}", hai.body);
+        let hung = send(&r, get("/persons?q=V%C3%B5+V%C4%83n+H%C3%B9ng", Some(&mai_hoa))).await;
+        assert!(hung.body.contains("<td>Thôn Thanh Bình</td>"), "{l}");
     }
 }
 
