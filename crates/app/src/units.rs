@@ -109,8 +109,10 @@ impl App {
             if aid == unit.id {
                 continue;
             }
+            // Every ancestor, named (administrative units are public); the page links only those
+            // the viewer may open.
             if let Some(a) = c.unit_by_id(aid).await?
-                && actor.can(Permission::View, &a.path)
+                && a.level != Level::Country
             {
                 ancestors.push(a);
             }

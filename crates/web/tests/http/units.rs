@@ -87,3 +87,26 @@ async fn scope_places_htmx_and_audit_page() {
         assert!(search.body.contains("Phường Hoành Sơn"), "{l}");
     }
 }
+
+/// A user never sees a link they cannot open: the province above a commune officer's commune,
+/// and the old communes it was formed from, are named as text.
+#[tokio::test]
+async fn links_out_of_scope_are_text() {
+    for (r, app, l, _t) in setups().await {
+        let s = login(&r, "xa.maihoa", "password-123").await;
+        let mai_hoa = app.unit_by_code(&Actor::system(), "18322", None).await.unwrap();
+        let page = send(&r, get(&format!("/units/{}", mai_hoa.id), Some(&s))).await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+        let province = app.unit_by_code(&Actor::system(), "42", None).await.unwrap();
+        assert!(page.body.contains("<span>Tỉnh Hà Tĩnh</span>"), "{l}: the province named in the crumbs");
+        assert!(!page.body.contains(&format!("href=\"/units/{}", province.id)), "{l}: but not linked");
+        let view = app.unit_view(&Actor::system(), mai_hoa.id, None).await.unwrap();
+        for old in &view.predecessors {
+            assert!(page.body.contains(&format!("{} ({})", old.full_name(), old.code)), "{l}: {old:?}");
+            let linked = page.body.contains(&format!("href=\"/units/{}\"", old.id));
+            let opens = send(&r, get(&format!("/units/{}", old.id), Some(&s))).await.status == StatusCode::OK;
+            assert_eq!(linked, opens, "{l}: a link exactly when it opens ({})", old.code);
+        }
+        assert!(!view.predecessors.is_empty(), "{l}: Mai Hoa was formed from old communes");
+    }
+}
