@@ -594,6 +594,22 @@ impl Conn<'_> {
         })?)
     }
 
+    /// Move a person to another place of the same province (a household moving as a whole).
+    pub async fn set_person_place(
+        &mut self,
+        id: i64,
+        unit_id: i64,
+        unit_path: &str,
+        commune_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let sql =
+            "UPDATE persons SET unit_id = $1, unit_path = $2, commune_id = $3, updated_at = $4 WHERE id = $5";
+        on!(self, c => sqlx::query(sql).bind(unit_id).bind(unit_path).bind(commune_id).bind(now).bind(id)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn persons_of_household(&mut self, household_id: i64) -> Result<Vec<PersonRow>> {
         let sql =
             format!("SELECT {PERSON_COLS} FROM persons WHERE household_id = $1 ORDER BY birth_date, id");

@@ -96,6 +96,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/persons/{id}", get(pages::persons::show).post(pages::persons::update))
         .route("/households/{id}", get(pages::households::show))
         .route("/households/{id}/poverty", post(pages::households::set_poverty))
+        .route("/households/{id}/move", post(pages::households::move_household))
         .route("/households/{id}/flags", post(pages::households::set_flags))
         .route("/collect", get(pages::collection::day))
         .route("/collect/books", post(pages::collection::issue_book))

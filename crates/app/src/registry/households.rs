@@ -35,6 +35,132 @@ impl App {
         })
     }
 
+    /// Move a whole household (tách/chuyển hộ) to another place of the same province: every
+    /// member moves in one action, with one reason and one history entry each; the household
+    /// keeps its code and status. Returns how many members moved.
+    pub async fn move_household(&self, actor: &Actor, id: i64, place: &str, reason: &str) -> Result<usize> {
+        {
+            let mut r = self.db.read().await?;
+            let h = r.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
+            Self::edit_guard(actor, &h.unit_path)?;
+        }
+        let reason = text::free_text("reason", reason, MAX_REASON)?;
+        let place = match self.resolve_place(actor, place).await {
+            Err(AppError::Invalid(mut list)) => {
+                for i in &mut list {
+                    i.field = "place".into();
+                }
+                if reason.is_empty() {
+                    list.push(reason_needed());
+                }
+                return Err(AppError::Invalid(list));
+            }
+            other => other?,
+        };
+        if reason.is_empty() {
+            return Err(AppError::Invalid(vec![reason_needed()]));
+        }
+        let mut w = self.write(actor).await?;
+        let before = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
+        Self::edit_guard(actor, &before.unit_path)?;
+        Self::edit_guard(actor, &place.path)?;
+        if place.id == before.unit_id {
+            return Err(AppError::invalid(
+                "place",
+                format!("Hộ đã ở {}", place.full_name()),
+                format!("the household already lives in {}", place.full_name()),
+            ));
+        }
+        if place.province_code != before.province_code {
+            return Err(AppError::invalid(
+                "place",
+                "Chỉ chuyển cả hộ trong cùng tỉnh; người chuyển sang tỉnh khác được đăng ký ở nơi mới",
+                "a household moves as a whole within its province only; people moving to another province are registered there",
+            ));
+        }
+        let commune = self.commune_of(&mut w.conn(), &place).await?;
+        if commune.id != before.commune_id
+            && w.conn().household_by_code(commune.id, &before.code).await?.is_some()
+        {
+            return Err(AppError::invalid(
+                "place",
+                format!(
+                    "{} đã có một hộ mã «{}»; hãy đổi mã hộ trước khi chuyển",
+                    commune.full_name(),
+                    before.code
+                ),
+                format!(
+                    "{} already has a household «{}»; change the code before moving",
+                    commune.full_name(),
+                    before.code
+                ),
+            ));
+        }
+        let members: Vec<PersonRow> = w
+            .conn()
+            .persons_of_household(id)
+            .await?
+            .into_iter()
+            .filter(|p| p.merged_into.is_none())
+            .collect();
+        if let Some(p) = members.iter().find(|p| !actor.can(Permission::EditPeople, &p.unit_path)) {
+            return Err(AppError::invalid(
+                "place",
+                format!(
+                    "Hộ có thành viên sống ngoài phạm vi của bạn ({}); hãy nhờ cấp trên chuyển",
+                    p.full_name
+                ),
+                format!(
+                    "a member lives outside your scope ({}); ask a higher level to move the household",
+                    p.full_name
+                ),
+            ));
+        }
+        let now = w.now();
+        let today = self.today();
+        let mut paths = vec![before.unit_path.clone(), place.path.clone()];
+        for p in &members {
+            w.conn().set_person_place(p.id, place.id, &place.path, commune.id, now).await?;
+            let m = MoveRow {
+                id: 0,
+                person_id: p.id,
+                from_household_id: p.household_id,
+                to_household_id: p.household_id,
+                from_unit_id: p.unit_id,
+                to_unit_id: place.id,
+                moved_on: today,
+                reason: reason.clone(),
+                actor: actor.username.clone(),
+                at: now,
+            };
+            w.conn().insert_move(&p.province_code, &m).await?;
+            let after = w.conn().person_by_id(p.id).await?.ok_or(AppError::NotFound)?;
+            w.updated("person.update", p, &after);
+            w.derive(Derived::Coverage(p.id));
+            if p.unit_id != place.id {
+                w.derive(Derived::Persons(p.unit_id, -1));
+                w.derive(Derived::Persons(place.id, 1));
+            }
+            paths.push(p.unit_path.clone());
+        }
+        let mut after = before.clone();
+        after.unit_id = place.id;
+        after.unit_path = place.path.clone();
+        after.commune_id = commune.id;
+        w.conn().update_household(&after, now).await?;
+        w.changed(
+            "household.move",
+            after.subject(),
+            Some(serde_json::json!({ "unit_id": before.unit_id, "members": members.len() })),
+            Some(serde_json::json!({ "unit_id": place.id, "unit": place.full_name(), "reason": reason })),
+        );
+        paths.sort();
+        paths.dedup();
+        self.refresh_full_groups(&mut w, &paths).await?;
+        w.commit().await?;
+        Ok(members.len())
+    }
+
     /// Record a household's poverty status for a year (a correction replaces that year's).
     pub async fn set_household_poverty(
         &self,
@@ -80,4 +206,8 @@ impl App {
         w.updated("household.update", &before, &after);
         w.commit().await
     }
+}
+
+fn reason_needed() -> ansinh_domain::Invalid {
+    ansinh_domain::Invalid::new("reason", "Cần ghi lý do chuyển hộ", "give the reason for the move")
 }

@@ -20,6 +20,9 @@ use serde::Deserialize;
 pub struct SavedQuery {
     #[serde(default)]
     saved: String,
+    /// How many members a household move just moved.
+    #[serde(default)]
+    moved: Option<usize>,
 }
 
 fn blank_form(today: chrono::NaiveDate) -> PovertyForm {
@@ -40,7 +43,37 @@ pub async fn show(
         form: blank_form(page.today),
         error: None,
         saved: !q.saved.is_empty(),
+        moved: q.moved,
+        move_form: MoveForm::default(),
+        move_error: None,
     })
+}
+
+/// Move the whole household: every member, one reason.
+pub async fn move_household(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    match form_outcome(state.app.move_household(actor, id, &f.place, &f.reason).await)? {
+        Ok(n) => Ok(Redirect::to(&format!("/households/{id}?moved={n}")).into_response()),
+        Err(fields) => {
+            let view = state.app.household_view(actor, id).await?;
+            let move_error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&HouseholdTpl {
+                page: &page,
+                view,
+                form: blank_form(page.today),
+                error: None,
+                saved: false,
+                moved: None,
+                move_form: f,
+                move_error,
+            })?))
+        }
+    }
 }
 
 /// A year typed in a form.
@@ -70,7 +103,16 @@ pub async fn set_poverty(
         Err(fields) => {
             let view = state.app.household_view(actor, id).await?;
             let error = Some(fields_message(page.lang, &fields));
-            Ok(unprocessable(render(&HouseholdTpl { page: &page, view, form: f, error, saved: false })?))
+            Ok(unprocessable(render(&HouseholdTpl {
+                page: &page,
+                view,
+                form: f,
+                error,
+                saved: false,
+                moved: None,
+                move_form: MoveForm::default(),
+                move_error: None,
+            })?))
         }
     }
 }
@@ -116,6 +158,18 @@ pub struct HouseholdTpl<'a> {
     pub form: PovertyForm,
     pub error: Option<String>,
     pub saved: bool,
+    pub moved: Option<usize>,
+    pub move_form: MoveForm,
+    pub move_error: Option<String>,
+}
+
+/// The household move form's values as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl HouseholdTpl<'_> {

@@ -339,3 +339,92 @@ async fn an_organisation_member_cannot_record_poverty_status() {
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{l}");
     }
 }
+
+/// Moving a whole household: every member, one reason, one history line each; the household
+/// keeps its code; a bad place or a missing reason changes nothing.
+#[tokio::test]
+async fn a_whole_household_moves_in_one_action() {
+    for (r, app, l, _t) in setups().await {
+        let (village, group, _) = registry_places(&app).await;
+        let s = login(&r, "xa.maihoa", "password-123").await;
+        for (cccd, name, sex, relation) in [
+            ("042085000201", "Hồ Văn Hải", "male", "head"),
+            ("042185000203", "Đậu Thị Hoa", "female", "wife"),
+        ] {
+            let mut f = person_form(cccd, name, "1985", sex, &village, "TB-01");
+            f = f.replace("relation=head", &format!("relation={relation}"));
+            let res = send(&r, post("/persons/new", &f, Some(&s))).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{l}: {}", res.body);
+        }
+        let person = send(&r, get("/persons?q=H%E1%BB%93+V%C4%83n+H%E1%BA%A3i", Some(&s))).await;
+        let hid: i64 = person
+            .body
+            .split("href=\"/households/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let page = send(&r, get(&format!("/households/{hid}"), Some(&s))).await;
+        assert!(page.body.contains("Chuyển cả hộ sang nơi ở mới"), "{l}");
+
+        // No reason, and a place that is not there: both said, nothing moves.
+        let res = send(
+            &r,
+            post(&format!("/households/{hid}/move"), "place=Th%C3%B4n+Kh%C3%B4ng+C%C3%B3&reason=", Some(&s)),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(
+            res.body.contains("Không tìm thấy địa bàn") && res.body.contains("Cần ghi lý do chuyển hộ"),
+            "{l}"
+        );
+        assert!(res.body.contains("<details id=\"move\" open>"), "{l}: the form stays open with the error");
+        // Another commune is out of this officer's scope.
+        let res =
+            send(&r, post(&format!("/households/{hid}/move"), "place=18832&reason=chuy%E1%BB%83n", Some(&s)))
+                .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+
+        let res = send(
+            &r,
+            post(
+                &format!("/households/{hid}/move"),
+                &form(&[("place", "tổ 1 Thanh Bình"), ("reason", "Làm nhà mới")]),
+                Some(&s),
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{l}: {}", res.body);
+        let page = send(&r, get(&res.location(), Some(&s))).await;
+        assert!(page.body.contains("Đã chuyển cả hộ; số người chuyển: 2"), "{l}");
+        assert!(
+            page.body.contains("Tổ liên gia số 1") && page.body.contains(&group),
+            "{l}: the household's place"
+        );
+        let hoa = send(&r, get("/persons?q=%C4%90%E1%BA%ADu+Th%E1%BB%8B+Hoa", Some(&s))).await;
+        let pid = hoa
+            .body
+            .split("<td><a href=\"/persons/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let p = send(&r, get(&format!("/persons/{pid}"), Some(&s))).await;
+        assert!(p.body.contains("Làm nhà mới"), "{l}: the move is in her history");
+        assert!(
+            p.body.contains("Tổ liên gia số 1 · Thôn Thanh Bình · Xã Mai Hoa"),
+            "{l}: with the place's path"
+        );
+        let audit = send(&r, get("/audit?action=household.move", Some(&s))).await;
+        assert!(audit.body.contains("Làm nhà mới") || audit.body.contains("household.move"), "{l}");
+        // Moving it to where it already is says so.
+        let res = send(
+            &r,
+            post(&format!("/households/{hid}/move"), &form(&[("place", &group), ("reason", "x")]), Some(&s)),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(res.body.contains("Hộ đã ở"), "{l}");
+    }
+}
