@@ -30,6 +30,12 @@ try {
     await m.getByRole("combobox", { name: "Địa bàn" }).pressSequentially("Thanh Bình", { delay: 20 });
     await m.locator(".picker-list [role=option]").first().waitFor();
     await m.screenshot({ path: `${out}persons-picker-${name}.png` });
+    await m.goto(server.url + "/persons?q=Dũng");
+    await m.locator("#person-results td a[href^='/households/']").first().click();
+    await m.getByText("Chuyển cả hộ sang nơi ở mới…").click();
+    await m.getByRole("combobox", { name: "Nơi ở mới (thôn, tổ hoặc xã)" }).pressSequentially("tổ 2 trung linh", { delay: 20 });
+    await m.locator(".picker-list [role=option]").first().waitFor();
+    await m.screenshot({ path: `${out}household-move-${name}.png`, fullPage: true });
     await c2.close();
   }
 } finally {

@@ -25,7 +25,12 @@ impl App {
             })
             .collect();
         let poverty = c.poverty_of(id).await?;
+        let place_label = crate::picker::place_names(&mut c, &[place.id], true)
+            .await?
+            .remove(&place.id)
+            .unwrap_or_else(|| place.full_name());
         Ok(HouseholdView {
+            place_label,
             can_edit: actor.can(Permission::EditPeople, &household.unit_path),
             can_certify: actor.can(Permission::CertifyHouseholds, &household.unit_path),
             household,

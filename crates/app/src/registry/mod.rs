@@ -163,6 +163,8 @@ pub struct PersonView {
 pub struct HouseholdView {
     pub household: HouseholdRow,
     pub place: Unit,
+    /// The place with its village and commune («Tổ liên gia số 4 · Thôn Trung Lĩnh · Xã Mai Hoa»).
+    pub place_label: String,
     pub members: Vec<(PersonRow, i32)>,
     pub poverty: Vec<PovertyRow>,
     pub can_edit: bool,
