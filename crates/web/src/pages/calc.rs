@@ -91,11 +91,12 @@ pub async fn show(
     let form = form.with_defaults(&state.app.params(), page.today);
     let result = result_view(&state, &form);
     if wants_fragment(&headers) {
-        return Ok(vary(render(&CalcResultTpl { page: &page, result })?.into_response()));
+        return Ok(vary(render(&CalcResultTpl::new(&state, &page, result))?.into_response()));
     }
     let provinces = layer_provinces(&state);
     let modes = mode_options(&form.mode);
-    let tpl = CalcTpl { page: &page, form, result: CalcResultTpl { page: &page, result }, provinces, modes };
+    let tpl =
+        CalcTpl { page: &page, form, result: CalcResultTpl::new(&state, &page, result), provinces, modes };
     Ok(vary(render(&tpl)?.into_response()))
 }
 
@@ -116,7 +117,7 @@ pub async fn result(
         return Ok(Redirect::permanent(&to).into_response());
     }
     let result = result_view(&state, &form.with_defaults(&state.app.params(), page.today));
-    Ok(vary(render(&CalcResultTpl { page: &page, result })?.into_response()))
+    Ok(vary(render(&CalcResultTpl::new(&state, &page, result))?.into_response()))
 }
 
 /// BHYT hộ gia đình: each member's share and the total for the period, priced on today's
@@ -138,9 +139,9 @@ pub async fn hi(
         HiView::Empty
     };
     if wants_fragment(&headers) {
-        return Ok(vary(render(&HiResultTpl { page: &page, result })?.into_response()));
+        return Ok(vary(render(&HiResultTpl::new(&state, &page, result))?.into_response()));
     }
-    let tpl = HiTpl { page: &page, form, periods, result: HiResultTpl { page: &page, result } };
+    let tpl = HiTpl { page: &page, form, periods, result: HiResultTpl::new(&state, &page, result) };
     Ok(vary(render(&tpl)?.into_response()))
 }
 
@@ -239,6 +240,28 @@ pub struct CalcTpl<'a> {
 pub struct CalcResultTpl<'a> {
     pub page: &'a Page,
     pub result: EstimateView,
+    /// What the pension and the lump sum need, in words, from the parameters in force.
+    pub pension_basis: String,
+    pub lump_basis: String,
+}
+
+impl<'a> CalcResultTpl<'a> {
+    pub fn new(state: &AppState, page: &'a Page, result: EstimateView) -> CalcResultTpl<'a> {
+        use ansinh_rules::{Sex, keys};
+        let params = state.app.params();
+        let years =
+            |key: &str| params.value(key, page.today).map(|v| v.to_string()).unwrap_or_else(|_| "?".into());
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("years", years(keys::PENSION_MIN_YEARS));
+        args.set("male", years(keys::lump_sum_threshold_years(Sex::Male)));
+        args.set("female", years(keys::lump_sum_threshold_years(Sex::Female)));
+        CalcResultTpl {
+            page,
+            result,
+            pension_basis: crate::i18n::tr_args(page.lang, "benefit-pension-basis", Some(&args)),
+            lump_basis: crate::i18n::tr_args(page.lang, "benefit-lump-basis", Some(&args)),
+        }
+    }
 }
 
 pub enum HiView {
@@ -261,6 +284,21 @@ pub struct HiTpl<'a> {
 pub struct HiResultTpl<'a> {
     pub page: &'a Page,
     pub result: HiView,
+    /// Who the State insures instead, with the ages in force.
+    pub free_note: String,
+}
+
+impl<'a> HiResultTpl<'a> {
+    pub fn new(state: &AppState, page: &'a Page, result: HiView) -> HiResultTpl<'a> {
+        use ansinh_rules::keys;
+        let params = state.app.params();
+        let age =
+            |key: &str| params.value(key, page.today).map(|v| v.to_string()).unwrap_or_else(|_| "?".into());
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("child", age(keys::HI_STATE_CHILD_AGE));
+        args.set("pension", age(keys::HI_STATE_SOCIAL_PENSION_AGE));
+        HiResultTpl { page, result, free_note: crate::i18n::tr_args(page.lang, "hi-calc-free", Some(&args)) }
+    }
 }
 
 /// Render helper for templates: an amount in đồng from the API's integer.

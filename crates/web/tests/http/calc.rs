@@ -191,6 +191,11 @@ async fn estimator_as_citizens_use_it() {
             full.body.contains("Thẻ BHYT miễn phí") && full.body.contains("chưa xác nhận"),
             "{l}: benefits with U marks"
         );
+        // The benefits' conditions are read from the parameters in force, not written in text.
+        assert!(
+            full.body.contains("đóng đủ 15 năm") && full.body.contains("cao hơn 35 năm (nam), 30 năm (nữ)"),
+            "{l}"
+        );
         // htmx asks the same URL for the result block alone (and caches keep them apart); it
         // pushes that URL, so a reload is the line above.
         let frag = send(&r, htmx(q)).await;
@@ -283,6 +288,10 @@ async fn estimator_as_citizens_use_it() {
         let hi = send(&r, get("/calc/hi?members=4&months=12&month=12%2F2026", None)).await;
         assert!(hi.body.contains("<html") && hi.body.contains("BHYT hộ gia đình"), "{l}");
         assert!(hi.body.contains("113.850\u{a0}₫") && hi.body.contains("3.825.360\u{a0}₫"), "{l}");
+        assert!(
+            hi.body.contains("Trẻ em dưới 6 tuổi") && hi.body.contains("từ đủ 75 tuổi"),
+            "{l}: ages from the parameters"
+        );
         let bad = send(&r, htmx("/calc/hi?members=0&month=11%2F2026")).await.body;
         assert!(bad.contains("data-field=\"members\"") && bad.contains("data-field=\"month\""), "{l}: {bad}");
     }
