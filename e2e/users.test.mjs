@@ -66,3 +66,15 @@ test("a commune officer filters people by a place's name", async () => {
   assert.ok(!/Trung Lĩnh|Yên Thịnh|Vĩnh Hòa/.test(await rows.allInnerTexts().then((t) => t.join("\n"))), "only Thanh Bình's people");
   await page.close();
 });
+
+test("a province list shows its exact total once counted", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await login(page, server.url, "tinh.hatinh", DEMO_PASSWORD);
+  await page.goto(server.url + "/persons");
+  const exact = page.locator("#person-results [data-count=exact]");
+  await exact.waitFor();
+  const n = Number((await exact.innerText()).replace(/\./g, ""));
+  assert.ok(n > 1000, `exact total ${n}`);
+  assert.equal(await page.getByText("đang đếm chính xác").count(), 0);
+  await page.close();
+});

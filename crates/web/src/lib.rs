@@ -75,6 +75,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/units/{id}/rename", post(pages::units::rename))
         .route("/persons", get(pages::persons::list))
         .route("/persons/results", get(pages::persons::results))
+        .route("/persons/count", get(pages::persons::count))
         .route("/persons/export.xlsx", get(pages::persons::export_xlsx))
         .route("/persons/export.csv", get(pages::persons::export_csv))
         .route("/persons/template.xlsx", get(pages::persons::template_xlsx))

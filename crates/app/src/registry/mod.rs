@@ -128,6 +128,8 @@ pub struct PersonPage {
     /// Matches, counted up to a cap (`total_capped` says it was reached).
     pub total: i64,
     pub total_capped: bool,
+    /// Another page follows this one.
+    pub more: bool,
 }
 
 pub const PER_PAGE: i64 = 50;

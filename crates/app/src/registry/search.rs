@@ -170,6 +170,16 @@ impl App {
         Ok(if ids.is_empty() { None } else { Some(ids) })
     }
 
+    /// The exact number of persons matching `q` in the actor's scope (the list counts only up
+    /// to a cap, so a page of it stays fast; this is asked for after the page is shown).
+    pub async fn count_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<i64> {
+        let w = working_age_bounds(&self.params(), self.today())?;
+        let f = self.person_filter(actor, q, w).await?;
+        let roots = actor.roots(Permission::View);
+        let mut r = self.db.read().await?;
+        Ok(r.conn().count_matching(&roots, &f, i64::from(i32::MAX)).await?)
+    }
+
     /// Search and list persons in the actor's scope.
     pub async fn search_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<PersonPage> {
         let today = self.today();
@@ -186,7 +196,10 @@ impl App {
                 format!("there is no page {page}"),
             )
         })?;
-        let rows = c.search_persons(&roots, &f, PER_PAGE, offset).await?;
+        // One row more than a page says whether another page follows (past the counted cap too).
+        let mut rows = c.search_persons(&roots, &f, PER_PAGE + 1, offset).await?;
+        let more = rows.len() as i64 > PER_PAGE;
+        rows.truncate(PER_PAGE as usize);
         let total = c.count_matching(&roots, &f, COUNT_CAP + 1).await?;
         // Place names and household codes in two queries (each batched), not one per row.
         let mut unit_ids: Vec<i64> = rows.iter().map(|p| p.unit_id).collect();
@@ -214,6 +227,7 @@ impl App {
             per_page: PER_PAGE,
             total: total.min(COUNT_CAP),
             total_capped: total > COUNT_CAP,
+            more,
         })
     }
 

@@ -78,6 +78,18 @@ pub async fn results(
     Ok(res)
 }
 
+/// The exact total of a list whose page showed «1.000+» (an htmx fragment, asked for once the
+/// page is on screen).
+pub async fn count(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    let n = state.app.count_persons(actor, &q.to_app()).await?;
+    Ok(Html(format!("<strong data-count=\"exact\">{}</strong>", page.count(n))))
+}
+
 fn stamp(page: &Page) -> String {
     page.today.format("%Y%m%d").to_string()
 }
@@ -389,6 +401,22 @@ pub struct PersonList {
 impl PersonList {
     pub fn pages(&self) -> i64 {
         self.result.as_ref().map_or(1, |r| ((r.total + r.per_page - 1) / r.per_page).max(1))
+    }
+
+    /// Whether a next page exists (past the counted cap too).
+    pub fn has_next(&self) -> bool {
+        self.result.as_ref().is_some_and(|r| r.more)
+    }
+
+    /// The list counted only up to its cap (the exact total is fetched after).
+    pub fn capped(&self) -> bool {
+        self.result.as_ref().is_some_and(|r| r.total_capped)
+    }
+
+    /// The exact-count fragment's link for this list's filters.
+    pub fn count_link(&self) -> String {
+        let qs = self.query.qs();
+        if qs.is_empty() { "/persons/count".to_string() } else { format!("/persons/count?{qs}") }
     }
 
     pub fn current(&self) -> i64 {

@@ -428,3 +428,56 @@ async fn a_whole_household_moves_in_one_action() {
         assert!(res.body.contains("Hộ đã ở"), "{l}");
     }
 }
+
+/// A list longer than the counted cap: the page says «over 1.000» and asks for the exact total,
+/// which the count fragment gives; the pager goes on past the cap while pages are full.
+#[tokio::test]
+async fn long_lists_get_their_exact_total_and_page_through() {
+    for (r, app, l, _t) in setups().await {
+        app.seed_demo().await.unwrap();
+        app.seed_population(1_600, 3, &mut |_, _| {}).await.unwrap();
+        let province = login(&r, "tinh.hatinh", ansinh_app::DEMO_PASSWORD).await;
+        let exact = app.count_persons(&Actor::system(), &Default::default()).await.unwrap();
+        assert!(exact > 1_000, "{l}: the demo has {exact} persons");
+        let page = send(&r, get("/persons", Some(&province))).await;
+        assert!(page.body.contains("hơn 1.000") && page.body.contains("hx-get=\"/persons/count\""), "{l}");
+        let count = send(&r, get("/persons/count", Some(&province))).await;
+        assert_eq!(count.status, StatusCode::OK, "{l}");
+        let shown: i64 = count
+            .body
+            .split('>')
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .replace('.', "")
+            .parse()
+            .unwrap();
+        assert_eq!(shown, exact, "{l}: {}", count.body);
+        // Past the cap: page 21 of 50 a page exists and has a «next» while full.
+        let past = send(&r, get("/persons?page=21", Some(&province))).await;
+        assert_eq!(past.status, StatusCode::OK, "{l}");
+        assert!(past.body.contains("Trang 21") && past.body.contains("page=22"), "{l}");
+        let last = (exact + 49) / 50;
+        let end = send(&r, get(&format!("/persons?page={last}"), Some(&province))).await;
+        assert!(
+            end.body.contains("<td><a href=\"/persons/") && !end.body.contains(&format!("page={}", last + 1)),
+            "{l}: the last page has no next"
+        );
+        // Filters count too.
+        let women = send(&r, get("/persons/count?sex=female", Some(&province))).await;
+        let n: i64 = women
+            .body
+            .split('>')
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .replace('.', "")
+            .parse()
+            .unwrap();
+        assert!(n > 0 && n < exact, "{l}");
+    }
+}
