@@ -135,6 +135,9 @@ async fn main() {
                 let mut lat = Vec::with_capacity(n);
                 let mut worst: std::collections::BTreeMap<&str, f64> = Default::default();
                 let mut each: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+                // The exact total the list asks for after its page is shown (no cap).
+                let mut counts = Vec::with_capacity(n);
+                let mut count_each: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
                 for i in 0..n {
                     let prefix = prefixes[i % prefixes.len()];
                     let q = PersonQuery { q: prefix.into(), ..Default::default() };
@@ -146,7 +149,27 @@ async fn main() {
                     *w = w.max(s);
                     each.entry(prefix).or_default().push(s);
                     std::hint::black_box(page);
+                    let t = Instant::now();
+                    let total = app.count_persons(&actor, &q).await.expect("count");
+                    let s = t.elapsed().as_secs_f64();
+                    counts.push(s);
+                    count_each.entry(prefix).or_default().push(s);
+                    std::hint::black_box(total);
                 }
+                let count_medians: Vec<String> = count_each
+                    .iter_mut()
+                    .map(|(q, v)| {
+                        v.sort_by(|a, b| a.total_cmp(b));
+                        format!("{q}={:.1}", v[v.len() / 2] * 1000.0)
+                    })
+                    .collect();
+                eprintln!("  exact count median ms per query ({label}): {}", count_medians.join(" "));
+                counts.sort_by(|a, b| a.total_cmp(b));
+                let pc = |q: f64| counts[((counts.len() as f64 * q).ceil() as usize).saturating_sub(1)] * 1000.0;
+                println!("count_{label}_p50_ms {:.1}", pc(0.50));
+                println!("count_{label}_p95_ms {:.1}", pc(0.95));
+                println!("count_{label}_p99_ms {:.1}", pc(0.99));
+                println!("count_{label}_max_ms {:.1}", counts.last().copied().unwrap_or(0.0) * 1000.0);
                 // Each query's median, to find what a slow tail is made of.
                 let medians: Vec<String> = each
                     .iter_mut()
