@@ -165,7 +165,8 @@ async fn main() {
                     .collect();
                 eprintln!("  exact count median ms per query ({label}): {}", count_medians.join(" "));
                 counts.sort_by(|a, b| a.total_cmp(b));
-                let pc = |q: f64| counts[((counts.len() as f64 * q).ceil() as usize).saturating_sub(1)] * 1000.0;
+                let pc =
+                    |q: f64| counts[((counts.len() as f64 * q).ceil() as usize).saturating_sub(1)] * 1000.0;
                 println!("count_{label}_p50_ms {:.1}", pc(0.50));
                 println!("count_{label}_p95_ms {:.1}", pc(0.95));
                 println!("count_{label}_p99_ms {:.1}", pc(0.99));

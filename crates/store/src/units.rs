@@ -204,20 +204,7 @@ impl Conn<'_> {
         on: Option<NaiveDate>,
         limit: i64,
     ) -> Result<Vec<Unit>> {
-        let rows = on!(self, c => {
-            let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE name_key >= "));
-            qb.push_bind(key.to_string());
-            qb.push(" AND name_key < ").push_bind(format!("{key}\u{10FFFF}"));
-            qb.push(" AND ");
-            push_scope!(qb, "path", roots);
-            if let Some(d) = on {
-                qb.push(" AND (valid_from IS NULL OR valid_from <= ").push_bind(d);
-                qb.push(") AND (valid_to IS NULL OR valid_to > ").push_bind(d).push(")");
-            }
-            qb.push(" ORDER BY level, name_key, id LIMIT ").push_bind(limit);
-            qb.build_query_as::<UnitRow>().fetch_all(&mut **c).await
-        })?;
-        Ok(rows.into_iter().map(Unit::from).collect())
+        self.units_by_name(key, false, roots, on, limit).await
     }
 
     /// Units whose folded name is exactly `key`, inside the scope roots, valid on `on`.
@@ -228,16 +215,34 @@ impl Conn<'_> {
         on: Option<NaiveDate>,
         limit: i64,
     ) -> Result<Vec<Unit>> {
+        self.units_by_name(key, true, roots, on, limit).await
+    }
+
+    /// Units by folded name (`exact`, or as a prefix) in scope and valid on `on`, by level then
+    /// name: one range of the `name_key` index.
+    async fn units_by_name(
+        &mut self,
+        key: &str,
+        exact: bool,
+        roots: &[String],
+        on: Option<NaiveDate>,
+        limit: i64,
+    ) -> Result<Vec<Unit>> {
         let rows = on!(self, c => {
-            let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE name_key = "));
-            qb.push_bind(key.to_string());
+            let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE "));
+            if exact {
+                qb.push("name_key = ").push_bind(key.to_string());
+            } else {
+                qb.push("name_key >= ").push_bind(key.to_string());
+                qb.push(" AND name_key < ").push_bind(format!("{key}\u{10FFFF}"));
+            }
             qb.push(" AND ");
             push_scope!(qb, "path", roots);
             if let Some(d) = on {
                 qb.push(" AND (valid_from IS NULL OR valid_from <= ").push_bind(d);
                 qb.push(") AND (valid_to IS NULL OR valid_to > ").push_bind(d).push(")");
             }
-            qb.push(" ORDER BY level, id LIMIT ").push_bind(limit);
+            qb.push(" ORDER BY level, name_key, id LIMIT ").push_bind(limit);
             qb.build_query_as::<UnitRow>().fetch_all(&mut **c).await
         })?;
         Ok(rows.into_iter().map(Unit::from).collect())
