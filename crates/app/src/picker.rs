@@ -33,6 +33,8 @@ pub enum PlaceUse {
     Residence,
     /// A user's scope: any unit where the actor manages users.
     UserScope,
+    /// The commune a community model belongs to: a commune where the actor runs models.
+    ModelCommune,
 }
 
 impl PlaceUse {
@@ -40,6 +42,7 @@ impl PlaceUse {
         match s {
             "residence" => PlaceUse::Residence,
             "users" => PlaceUse::UserScope,
+            "model-commune" => PlaceUse::ModelCommune,
             _ => PlaceUse::View,
         }
     }
@@ -49,12 +52,14 @@ impl PlaceUse {
             PlaceUse::View => Permission::View,
             PlaceUse::Residence => Permission::EditPeople,
             PlaceUse::UserScope => Permission::ManageUsers,
+            PlaceUse::ModelCommune => Permission::ManageModels,
         }
     }
 
     fn offers(self, u: &Unit) -> bool {
         match self {
             PlaceUse::Residence => matches!(u.level, Level::Commune | Level::Village | Level::Group),
+            PlaceUse::ModelCommune => u.level == Level::Commune,
             _ => u.level != Level::Country,
         }
     }

@@ -283,17 +283,17 @@ impl App {
                 "the launch date cannot be after today",
             ));
         }
-        let commune = match self.unit_by_code(actor, n.unit_code.trim(), None).await {
-            Ok(u) => Some(u),
-            Err(_) => {
-                errors.push(Invalid::new(
-                    "unit_code",
-                    format!("Không tìm thấy xã mã «{}» trong phạm vi của bạn", n.unit_code.trim()),
-                    format!("no commune «{}» in your scope", n.unit_code.trim()),
-                ));
-                None
-            }
-        };
+        // The commune by name («Mai Hoa») or code, as the place picker writes it.
+        let commune =
+            match self.place_from_text(actor, &n.unit_code, crate::PlaceUse::ModelCommune, "unit_code").await
+            {
+                Ok(u) => Some(u),
+                Err(AppError::Invalid(mut list)) => {
+                    errors.append(&mut list);
+                    None
+                }
+                Err(e) => return Err(e),
+            };
         if let Some(u) = &commune
             && u.level != Level::Commune
         {

@@ -55,7 +55,8 @@ async fn models_through_the_pages_and_the_api() {
                 "/models",
                 &form(&[
                     ("name", "Heo đất Thanh Bình"),
-                    ("unit_code", "18322"),
+                    // The commune by name, as the place picker takes it.
+                    ("unit_code", "Mai Hoa"),
                     ("kind", "savings"),
                     ("organisation", "womens_union"),
                     ("launched_on", "01/06/2025"),
