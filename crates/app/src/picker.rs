@@ -159,37 +159,30 @@ impl App {
         Ok(Vec::new())
     }
 
-    /// Labels for units: each with its parents up to its commune (a commune or larger unit with
-    /// the one above it), read in one query.
+    /// Labels for units: a list's place names with the commune ([`place_names`]); a commune or
+    /// larger unit with the one above it («Xã Mai Hoa · Tỉnh Hà Tĩnh»).
     pub(crate) async fn place_labels(&self, c: &mut Conn<'_>, units: Vec<Unit>) -> Result<Vec<PlaceMatch>> {
-        let mut ids: Vec<i64> = units
-            .iter()
-            .flat_map(|u| u.path.trim_matches('/').split('/').filter_map(|s| s.parse::<i64>().ok()))
+        let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+        let mut names = place_names(c, &ids, true).await?;
+        let parent_ids: Vec<i64> =
+            units.iter().filter(|u| u.level <= Level::Commune).filter_map(|u| u.parent_id).collect();
+        let parents: HashMap<i64, Unit> = c
+            .units_by_ids(&parent_ids)
+            .await?
+            .into_iter()
+            .filter(|p| p.level != Level::Country)
+            .map(|p| (p.id, p))
             .collect();
-        ids.sort();
-        ids.dedup();
-        let by_id: HashMap<i64, Unit> = c.units_by_ids(&ids).await?.into_iter().map(|u| (u.id, u)).collect();
         Ok(units
             .into_iter()
             .map(|u| {
-                let mut parts = vec![u.full_name()];
-                let above: Vec<&Unit> = u
-                    .path
-                    .trim_matches('/')
-                    .split('/')
-                    .rev()
-                    .filter_map(|s| s.parse::<i64>().ok())
-                    .filter(|id| *id != u.id)
-                    .filter_map(|id| by_id.get(&id))
-                    .filter(|a| a.level != Level::Country)
-                    .collect();
-                for a in above {
-                    parts.push(a.full_name());
-                    if u.level <= Level::Commune || a.level <= Level::Commune {
-                        break;
-                    }
+                let mut label = names.remove(&u.id).unwrap_or_else(|| u.full_name());
+                if u.level <= Level::Commune
+                    && let Some(p) = u.parent_id.and_then(|id| parents.get(&id))
+                {
+                    label = format!("{label} · {}", p.full_name());
                 }
-                PlaceMatch { label: parts.join(" · "), unit: u }
+                PlaceMatch { label, unit: u }
             })
             .collect())
     }

@@ -68,7 +68,13 @@ impl App {
         let mut w = self.write(actor).await?;
         let before = w.conn().household_by_id(id).await?.ok_or(AppError::NotFound)?;
         Self::edit_guard(actor, &before.unit_path)?;
-        Self::edit_guard(actor, &place.path)?;
+        if !actor.can(Permission::EditPeople, &place.path) {
+            return Err(AppError::invalid(
+                "place",
+                format!("Bạn không có quyền đăng ký dân cư ở {}", place.full_name()),
+                format!("you may not register people in {}", place.full_name()),
+            ));
+        }
         if place.id == before.unit_id {
             return Err(AppError::invalid(
                 "place",
@@ -108,17 +114,12 @@ impl App {
             .into_iter()
             .filter(|p| p.merged_into.is_none())
             .collect();
-        if let Some(p) = members.iter().find(|p| !actor.can(Permission::EditPeople, &p.unit_path)) {
+        // A member living outside the actor's scope is not named (nor shown anywhere to them).
+        if members.iter().any(|p| !actor.can(Permission::EditPeople, &p.unit_path)) {
             return Err(AppError::invalid(
                 "place",
-                format!(
-                    "Hộ có thành viên sống ngoài phạm vi của bạn ({}); hãy nhờ cấp trên chuyển",
-                    p.full_name
-                ),
-                format!(
-                    "a member lives outside your scope ({}); ask a higher level to move the household",
-                    p.full_name
-                ),
+                "Hộ có thành viên sống ngoài phạm vi của bạn; hãy nhờ cấp trên chuyển cả hộ",
+                "a member lives outside your scope; ask a higher level to move the household",
             ));
         }
         let now = w.now();
@@ -153,6 +154,8 @@ impl App {
         after.unit_path = place.path.clone();
         after.commune_id = commune.id;
         w.conn().update_household(&after, now).await?;
+        w.derive(Derived::Households(before.unit_id, -1));
+        w.derive(Derived::Households(place.id, 1));
         w.changed(
             "household.move",
             after.subject(),

@@ -10,6 +10,18 @@ async fn user_id(app: &App, username: &str) -> i64 {
     users.iter().find(|(u, _)| u.username == username).map(|(u, _)| u.id).unwrap()
 }
 
+/// A user with one role, password `password-123`.
+async fn add_user(app: &App, username: &str, role: &str, unit: &str) {
+    let n = NewUser {
+        username: username.into(),
+        display_name: String::new(),
+        password: "password-123".into(),
+        role: role.into(),
+        unit_code: unit.into(),
+    };
+    app.add_user(&Actor::system(), &n).await.unwrap();
+}
+
 #[tokio::test]
 async fn the_place_picker_finds_places_by_name_in_scope() {
     for (r, app, l, _t) in setups().await {
@@ -37,6 +49,13 @@ async fn the_place_picker_finds_places_by_name_in_scope() {
         // Out of scope: nothing, said so.
         let res = send(&r, get("/units/pick?for=view&q=tan+son", Some(&mai_hoa))).await;
         assert!(!res.body.contains("Tân Sơn") && res.body.contains("Không có địa bàn nào khớp"), "{l}");
+        // A village-scoped user: their village and its groups, not the commune above it.
+        add_user(&app, "thon.thanhbinh", "commune_officer", &village).await;
+        let thon = login(&r, "thon.thanhbinh", "password-123").await;
+        let res = send(&r, get("/units/pick?for=residence&q=t%E1%BB%95+1+thanh+binh", Some(&thon))).await;
+        assert!(res.body.contains("Tổ liên gia số 1 · Thôn Thanh Bình"), "{l}: {}", res.body);
+        let res = send(&r, get("/units/pick?for=view&q=mai+hoa", Some(&thon))).await;
+        assert!(!res.body.contains("role=\"option\""), "{l}: the commune is above their scope");
         // Where a person lives is a commune, village or group, never a province.
         let res = send(&r, get("/units/pick?for=residence&q=ha+tinh", Some(&admin))).await;
         assert!(!res.body.contains("Tỉnh Hà Tĩnh ("), "{l}: {}", res.body);
@@ -68,14 +87,7 @@ async fn the_place_picker_finds_places_by_name_in_scope() {
         let hoanh_son = app.unit_by_code(&Actor::system(), "18832", None).await.unwrap();
         let twin =
             app.create_place(&Actor::system(), hoanh_son.id, "Thanh Bình", Some("Thôn")).await.unwrap();
-        let n = NewUser {
-            username: "tinh.hatinh".into(),
-            display_name: String::new(),
-            password: "password-123".into(),
-            role: "province_officer".into(),
-            unit_code: "42".into(),
-        };
-        app.add_user(&Actor::system(), &n).await.unwrap();
+        add_user(&app, "tinh.hatinh", "province_officer", "42").await;
         let province = login(&r, "tinh.hatinh", "password-123").await;
         let res = send(&r, get("/persons?place=Thanh+B%C3%ACnh", Some(&province))).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
@@ -303,14 +315,7 @@ async fn an_organisation_member_cannot_record_poverty_status() {
             .unwrap()
             .parse()
             .unwrap();
-        let n = NewUser {
-            username: "hoi.phunu".into(),
-            display_name: String::new(),
-            password: "password-123".into(),
-            role: "org_member".into(),
-            unit_code: "18322".into(),
-        };
-        app.add_user(&Actor::system(), &n).await.unwrap();
+        add_user(&app, "hoi.phunu", "org_member", "18322").await;
         let member = login(&r, "hoi.phunu", "password-123").await;
 
         // The member sees the household and its status, but no form to record one.
@@ -386,6 +391,10 @@ async fn a_whole_household_moves_in_one_action() {
                 .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
 
+        let group_id = app.unit_by_code(&Actor::system(), &group, None).await.unwrap().id;
+        let counts = |body: &str| body.contains("Hộ: 1") && body.contains("Nhân khẩu: 2");
+        let before = send(&r, get(&format!("/units/{group_id}"), Some(&s))).await;
+        assert!(!counts(&before.body), "{l}: nobody lives in the group yet");
         let res = send(
             &r,
             post(
@@ -396,6 +405,8 @@ async fn a_whole_household_moves_in_one_action() {
         )
         .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{l}: {}", res.body);
+        let after = send(&r, get(&format!("/units/{group_id}"), Some(&s))).await;
+        assert!(counts(&after.body), "{l}: the group's counts follow the household: {}", after.body);
         let page = send(&r, get(&res.location(), Some(&s))).await;
         assert!(page.body.contains("Đã chuyển cả hộ; số người chuyển: 2"), "{l}");
         assert!(
