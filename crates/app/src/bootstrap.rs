@@ -91,6 +91,7 @@ pub(crate) fn bundled_units() -> Result<Vec<UnitSeed>> {
             province_code: "00".into(),
             valid_from: None,
             valid_to: None,
+            former_parent_id: None,
         },
         name_key: text::fold("Việt Nam"),
     }];
@@ -112,6 +113,7 @@ pub(crate) fn bundled_units() -> Result<Vec<UnitSeed>> {
                 province_code,
                 valid_from: r.valid_from,
                 valid_to: r.valid_to,
+                former_parent_id: None,
             },
         });
     }

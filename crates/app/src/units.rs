@@ -2,7 +2,7 @@
 
 use crate::work::Audited;
 use crate::{App, AppError, Result};
-use ansinh_domain::unit::NewPlace;
+use ansinh_domain::unit::{NewPlace, PlaceStart};
 use ansinh_domain::{Actor, Level, Permission, Unit, UnitCode, text};
 use ansinh_store::{Conn, NewUnit};
 use chrono::NaiveDate;
@@ -18,6 +18,18 @@ pub struct UnitView {
     pub children: Vec<(Unit, i64)>,
     pub successors: Vec<Unit>,
     pub predecessors: Vec<Unit>,
+    /// The unit existed on the day shown (else it has no children then: the page points to
+    /// its predecessors or successors instead).
+    pub exists_on_day: bool,
+    /// It had ended by the day shown (else, not existing, it had not begun yet).
+    pub ended_by_day: bool,
+    /// The old commune a village belonged to before its commune began.
+    pub former_parent: Option<Unit>,
+    /// Its parent now (not on the day shown).
+    pub parent: Option<Unit>,
+    /// For a commune: the old communes a village under it may have belonged to (its
+    /// predecessors valid before it began), for the "began" form.
+    pub former_choices: Vec<Unit>,
     /// The actor may add villages/groups under this unit.
     pub can_add_child: bool,
     /// The actor may rename this unit (user-created units only).
@@ -91,9 +103,16 @@ impl App {
             Some(code) => self.unit_by_code(actor, code, on).await?.id,
             None => ansinh_domain::unit::ROOT_ID,
         };
+        let on = on.unwrap_or_else(|| self.today());
         let mut r = self.db.read().await?;
         let mut c = r.conn();
-        let mut kids = c.unit_children(parent_id, Some(on.unwrap_or_else(|| self.today()))).await?;
+        // A unit that did not exist on the day had no children then.
+        if let Some(p) = c.unit_by_id(parent_id).await?
+            && !p.valid_on(on)
+        {
+            return Ok(Vec::new());
+        }
+        let mut kids = c.unit_children(parent_id, Some(on)).await?;
         kids.retain(|u| actor.can(Permission::View, &u.path));
         Ok(kids)
     }
@@ -103,21 +122,35 @@ impl App {
         let mut r = self.db.read().await?;
         let mut c = r.conn();
         let unit = self.visible_unit(&mut c, actor, id).await?;
+        let day = on.unwrap_or_else(|| self.today());
+        // Every ancestor on the day, named (administrative units are public); the page links
+        // only those the viewer may open. A village older than its commune hangs, before the
+        // commune began, under the old commune it belonged to.
         let mut ancestors = Vec::new();
-        for seg in unit.path.trim_matches('/').split('/') {
-            let Ok(aid) = seg.parse::<i64>() else { continue };
-            if aid == unit.id {
-                continue;
-            }
-            // Every ancestor, named (administrative units are public); the page links only those
-            // the viewer may open.
-            if let Some(a) = c.unit_by_id(aid).await?
-                && a.level != Level::Country
+        let mut below = unit.clone();
+        while let Some(pid) = below.parent_id {
+            let Some(mut p) = c.unit_by_id(pid).await? else { break };
+            if !p.valid_on(day)
+                && let Some(f) = below.former_parent_id
+                && let Some(old) = c.unit_by_id(f).await?
+                && old.valid_on(day)
             {
-                ancestors.push(a);
+                p = old;
             }
+            if p.level == Level::Country {
+                break;
+            }
+            ancestors.push(p.clone());
+            below = p;
         }
-        let kids = c.unit_children(unit.id, on).await?;
+        ancestors.reverse();
+        let former_parent = match unit.former_parent_id {
+            Some(f) => c.unit_by_id(f).await?,
+            None => None,
+        };
+        let exists_on_day = unit.valid_on(day);
+        let ended_by_day = unit.valid_to.is_some_and(|t| t <= day);
+        let kids = if exists_on_day { c.unit_children(unit.id, on).await? } else { Vec::new() };
         let ids: Vec<i64> = kids.iter().map(|u| u.id).collect();
         let counts = c.child_counts(&ids, on).await?;
         let mut children: Vec<(Unit, i64)> = kids
@@ -134,6 +167,15 @@ impl App {
         let predecessors = c.predecessors(unit.id).await?;
         let manage = actor.can(Permission::ManagePlaces, &unit.path);
         let current = unit.valid_to.is_none_or(|t| t > self.today());
+        let parent = match unit.parent_id {
+            Some(p) => c.unit_by_id(p).await?,
+            None => None,
+        };
+        let former_choices = match (unit.level, &parent) {
+            (Level::Commune, _) => former_choices(&unit, &predecessors),
+            (Level::Village, Some(commune)) => former_choices(commune, &c.predecessors(commune.id).await?),
+            _ => Vec::new(),
+        };
         Ok(UnitView {
             can_add_child: manage && current && unit.level.local_child().is_some(),
             can_rename: manage && unit.level.is_local(),
@@ -142,6 +184,11 @@ impl App {
             children,
             successors,
             predecessors,
+            exists_on_day,
+            ended_by_day,
+            former_parent,
+            parent,
+            former_choices,
         })
     }
 
@@ -179,13 +226,28 @@ impl App {
         Ok(r.conn().search_units(&key, &roots, on, 30).await?)
     }
 
-    /// Add a village under a commune, or an inter-family group under a village.
+    /// Add a village under a commune, or an inter-family group under a village, begun with its
+    /// parent.
     pub async fn create_place(
         &self,
         actor: &Actor,
         parent_id: i64,
         name: &str,
         kind: Option<&str>,
+    ) -> Result<Unit> {
+        self.create_place_begun(actor, parent_id, name, kind, PlaceStart::WithParent, None).await
+    }
+
+    /// Add a village or group that began on `start`; a village older than its commune names
+    /// the old commune (`former`, one of the commune's predecessors) it belonged to.
+    pub async fn create_place_begun(
+        &self,
+        actor: &Actor,
+        parent_id: i64,
+        name: &str,
+        kind: Option<&str>,
+        start: PlaceStart,
+        former: Option<i64>,
     ) -> Result<Unit> {
         let mut w = self.write(actor).await?;
         let parent = self.visible_unit(&mut w.conn(), actor, parent_id).await?;
@@ -217,6 +279,8 @@ impl App {
                 format!("«{}» (code {}) already exists in {}", dup.full_name(), dup.code, parent.full_name()),
             ));
         }
+        let (valid_from, former_parent_id) =
+            self.resolve_start(&mut w.conn(), &parent, start, former, None).await?;
         let seq = w.conn().next_local_seq(parent.id).await?;
         let code = UnitCode::local_child(&parent.code, seq);
         let unit = w
@@ -230,11 +294,13 @@ impl App {
                 parent_id: parent.id,
                 parent_path: parent.path.clone(),
                 province_code: parent.province_code.clone(),
-                valid_from: Some(self.today()),
+                valid_from,
+                former_parent_id,
             })
             .await?;
         let after = serde_json::json!({
-            "code": unit.code, "name": unit.name, "kind": unit.kind, "level": unit.level, "parent": parent.code
+            "code": unit.code, "name": unit.name, "kind": unit.kind, "level": unit.level, "parent": parent.code,
+            "valid_from": unit.valid_from, "former_parent_id": unit.former_parent_id,
         });
         w.changed("unit.create", unit.subject(), None, Some(after));
         w.indicators_changed(); // a new or renamed place shows on the dashboards
@@ -259,6 +325,180 @@ impl App {
         let after = serde_json::json!({ "name": unit.name });
         w.changed("unit.rename", unit.subject(), Some(before), Some(after));
         w.indicators_changed(); // a new or renamed place shows on the dashboards
+        w.commit().await?;
+        Ok(unit)
+    }
+}
+
+/// The predecessors of `commune` a village under it may have belonged to: those that existed
+/// before it began.
+pub(crate) fn former_choices(commune: &Unit, predecessors: &[Unit]) -> Vec<Unit> {
+    let Some(began) = commune.valid_from else { return Vec::new() };
+    predecessors
+        .iter()
+        .filter(|p| p.level == Level::Commune && p.valid_from.is_none_or(|f| f < began))
+        .cloned()
+        .collect()
+}
+
+/// `a` starts before `b` (no date: before the reform, earlier than any date).
+fn starts_before(a: Option<NaiveDate>, b: Option<NaiveDate>) -> bool {
+    match (a, b) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(x), Some(y)) => x < y,
+    }
+}
+
+fn began_text(d: Option<NaiveDate>) -> (String, String) {
+    match d {
+        Some(d) => (d.format("%d/%m/%Y").to_string(), d.format("%d/%m/%Y").to_string()),
+        None => ("trước cải cách (không rõ ngày)".into(), "before the reform (day unknown)".into()),
+    }
+}
+
+impl App {
+    /// The start day and old commune of a place under `parent` (`place`: the one being changed).
+    async fn resolve_start(
+        &self,
+        c: &mut Conn<'_>,
+        parent: &Unit,
+        start: PlaceStart,
+        former: Option<i64>,
+        place: Option<&Unit>,
+    ) -> Result<(Option<NaiveDate>, Option<i64>)> {
+        let day = match start {
+            PlaceStart::WithParent => parent.valid_from,
+            PlaceStart::BeforeReform => None,
+            PlaceStart::On(d) => Some(d),
+        };
+        if let Some(d) = day
+            && d > self.today()
+        {
+            return Err(AppError::invalid(
+                "began_on",
+                format!("Ngày bắt đầu có ({}) không được sau hôm nay", d.format("%d/%m/%Y")),
+                format!("the day it began ({}) cannot be after today", d.format("%d/%m/%Y")),
+            ));
+        }
+        // Its own groups cannot be older than it (those that began with it follow it).
+        if let Some(place) = place {
+            for k in c.unit_children(place.id, None).await? {
+                if k.valid_from != place.valid_from && starts_before(k.valid_from, day) {
+                    let (vi, en) = began_text(k.valid_from);
+                    return Err(AppError::invalid(
+                        "began_on",
+                        format!("{} có từ {vi}, trước ngày này; hãy sửa ngày của tổ trước", k.full_name()),
+                        format!(
+                            "{} began {en}, before this day; change the group's day first",
+                            k.full_name()
+                        ),
+                    ));
+                }
+            }
+        }
+        if !starts_before(day, parent.valid_from) {
+            return Ok((day, None));
+        }
+        let (pvi, pen) = began_text(parent.valid_from);
+        if parent.level != Level::Commune {
+            return Err(AppError::invalid(
+                "began_on",
+                format!("{} chỉ có từ {pvi}; tổ không thể có trước thôn", parent.full_name()),
+                format!("{} began {pen}; a group cannot be older than its village", parent.full_name()),
+            ));
+        }
+        // A village older than its commune belonged to one of the old communes it was formed of.
+        let choices = former_choices(parent, &c.predecessors(parent.id).await?);
+        let names = || {
+            choices.iter().map(|u| format!("{} ({})", u.full_name(), u.code)).collect::<Vec<_>>().join(", ")
+        };
+        let old = match (former, choices.as_slice()) {
+            (_, []) => {
+                return Err(AppError::invalid(
+                    "began_on",
+                    format!(
+                        "{} có từ {pvi} và không hình thành từ xã nào; thôn không thể có trước ngày đó",
+                        parent.full_name()
+                    ),
+                    format!(
+                        "{} began {pen} and was formed of no other commune; a village cannot be older",
+                        parent.full_name()
+                    ),
+                ));
+            }
+            (Some(id), _) => choices.iter().find(|u| u.id == id).ok_or_else(|| {
+                AppError::invalid(
+                    "former",
+                    format!("Xã cũ phải là một trong các xã hợp thành {}: {}", parent.full_name(), names()),
+                    format!(
+                        "the old commune must be one of those {} was formed of: {}",
+                        parent.full_name(),
+                        names()
+                    ),
+                )
+            })?,
+            (None, [only]) => only,
+            (None, _) => {
+                return Err(AppError::invalid(
+                    "former",
+                    format!("Trước {pvi} thôn thuộc xã cũ nào? Chọn một trong: {}", names()),
+                    format!("which old commune did it belong to before {pen}? One of: {}", names()),
+                ));
+            }
+        };
+        if let Some(d) = day
+            && !old.valid_on(d)
+        {
+            return Err(AppError::invalid(
+                "began_on",
+                format!("Ngày {} {} không còn hoặc chưa có", d.format("%d/%m/%Y"), old.full_name()),
+                format!("{} did not exist on {}", old.full_name(), d.format("%d/%m/%Y")),
+            ));
+        }
+        Ok((day, Some(old.id)))
+    }
+
+    /// Say when a user-created place really began (and, for a village older than its commune,
+    /// the old commune it belonged to), so the tree on an earlier day shows it.
+    pub async fn set_place_start(
+        &self,
+        actor: &Actor,
+        id: i64,
+        start: PlaceStart,
+        former: Option<i64>,
+    ) -> Result<Unit> {
+        let mut w = self.write(actor).await?;
+        let mut unit = self.visible_unit(&mut w.conn(), actor, id).await?;
+        if !unit.level.is_local() || !actor.can(Permission::ManagePlaces, &unit.path) {
+            return Err(AppError::Forbidden);
+        }
+        let parent =
+            w.conn().unit_by_id(unit.parent_id.unwrap_or_default()).await?.ok_or(AppError::NotFound)?;
+        let (valid_from, former_parent_id) =
+            self.resolve_start(&mut w.conn(), &parent, start, former, Some(&unit)).await?;
+        if (valid_from, former_parent_id) == (unit.valid_from, unit.former_parent_id) {
+            return Ok(unit);
+        }
+        let before =
+            serde_json::json!({ "valid_from": unit.valid_from, "former_parent_id": unit.former_parent_id });
+        let before_from = unit.valid_from;
+        w.conn().set_unit_start(unit.id, valid_from, former_parent_id).await?;
+        unit.valid_from = valid_from;
+        unit.former_parent_id = former_parent_id;
+        let after =
+            serde_json::json!({ "valid_from": unit.valid_from, "former_parent_id": unit.former_parent_id });
+        w.changed("unit.start", unit.subject(), Some(before), Some(after));
+        // Its groups that began with it begin with it still.
+        for k in w.conn().unit_children(unit.id, None).await? {
+            if k.valid_from == before_from && k.valid_from != valid_from {
+                w.conn().set_unit_start(k.id, valid_from, None).await?;
+                let b = serde_json::json!({ "valid_from": k.valid_from, "former_parent_id": null });
+                let a = serde_json::json!({ "valid_from": valid_from, "former_parent_id": null });
+                w.changed("unit.start", k.subject(), Some(b), Some(a));
+            }
+        }
+        w.indicators_changed();
         w.commit().await?;
         Ok(unit)
     }

@@ -181,6 +181,11 @@ pub struct Unit {
     pub province_code: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    /// A village that existed before its commune (the 2025 mergers): the old commune it
+    /// belonged to until then (xã cũ). `None` for official units and for places that began with
+    /// their parent.
+    #[serde(default)]
+    pub former_parent_id: Option<i64>,
 }
 
 impl Unit {
@@ -221,6 +226,54 @@ pub fn in_subtree(path: &str, root: &str) -> bool {
 pub const VILLAGE_KINDS: [&str; 6] = ["Thôn", "Xóm", "Tổ dân phố", "Khu phố", "Bản", "Làng"];
 /// Kind of an inter-family group.
 pub const GROUP_KIND: &str = "Tổ liên gia";
+
+/// When a village or inter-family group began (có từ), as a form gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceStart {
+    /// With its parent (the commune's own start, e.g. 01/07/2025; the village's for a group).
+    WithParent,
+    /// Before the 2025 reform, the date unknown.
+    BeforeReform,
+    /// On a known day.
+    On(NaiveDate),
+}
+
+impl PlaceStart {
+    /// `began`: `parent` (default), `before` or `date`; `on`: the day when `date`
+    /// (dd/mm/yyyy or yyyy-mm-dd). A day given without a choice means that day.
+    pub fn parse(began: Option<&str>, on: Option<&str>) -> Result<PlaceStart, Invalid> {
+        let on = on.map(str::trim).filter(|s| !s.is_empty());
+        let day = |s: &str| {
+            NaiveDate::parse_from_str(s, "%d/%m/%Y")
+                .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+                .map_err(|_| {
+                    Invalid::new(
+                        "began_on",
+                        format!("Ngày «{s}» không đúng dạng ngày/tháng/năm"),
+                        format!("«{s}» is not a day (dd/mm/yyyy)"),
+                    )
+                })
+        };
+        match began.map(str::trim).unwrap_or("") {
+            "" => on.map_or(Ok(PlaceStart::WithParent), |s| day(s).map(PlaceStart::On)),
+            "parent" => Ok(PlaceStart::WithParent),
+            "before" => Ok(PlaceStart::BeforeReform),
+            "date" => match on {
+                Some(s) => day(s).map(PlaceStart::On),
+                None => Err(Invalid::new(
+                    "began_on",
+                    "Hãy nhập ngày bắt đầu có (ngày/tháng/năm)",
+                    "enter the day it began (dd/mm/yyyy)",
+                )),
+            },
+            other => Err(Invalid::new(
+                "began",
+                format!("Lựa chọn «{other}» không hợp lệ"),
+                format!("«{other}» is not a choice (parent, before, date)"),
+            )),
+        }
+    }
+}
 
 /// A village or inter-family group to be created under `parent` (parsed from a form).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,8 @@ use ansinh_domain::{Level, Unit};
 use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, FromRow, QueryBuilder};
 
-const UNIT_COLS: &str = "id, code, name, kind, level, parent_id, path, province_code, valid_from, valid_to";
+const UNIT_COLS: &str =
+    "id, code, name, kind, level, parent_id, path, province_code, valid_from, valid_to, former_parent_id";
 
 #[derive(FromRow)]
 struct UnitRow {
@@ -19,6 +20,7 @@ struct UnitRow {
     province_code: String,
     valid_from: Option<NaiveDate>,
     valid_to: Option<NaiveDate>,
+    former_parent_id: Option<i64>,
 }
 
 impl From<UnitRow> for Unit {
@@ -35,6 +37,7 @@ impl From<UnitRow> for Unit {
             province_code: r.province_code,
             valid_from: r.valid_from,
             valid_to: r.valid_to,
+            former_parent_id: r.former_parent_id,
         }
     }
 }
@@ -58,6 +61,8 @@ pub struct NewUnit {
     pub parent_path: String,
     pub province_code: String,
     pub valid_from: Option<NaiveDate>,
+    /// The old commune a village belonged to before its commune began.
+    pub former_parent_id: Option<i64>,
 }
 
 impl Conn<'_> {
@@ -159,11 +164,17 @@ impl Conn<'_> {
         Ok(rows.into_iter().map(Unit::from).collect())
     }
 
-    /// Children of `parent_id`, valid on `on` when given, by code.
+    /// Children of `parent_id`, valid on `on` when given, by code. On a day, the places that
+    /// belonged to it then count too (a village whose `former_parent_id` it is); the caller
+    /// asks only for a parent valid on that day.
     pub async fn unit_children(&mut self, parent_id: i64, on: Option<NaiveDate>) -> Result<Vec<Unit>> {
         let rows = on!(self, c => {
-            let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE parent_id = "));
-            qb.push_bind(parent_id);
+            let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLS} FROM units WHERE "));
+            if on.is_some() {
+                qb.push("(parent_id = ").push_bind(parent_id).push(" OR former_parent_id = ").push_bind(parent_id).push(")");
+            } else {
+                qb.push("parent_id = ").push_bind(parent_id);
+            }
             if let Some(d) = on {
                 qb.push(" AND (valid_from IS NULL OR valid_from <= ").push_bind(d);
                 qb.push(") AND (valid_to IS NULL OR valid_to > ").push_bind(d).push(")");
@@ -179,21 +190,32 @@ impl Conn<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = on!(self, c => {
-            let mut qb = QueryBuilder::new("SELECT parent_id, COUNT(*) FROM units WHERE parent_id IN (");
-            let mut sep = qb.separated(", ");
-            for id in ids {
-                sep.push_bind(*id);
+        // On a day, a parent's places of then (former_parent_id) count as well.
+        let cols: &[&str] = if on.is_some() { &["parent_id", "former_parent_id"] } else { &["parent_id"] };
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for col in cols {
+            let rows = on!(self, c => {
+                let mut qb = QueryBuilder::new(format!("SELECT {col}, COUNT(*) FROM units WHERE {col} IN ("));
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                if let Some(d) = on {
+                    qb.push(" AND (valid_from IS NULL OR valid_from <= ").push_bind(d);
+                    qb.push(") AND (valid_to IS NULL OR valid_to > ").push_bind(d).push(")");
+                }
+                qb.push(format!(" GROUP BY {col}"));
+                qb.build_query_as::<(i64, i64)>().fetch_all(&mut **c).await
+            })?;
+            for (id, n) in rows {
+                match out.iter_mut().find(|(i, _)| *i == id) {
+                    Some((_, m)) => *m += n,
+                    None => out.push((id, n)),
+                }
             }
-            qb.push(")");
-            if let Some(d) = on {
-                qb.push(" AND (valid_from IS NULL OR valid_from <= ").push_bind(d);
-                qb.push(") AND (valid_to IS NULL OR valid_to > ").push_bind(d).push(")");
-            }
-            qb.push(" GROUP BY parent_id");
-            qb.build_query_as::<(i64, i64)>().fetch_all(&mut **c).await
-        })?;
-        Ok(rows)
+        }
+        Ok(out)
     }
 
     /// Units whose folded name starts with `key`, inside the scope roots, valid on `on`.
@@ -279,10 +301,10 @@ impl Conn<'_> {
     /// Insert a user-created unit; returns it with its id and path.
     pub async fn insert_unit(&mut self, n: &NewUnit) -> Result<Unit> {
         let sql = "INSERT INTO units (code, name, name_key, kind, level, parent_id, path, province_code, \
-                   valid_from) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8) RETURNING id";
+                   valid_from, former_parent_id) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9) RETURNING id";
         let id = on!(self, c => sqlx::query_scalar::<_, i64>(sql)
             .bind(&n.code).bind(&n.name).bind(&n.name_key).bind(&n.kind).bind(n.level.as_str())
-            .bind(n.parent_id).bind(&n.province_code).bind(n.valid_from)
+            .bind(n.parent_id).bind(&n.province_code).bind(n.valid_from).bind(n.former_parent_id)
             .fetch_one(&mut **c).await)?;
         let path = format!("{}{id}/", n.parent_path);
         on!(self, c => sqlx::query("UPDATE units SET path = $1 WHERE id = $2").bind(&path).bind(id).execute(&mut **c).await.map(|_| ()))?;
@@ -297,7 +319,20 @@ impl Conn<'_> {
             province_code: n.province_code.clone(),
             valid_from: n.valid_from,
             valid_to: None,
+            former_parent_id: n.former_parent_id,
         })
+    }
+
+    /// When a user-created place began, and the old commune it belonged to before then.
+    pub async fn set_unit_start(
+        &mut self,
+        id: i64,
+        valid_from: Option<NaiveDate>,
+        former: Option<i64>,
+    ) -> Result<()> {
+        on!(self, c => sqlx::query("UPDATE units SET valid_from = $1, former_parent_id = $2 WHERE id = $3")
+            .bind(valid_from).bind(former).bind(id).execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
     }
 
     pub async fn rename_unit(&mut self, id: i64, name: &str, name_key: &str) -> Result<()> {

@@ -44,11 +44,21 @@ impl Page {
     /// "01/07/2025 – nay" style validity.
     pub fn validity(&self, u: &Unit) -> String {
         match (u.valid_from, u.valid_to) {
+            // A village or group older than the records: since before the reform.
+            (None, None) if u.level.is_local() => self.t("unit-began-before"),
             (None, None) => String::new(),
             (Some(f), None) => format!("{} {}", self.t("valid-from"), crate::fmt::date(&Some(f))),
             (None, Some(t)) => format!("{} {}", self.t("valid-until"), crate::fmt::date(&Some(t))),
             (Some(f), Some(t)) => format!("{} – {}", crate::fmt::date(&Some(f)), crate::fmt::date(&Some(t))),
         }
+    }
+
+    /// `on=YYYY-MM-DD`, the last day `u` was valid (the tree of its time); empty while valid.
+    pub fn on_last_day(&self, u: &Unit) -> String {
+        u.valid_to
+            .and_then(|t| t.pred_opt())
+            .map(|d| format!("on={}", d.format("%Y-%m-%d")))
+            .unwrap_or_default()
     }
 
     pub fn ended(&self, u: &Unit) -> bool {

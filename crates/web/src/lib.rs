@@ -73,6 +73,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/units/{id}/children", get(pages::units::children))
         .route("/units/{id}/places", post(pages::units::create_place))
         .route("/units/{id}/rename", post(pages::units::rename))
+        .route("/units/{id}/start", post(pages::units::set_start))
         .route("/persons", get(pages::persons::list))
         .route("/persons/results", get(pages::persons::results))
         .route("/persons/count", get(pages::persons::count))

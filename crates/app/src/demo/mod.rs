@@ -9,6 +9,7 @@ pub mod population;
 pub mod seed;
 
 use crate::{App, NewUser, Result};
+use ansinh_domain::unit::PlaceStart;
 use ansinh_domain::{Actor, Level};
 
 /// Password of the demo accounts (never of `admin`). Printed by `serve --demo`.
@@ -57,7 +58,8 @@ impl App {
         let on = Some(self.reform_day().await?);
         for (code, villages, groups) in PLACES {
             let commune = self.unit_by_code(&system, code, on).await?;
-            let existing = self.unit_view(&system, commune.id, None).await?.children;
+            let view = self.unit_view(&system, commune.id, None).await?;
+            let existing = view.children;
             // Wards (phường) have residential groups, communes (xã) villages.
             let kind = if commune.kind == "Phường" { "Tổ dân phố" } else { "Thôn" };
             for (i, name) in villages.iter().enumerate() {
@@ -66,7 +68,13 @@ impl App {
                         Some((u, _)) => u.clone(),
                         None => {
                             report.places_created += 1;
-                            self.create_place(&system, commune.id, name, Some(kind)).await?
+                            // Older than the commune: the old commune it belonged to.
+                            let start = match seed::demo_start(&commune, &view.former_choices, i) {
+                                (None, former) => (PlaceStart::BeforeReform, former),
+                                (Some(d), former) => (PlaceStart::On(d), former),
+                            };
+                            self.create_place_begun(&system, commune.id, name, Some(kind), start.0, start.1)
+                                .await?
                         }
                     };
                 if i == 0 {

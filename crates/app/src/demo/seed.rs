@@ -30,20 +30,40 @@ pub struct PopulationReport {
     pub model_events: usize,
 }
 
+/// When the demo's i-th village of `commune` began and the old commune it belonged to: before
+/// the reform (day unknown), the first village in the old commune whose code the new one kept
+/// (Thanh Bình in Đức Lĩnh, now Mai Hoa), the others spread over the old communes. A commune
+/// formed of none: with the commune.
+pub(crate) fn demo_start(
+    commune: &Unit,
+    choices: &[Unit],
+    i: usize,
+) -> (Option<chrono::NaiveDate>, Option<i64>) {
+    if choices.is_empty() {
+        return (commune.valid_from, None);
+    }
+    let same = choices.iter().position(|u| u.code == commune.code).unwrap_or(0);
+    (None, Some(choices[(same + i) % choices.len()].id))
+}
+
 fn stable_hash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
 }
 
 impl App {
     /// Create local places in one transaction (one audit row each); returns the new units.
+    /// Every demo place is older than the 2025 reform: a village names the old commune it
+    /// belonged to (`former` gives it for the i-th name), a group begins with its village.
     async fn add_places(
         &self,
         w: &mut Work<'_>,
         parent: &Unit,
         names: &[(String, &str, Level)],
+        former: &dyn Fn(usize) -> (Option<chrono::NaiveDate>, Option<i64>),
     ) -> Result<Vec<Unit>> {
         let mut out = Vec::with_capacity(names.len());
-        for (name, kind, level) in names {
+        for (i, (name, kind, level)) in names.iter().enumerate() {
+            let (valid_from, former_parent_id) = former(i);
             let seq = w.conn().next_local_seq(parent.id).await?;
             let u = w
                 .conn()
@@ -56,7 +76,8 @@ impl App {
                     parent_id: parent.id,
                     parent_path: parent.path.clone(),
                     province_code: parent.province_code.clone(),
-                    valid_from: Some(self.today()),
+                    valid_from,
+                    former_parent_id,
                 })
                 .await?;
             let after =
@@ -94,7 +115,10 @@ impl App {
                     .into_iter()
                     .map(|(n, k, l)| (n.trim_start_matches(k).trim().to_string(), k, l))
                     .collect();
-                villages = self.add_places(w, commune, &names).await?;
+                let choices =
+                    crate::units::former_choices(commune, &w.conn().predecessors(commune.id).await?);
+                let former = |i: usize| demo_start(commune, &choices, i);
+                villages = self.add_places(w, commune, &names, &former).await?;
                 created += villages.len();
             }
             for (i, v) in villages.iter().enumerate() {
@@ -106,7 +130,8 @@ impl App {
                             (format!("Tổ liên gia số {k}"), ansinh_domain::unit::GROUP_KIND, Level::Group)
                         })
                         .collect();
-                    gs = self.add_places(w, v, &names).await?;
+                    let start = v.valid_from;
+                    gs = self.add_places(w, v, &names, &|_| (start, None)).await?;
                     created += gs.len();
                 }
                 groups.extend(gs);

@@ -42,6 +42,7 @@ fn seed(
             province_code: "42".into(),
             valid_from: from,
             valid_to: to,
+            former_parent_id: None,
         },
     }
 }

@@ -82,10 +82,25 @@ async fn units_contract() {
                 parent_path: "/0/28/12501/".into(),
                 province_code: "42".into(),
                 valid_from: Some(d(2026, 1, 1)),
+                former_parent_id: None,
             })
             .await
             .unwrap();
         assert!(village.id > 12501, "{l}: identity moved past the bundled ids");
+        // A village older than its commune: listed under the old commune (Đức Lĩnh) on a day
+        // before the merger, under Mai Hoa after it; counted with either.
+        c.set_unit_start(village.id, None, Some(6140)).await.unwrap();
+        let old_day = d(2025, 6, 30);
+        let then: Vec<i64> =
+            c.unit_children(6140, Some(old_day)).await.unwrap().iter().map(|u| u.id).collect();
+        assert_eq!(then, [village.id], "{l}: the old commune's village of then");
+        let now: Vec<i64> =
+            c.unit_children(12501, Some(d(2026, 2, 1))).await.unwrap().iter().map(|u| u.id).collect();
+        assert_eq!(now, [village.id], "{l}: under its commune now");
+        assert!(c.unit_children(6140, None).await.unwrap().is_empty(), "{l}: no date, own children only");
+        assert_eq!(c.child_counts(&[6140], Some(old_day)).await.unwrap(), [(6140, 1)], "{l}");
+        let again = c.unit_by_id(village.id).await.unwrap().unwrap();
+        assert_eq!((again.valid_from, again.former_parent_id), (None, Some(6140)), "{l}");
         assert_eq!(village.path, format!("/0/28/12501/{}/", village.id), "{l}");
         c.rename_unit(village.id, "Thanh Bình Mới", "thanh binh moi").await.unwrap();
         let again = c.unit_by_id(village.id).await.unwrap().unwrap();

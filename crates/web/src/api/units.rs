@@ -29,6 +29,8 @@ pub struct UnitDto {
     pub valid_from: Option<NaiveDate>,
     /// First day no longer valid (exclusive); null = still valid.
     pub valid_to: Option<NaiveDate>,
+    /// A village older than its commune: the old commune (xã cũ) it belonged to before.
+    pub former_parent_id: Option<i64>,
 }
 
 impl From<&Unit> for UnitDto {
@@ -44,6 +46,7 @@ impl From<&Unit> for UnitDto {
             province_code: u.province_code.clone(),
             valid_from: u.valid_from,
             valid_to: u.valid_to,
+            former_parent_id: u.former_parent_id,
         }
     }
 }

@@ -155,6 +155,7 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ("token.revoke", "Thu hồi khoá API", "API token revoked"),
     ("unit.create", "Tạo đơn vị hành chính", "Unit created"),
     ("unit.rename", "Đổi tên đơn vị", "Unit renamed"),
+    ("unit.start", "Sửa ngày bắt đầu có của thôn, tổ", "Place start day changed"),
     ("units.load", "Nạp danh mục đơn vị hành chính", "Units loaded"),
     ("user.create", "Tạo người dùng", "User created"),
     ("user.login", "Đăng nhập", "Signed in"),

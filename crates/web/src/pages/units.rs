@@ -8,7 +8,7 @@ use ansinh_app::AppError;
 use ansinh_app::UnitView;
 use ansinh_app::registry::PlaceCounts;
 use ansinh_app::registry::{PersonPage, PersonQuery};
-use ansinh_domain::unit::VILLAGE_KINDS;
+use ansinh_domain::unit::{PlaceStart, VILLAGE_KINDS};
 use ansinh_domain::{Actor, Level, Unit};
 use askama::Template;
 use axum::Form;
@@ -77,7 +77,7 @@ pub async fn show(
     let members = members(&state, actor, &view.unit).await?;
     let children =
         ChildrenTpl { page: &page, view, era, error: None, form_name: String::new(), kinds: &VILLAGE_KINDS };
-    render(&UnitTpl { page: &page, children, counts, members })
+    render(&UnitTpl { page: &page, children, counts, members, start_error: None })
 }
 
 /// The children block alone (htmx era switch).
@@ -165,6 +165,33 @@ pub struct PlaceForm {
     #[serde(default)]
     name: String,
     kind: Option<String>,
+    #[serde(flatten)]
+    start: StartForm,
+}
+
+/// When a place began: `began` (parent / before / date), `began_on`, and the old commune.
+#[derive(Deserialize, Default)]
+pub struct StartForm {
+    began: Option<String>,
+    began_on: Option<String>,
+    former: Option<String>,
+}
+
+impl StartForm {
+    fn parse(&self) -> Result<(PlaceStart, Option<i64>), AppError> {
+        let start = PlaceStart::parse(self.began.as_deref(), self.began_on.as_deref())?;
+        let former = match self.former.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(s.parse::<i64>().map_err(|_| {
+                AppError::invalid(
+                    "former",
+                    format!("Xã cũ «{s}» không hợp lệ"),
+                    format!("old commune «{s}» is not valid"),
+                )
+            })?),
+        };
+        Ok((start, former))
+    }
 }
 
 pub async fn create_place(
@@ -176,7 +203,13 @@ pub async fn create_place(
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
     let era = EraQuery::default().era(page.today, state.app.reform_day().await?);
-    match form_outcome(state.app.create_place(actor, id, &f.name, f.kind.as_deref()).await)? {
+    let created = match f.start.parse() {
+        Ok((start, former)) => {
+            state.app.create_place_begun(actor, id, &f.name, f.kind.as_deref(), start, former).await
+        }
+        Err(e) => Err(e),
+    };
+    match form_outcome(created)? {
         Ok(_) if !htmx => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
         Ok(_) => {
             let view = state.app.unit_view(actor, id, Some(era.on)).await?;
@@ -207,7 +240,7 @@ pub async fn create_place(
                 let members = members(&state, actor, &view.unit).await?;
                 let children =
                     ChildrenTpl { page: &page, view, era, error, form_name: f.name, kinds: &VILLAGE_KINDS };
-                render(&UnitTpl { page: &page, children, counts, members })?
+                render(&UnitTpl { page: &page, children, counts, members, start_error: None })?
             };
             // htmx swaps 2xx only by default: answer the form with its error as 200 for htmx.
             if htmx { Ok(html.into_response()) } else { Ok(unprocessable(html)) }
@@ -230,6 +263,39 @@ pub async fn rename(
     let actor = page.actor()?;
     state.app.rename_place(actor, id, &f.name).await?;
     Ok(Redirect::to(&format!("/units/{id}")).into_response())
+}
+
+/// Say when a village or group really began (`POST /units/{id}/start`).
+pub async fn set_start(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<StartForm>,
+) -> Result<Response, PageError> {
+    let actor = page.actor()?;
+    let saved = match f.parse() {
+        Ok((start, former)) => state.app.set_place_start(actor, id, start, former).await,
+        Err(e) => Err(e),
+    };
+    match form_outcome(saved)? {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
+        Err(fields) => {
+            let era = EraQuery::default().era(page.today, state.app.reform_day().await?);
+            let view = state.app.unit_view(actor, id, Some(era.on)).await?;
+            let counts = counts(&state, actor, &view.unit).await?;
+            let members = members(&state, actor, &view.unit).await?;
+            let children = ChildrenTpl {
+                page: &page,
+                view,
+                era,
+                error: None,
+                form_name: String::new(),
+                kinds: &VILLAGE_KINDS,
+            };
+            let start_error = Some(fields_message(page.lang, &fields));
+            Ok(unprocessable(render(&UnitTpl { page: &page, children, counts, members, start_error })?))
+        }
+    }
 }
 
 // ─── Views ───────────────────────────────────────────────────────────────────────────────
@@ -273,6 +339,8 @@ pub struct UnitTpl<'a> {
     pub counts: Option<PlaceCounts>,
     /// A village's or group's residents (first page).
     pub members: Option<ansinh_app::registry::PersonPage>,
+    /// Why the "began" form was refused.
+    pub start_error: Option<String>,
 }
 
 #[derive(Template)]
