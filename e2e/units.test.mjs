@@ -17,9 +17,11 @@ test("commune officer: units, era switch, add a village", async () => {
   assert.ok(await children.getByRole("link", { name: "Thôn Thanh Bình" }).isVisible());
   assert.match(await page.locator(".unit-head").innerText(), /Hình thành từ \(3\)/);
 
-  // Before the reform Mai Hoa did not exist: no sub-units; the URL follows (hx-push-url).
+  // Before the reform Mai Hoa did not exist: it says so and names the old communes (as text:
+  // she cannot open them); the URL follows (hx-push-url).
   await page.getByRole("link", { name: /Trước 01\/07\/2025/ }).click();
-  await children.getByText("Chưa có đơn vị trực thuộc vào ngày này.").waitFor();
+  await children.getByText(/chưa có vào ngày 30\/06\/2025/).waitFor();
+  assert.match(await children.locator(".notice").innerText(), /\(từ 01\/07\/2025\); khi đó là: Xã Ân Phú, Xã Đức Giang, Xã Đức Lĩnh\./);
   assert.match(page.url(), /era=before/);
   await page.getByRole("link", { name: "Từ 01/07/2025" }).click();
   await children.getByRole("link", { name: "Thôn Thanh Bình" }).waitFor();
@@ -47,5 +49,24 @@ test("another commune's village is not found", async () => {
   await login(page, server.url, "hoi.hoanhson", DEMO_PASSWORD);
   await page.goto(server.url + "/units/search?q=thanh+binh");
   assert.match(await page.locator("#unit-results").innerText(), /Không tìm thấy/);
+  await page.close();
+});
+
+test("province officer: before the merger, the old commune with its villages", async () => {
+  const page = await browser.newPage();
+  await login(page, server.url, "tinh.hatinh", DEMO_PASSWORD);
+  await page.goto(server.url + "/units/search?q=mai+hoa");
+  await page.getByRole("link", { name: /Xã Mai Hoa/ }).first().click();
+  await page.getByRole("heading", { level: 1, name: "Xã Mai Hoa" }).waitFor();
+  await page.getByRole("link", { name: /Trước 01\/07\/2025/ }).click();
+  const children = page.locator("#children");
+  await children.getByRole("link", { name: "Xã Đức Lĩnh" }).click();
+  await page.getByRole("heading", { level: 1, name: "Xã Đức Lĩnh" }).waitFor();
+  assert.match(page.url(), /on=2025-06-30/);
+  await children.getByRole("link", { name: "Thôn Thanh Bình" }).click();
+  await page.getByRole("heading", { level: 1, name: "Thôn Thanh Bình" }).waitFor();
+  const crumbs = await page.locator("nav.crumbs").innerText();
+  assert.match(crumbs, /Huyện Vũ Quang › Xã Đức Lĩnh/, "the crumbs of then");
+  assert.match(await page.locator(".unit-head").innerText(), /Trước khi sáp nhập thuộc\s*Xã Đức Lĩnh/);
   await page.close();
 });

@@ -63,6 +63,7 @@ level-village = Village
 level-group = Inter-family group
 valid-from = from
 valid-until = until
+valid-before-reform = since before 01/07/2025 (day unknown)
 audit-title = Audit log
 audit-action = Action
 audit-actor = Actor

@@ -63,6 +63,7 @@ level-village = Thôn/tổ dân phố
 level-group = Tổ liên gia
 valid-from = từ
 valid-until = đến trước
+valid-before-reform = từ trước 01/07/2025 (không rõ ngày)
 audit-title = Nhật ký thay đổi
 audit-action = Thao tác
 audit-actor = Người thực hiện

@@ -45,7 +45,7 @@ impl Page {
     pub fn validity(&self, u: &Unit) -> String {
         match (u.valid_from, u.valid_to) {
             // A village or group older than the records: since before the reform.
-            (None, None) if u.level.is_local() => self.t("unit-began-before"),
+            (None, None) if u.level.is_local() => self.t("valid-before-reform"),
             (None, None) => String::new(),
             (Some(f), None) => format!("{} {}", self.t("valid-from"), crate::fmt::date(&Some(f))),
             (None, Some(t)) => format!("{} {}", self.t("valid-until"), crate::fmt::date(&Some(t))),

@@ -15,14 +15,15 @@ use ansinh_domain::{Actor, Level};
 /// Password of the demo accounts (never of `admin`). Printed by `serve --demo`.
 pub const DEMO_PASSWORD: &str = "demo-ansinh-2026";
 
-/// (commune code, villages; the first village gets inter-family groups).
-const PLACES: &[(&str, &[&str], usize)] = &[
+/// (commune code, the old commune of its first village, villages; the first village gets
+/// inter-family groups).
+const PLACES: &[(&str, &str, &[&str], usize)] = &[
     // Mai Hoa (was Đức Lĩnh, Vũ Quang): "Tổ liên gia 100%", Thanh Bình village, 82 workers.
-    ("18322", &["Thanh Bình", "Trung Lĩnh", "Yên Thịnh", "Vĩnh Hòa"], 6),
+    ("18322", "18322", &["Thanh Bình", "Trung Lĩnh", "Yên Thịnh", "Vĩnh Hòa"], 6),
     // Hoành Sơn (was Kỳ Nam, TX Kỳ Anh): "Cây mai an sinh".
-    ("18832", &["Tân Sơn", "Hải Phong", "Hoành Sơn"], 4),
+    ("18832", "18847", &["Tân Sơn", "Hải Phong", "Hoành Sơn"], 4),
     // Phúc Trạch (was Hương Trạch, Hương Khê): "Cây bưởi BHXH tự nguyện".
-    ("18547", &["Phúc Đồng", "Trung Hà", "Hà Bắc"], 3),
+    ("18547", "18553", &["Phúc Đồng", "Trung Hà", "Hà Bắc"], 3),
 ];
 
 /// (username, display name, role, unit code).
@@ -56,7 +57,7 @@ impl App {
         let mut report = DemoReport::default();
         // The demo's places are the communes of the new era.
         let on = Some(self.reform_day().await?);
-        for (code, villages, groups) in PLACES {
+        for (code, old_code, villages, groups) in PLACES {
             let commune = self.unit_by_code(&system, code, on).await?;
             let view = self.unit_view(&system, commune.id, None).await?;
             let existing = view.children;
@@ -69,7 +70,7 @@ impl App {
                         None => {
                             report.places_created += 1;
                             // Older than the commune: the old commune it belonged to.
-                            let start = match seed::demo_start(&commune, &view.former_choices, i) {
+                            let start = match seed::demo_start(old_code, &commune, &view.former_choices, i) {
                                 (None, former) => (PlaceStart::BeforeReform, former),
                                 (Some(d), former) => (PlaceStart::On(d), former),
                             };

@@ -31,10 +31,11 @@ pub struct PopulationReport {
 }
 
 /// When the demo's i-th village of `commune` began and the old commune it belonged to: before
-/// the reform (day unknown), the first village in the old commune whose code the new one kept
-/// (Thanh Bình in Đức Lĩnh, now Mai Hoa), the others spread over the old communes. A commune
-/// formed of none: with the commune.
+/// the reform (day unknown), the first village in the old commune `first_old` (Thanh Bình in
+/// Đức Lĩnh, now Mai Hoa), the others spread over the old communes. A commune formed of none:
+/// with the commune.
 pub(crate) fn demo_start(
+    first_old: &str,
     commune: &Unit,
     choices: &[Unit],
     i: usize,
@@ -42,7 +43,7 @@ pub(crate) fn demo_start(
     if choices.is_empty() {
         return (commune.valid_from, None);
     }
-    let same = choices.iter().position(|u| u.code == commune.code).unwrap_or(0);
+    let same = choices.iter().position(|u| u.code == first_old).unwrap_or(0);
     (None, Some(choices[(same + i) % choices.len()].id))
 }
 
@@ -117,7 +118,7 @@ impl App {
                     .collect();
                 let choices =
                     crate::units::former_choices(commune, &w.conn().predecessors(commune.id).await?);
-                let former = |i: usize| demo_start(commune, &choices, i);
+                let former = |i: usize| demo_start(&commune.code, commune, &choices, i);
                 villages = self.add_places(w, commune, &names, &former).await?;
                 created += villages.len();
             }

@@ -40,7 +40,10 @@ impl EraQuery {
 
 /// Population of a commune, village or group (the places persons live in).
 async fn counts(state: &AppState, actor: &Actor, unit: &Unit) -> Result<Option<PlaceCounts>, AppError> {
-    if !matches!(unit.level, Level::Commune | Level::Village | Level::Group) {
+    // Residents are counted where they live now: an old commune that has ended has none.
+    if !matches!(unit.level, Level::Commune | Level::Village | Level::Group)
+        || unit.valid_to.is_some_and(|t| t <= state.app.today())
+    {
         return Ok(None);
     }
     state.app.place_counts(actor, unit).await.map(Some)
