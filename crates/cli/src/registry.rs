@@ -358,7 +358,8 @@ pub async fn export(app: &App, cmd: ExportCommand) -> Result<(), Failure> {
     };
     let table = app.export_persons(&Actor::system(), &query).await?;
     let bytes = if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
-        ansinh_reports::write_xlsx(&table, "Nhân khẩu")
+        let heading = app.export_heading(&Actor::system(), &query, table.rows.len()).await?;
+        ansinh_reports::write_xlsx_titled(&table, "Nhân khẩu", &heading)
             .map_err(|e| Failure { code: 1, message: e.to_string() })?
     } else {
         ansinh_reports::write_csv(&table)

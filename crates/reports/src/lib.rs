@@ -816,27 +816,69 @@ fn xlsx_rows<R: std::io::Read + std::io::Seek>(
     let mut headers: Option<Vec<String>> = None;
     let mut count = 0usize;
     let mut stopped = false;
-    // Hand on a completed row: the first one with cells must be the header (row 1).
-    let mut emit = |r: usize,
-                    row: Vec<String>,
-                    headers: &mut Option<Vec<String>>|
+    // Hand on a completed row (`None`: the end of the sheet). The header is row 1, or the
+    // first row with two or more cells under title rows that start at row 1 and have one cell
+    // each (a list's name, its place and date: up to MAX_TITLE_ROWS of them). Single-cell rows
+    // from row 1 wait in `titles` until a wider row says they were titles, or the end (or too
+    // many) says they were the header and data of a one-column sheet. Rows keep their sheet
+    // numbers either way.
+    let mut titles: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut emit = |next: Option<(usize, Vec<String>)>,
+                    headers: &mut Option<Vec<String>>,
+                    titles: &mut Vec<(usize, Vec<String>)>|
      -> Result<bool, FileError> {
-        match headers {
-            None => {
-                let h: Vec<String> =
-                    if r == 0 { row.into_iter().map(|h| h.trim().to_string()).collect() } else { Vec::new() };
-                if is_blank(&h) {
-                    return Err(FileError::no_header());
+        // `header_at`: the row may be the header although it is not row 1 (under titles).
+        let mut hand_on =
+            |r: usize, row: Vec<String>, header_anywhere: bool, headers: &mut Option<Vec<String>>| {
+                match headers {
+                    None => {
+                        let h: Vec<String> = if r == 0 || header_anywhere {
+                            row.into_iter().map(|h| h.trim().to_string()).collect()
+                        } else {
+                            Vec::new()
+                        };
+                        if is_blank(&h) {
+                            return Err(FileError::no_header());
+                        }
+                        check_cells(r + 1, &h, &[])?;
+                        let go = f(TableItem::Headers(&h)).is_continue();
+                        *headers = Some(h);
+                        Ok(go)
+                    }
+                    Some(h) => {
+                        check_cells(r + 1, &row, h)?;
+                        Ok(f(TableItem::Row(r + 1, row)).is_continue())
+                    }
                 }
-                check_cells(1, &h, &[])?;
-                let go = f(TableItem::Headers(&h)).is_continue();
-                *headers = Some(h);
-                Ok(go)
+            };
+        if headers.is_some() {
+            return match next {
+                Some((r, row)) => hand_on(r, row, false, headers),
+                None => Ok(true),
+            };
+        }
+        if let Some((r, row)) = &next {
+            let cells = row.iter().filter(|c| !c.trim().is_empty()).count();
+            if cells <= 1 && titles.len() < MAX_TITLE_ROWS && (*r == 0 || !titles.is_empty()) {
+                titles.push((*r, row.clone()));
+                return Ok(true);
             }
-            Some(h) => {
-                check_cells(r + 1, &row, h)?;
-                Ok(f(TableItem::Row(r + 1, row)).is_continue())
+            if cells >= 2 && !titles.is_empty() {
+                // The rows above were titles: this is the header.
+                titles.clear();
+                let (r, row) = next.unwrap_or_default();
+                return hand_on(r, row, true, headers);
             }
+        }
+        // No titles after all: the first waiting row is the header, the others data.
+        for (at, w) in std::mem::take(titles) {
+            if !hand_on(at, w, false, headers)? {
+                return Ok(false);
+            }
+        }
+        match next {
+            Some((r, row)) => hand_on(r, row, false, headers),
+            None => Ok(true),
         }
     };
     loop {
@@ -885,8 +927,8 @@ fn xlsx_rows<R: std::io::Read + std::io::Seek>(
                 )));
             }
             _ => {
-                if let Some((at, row)) = current.take()
-                    && !emit(at, row, &mut headers)?
+                if let Some(done) = current.take()
+                    && !emit(Some(done), &mut headers, &mut titles)?
                 {
                     stopped = true;
                     break;
@@ -898,8 +940,13 @@ fn xlsx_rows<R: std::io::Read + std::io::Seek>(
         }
     }
     if !stopped {
-        if let Some((at, row)) = current.take() {
-            emit(at, row, &mut headers)?;
+        let mut go = true;
+        if let Some(done) = current.take() {
+            go = emit(Some(done), &mut headers, &mut titles)?;
+        }
+        if go {
+            // The end: rows still waiting were a one-column sheet's header and data.
+            emit(None, &mut headers, &mut titles)?;
         }
         if headers.is_none() {
             return Err(FileError::empty());
@@ -1130,9 +1177,19 @@ impl XlsxStream {
 /// format) as text, so codes with leading zeros survive and new values typed into the sheet
 /// stay text.
 pub fn write_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, FileError> {
+    write_xlsx_titled(table, sheet_name, &[])
+}
+
+/// [`write_xlsx`] under a heading: each title line in its own row (the first bold and
+/// larger), a blank row, then the table. [`read_xlsx`] skips such title rows, so the file
+/// imports back; row numbers stay those Excel shows.
+pub fn write_xlsx_titled(table: &Table, sheet_name: &str, titles: &[String]) -> Result<Vec<u8>, FileError> {
     use rust_xlsxwriter::{Format, Workbook};
 
-    if table.rows.len() + 1 > XLSX_MAX_ROWS {
+    let titles = &titles[..titles.len().min(MAX_TITLE_ROWS)];
+    // The header's sheet row (0-based): under the titles and a blank row.
+    let top: u32 = if titles.is_empty() { 0 } else { titles.len() as u32 + 1 };
+    if table.rows.len() + 1 + top as usize > XLSX_MAX_ROWS {
         return Err(FileError::new(
             FileErrorKind::TooManyRows,
             format!(
@@ -1151,9 +1208,15 @@ pub fn write_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, FileError>
     sheet.set_name(sheet_title(sheet_name)).map_err(write_error)?;
 
     let columns = table.rows.iter().map(Vec::len).chain([table.headers.len()]).max().unwrap_or(0);
+    let title = Format::new().set_bold().set_font_size(14);
+    let subtitle = Format::new().set_italic();
+    for (i, t) in titles.iter().enumerate() {
+        let f = if i == 0 { &title } else { &subtitle };
+        sheet.write_string_with_format(i as u32, 0, t, f).map_err(write_error)?;
+    }
     let mut widths: Vec<usize> = vec![0; columns];
     for (c, h) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h, &header).map_err(write_error)?;
+        sheet.write_string_with_format(top, c as u16, h, &header).map_err(write_error)?;
         widths[c] = widths[c].max(h.chars().count());
     }
     for (r, row) in table.rows.iter().enumerate() {
@@ -1161,7 +1224,9 @@ pub fn write_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, FileError>
             if value.is_empty() {
                 continue;
             }
-            sheet.write_string_with_format(r as u32 + 1, c as u16, value, &text).map_err(write_error)?;
+            sheet
+                .write_string_with_format(top + r as u32 + 1, c as u16, value, &text)
+                .map_err(write_error)?;
             if widths[c] < 60 {
                 widths[c] = widths[c].max(value.chars().count());
             }
@@ -1172,12 +1237,19 @@ pub fn write_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, FileError>
         sheet.set_column_format(c, &text).map_err(write_error)?;
         sheet.set_column_width(c, (*w).clamp(8, 60) as f64 + 2.0).map_err(write_error)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(write_error)?;
+    sheet.set_freeze_panes(top + 1, 0).map_err(write_error)?;
     if columns > 0 {
-        sheet.autofilter(0, 0, table.rows.len() as u32, columns as u16 - 1).map_err(write_error)?;
+        sheet.autofilter(top, 0, top + table.rows.len() as u32, columns as u16 - 1).map_err(write_error)?;
+    }
+    if !titles.is_empty() {
+        // Printed: the header row repeats on every page.
+        sheet.set_repeat_rows(top, top).map_err(write_error)?;
     }
     workbook.save_to_buffer().map_err(write_error)
 }
+
+/// Title rows a sheet may have above its header (list name, place, date …).
+pub const MAX_TITLE_ROWS: usize = 6;
 
 /// One column of an import template as [`write_template_xlsx`] lays it out.
 #[derive(Debug, Clone)]

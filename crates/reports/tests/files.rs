@@ -602,3 +602,53 @@ fn template_workbook_has_instructions_and_drop_downs() {
     let strings = read("xl/sharedStrings.xml");
     assert!(strings.contains("Dòng ví dụ") && strings.contains("12 chữ số"), "{strings}");
 }
+
+/// A list under a heading (its name, place and date, one cell per row, as lists are printed)
+/// reads back: title rows are skipped, row numbers stay those of the sheet.
+#[test]
+fn titled_sheets_read_back() {
+    use rust_xlsxwriter::Workbook;
+    let table = Table::new(
+        strings(&["STT", "cccd", "full_name"]),
+        vec![strings(&["1", "042090001234", "Lê Văn Dũng"])],
+    );
+    let titles = strings(&["DANH SÁCH NHÂN KHẨU", "Địa bàn: Xã Mai Hoa", "Ngày xuất: 07/12/2026"]);
+    let xlsx = ansinh_reports::write_xlsx_titled(&table, "Nhân khẩu", &titles).unwrap();
+    let back = read_xlsx(&xlsx).unwrap();
+    assert_eq!(back.headers, table.headers);
+    // Header on sheet row 5 (3 titles, a blank row): the data row is row 6, index 4.
+    assert_eq!(back.rows.len(), 5);
+    assert!(back.rows[..4].iter().all(|r| r.iter().all(String::is_empty)));
+    assert_eq!(back.rows[4], table.rows[0]);
+    assert_eq!(Table::row_number(4), 6);
+
+    // Streaming hands on the sheet's own numbers too.
+    let mut seen = Vec::new();
+    ansinh_reports::for_each_row("x.xlsx", std::io::Cursor::new(&xlsx), &mut |item| {
+        if let ansinh_reports::TableItem::Row(n, cells) = item {
+            seen.push((n, cells[2].clone()));
+        }
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(seen, [(6, "Lê Văn Dũng".to_string())]);
+
+    // A one-column sheet is still a header and its data, short or long.
+    for n in [2usize, 12] {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "cccd").unwrap();
+        for i in 1..n {
+            ws.write_string(i as u32, 0, format!("04209000{i:04}")).unwrap();
+        }
+        let t = read_xlsx(&wb.save_to_buffer().unwrap()).unwrap();
+        assert_eq!((t.headers.clone(), t.rows.len()), (strings(&["cccd"]), n - 1), "{n} rows");
+    }
+    // Titles must start at row 1: a header on row 3 under blank rows is still refused.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(2, 0, "cccd").unwrap();
+    ws.write_string(2, 1, "full_name").unwrap();
+    ws.write_string(3, 0, "1").unwrap();
+    assert_eq!(read_xlsx(&wb.save_to_buffer().unwrap()).unwrap_err().kind, FileErrorKind::NoHeader);
+}

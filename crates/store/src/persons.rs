@@ -365,6 +365,36 @@ fn digits_after(d: &str) -> String {
 }
 
 /// The index order of a digit-prefix reading (its range is read in order, LIMIT stops early).
+/// The order a person list is shown in, and exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonOrder {
+    /// A name was searched: by the folded full name, then id.
+    FoldedName,
+    /// The first digits of a citizen id: by CCCD.
+    Cccd,
+    /// The first digits of a phone: by phone.
+    Phone,
+    /// The first digits of either: the CCCD matches by CCCD, then the phone matches by phone.
+    CccdThenPhone,
+    /// Otherwise Vietnamese collation, given name first (`sort_key`), then id.
+    Collation,
+}
+
+/// How the list of `f` is ordered on screen.
+pub fn person_order(f: &PersonFilter) -> PersonOrder {
+    if f.number_prefix.is_some() && f.number_in == NumberIn::Either {
+        PersonOrder::CccdThenPhone
+    } else if f.name_prefix.is_some() || !f.names.is_empty() {
+        PersonOrder::FoldedName
+    } else {
+        match number_order(f) {
+            Some("p.cccd") => PersonOrder::Cccd,
+            Some(_) => PersonOrder::Phone,
+            None => PersonOrder::Collation,
+        }
+    }
+}
+
 fn number_order(f: &PersonFilter) -> Option<&'static str> {
     match (f.number_prefix.is_some(), f.number_in) {
         (true, NumberIn::Cccd) => Some("p.cccd"),

@@ -5,18 +5,42 @@ use ansinh_domain::person::sex_label_vi;
 
 /// Columns only exports carry, after the import template's.
 const EXPORT_ONLY: [&str; 3] = ["Nơi ở", "Tuổi", "Trong độ tuổi lao động"];
+/// The row number of a list (số thứ tự), first: the import ignores it.
+const STT: &str = "STT";
 
-/// Column headers of exports: the import template's (so an export imports back), then
+/// Column headers of exports: STT, the import template's (so an export imports back), then
 /// [`EXPORT_ONLY`].
 pub fn export_headers() -> Vec<String> {
-    ansinh_domain::import::TEMPLATE_HEADERS.iter().chain(&EXPORT_ONLY).map(|s| s.to_string()).collect()
+    std::iter::once(&STT)
+        .chain(ansinh_domain::import::TEMPLATE_HEADERS.iter())
+        .chain(&EXPORT_ONLY)
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Sort exported rows as the list shows them ([`ansinh_store::person_order`]).
+fn sort_as_listed(persons: &mut [PersonRow], f: &PersonFilter) {
+    use ansinh_store::PersonOrder;
+    let prefix = f.number_prefix.clone().unwrap_or_default();
+    match ansinh_store::person_order(f) {
+        PersonOrder::FoldedName => persons.sort_by_cached_key(|p| (text::fold(&p.full_name), p.id)),
+        PersonOrder::Cccd => persons.sort_by(|a, b| (&a.cccd, a.id).cmp(&(&b.cccd, b.id))),
+        PersonOrder::Phone => persons.sort_by(|a, b| (&a.phone, a.id).cmp(&(&b.phone, b.id))),
+        PersonOrder::CccdThenPhone => persons.sort_by_cached_key(|p| {
+            let by_cccd = p.cccd.starts_with(&prefix);
+            let key = if by_cccd { p.cccd.clone() } else { p.phone.clone().unwrap_or_default() };
+            (!by_cccd, key, p.id)
+        }),
+        PersonOrder::Collation => persons.sort_by_cached_key(|p| (name_sort_key(&p.full_name), p.id)),
+    }
 }
 
 impl App {
     /// Every person matching `q` in the actor's scope, as a table in the import template's
-    /// layout (so an export can be edited and imported back), plus place, age and working age.
-    /// Read in keyset pages by id, so a province-wide export stays linear; sorted
-    /// Vietnamese-aware by place then name when it fits in memory comfortably.
+    /// layout (so an export can be edited and imported back) after a row number (STT), plus
+    /// place path, age and working age. Read in keyset pages by id, so a province-wide export
+    /// stays linear; in the list's own order (Vietnamese collation, or the searched name or
+    /// number) when it fits in memory comfortably, else by id.
     pub async fn export_persons(&self, actor: &Actor, q: &PersonQuery) -> Result<ansinh_reports::Table> {
         let today = self.today();
         let w = working_age_bounds(&self.params(), today)?;
@@ -50,17 +74,15 @@ impl App {
             .map(|h| (h.id, h.code))
             .collect();
         if persons.len() <= 200_000 {
-            persons.sort_by(|a, b| {
-                a.unit_path
-                    .cmp(&b.unit_path)
-                    .then_with(|| name_sort_key(&a.full_name).cmp(&name_sort_key(&b.full_name)))
-            });
+            sort_as_listed(&mut persons, &f);
         }
         let rows = persons
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 let unit = units.get(&p.unit_id);
                 vec![
+                    (i + 1).to_string(),
                     p.cccd.clone(),
                     p.full_name.clone(),
                     p.birth.to_string(),
@@ -79,6 +101,67 @@ impl App {
             })
             .collect();
         Ok(ansinh_reports::Table::new(export_headers(), rows))
+    }
+
+    /// The heading of an exported list (tiêu đề): what it is, where, which filters, when and
+    /// how many — the lines above the table in a workbook.
+    pub async fn export_heading(&self, actor: &Actor, q: &PersonQuery, rows: usize) -> Result<Vec<String>> {
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let place = if q.place.trim().is_empty() {
+            let ids: Vec<i64> = actor.grants.iter().map(|g| g.unit_id).collect();
+            let names = crate::picker::place_names(&mut c, &ids, true).await?;
+            let mut v: Vec<String> = ids.iter().filter_map(|i| names.get(i).cloned()).collect();
+            v.dedup();
+            v.join("; ")
+        } else {
+            drop(r);
+            let u = self.place_from_text(actor, &q.place, crate::PlaceUse::View, "place").await?;
+            let mut r = self.db.read().await?;
+            crate::picker::place_names(&mut r.conn(), &[u.id], true)
+                .await?
+                .remove(&u.id)
+                .unwrap_or(u.full_name())
+        };
+        let mut filters: Vec<String> = Vec::new();
+        let t = |s: &str| text::clean(s);
+        if !q.q.trim().is_empty() {
+            filters.push(format!("tìm «{}»", t(&q.q)));
+        }
+        if !q.household.trim().is_empty() {
+            filters.push(format!("hộ {}", t(&q.household)));
+        }
+        if !q.sex.trim().is_empty() {
+            filters.push(format!("giới tính: {}", sex_label_vi(parse_sex(&q.sex)?)));
+        }
+        if !q.age.trim().is_empty() {
+            filters.push(format!("tuổi {}", t(&q.age)));
+        }
+        if q.working_age.trim() == "yes" {
+            filters.push("trong độ tuổi lao động".into());
+        }
+        if !q.poverty.trim().is_empty() {
+            let status = PovertyStatus::parse(&q.poverty)?;
+            filters.push(format!("hộ {} năm {}", status.label_vi().to_lowercase(), self.today().year()));
+        }
+        if !q.ethnicity.trim().is_empty() {
+            filters.push(format!("dân tộc {}", Ethnicity::parse(&q.ethnicity)?.name()));
+        }
+        if !q.occupation.trim().is_empty() {
+            let o = Occupation::parse(&q.occupation)?;
+            filters.push(format!("nghề nghiệp: {}", o.label_vi()));
+        }
+        let mut lines = vec!["DANH SÁCH NHÂN KHẨU".to_string(), format!("Địa bàn: {place}")];
+        if !filters.is_empty() {
+            lines.push(format!("Điều kiện lọc: {}", filters.join("; ")));
+        }
+        lines.push(format!(
+            "Ngày xuất: {} · Số người: {} · Người xuất: {}",
+            self.today().format("%d/%m/%Y"),
+            ansinh_reports::vi_number(rows),
+            actor.username
+        ));
+        Ok(lines)
     }
 
     /// The import template as a workbook: the data sheet with the example row (marked, and

@@ -37,7 +37,7 @@ async fn demo_population_is_deterministic_and_shaped() {
             .await
             .unwrap();
         assert_eq!(table.rows.len(), 3000, "{l}");
-        let mut cccds: Vec<String> = table.rows.iter().map(|r| r[0].clone()).collect();
+        let mut cccds: Vec<String> = table.rows.iter().map(|r| r[1].clone()).collect();
         cccds.sort();
         fingerprints.push(cccds);
     }

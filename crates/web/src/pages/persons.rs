@@ -100,8 +100,11 @@ pub async fn export_xlsx(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let table = state.app.export_persons(actor, &q.to_app()).await?;
-    let bytes = ansinh_reports::write_xlsx(&table, "Nhân khẩu")
+    let query = q.to_app();
+    let table = state.app.export_persons(actor, &query).await?;
+    // A workbook is printed: under the list's heading (it still imports back).
+    let heading = state.app.export_heading(actor, &query, table.rows.len()).await?;
+    let bytes = ansinh_reports::write_xlsx_titled(&table, "Nhân khẩu", &heading)
         .map_err(|e| PageError::from(AppError::Internal(format!("xlsx: {}", e.en))))?;
     Ok(file_response(bytes, XLSX, &format!("danh-sách-nhân-khẩu-{}.xlsx", stamp(&page))))
 }
