@@ -140,7 +140,7 @@ test("campaign: visits on a phone, one offline; the last worker enrols and the g
   await page.goto(server.url + "/outreach");
   await page.getByText("Tạo đợt vận động").click();
   await page.getByLabel("Đợt vận động").fill("Về đích 100% tổ liên gia");
-  await page.getByLabel("Địa bàn (mã xã, thôn, tổ)").fill(near.code);
+  await page.getByLabel("Địa bàn (xã, thôn, tổ)").fill(near.code);
   await page.getByLabel("Từ ngày").fill("01/12/2026");
   await page.getByLabel("Đến ngày").fill("31/12/2026");
   await page.getByRole("button", { name: "Tạo đợt" }).click();
@@ -191,5 +191,24 @@ test("campaign: visits on a phone, one offline; the last worker enrols and the g
   // The funnel counts the enrolment for the campaign.
   await page.goto(campaignUrl);
   assert.match(await page.locator(".funnel").innerText(), /1\s+Đã tham gia/);
+  await ctx.close();
+});
+
+test("a campaign's places picked by name, several in one field (phone)", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await ctx.newPage();
+  await login(page, server.url, "xa.maihoa", DEMO_PASSWORD);
+  await page.goto(server.url + "/outreach");
+  await page.locator("details.card > summary").first().tap();
+  const field = page.locator("#campaign-places");
+  await field.fill("Thanh Bình");
+  await page.locator("#campaign-places-list [role=option]").first().tap();
+  assert.match(await field.inputValue(), /^Thôn Thanh Bình .*\(18322-01\); $/);
+  await field.pressSequentially("Trung L");
+  const second = page.locator("#campaign-places-list [role=option]", { hasText: "Trung Lĩnh" });
+  await second.waitFor();
+  await second.tap();
+  const value = await field.inputValue();
+  assert.match(value, /\(18322-01\); Thôn Trung Lĩnh .*\(18322-02\); $/, value);
   await ctx.close();
 });

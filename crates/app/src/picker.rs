@@ -220,6 +220,41 @@ impl App {
         self.place_labels(&mut c, units).await
     }
 
+    /// Several places typed in one field: separated by «;» or new lines (as the picker writes
+    /// them), or a list of codes separated by commas or spaces (`18322-01, 18322-02`). Each is
+    /// resolved as [`Self::place_from_text`]; every one that fails is an error on `field`.
+    pub async fn places_from_text(
+        &self,
+        actor: &Actor,
+        q: &str,
+        purpose: PlaceUse,
+        field: &str,
+    ) -> Result<Vec<Unit>> {
+        let mut items: Vec<String> = Vec::new();
+        for piece in q.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            let tokens: Vec<&str> = piece.split([',', ' ', '\t', '\r']).filter(|t| !t.is_empty()).collect();
+            if tokens.iter().all(|t| UnitCode::parse(t).is_ok()) {
+                items.extend(tokens.iter().map(|t| t.to_string()));
+            } else {
+                items.push(piece.to_string());
+            }
+        }
+        if items.len() > 200 {
+            return Err(AppError::invalid(field, "Tối đa 200 địa bàn", "at most 200 places"));
+        }
+        let mut out: Vec<Unit> = Vec::new();
+        let mut errors = Vec::new();
+        for item in &items {
+            match self.place_from_text(actor, item, purpose, field).await {
+                Ok(u) if !out.iter().any(|o| o.id == u.id) => out.push(u),
+                Ok(_) => {}
+                Err(AppError::Invalid(list)) => errors.extend(list),
+                Err(e) => return Err(e),
+            }
+        }
+        if errors.is_empty() { Ok(out) } else { Err(AppError::Invalid(errors)) }
+    }
+
     /// The one unit a typed place names (by code or by name), for `purpose`, valid today. None
     /// found, or several, is an error on `field` that says so and lists the candidates.
     pub async fn place_from_text(

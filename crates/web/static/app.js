@@ -20,8 +20,18 @@ document.documentElement.classList.add("js");
     opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === i ? "true" : "false"); });
     if (opts[i]) { input.setAttribute("aria-activedescendant", opts[i].id); opts[i].scrollIntoView({ block: "nearest" }); }
   }
+  // A field of several places (data-multi): the part after the last «;» is what is typed now.
+  function typed(input) {
+    return input.hasAttribute("data-multi") ? input.value.split(";").pop() : input.value;
+  }
   function choose(input, option) {
-    input.value = option.getAttribute("data-value");
+    if (input.hasAttribute("data-multi")) {
+      var parts = input.value.split(";");
+      parts[parts.length - 1] = (parts.length > 1 ? " " : "") + option.getAttribute("data-value");
+      input.value = parts.join(";") + "; ";
+    } else {
+      input.value = option.getAttribute("data-value");
+    }
     close(input);
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
@@ -30,7 +40,7 @@ document.documentElement.classList.add("js");
     var input = e.target;
     if (!isPicker(input)) return;
     clearTimeout(timers.get(input));
-    var q = input.value.trim();
+    var q = typed(input).trim();
     if (q.length < 2) { close(input); return; }
     timers.set(input, setTimeout(function () {
       var n = (seqs.get(input) || 0) + 1;

@@ -303,16 +303,29 @@ impl App {
                 format!("«{}» is not a commune; a model belongs to a commune", u.name),
             ));
         }
-        let mut places = Vec::new();
+        let mut places: Vec<Unit> = Vec::new();
         if let Some(u) = &commune {
-            for code in n.places.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-                match self.unit_by_code(actor, code, None).await {
-                    Ok(p) if p.level.is_local() && in_subtree(&p.path, &u.path) => places.push(p),
-                    _ => errors.push(Invalid::new(
-                        "places",
-                        format!("«{code}» không phải thôn hay tổ liên gia của {}", u.full_name()),
-                        format!("«{code}» is not a village or group of {}", u.name),
-                    )),
+            for item in n.places.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                match self.places_from_text(actor, item, crate::PlaceUse::View, "places").await {
+                    Ok(list) => {
+                        for p in list {
+                            if !(p.level.is_local() && in_subtree(&p.path, &u.path)) {
+                                errors.push(Invalid::new(
+                                    "places",
+                                    format!(
+                                        "«{}» không phải thôn hay tổ liên gia của {}",
+                                        p.full_name(),
+                                        u.full_name()
+                                    ),
+                                    format!("«{}» is not a village or group of {}", p.full_name(), u.name),
+                                ));
+                            } else if !places.iter().any(|o: &Unit| o.id == p.id) {
+                                places.push(p);
+                            }
+                        }
+                    }
+                    Err(AppError::Invalid(list)) => errors.extend(list),
+                    Err(e) => return Err(e),
                 }
             }
         }

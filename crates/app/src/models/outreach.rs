@@ -162,15 +162,28 @@ impl App {
                 "the end must be on or after the start, and a campaign at most a year",
             ));
         }
-        let mut units = Vec::new();
-        for code in n.unit_codes.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            match self.unit_by_code(actor, code, None).await {
-                Ok(u) if u.level >= Level::Commune => units.push(u),
-                _ => errors.push(Invalid::new(
-                    "unit_codes",
-                    format!("Không tìm thấy xã, thôn hay tổ mã «{code}» trong phạm vi của bạn"),
-                    format!("no commune, village or group «{code}» in your scope"),
-                )),
+        // Each item a place by code or by name (the web form's one field may hold several).
+        let mut units: Vec<Unit> = Vec::new();
+        for item in n.unit_codes.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            match self.places_from_text(actor, item, crate::PlaceUse::View, "unit_codes").await {
+                Ok(list) => {
+                    for u in list {
+                        if u.level < Level::Commune {
+                            errors.push(Invalid::new(
+                                "unit_codes",
+                                format!(
+                                    "«{}» không phải xã, thôn hay tổ; hãy chọn nơi đi vận động",
+                                    u.full_name()
+                                ),
+                                format!("«{}» is not a commune, village or group", u.full_name()),
+                            ));
+                        } else if !units.iter().any(|o| o.id == u.id) {
+                            units.push(u);
+                        }
+                    }
+                }
+                Err(AppError::Invalid(list)) => errors.extend(list),
+                Err(e) => return Err(e),
             }
         }
         if units.is_empty() && errors.iter().all(|e| e.field != "unit_codes") {

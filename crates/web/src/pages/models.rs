@@ -275,7 +275,7 @@ pub async fn create(
             income_months: f.income_months.clone(),
             income_note: f.income_note.clone(),
             rules: f.rules.clone(),
-            places: f.places.split([',', ' ', ';']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            places: vec![f.places.clone()],
         };
         p.into_result()?;
         state.app.create_model(actor, &n).await

@@ -103,7 +103,7 @@ pub async fn create(
         let mut p = Parsed(Vec::new());
         let n = NewCampaign {
             name: f.name.clone(),
-            unit_codes: list_of(&f.unit_codes),
+            unit_codes: vec![f.unit_codes.clone()],
             starts_on: p.date("starts_on", &f.starts_on, page.today),
             ends_on: p.date("ends_on", &f.ends_on, page.today),
             target_visits: p.take(number_field("target_visits", &f.target_visits)),

@@ -49,6 +49,31 @@ async fn models_through_the_pages_and_the_api() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("Tháng có thu nhập: Tháng có thu nhập «0» không hợp lệ"), "{l}");
         assert!(bad.body.contains("Loại: Loại mô hình «piggy» không hợp lệ"), "{l}: both at once");
+        // Its places by name, several in one field: one outside the user's scope is named.
+        let bad = send(
+            &r,
+            post(
+                "/models",
+                &form(&[
+                    ("name", "Heo đất Thanh Bình"),
+                    ("unit_code", "18322"),
+                    ("kind", "savings"),
+                    ("organisation", "womens_union"),
+                    ("launched_on", "01/06/2025"),
+                    ("income_months", "1"),
+                    ("places", "Thanh Bình; Tân Sơn"),
+                ]),
+                Some(&cookie),
+            ),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(
+            bad.body.contains("Không tìm thấy địa bàn «Tân Sơn» trong phạm vi của bạn"),
+            "{l}: {}",
+            bad.body
+        );
+        assert!(bad.body.contains("value=\"Thanh Bình; Tân Sơn\""), "{l}: kept as typed");
         let ok = send(
             &r,
             post(
@@ -61,6 +86,8 @@ async fn models_through_the_pages_and_the_api() {
                     ("organisation", "womens_union"),
                     ("launched_on", "01/06/2025"),
                     ("income_months", "1,4,7,10"),
+                    // Places as the multi-place picker writes them, and a code.
+                    ("places", "Thôn Thanh Bình · Xã Mai Hoa (18322-01); 18322-02"),
                 ]),
                 Some(&cookie),
             ),
@@ -72,6 +99,44 @@ async fn models_through_the_pages_and_the_api() {
         let page = send(&r, get(&url, Some(&cookie))).await;
         assert_eq!(page.status, StatusCode::OK, "{l}");
         assert!(page.body.contains("tháng 1, 4, 7, 10") && page.body.contains("Heo đất tiết kiệm"), "{l}");
+        let model = app.model_view(&Actor::system(), id).await.unwrap();
+        let codes: Vec<&str> = model.places.iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["18322-01", "18322-02"], "{l}");
+
+        // A campaign over places by name (the picker's «;» list).
+        let camp = send(
+            &r,
+            post(
+                "/outreach/campaigns",
+                &form(&[
+                    ("name", "Tháng vận động"),
+                    ("unit_codes", "Thanh Bình; tổ 2 Thanh Bình"),
+                    ("starts_on", "01/12/2026"),
+                    ("ends_on", "31/12/2026"),
+                    ("target_visits", "50"),
+                    ("target_enrolments", "5"),
+                ]),
+                Some(&cookie),
+            ),
+        )
+        .await;
+        assert_eq!(camp.status, StatusCode::SEE_OTHER, "{l}: {}", camp.body);
+        let bad = send(
+            &r,
+            post(
+                "/outreach/campaigns",
+                &form(&[
+                    ("name", "Tháng vận động"),
+                    ("unit_codes", "Hà Tĩnh"),
+                    ("starts_on", "01/12/2026"),
+                    ("ends_on", "31/12/2026"),
+                ]),
+                Some(&cookie),
+            ),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(bad.body.contains("«Hà Tĩnh»"), "{l}: {}", bad.body);
         // A member by an unknown household code: named, nothing written.
         let m = send(
             &r,
