@@ -144,6 +144,20 @@ impl App {
         Ok((user, grants, Subject::new("user", user_id, &province, &path)))
     }
 
+    /// The id of the user named `username`, if `actor` may administer them (not found
+    /// otherwise), for the command line.
+    pub async fn administered_user_id(&self, actor: &Actor, username: &str) -> Result<i64> {
+        let username = Username::parse(username)?;
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let user = c.user_by_username(username.as_str()).await?.ok_or(AppError::NotFound)?;
+        let grants = c.grants_of(user.id).await?;
+        if !Self::may_administer(actor, user.id, &grants) {
+            return Err(AppError::NotFound);
+        }
+        Ok(user.id)
+    }
+
     /// Add, replace or remove one of a user's role grants. The actor must manage users both over
     /// the grant taken away and over the place given; a user keeps at least one grant (disable
     /// the account instead).

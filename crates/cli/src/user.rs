@@ -1,7 +1,7 @@
-//! `ansinh user add|token|password`.
+//! `ansinh user add|token|password|grant|ungrant|disable|enable`.
 
 use crate::Failure;
-use ansinh_app::{App, NewUser};
+use ansinh_app::{App, GrantChange, NewUser};
 use ansinh_domain::Actor;
 use clap::Subcommand;
 use std::io::{BufRead, IsTerminal};
@@ -31,6 +31,41 @@ pub enum UserCommand {
         username: String,
         #[arg(long, default_value = "CLI")]
         label: String,
+    },
+    /// Give a user a role on a place (its whole subtree), or change one they have (`--replace`).
+    /// Their sessions end.
+    Grant {
+        #[arg(long)]
+        username: String,
+        /// admin, province_officer, commune_officer, org_member, collector, viewer
+        #[arg(long)]
+        role: String,
+        /// The place: its code (18322) or its name («Mai Hoa», «Thanh Bình, Mai Hoa»).
+        #[arg(long)]
+        unit: String,
+        /// The role it replaces, as ROLE@UNIT_CODE (e.g. viewer@42).
+        #[arg(long)]
+        replace: Option<String>,
+    },
+    /// Take one role away (a user keeps at least one: disable the account instead).
+    Ungrant {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// The unit code of the role taken away.
+        #[arg(long)]
+        unit: String,
+    },
+    /// Disable an account: its sessions end, its tokens stop working, sign-in is refused.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        username: String,
     },
     /// Set a new password (unlocks the account and ends every session of the user).
     Password {
@@ -64,6 +99,21 @@ fn read_password(from_stdin: bool) -> Result<String, Failure> {
     Ok(p1)
 }
 
+/// `ROLE@UNIT_CODE` → the (role, unit id) of a grant.
+async fn grant_of(app: &App, text: &str) -> Result<(String, i64), Failure> {
+    let Some((role, code)) = text.split_once('@') else {
+        return Err(Failure {
+            code: 2,
+            message: format!(
+                "«{text}»: cần dạng VAI_TRÒ@MÃ_ĐƠN_VỊ, ví dụ viewer@42 / expected ROLE@UNIT_CODE"
+            ),
+        });
+    };
+    ansinh_domain::Role::parse(role).map_err(ansinh_app::AppError::from)?;
+    let unit = app.unit_by_code(&Actor::system(), code, None).await?;
+    Ok((role.to_string(), unit.id))
+}
+
 pub async fn run(app: &App, cmd: UserCommand) -> Result<(), Failure> {
     let system = Actor::system();
     match cmd {
@@ -81,6 +131,38 @@ pub async fn run(app: &App, cmd: UserCommand) -> Result<(), Failure> {
         UserCommand::Token { username, label } => {
             let (_, token) = app.create_token(&system, &username, &label).await?;
             println!("{token}");
+            Ok(())
+        }
+        UserCommand::Grant { username, role, unit, replace } => {
+            let id = app.administered_user_id(&system, &username).await?;
+            let old = match replace {
+                None => None,
+                Some(r) => Some(grant_of(app, &r).await?),
+            };
+            let change = GrantChange { old, new: Some((role.clone(), unit.clone())) };
+            app.change_grant(&system, id, &change).await?;
+            println!(
+                "{username}: vai trò {role} tại {unit}; các phiên đăng nhập đã kết thúc. / Role granted."
+            );
+            Ok(())
+        }
+        UserCommand::Ungrant { username, role, unit } => {
+            let id = app.administered_user_id(&system, &username).await?;
+            let old = grant_of(app, &format!("{role}@{unit}")).await?;
+            app.change_grant(&system, id, &GrantChange { old: Some(old), new: None }).await?;
+            println!("{username}: đã bỏ vai trò {role} tại {unit}. / Role removed.");
+            Ok(())
+        }
+        UserCommand::Disable { username } => {
+            let id = app.administered_user_id(&system, &username).await?;
+            app.set_user_active(&system, id, false).await?;
+            println!("Đã khoá tài khoản {username}; phiên và token đã dừng. / Account disabled.");
+            Ok(())
+        }
+        UserCommand::Enable { username } => {
+            let id = app.administered_user_id(&system, &username).await?;
+            app.set_user_active(&system, id, true).await?;
+            println!("Đã mở lại tài khoản {username}. / Account enabled.");
             Ok(())
         }
         UserCommand::Password { username, password_stdin, revoke_tokens } => {

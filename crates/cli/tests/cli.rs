@@ -212,6 +212,50 @@ fn users_and_tokens() {
         Some("another-password\n"),
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // Roles and account state from the command line: add one (a place by name), take the
+    // first away, never the last; disable, and sign-in is refused; enable.
+    let user = |args: &[&str]| {
+        let mut a = vec!["user"];
+        a.extend_from_slice(args);
+        run_in(dir.path(), &a, None)
+    };
+    let o = user(&["grant", "--username", "xa.maihoa", "--role", "viewer", "--unit", "Hà Tĩnh"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = user(&["ungrant", "--username", "xa.maihoa", "--role", "commune_officer", "--unit", "18322"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = user(&["ungrant", "--username", "xa.maihoa", "--role", "viewer", "--unit", "42"]);
+    assert_eq!(o.status.code(), Some(2), "the last role stays: {}", stderr(&o));
+    let o = user(&[
+        "grant",
+        "--username",
+        "xa.maihoa",
+        "--role",
+        "collector",
+        "--unit",
+        "18322",
+        "--replace",
+        "viewer",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "ROLE@UNIT expected");
+    assert!(stderr(&o).contains("VAI_TRÒ@MÃ_ĐƠN_VỊ"), "{}", stderr(&o));
+    let o = user(&[
+        "grant",
+        "--username",
+        "xa.maihoa",
+        "--role",
+        "collector",
+        "--unit",
+        "18322",
+        "--replace",
+        "viewer@42",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = user(&["disable", "--username", "xa.maihoa"]);
+    assert!(o.status.success() && stdout(&o).contains("Đã khoá"), "{}", stderr(&o));
+    let o = user(&["enable", "--username", "xa.maihoa"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = user(&["disable", "--username", "nobody.here"]);
+    assert!(!o.status.success(), "an unknown user");
     let o = run_in(dir.path(), &["migrate"], None);
     assert!(o.status.success());
 }
