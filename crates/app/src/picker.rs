@@ -214,6 +214,26 @@ impl App {
         }
         units.extend(self.named_path(&mut c, &run, &roots, on, 0).await?);
         units.extend(c.search_units(&run.join(" "), &roots, Some(on), 40).await?);
+        if units.is_empty() && run.len() >= 2 {
+            // Still typing the place above («tổ 2 Thanh» on the way to «tổ 2 Thanh Bình»): the
+            // last words as the first letters of the anchor's name, the rest named inside it.
+            for split in 1..run.len() {
+                let anchors = c.search_units(&run[split..].join(" "), &roots, Some(on), 10).await?;
+                for a in &anchors {
+                    let rest = &run[..split];
+                    let inner = self.named_path(&mut c, rest, std::slice::from_ref(&a.path), on, 1).await?;
+                    if inner.iter().any(|u| u.id != a.id) {
+                        units.extend(inner.into_iter().filter(|u| u.id != a.id));
+                    } else {
+                        let kids = c.unit_children(a.id, Some(on)).await?;
+                        units.extend(kids.into_iter().filter(|k| named_loosely(k, rest)));
+                    }
+                }
+                if !units.is_empty() {
+                    break;
+                }
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         units.retain(|u| purpose.offers(u) && actor.can(purpose.permission(), &u.path) && seen.insert(u.id));
         units.truncate(limit);

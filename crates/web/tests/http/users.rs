@@ -46,6 +46,9 @@ async fn the_place_picker_finds_places_by_name_in_scope() {
         // Typing the start of a name already offers it.
         let res = send(&r, get("/units/pick?for=view&q=thanh+bi", Some(&mai_hoa))).await;
         assert!(res.body.contains("Thôn Thanh Bình"), "{l}");
+        // … and a group while its village's name is still being typed.
+        let res = send(&r, get("/units/pick?for=view&list=l&q=t%E1%BB%95+1+Thanh+B", Some(&mai_hoa))).await;
+        assert!(res.body.contains("Tổ liên gia số 1 · Thôn Thanh Bình · Xã Mai Hoa"), "{l}: {}", res.body);
         // Out of scope: nothing, said so.
         let res = send(&r, get("/units/pick?for=view&q=tan+son", Some(&mai_hoa))).await;
         assert!(!res.body.contains("Tân Sơn") && res.body.contains("Không có địa bàn nào khớp"), "{l}");
