@@ -15,7 +15,7 @@ use sqlx::AssertSqlSafe;
 /// SQLite, PostgreSQL; a contract test checks they agree): dropped and rebuilt by bulk loads.
 /// PostgreSQL's key indexes end in the id that pages are ordered by; SQLite's end in it
 /// implicitly (the rowid).
-pub const BULK_INDEXES: [(&str, &str, &str); 10] = [
+pub const BULK_INDEXES: [(&str, &str, &str); 12] = [
     ("persons_name", "persons (name_key)", "persons (name_key, id)"),
     ("persons_given", "persons (given_key, name_key)", "persons (given_key, name_key, id)"),
     ("persons_sort", "persons (sort_key)", "persons (sort_key, id)"),
@@ -29,6 +29,8 @@ pub const BULK_INDEXES: [(&str, &str, &str); 10] = [
         "persons (commune_id, given_key, name_key, id)",
     ),
     ("persons_commune_sort", "persons (commune_id, sort_key)", "persons (commune_id, sort_key, id)"),
+    ("persons_commune_cccd", "persons (commune_id, cccd)", "persons (commune_id, cccd)"),
+    ("persons_commune_phone", "persons (commune_id, phone)", "persons (commune_id, phone)"),
     ("households_path", "households (unit_path)", "households (unit_path)"),
 ];
 
