@@ -150,7 +150,10 @@ impl App {
         };
         let exists_on_day = unit.valid_on(day);
         let ended_by_day = unit.valid_to.is_some_and(|t| t <= day);
-        let kids = if exists_on_day { c.unit_children(unit.id, on).await? } else { Vec::new() };
+        let mut kids = if exists_on_day { c.unit_children(unit.id, on).await? } else { Vec::new() };
+        // A unit's own children lie in its subtree; the villages an old commune had then lie
+        // under today's commune, which a user scoped to the old one may not see.
+        kids.retain(|k| actor.can(Permission::View, &k.path));
         let ids: Vec<i64> = kids.iter().map(|u| u.id).collect();
         let counts = c.child_counts(&ids, on).await?;
         let mut children: Vec<(Unit, i64)> = kids

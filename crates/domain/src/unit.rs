@@ -275,6 +275,20 @@ impl PlaceStart {
     }
 }
 
+/// The old commune a form names for a village (its row id; empty: none).
+pub fn parse_former(s: Option<&str>) -> Result<Option<i64>, Invalid> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
+            Invalid::new(
+                "former",
+                format!("Xã cũ «{s}» không hợp lệ"),
+                format!("old commune «{s}» is not valid"),
+            )
+        }),
+    }
+}
+
 /// A village or inter-family group to be created under `parent` (parsed from a form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPlace {

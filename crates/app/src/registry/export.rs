@@ -106,23 +106,19 @@ impl App {
     /// The heading of an exported list (tiêu đề): what it is, where, which filters, when and
     /// how many — the lines above the table in a workbook.
     pub async fn export_heading(&self, actor: &Actor, q: &PersonQuery, rows: usize) -> Result<Vec<String>> {
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        let place = if q.place.trim().is_empty() {
-            let ids: Vec<i64> = actor.grants.iter().map(|g| g.unit_id).collect();
-            let names = crate::picker::place_names(&mut c, &ids, true).await?;
-            let mut v: Vec<String> = ids.iter().filter_map(|i| names.get(i).cloned()).collect();
-            v.dedup();
-            v.join("; ")
+        // The list's place, or the user's scope when it names none.
+        let ids: Vec<i64> = if q.place.trim().is_empty() {
+            actor.grants.iter().map(|g| g.unit_id).collect()
         } else {
-            drop(r);
-            let u = self.place_from_text(actor, &q.place, crate::PlaceUse::View, "place").await?;
-            let mut r = self.db.read().await?;
-            crate::picker::place_names(&mut r.conn(), &[u.id], true)
-                .await?
-                .remove(&u.id)
-                .unwrap_or(u.full_name())
+            vec![self.place_from_text(actor, &q.place, crate::PlaceUse::View, "place").await?.id]
         };
+        let names = {
+            let mut r = self.db.read().await?;
+            crate::picker::place_names(&mut r.conn(), &ids, true).await?
+        };
+        let mut places: Vec<String> = ids.iter().filter_map(|i| names.get(i).cloned()).collect();
+        places.dedup();
+        let place = places.join("; ");
         let mut filters: Vec<String> = Vec::new();
         let t = |s: &str| text::clean(s);
         if !q.q.trim().is_empty() {

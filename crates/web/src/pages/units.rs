@@ -76,11 +76,7 @@ pub async fn show(
     let actor = page.actor()?;
     let era = q.era(page.today, state.app.reform_day().await?);
     let view = state.app.unit_view(actor, id, Some(era.on)).await?;
-    let counts = counts(&state, actor, &view.unit).await?;
-    let members = members(&state, actor, &view.unit).await?;
-    let children =
-        ChildrenTpl { page: &page, view, era, error: None, form_name: String::new(), kinds: &VILLAGE_KINDS };
-    render(&UnitTpl { page: &page, children, counts, members, start_error: None })
+    unit_page(&state, &page, view, era, None, String::new(), None).await
 }
 
 /// The children block alone (htmx era switch).
@@ -183,18 +179,26 @@ pub struct StartForm {
 impl StartForm {
     fn parse(&self) -> Result<(PlaceStart, Option<i64>), AppError> {
         let start = PlaceStart::parse(self.began.as_deref(), self.began_on.as_deref())?;
-        let former = match self.former.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => Some(s.parse::<i64>().map_err(|_| {
-                AppError::invalid(
-                    "former",
-                    format!("Xã cũ «{s}» không hợp lệ"),
-                    format!("old commune «{s}» is not valid"),
-                )
-            })?),
-        };
-        Ok((start, former))
+        Ok((start, ansinh_domain::unit::parse_former(self.former.as_deref())?))
     }
+}
+
+/// The whole unit page: the unit, its population and residents, the children block (with the
+/// add form's `error` and typed name) and the "began" form's error.
+async fn unit_page(
+    state: &AppState,
+    page: &Page,
+    view: UnitView,
+    era: Era,
+    error: Option<String>,
+    form_name: String,
+    start_error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    let actor = page.actor()?;
+    let counts = counts(state, actor, &view.unit).await?;
+    let members = members(state, actor, &view.unit).await?;
+    let children = ChildrenTpl { page, view, era, error, form_name, kinds: &VILLAGE_KINDS };
+    render(&UnitTpl { page, children, counts, members, start_error })
 }
 
 pub async fn create_place(
@@ -239,11 +243,7 @@ pub async fn create_place(
                     kinds: &VILLAGE_KINDS,
                 })?
             } else {
-                let counts = counts(&state, actor, &view.unit).await?;
-                let members = members(&state, actor, &view.unit).await?;
-                let children =
-                    ChildrenTpl { page: &page, view, era, error, form_name: f.name, kinds: &VILLAGE_KINDS };
-                render(&UnitTpl { page: &page, children, counts, members, start_error: None })?
+                unit_page(&state, &page, view, era, error, f.name, None).await?
             };
             // htmx swaps 2xx only by default: answer the form with its error as 200 for htmx.
             if htmx { Ok(html.into_response()) } else { Ok(unprocessable(html)) }
@@ -285,18 +285,8 @@ pub async fn set_start(
         Err(fields) => {
             let era = EraQuery::default().era(page.today, state.app.reform_day().await?);
             let view = state.app.unit_view(actor, id, Some(era.on)).await?;
-            let counts = counts(&state, actor, &view.unit).await?;
-            let members = members(&state, actor, &view.unit).await?;
-            let children = ChildrenTpl {
-                page: &page,
-                view,
-                era,
-                error: None,
-                form_name: String::new(),
-                kinds: &VILLAGE_KINDS,
-            };
             let start_error = Some(fields_message(page.lang, &fields));
-            Ok(unprocessable(render(&UnitTpl { page: &page, children, counts, members, start_error })?))
+            Ok(unprocessable(unit_page(&state, &page, view, era, None, String::new(), start_error).await?))
         }
     }
 }

@@ -115,25 +115,7 @@ async fn registry_import_export_and_template() {
         );
         // The API: 202 with the job at once, then its report.
         let token = app.create_token(&Actor::system(), "xa.maihoa", "import").await.unwrap().1;
-        let req = Request::builder()
-            .method("POST")
-            .uri("/api/v1/imports/persons?filename=danh-sach.csv&mode=dry_run")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::from(bad.clone()))
-            .unwrap();
-        let res = send(&r, req).await;
-        assert_eq!(res.status, StatusCode::ACCEPTED, "{l}: {}", res.body);
-        let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-        let id = v["id"].as_i64().unwrap();
-        let mut job = v;
-        for _ in 0..100 {
-            if job["state"] == "done" {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            let res = send(&r, bearer(&format!("/api/v1/imports/{id}"), &token)).await;
-            job = serde_json::from_str(&res.body).unwrap();
-        }
+        let job = import_via_api(&r, &token, "danh-sach.csv", "dry_run", bad.clone().into_bytes()).await;
         assert_eq!(job["state"], "done", "{l}: {job}");
         assert_eq!(job["report"]["bad_rows"], 1, "{l}: {job}");
         assert_eq!(job["report"]["errors"][0]["row"], 3, "{l}: {job}");
@@ -178,25 +160,7 @@ async fn registry_import_export_and_template() {
         assert!(xlsx.body.starts_with("PK"), "{l}");
         // The template sent back untouched imports nobody: its example row is skipped, said so.
         let token = app.create_token(&Actor::system(), "xa.maihoa", "tpl").await.unwrap().1;
-        let req = Request::builder()
-            .method("POST")
-            .uri("/api/v1/imports/persons?filename=mau.xlsx&mode=all_or_nothing")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::from(xlsx.bytes.clone()))
-            .unwrap();
-        let res = send(&r, req).await;
-        assert_eq!(res.status, StatusCode::ACCEPTED, "{l}: {}", res.body);
-        let mut job: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-        let id = job["id"].as_i64().unwrap_or_else(|| panic!("{l}: {job}"));
-        for _ in 0..100 {
-            if job["state"] == "done" {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            job =
-                serde_json::from_str(&send(&r, bearer(&format!("/api/v1/imports/{id}"), &token)).await.body)
-                    .unwrap();
-        }
+        let job = import_via_api(&r, &token, "mau.xlsx", "all_or_nothing", xlsx.bytes.clone()).await;
         assert_eq!(job["report"]["created"], 0, "{l}: {job}");
         assert_eq!(job["report"]["bad_rows"], 0, "{l}: {job}");
         assert_eq!(job["report"]["warning_count"], 1, "{l}: {job}");
@@ -226,25 +190,7 @@ async fn registry_import_export_and_template() {
         assert_eq!(heading[1], "Địa bàn: Xã Mai Hoa", "{l}");
         assert_eq!(heading[2], "Điều kiện lọc: giới tính: Nữ", "{l}");
         assert!(heading[3].contains("Số người: 7 · Người xuất: xa.maihoa"), "{l}: {heading:?}");
-        let req = Request::builder()
-            .method("POST")
-            .uri("/api/v1/imports/persons?filename=xuat.xlsx&mode=all_or_nothing")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::from(export))
-            .unwrap();
-        let res = send(&r, req).await;
-        assert_eq!(res.status, StatusCode::ACCEPTED, "{l}: {}", res.body);
-        let mut job: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-        let id = job["id"].as_i64().unwrap();
-        for _ in 0..100 {
-            if job["state"] == "done" {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            job =
-                serde_json::from_str(&send(&r, bearer(&format!("/api/v1/imports/{id}"), &token)).await.body)
-                    .unwrap();
-        }
+        let job = import_via_api(&r, &token, "xuat.xlsx", "all_or_nothing", export).await;
         assert_eq!(job["report"]["bad_rows"], 0, "{l}: {job}");
         assert_eq!(
             (job["report"]["created"].as_i64(), job["report"]["unchanged"].as_i64()),
@@ -252,6 +198,35 @@ async fn registry_import_export_and_template() {
             "{l}: {job}"
         );
     }
+}
+
+/// Send a file to the import API (202 with the job at once) and wait for its report.
+async fn import_via_api(
+    r: &Router,
+    token: &str,
+    filename: &str,
+    mode: &str,
+    body: Vec<u8>,
+) -> serde_json::Value {
+    let req = Request::builder()
+        .method("POST")
+        .uri(format!("/api/v1/imports/persons?filename={filename}&mode={mode}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap();
+    let res = send(r, req).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.body);
+    let mut job: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let id = job["id"].as_i64().unwrap_or_else(|| panic!("{job}"));
+    for _ in 0..100 {
+        if job["state"] == "done" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        job = serde_json::from_str(&send(r, bearer(&format!("/api/v1/imports/{id}"), token)).await.body)
+            .unwrap();
+    }
+    job
 }
 
 /// Every file of the hostile corpus (`scripts/hostile-corpus.py`): a user who may not import is

@@ -204,6 +204,21 @@ async fn villages_older_than_their_commune_show_under_the_old_commune() {
             1,
             "{l}: the API's list too"
         );
+        // Someone scoped to the old commune does not see the village (it lies under Mai Hoa).
+        let old_scope = Actor {
+            user_id: Some(9_999),
+            username: "xa.duclinh".into(),
+            grants: vec![ansinh_domain::Grant {
+                role: ansinh_domain::Role::Viewer,
+                unit_id: duc_linh.id,
+                unit_path: duc_linh.path.clone(),
+                unit_name: duc_linh.name.clone(),
+            }],
+        };
+        assert!(
+            app.unit_view(&old_scope, duc_linh.id, day(2025, 6, 30)).await.unwrap().children.is_empty(),
+            "{l}"
+        );
         // The new commune on that day did not exist: it says so and points to the old ones.
         let new = send(&r, get(&format!("/units/{}?era=before", mai_hoa.id), Some(&admin))).await;
         assert!(
