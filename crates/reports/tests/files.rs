@@ -614,6 +614,18 @@ fn titled_sheets_read_back() {
     );
     let titles = strings(&["DANH SÁCH NHÂN KHẨU", "Địa bàn: Xã Mai Hoa", "Ngày xuất: 07/12/2026"]);
     let xlsx = ansinh_reports::write_xlsx_titled(&table, "Nhân khẩu", &titles).unwrap();
+    // The heading is in the sheet as written: A1–A3, the header on row 5.
+    {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(xlsx.clone())).unwrap();
+        let range = wb.worksheet_range("Nhân khẩu").unwrap();
+        let cell = |r: u32, c: u32| range.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+        assert_eq!(
+            (cell(0, 0), cell(1, 0), cell(2, 0)),
+            (titles[0].clone(), titles[1].clone(), titles[2].clone())
+        );
+        assert_eq!((cell(3, 0), cell(4, 0), cell(4, 1)), (String::new(), "STT".into(), "cccd".into()));
+    }
     let back = read_xlsx(&xlsx).unwrap();
     assert_eq!(back.headers, table.headers);
     // Header on sheet row 5 (3 titles, a blank row): the data row is row 6, index 4.
