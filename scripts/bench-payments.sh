@@ -6,12 +6,14 @@
 #
 #   scripts/bench-payments.sh            # both backends (PostgreSQL 15 via scripts/pg.sh)
 #   DUR=30s BACKENDS=sqlite scripts/bench-payments.sh
+#   PERSONS=1000000 scripts/bench-payments.sh   # the same on a registry of a million persons
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-20s}
+PERSONS=${PERSONS:-}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release -q --bin ansinh
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q --bin ansinh
 BIN=$PWD/target/release/ansinh
 WORK=$(mktemp -d /tmp/ansinh-bench-pay.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -89,7 +91,11 @@ bench() {
   mkdir -p "$dir"
   local args=(--data-dir "$dir")
   [ -n "$db" ] && args+=(--database "$db")
-  "$BIN" "${args[@]}" demo >/dev/null 2>&1
+  if [ -n "$PERSONS" ]; then
+    "$BIN" "${args[@]}" demo --persons "$PERSONS" >/dev/null 2>&1
+  else
+    "$BIN" "${args[@]}" demo >/dev/null 2>&1
+  fi
   : >"$WORK/tokens.txt"
   for i in $(seq -f %02g 0 9); do
     echo "bench-password-1" | "$BIN" "${args[@]}" user add --username "bench$i" --role collector --unit 18322 --password-stdin >/dev/null 2>&1

@@ -564,6 +564,29 @@ impl Conn<'_> {
             .bind(w.max_birth).bind(w.male_after).bind(w.female_after).fetch_all(&mut **c).await)?)
     }
 
+    /// Whether the subtree is at 100 % today: `Some(workers)` when it has working-age persons
+    /// and none of them lacks insurance in force, `None` otherwise. The first uninsured worker
+    /// found ends the walk, so a subtree far from 100 % costs a few rows; only a subtree at
+    /// 100 % is walked whole (to count its workers).
+    pub async fn full_workers(
+        &mut self,
+        lo: &str,
+        hi: &str,
+        today: NaiveDate,
+        w: WorkingAgeBounds,
+    ) -> Result<Option<i64>> {
+        let sql = format!(
+            "SELECT 1 FROM persons p WHERE p.unit_path >= $1 AND p.unit_path < $2 AND {WORKING} AND NOT {INSURED} LIMIT 1"
+        );
+        let gap = on!(self, c => sqlx::query_scalar::<_, i32>(AssertSqlSafe(sql)).bind(lo).bind(hi).bind(today)
+            .bind(w.max_birth).bind(w.male_after).bind(w.female_after).fetch_optional(&mut **c).await)?;
+        if gap.is_some() {
+            return Ok(None);
+        }
+        let workers: i64 = self.coverage_by_unit(lo, hi, today, w).await?.iter().map(|c| c.workers).sum();
+        Ok((workers > 0).then_some(workers))
+    }
+
     /// Working-age persons of a subtree without insurance in force, by place and name.
     pub async fn uninsured_workers(
         &mut self,

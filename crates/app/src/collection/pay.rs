@@ -99,6 +99,8 @@ struct Draft {
     sources: Vec<(PayerSource, String, i64)>,
     /// The parts paid from community models' funds: (model id, amount).
     funds: Vec<(i64, i64)>,
+    /// The VSI participation's paid-through date before this payment.
+    paid_through: Option<NaiveDate>,
 }
 
 /// The fund parts of an item's sources: (model id, amount).
@@ -220,7 +222,9 @@ impl App {
             None => actor.username.clone(),
         };
         let mut receipts = Vec::new();
-        let paths: Vec<String> = drafts.iter().map(|d| d.payer.unit_path.clone()).collect();
+        // The places of persons this visit makes insured today (a VSI period reaching today
+        // that did not before): only they can bring a group or village to 100 %.
+        let mut paths: Vec<String> = Vec::new();
         for d in drafts {
             let (book, number) = loop {
                 let book = w.conn().current_book(uid).await?.ok_or_else(|| {
@@ -283,7 +287,11 @@ impl App {
                 self.draw_fund(&mut w, *model, &d.payer, d.scheme, *amount, r.id, &number).await?;
             }
             for l in &lines {
-                w.conn().refresh_paid_through(l.participation_id, now).await?;
+                let after = w.conn().refresh_paid_through(l.participation_id, now).await?;
+                let insured_before = d.paid_through.is_some_and(|p| p >= today);
+                if d.scheme == Scheme::Vsi && !insured_before && after.is_some_and(|p| p >= today) {
+                    paths.push(d.payer.unit_path.clone());
+                }
             }
             // The payment closes the reminders that asked for it.
             let parts: Vec<i64> = lines.iter().map(|l| l.participation_id).collect();
@@ -368,6 +376,7 @@ impl App {
                     }],
                     sources: sources(prefix, &srcs, q.payable.0)?,
                     funds: fund_parts(&srcs),
+                    paid_through: p.paid_through,
                     payer: person,
                 }
             }
@@ -451,6 +460,7 @@ impl App {
                     ),
                     sources: sources(prefix, &srcs, q.total.0)?,
                     funds: fund_parts(&srcs),
+                    paid_through: None,
                     lines,
                     payer,
                 }

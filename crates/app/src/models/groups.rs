@@ -145,12 +145,17 @@ impl App {
         Ok(GroupsView { unit, total, lines, uninsured, truncated })
     }
 
-    /// Mark or un-mark 100 % for the groups and villages the persons at `paths` live in, as
-    /// the current transaction leaves them. Called by every change of who is insured.
+    /// Mark or un-mark 100 % for the groups and villages the persons at `paths` live in (the
+    /// local units on each path), as the current transaction leaves them. Called by every
+    /// change of who is insured, with the places of the persons it changed: only the units
+    /// holding them can change state. Each unit is settled by the first uninsured worker found
+    /// in it (not full) or, failing that, by counting its workers (full).
     pub(crate) async fn refresh_full_groups(&self, w: &mut Work<'_>, paths: &[String]) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
         let today = self.today();
         let bounds = working_age_bounds(&self.params(), today)?;
-        // The villages concerned (the local units on each path).
         let mut ids: Vec<i64> = paths
             .iter()
             .flat_map(|p| {
@@ -161,22 +166,19 @@ impl App {
         ids.dedup();
         let units: Vec<Unit> =
             w.conn().units_by_ids(&ids).await?.into_iter().filter(|u| u.level.is_local()).collect();
-        let villages: Vec<&Unit> = units.iter().filter(|u| u.level == Level::Village).collect();
         let now = w.now();
-        for v in villages {
-            let (lo, hi) = subtree_range(&v.path);
-            let cov = w.conn().coverage_by_unit(&lo, &hi, today, bounds).await?;
-            let mut inside: Vec<Unit> = w.conn().unit_children(v.id, None).await?;
-            inside.push(v.clone());
-            let paths: HashMap<i64, String> = inside.iter().map(|u| (u.id, u.path.clone())).collect();
-            for u in &inside {
-                let (workers, insured) = subtree_sum(&cov, &paths, &u.path);
-                if workers > 0 && insured >= workers {
+        for u in &units {
+            let (lo, hi) = subtree_range(&u.path);
+            match w.conn().full_workers(&lo, &hi, today, bounds).await? {
+                Some(workers) => {
                     if w.conn().mark_full(u.id, &u.path, today, workers, now).await? {
                         w.event("group.full", u.subject());
                     }
-                } else if w.conn().mark_dropped(u.id, today).await? {
-                    w.event("group.dropped", u.subject());
+                }
+                None => {
+                    if w.conn().mark_dropped(u.id, today).await? {
+                        w.event("group.dropped", u.subject());
+                    }
                 }
             }
         }
