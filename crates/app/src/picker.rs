@@ -35,6 +35,8 @@ pub enum PlaceUse {
     UserScope,
     /// The commune a community model belongs to: a commune where the actor runs models.
     ModelCommune,
+    /// Narrowing a collector's lists: a commune, village or group where the actor collects.
+    Collect,
 }
 
 impl PlaceUse {
@@ -43,6 +45,7 @@ impl PlaceUse {
             "residence" => PlaceUse::Residence,
             "users" => PlaceUse::UserScope,
             "model-commune" => PlaceUse::ModelCommune,
+            "collect" => PlaceUse::Collect,
             _ => PlaceUse::View,
         }
     }
@@ -53,12 +56,15 @@ impl PlaceUse {
             PlaceUse::Residence => Permission::EditPeople,
             PlaceUse::UserScope => Permission::ManageUsers,
             PlaceUse::ModelCommune => Permission::ManageModels,
+            PlaceUse::Collect => Permission::Collect,
         }
     }
 
     fn offers(self, u: &Unit) -> bool {
         match self {
-            PlaceUse::Residence => matches!(u.level, Level::Commune | Level::Village | Level::Group),
+            PlaceUse::Residence | PlaceUse::Collect => {
+                matches!(u.level, Level::Commune | Level::Village | Level::Group)
+            }
             PlaceUse::ModelCommune => u.level == Level::Commune,
             _ => u.level != Level::Country,
         }

@@ -38,7 +38,8 @@ pub use pay::{PaymentItem, PaymentOutcome, PaymentRequest, SourceInput};
 pub use reminders::{ChannelFile, Outbox, PrintList, ReminderChannel, SmsCsv};
 pub use remit::RemittanceView;
 pub use views::{
-    CollectorDay, CoverItem, DueItem, NextPayment, PersonCover, PublicReceipt, ReceiptLineView, ReceiptView,
+    CollectorDay, CoverItem, DUE_LIMIT, DueFilter, DueItem, DuePlace, DueView, NextPayment, PersonCover,
+    PublicReceipt, ReceiptLineView, ReceiptView,
 };
 
 impl Audited for BookRow {

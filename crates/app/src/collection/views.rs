@@ -2,10 +2,12 @@
 //! receipt, a collector's day, the renewal and lapse list.
 
 use super::*;
-use ansinh_domain::PayerSource;
 use ansinh_domain::collection::{masked_name, normalise_code};
+use ansinh_domain::unit::in_subtree;
+use ansinh_domain::{Level, PayerSource, Unit};
 use ansinh_rules::{Vnd, hi};
 use ansinh_store::{PersonRow, ReceiptLineRow, ReceiptSourceRow, TermsRow};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// The next payment of a participation if made today.
@@ -90,6 +92,98 @@ pub struct DueItem {
     pub scheme: Scheme,
     pub standing: Standing,
     pub place: String,
+}
+
+/// Most rows of the renewal list per scope root; a longer list says so (choose a village or a
+/// group to see all of it).
+pub const DUE_LIMIT: i64 = 2_000;
+
+/// Which part of the renewal list to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DueFilter {
+    /// Everyone on the list.
+    #[default]
+    All,
+    /// Sắp đến hạn — still in time (paid period ending, or a period due before its deadline).
+    Soon,
+    /// Quá hạn — suspended (VSI) or lapsed (HI card ran out).
+    Overdue,
+}
+
+impl DueFilter {
+    pub const ALL: [DueFilter; 3] = [DueFilter::All, DueFilter::Soon, DueFilter::Overdue];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DueFilter::All => "all",
+            DueFilter::Soon => "soon",
+            DueFilter::Overdue => "overdue",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            DueFilter::All => "Tất cả",
+            DueFilter::Soon => "Sắp đến hạn",
+            DueFilter::Overdue => "Quá hạn (tạm dừng, thẻ hết hạn)",
+        }
+    }
+
+    /// "" or a key; anything else is refused by name.
+    pub fn parse(s: &str) -> Result<DueFilter> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(DueFilter::All);
+        }
+        DueFilter::ALL.into_iter().find(|f| f.key() == s).ok_or_else(|| {
+            AppError::invalid(
+                "status",
+                format!("Trạng thái «{s}» không có; chọn all, soon hoặc overdue"),
+                format!("status «{s}» is unknown; choose all, soon or overdue"),
+            )
+        })
+    }
+
+    pub fn keeps(self, s: &Standing) -> bool {
+        let overdue = matches!(s, Standing::Suspended { .. } | Standing::Lapsed { .. });
+        match self {
+            DueFilter::All => true,
+            DueFilter::Soon => !overdue,
+            DueFilter::Overdue => overdue,
+        }
+    }
+}
+
+/// A village or inter-family group line of the renewal list: how many are due there and how
+/// the actor's reminders there turned out.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuePlace {
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    /// `village` or `group`.
+    pub level: String,
+    /// Still in time.
+    pub soon: usize,
+    /// Suspended or lapsed.
+    pub overdue: usize,
+    /// The actor's reminders to people living here.
+    pub reminded: usize,
+    /// Of those, the ones a payment followed.
+    pub paid: usize,
+}
+
+/// The renewal and lapse list with its lines per village and group.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    pub items: Vec<DueItem>,
+    /// The list stopped at [`DUE_LIMIT`] rows of a scope root.
+    pub truncated: bool,
+    /// Villages, each followed by its groups, in the order of the tree.
+    pub places: Vec<DuePlace>,
 }
 
 impl App {
@@ -274,6 +368,86 @@ impl App {
     /// People whose paid period ends within `days` days, or who are due, suspended or lapsed,
     /// inside the actor's collection scope (or under `unit_code`), soonest first.
     pub async fn due_list(&self, actor: &Actor, days: u32, unit_code: Option<&str>) -> Result<Vec<DueItem>> {
+        Ok(self.due_items(actor, days, unit_code).await?.1)
+    }
+
+    /// [`App::due_list`] narrowed by `filter`, with a line per village and group (the due
+    /// counts and the actor's reminders there and how many a payment followed).
+    pub async fn due_view(
+        &self,
+        actor: &Actor,
+        days: u32,
+        unit_code: Option<&str>,
+        filter: DueFilter,
+    ) -> Result<DueView> {
+        let (roots, mut items, truncated) = self.due_items(actor, days, unit_code).await?;
+        items.retain(|d| filter.keeps(&d.standing));
+        let reminders: Vec<ansinh_store::ReminderRow> = match actor.user_id {
+            Some(uid) if actor.has(Permission::Collect) => {
+                let mut r = self.db.read().await?;
+                r.conn().reminders_of_collector(uid, DUE_LIMIT).await?
+            }
+            _ => vec![],
+        };
+        let reminders: Vec<_> = reminders
+            .into_iter()
+            .filter(|r| roots.iter().any(|root| in_subtree(&r.unit_path, root)))
+            .collect();
+        let on_path = |path: &str| -> Vec<i64> {
+            path.trim_matches('/').split('/').filter_map(|s| s.parse::<i64>().ok()).collect()
+        };
+        let mut ids: Vec<i64> = items
+            .iter()
+            .map(|d| d.row.unit_path.as_str())
+            .chain(reminders.iter().map(|r| r.unit_path.as_str()))
+            .flat_map(on_path)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut r = self.db.read().await?;
+        let mut units: Vec<Unit> =
+            r.conn().units_by_ids(&ids).await?.into_iter().filter(|u| u.level.is_local()).collect();
+        units.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut places: Vec<DuePlace> = units
+            .iter()
+            .map(|u| DuePlace {
+                unit_id: u.id,
+                code: u.code.clone(),
+                name: u.full_name(),
+                level: if u.level == Level::Village { "village" } else { "group" }.to_string(),
+                soon: 0,
+                overdue: 0,
+                reminded: 0,
+                paid: 0,
+            })
+            .collect();
+        let index: HashMap<i64, usize> = places.iter().enumerate().map(|(i, p)| (p.unit_id, i)).collect();
+        for d in &items {
+            let overdue = DueFilter::Overdue.keeps(&d.standing);
+            for i in on_path(&d.row.unit_path).iter().filter_map(|id| index.get(id)) {
+                if overdue {
+                    places[*i].overdue += 1;
+                } else {
+                    places[*i].soon += 1;
+                }
+            }
+        }
+        for rem in &reminders {
+            for i in on_path(&rem.unit_path).iter().filter_map(|id| index.get(id)) {
+                places[*i].reminded += 1;
+                places[*i].paid += usize::from(rem.closed_by.is_some());
+            }
+        }
+        Ok(DueView { items, truncated, places })
+    }
+
+    /// The scope roots read, the list, and whether a root's list stopped at [`DUE_LIMIT`].
+    async fn due_items(
+        &self,
+        actor: &Actor,
+        days: u32,
+        unit_code: Option<&str>,
+    ) -> Result<(Vec<String>, Vec<DueItem>, bool)> {
         let today = self.today();
         let params = self.params();
         let until = today.checked_add_days(chrono::Days::new(u64::from(days.min(366)))).unwrap_or(today);
@@ -290,17 +464,26 @@ impl App {
         let mut r = self.db.read().await?;
         let mut c = r.conn();
         let mut rows = Vec::new();
-        for root in roots {
-            let (lo, hi) = ansinh_domain::unit::subtree_range(&root);
+        let mut truncated = false;
+        for root in &roots {
+            let (lo, hi) = ansinh_domain::unit::subtree_range(root);
             // A commune or below ("/0/42/18322/…" has three or more segments) is read by its persons.
             let narrow =
                 root.trim_matches('/').split('/').count() >= 3 && root != ansinh_domain::unit::ROOT_PATH;
-            rows.extend(c.due_participations(&lo, &hi, until, 2_000, narrow).await?);
+            let mut part = c.due_participations(&lo, &hi, until, DUE_LIMIT + 1, narrow).await?;
+            if part.len() as i64 > DUE_LIMIT {
+                truncated = true;
+                part.truncate(DUE_LIMIT as usize);
+            }
+            rows.extend(part);
         }
         let unit_ids: Vec<i64> =
             rows.iter().map(|r| r.unit_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-        let names: HashMap<i64, String> =
-            c.units_by_ids(&unit_ids).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        // A group with its village («Tổ liên gia số 1 · Thôn Thanh Bình»): group numbers repeat
+        // across villages; the commune too when the list spans communes.
+        let communes: std::collections::BTreeSet<&str> =
+            rows.iter().filter_map(|r| r.unit_path.trim_matches('/').split('/').nth(2)).collect();
+        let names = crate::picker::place_names(&mut c, &unit_ids, communes.len() > 1).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.participation_id).collect();
         let parts: HashMap<i64, ParticipationRow> =
             c.participations_by_ids(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
@@ -314,7 +497,7 @@ impl App {
                 row,
             });
         }
-        Ok(out)
+        Ok((roots, out, truncated))
     }
 }
 

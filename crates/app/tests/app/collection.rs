@@ -5,7 +5,7 @@
 use super::*;
 use ansinh_app::Clock;
 use ansinh_app::collection::{
-    HiEnrolment, NewBook, PaymentItem, PaymentRequest, SourceInput, Standing, VsiEnrolment,
+    DueFilter, HiEnrolment, NewBook, PaymentItem, PaymentRequest, SourceInput, Standing, VsiEnrolment,
 };
 use ansinh_app::rules::vsi::{self, PaymentMode, VsiInput};
 use ansinh_app::rules::{Month, ParamSet, Vnd};
@@ -733,6 +733,38 @@ async fn reminders_are_queued_once_handed_over_and_closed_by_the_payment_that_fo
         .unwrap();
         let outbox = app.outbox(&collector).await.unwrap();
         assert_eq!((outbox.open, outbox.paid), (1, 1), "{l}: one reminder turned into a payment");
+        // The renewal list per village: the reminders sent there and the one a payment followed.
+        let view = app.due_view(&collector, 30, None, DueFilter::All).await.unwrap();
+        let village = view.places.iter().find(|p| p.code == "18322-04").expect("the village has a line");
+        assert_eq!((village.level.as_str(), village.reminded, village.paid), ("village", 2, 1), "{l}");
+        let under: Vec<_> = view
+            .items
+            .iter()
+            .filter(|d| d.row.unit_path.contains(&format!("/{}/", village.unit_id)))
+            .collect();
+        assert_eq!(village.soon + village.overdue, under.len(), "{l}: the line counts the village's rows");
+        assert!(under.iter().any(|d| d.row.participation_id == parts[1]), "{l}: the unpaid one is still due");
+        // Narrowed to the village: only its people; the parts add up to the whole.
+        let narrow = app.due_view(&collector, 30, Some("18322-04"), DueFilter::All).await.unwrap();
+        assert_eq!(narrow.items.len(), under.len(), "{l}");
+        assert!(!narrow.truncated, "{l}");
+        let soon = app.due_view(&collector, 30, None, DueFilter::Soon).await.unwrap().items;
+        let overdue = app.due_view(&collector, 30, None, DueFilter::Overdue).await.unwrap().items;
+        assert_eq!(soon.len() + overdue.len(), view.items.len(), "{l}");
+        assert!(
+            overdue
+                .iter()
+                .all(|d| matches!(d.standing, Standing::Suspended { .. } | Standing::Lapsed { .. })),
+            "{l}"
+        );
+        assert!(
+            soon.iter().all(|d| !matches!(d.standing, Standing::Suspended { .. } | Standing::Lapsed { .. })),
+            "{l}"
+        );
+        match DueFilter::parse("late") {
+            Err(AppError::Invalid(f)) => assert_eq!(f[0].field, "status", "{l}"),
+            other => panic!("{l}: {other:?}"),
+        }
         assert!(matches!(app.queue_reminders(&officer, 30).await, Err(AppError::Forbidden)));
     }
 }

@@ -7,8 +7,8 @@ use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiUser;
 use ansinh_app::AppError;
 use ansinh_app::collection::{
-    CollectorDay, DueItem, HiEnrolment, NewBook, PaymentRequest, PersonCover, PublicReceipt, ReceiptView,
-    Standing, VsiEnrolment, VsiTerms,
+    CollectorDay, DueFilter, DueItem, HiEnrolment, NewBook, PaymentRequest, PersonCover, PublicReceipt,
+    ReceiptView, Standing, VsiEnrolment, VsiTerms,
 };
 use ansinh_app::records::{BookRow, ParticipationRow, ReceiptRow};
 use axum::Json;
@@ -522,20 +522,50 @@ pub struct DueQuery {
     /// A unit code to narrow the list (village, inter-family group).
     #[serde(default)]
     pub unit: Option<String>,
+    /// `all` (default), `soon` (still in time) or `overdue` (suspended, card lapsed).
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// The renewal list's lines per village and inter-family group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuePlacesDto {
+    /// The list stopped at its cap of rows per scope root (narrow it with `unit`).
+    pub truncated: bool,
+    pub places: Vec<ansinh_app::collection::DuePlace>,
+}
+
+/// Per village and inter-family group of the caller's area (or under `unit`): how many are due
+/// soon and overdue, the caller's reminders there and how many a payment followed.
+#[utoipa::path(get, path = "/api/v1/collect/due/places", tag = "collection",
+    params(("days" = Option<u32>, Query, description = "Default 30"), ("unit" = Option<String>, Query, description = "Unit code"),
+           ("status" = Option<String>, Query, description = "all, soon or overdue")),
+    responses((status = 200, body = DuePlacesDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn due_places(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Query(q): Query<DueQuery>,
+) -> Result<Json<DuePlacesDto>, ApiError> {
+    let filter = DueFilter::parse(q.status.as_deref().unwrap_or(""))?;
+    let v = state.app.due_view(&actor, q.days.unwrap_or(30), q.unit.as_deref(), filter).await?;
+    Ok(Json(DuePlacesDto { truncated: v.truncated, places: v.places }))
 }
 
 /// People whose paid period ends within `days` days, or who are due, suspended or lapsed.
 #[utoipa::path(get, path = "/api/v1/collect/due", tag = "collection",
-    params(("days" = Option<u32>, Query, description = "Default 30"), ("unit" = Option<String>, Query, description = "Unit code")),
+    params(("days" = Option<u32>, Query, description = "Default 30"), ("unit" = Option<String>, Query, description = "Unit code"),
+           ("status" = Option<String>, Query, description = "all, soon or overdue")),
     responses((status = 200, body = Vec<DueDto>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-              (status = 404, body = ApiErrorBody)))]
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn due(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Query(q): Query<DueQuery>,
 ) -> Result<Json<Vec<DueDto>>, ApiError> {
-    let v = state.app.due_list(&actor, q.days.unwrap_or(30), q.unit.as_deref()).await?;
-    Ok(Json(v.iter().map(DueDto::from).collect()))
+    let filter = DueFilter::parse(q.status.as_deref().unwrap_or(""))?;
+    let v = state.app.due_view(&actor, q.days.unwrap_or(30), q.unit.as_deref(), filter).await?;
+    Ok(Json(v.items.iter().map(DueDto::from).collect()))
 }
 
 /// A citizen's own lookup: both values must match.

@@ -7,13 +7,13 @@ use crate::AppState;
 use crate::error::{PageError, fields_message, form_outcome, unprocessable};
 use crate::pages::render;
 use crate::session::Page;
-use ansinh_app::AppError;
 use ansinh_app::collection::{
-    CollectorDay, DueItem, HiCandidate, NewBook, PaymentItem, PaymentRequest, PersonCover, PublicReceipt,
-    ReceiptView, SourceInput, VsiEnrolment, VsiTerms,
+    CollectorDay, DueFilter, DueView, HiCandidate, NewBook, PaymentItem, PaymentRequest, PersonCover,
+    PublicReceipt, ReceiptView, SourceInput, VsiEnrolment, VsiTerms,
 };
 use ansinh_app::records::{BookRow, HouseholdRow, PersonRow};
 use ansinh_app::rules::Vnd;
+use ansinh_app::{AppError, PlaceUse};
 use ansinh_domain::Permission;
 use askama::Template;
 use axum::Form;
@@ -61,6 +61,11 @@ pub struct DayQuery {
     days: String,
     #[serde(default)]
     issued: String,
+    /// The renewal list's place (picker text) and part (`all`, `soon`, `overdue`).
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    status: String,
 }
 
 #[derive(Template)]
@@ -69,8 +74,12 @@ pub struct CollectTpl<'a> {
     pub page: &'a Page,
     pub day: CollectorDay,
     pub books: Vec<BookRow>,
-    pub due: Vec<DueItem>,
+    pub due: DueView,
     pub days: u32,
+    /// The renewal list's filters as typed, and what was wrong with them.
+    pub due_place: String,
+    pub due_status: DueFilter,
+    pub due_error: Option<String>,
     pub office_books: Vec<BookRow>,
     pub book_form: BookForm,
     pub error: Option<String>,
@@ -80,6 +89,10 @@ pub struct CollectTpl<'a> {
 }
 
 impl CollectTpl<'_> {
+    /// The renewal list's cap, written as on the page («2.000»).
+    pub fn due_limit(&self) -> String {
+        crate::fmt::number(ansinh_app::collection::DUE_LIMIT)
+    }
     pub fn remit_status(&self, m: &ansinh_app::records::RemittanceRow) -> String {
         remit_status(self.page, &m.status)
     }
@@ -130,11 +143,28 @@ async fn collect_page<'a>(
     let day = crate::fmt::parse_date(&q.day);
     let days = q.days.trim().parse::<u32>().unwrap_or(30).min(366);
     let collector = actor.has(Permission::Collect) && actor.user_id.is_some();
+    let mut due_errors: Vec<ansinh_domain::Invalid> = Vec::new();
+    let mut due_status = DueFilter::All;
+    let mut due_code = None;
+    if collector {
+        match form_outcome(DueFilter::parse(&q.status))? {
+            Ok(f) => due_status = f,
+            Err(fields) => due_errors.extend(fields),
+        }
+        if !q.place.trim().is_empty() {
+            match form_outcome(state.app.place_from_text(actor, &q.place, PlaceUse::Collect, "place").await)?
+            {
+                Ok(u) => due_code = Some(u.code.to_string()),
+                Err(fields) => due_errors.extend(fields),
+            }
+        }
+    }
+    let due_error = (!due_errors.is_empty()).then(|| fields_message(page.lang, &due_errors));
     let (day, books, due) = if collector {
         (
             state.app.collector_day(actor, day).await?,
             state.app.my_books(actor).await?,
-            state.app.due_list(actor, days, None).await?,
+            state.app.due_view(actor, days, due_code.as_deref(), due_status).await?,
         )
     } else {
         (
@@ -147,7 +177,7 @@ async fn collect_page<'a>(
                 voided: 0,
             },
             vec![],
-            vec![],
+            DueView { items: vec![], truncated: false, places: vec![] },
         )
     };
     let office_books =
@@ -160,6 +190,9 @@ async fn collect_page<'a>(
         books,
         due,
         days,
+        due_place: q.place.trim().to_string(),
+        due_status,
+        due_error,
         office_books,
         book_form,
         error,

@@ -77,6 +77,46 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         );
         let day = send(&r, get("/collect", Some(&cookie))).await;
         assert!(day.body.contains("Kính gửi Nguyễn Văn Thu"), "{l}: the open reminder is listed");
+        assert!(day.body.contains("Theo thôn, tổ liên gia"), "{l}: the lines per village");
+        // The renewal list narrowed to a village by name, and to those still in time.
+        let narrowed =
+            send(&r, get("/collect?days=30&status=soon&place=Th%C3%B4n%20Thanh%20B%C3%ACnh", Some(&cookie)))
+                .await;
+        assert_eq!(narrowed.status, StatusCode::OK, "{l}");
+        assert!(narrowed.body.contains("Nguyễn Văn Thu") && !narrowed.body.contains("role=\"alert\""), "{l}");
+        let elsewhere = send(&r, get("/collect?days=30&status=soon&place=18322-02", Some(&cookie))).await;
+        assert!(
+            !elsewhere
+                .body
+                .contains("/persons/{person}/insurance".replace("{person}", &person.to_string()).as_str()),
+            "{l}: another village"
+        );
+        let bad = send(&r, get("/collect?place=Nowhere%20Village&status=late", Some(&cookie))).await;
+        assert_eq!(bad.status, StatusCode::OK, "{l}");
+        assert!(
+            bad.body.contains("Nowhere Village") && bad.body.contains("Trạng thái «late» không có"),
+            "{l}: {}",
+            bad.body
+        );
+        // The same through the API.
+        let (actor, _) = app.login("thu.maihoa", ansinh_app::DEMO_PASSWORD).await.unwrap();
+        let (_, token) = app.create_token(&actor, "thu.maihoa", "t").await.unwrap();
+        let places = send(&r, bearer("/api/v1/collect/due/places?days=30", &token)).await;
+        assert_eq!(places.status, StatusCode::OK, "{l}: {}", places.body);
+        let v = places.json();
+        let line = v["places"].as_array().unwrap().iter().find(|p| p["code"] == "18322-01").cloned().unwrap();
+        assert_eq!(
+            (line["level"].as_str(), line["reminded"].as_i64()),
+            (Some("village"), Some(1)),
+            "{l}: {line}"
+        );
+        let late = send(&r, bearer("/api/v1/collect/due?status=late", &token)).await;
+        assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {}", late.body);
+        let overdue = send(&r, bearer("/api/v1/collect/due?status=overdue", &token)).await;
+        assert!(
+            overdue.json().as_array().unwrap().iter().all(|d| d["person_id"] != person),
+            "{l}: still in time"
+        );
 
         // Pay; the same form sent twice (a double click) gives the same receipt.
         let pay = form(&[
