@@ -320,6 +320,16 @@ impl App {
         let persons: HashMap<i64, ansinh_store::PersonRow> =
             c.persons_by_ids(&person_ids).await?.into_iter().map(|p| (p.id, p)).collect();
         let by_id: HashMap<i64, &ReceiptRow> = receipts.iter().map(|r| (r.id, r)).collect();
+        // Per receipt: its first line, and what others than the person paid (one pass each; a
+        // month of 100,000 lines would otherwise compare every line with every other).
+        let mut first_line: HashMap<i64, i64> = HashMap::new();
+        for l in &lines {
+            first_line.entry(l.receipt_id).or_insert(l.participation_id);
+        }
+        let mut others: HashMap<i64, i64> = HashMap::new();
+        for s in sources.iter().filter(|s| s.source != ansinh_domain::PayerSource::Person) {
+            *others.entry(s.receipt_id).or_default() += s.amount;
+        }
         let params = self.params();
         let mut rows = Vec::new();
         let mut sums: Vec<i64> = vec![0; layout.columns.len()];
@@ -327,19 +337,8 @@ impl App {
             let Some(r) = by_id.get(&l.receipt_id) else { continue };
             let p = persons.get(&l.person_id);
             // Other sources (model funds, sponsors) on the receipt's first line, so sums are exact.
-            let first = lines
-                .iter()
-                .find(|x| x.receipt_id == l.receipt_id)
-                .is_some_and(|x| x.participation_id == l.participation_id);
-            let other: i64 = if first {
-                sources
-                    .iter()
-                    .filter(|s| s.receipt_id == r.id && s.source != ansinh_domain::PayerSource::Person)
-                    .map(|s| s.amount)
-                    .sum()
-            } else {
-                0
-            };
+            let first = first_line.get(&l.receipt_id) == Some(&l.participation_id);
+            let other: i64 = if first { others.get(&r.id).copied().unwrap_or(0) } else { 0 };
             // Support percentages are of 22% × the rural poverty line on the payment date.
             let base = params
                 .value(keys::POVERTY_LINE_RURAL, r.paid_on)
