@@ -231,17 +231,35 @@ fn is_utf16(head: &[u8]) -> bool {
 /// Vietnamese regional settings writes `;`) and tab (Excel's "Text (Tab delimited)" and copies
 /// from a sheet); `,` when none appears.
 pub fn detect_delimiter(text: &str) -> u8 {
-    let (mut commas, mut semicolons, mut tabs, mut quoted) = (0usize, 0usize, 0usize, false);
+    // Counted per line over the first lines (title rows above the header may have no
+    // separator at all, or a comma in a place's name); the line with the most separators
+    // decides, the first of equals.
+    let (mut best, mut line) = ((0usize, 0usize, 0usize), (0usize, 0usize, 0usize));
+    let (mut quoted, mut lines) = (false, 0usize);
+    let total = |c: (usize, usize, usize)| c.0 + c.1 + c.2;
     for c in text.chars() {
         match c {
             '"' => quoted = !quoted,
-            '\n' | '\r' if !quoted => break,
-            ',' if !quoted => commas += 1,
-            ';' if !quoted => semicolons += 1,
-            '\t' if !quoted => tabs += 1,
+            '\n' | '\r' if !quoted => {
+                if total(line) > total(best) {
+                    best = line;
+                }
+                line = (0, 0, 0);
+                lines += 1;
+                if lines >= DELIMITER_LINES {
+                    break;
+                }
+            }
+            ',' if !quoted => line.0 += 1,
+            ';' if !quoted => line.1 += 1,
+            '\t' if !quoted => line.2 += 1,
             _ => {}
         }
     }
+    if total(line) > total(best) {
+        best = line;
+    }
+    let (commas, semicolons, tabs) = best;
     if tabs > commas && tabs > semicolons {
         b'\t'
     } else if semicolons > commas {
@@ -250,6 +268,10 @@ pub fn detect_delimiter(text: &str) -> u8 {
         b','
     }
 }
+
+/// Lines of a CSV's start the separator is recognised from: the header and the title rows
+/// above it, with blank lines between.
+const DELIMITER_LINES: usize = 2 * MAX_TITLE_ROWS + 2;
 
 /// Where the scanner is in the CSV grammar (as the csv parser reads it: a quote opens a quoted
 /// field only as a field's first byte).
@@ -341,6 +363,11 @@ pub struct CsvRows<R> {
     /// Blank lines to report before `stashed`.
     pending_blanks: usize,
     stashed: Option<Vec<String>>,
+    /// Rows read while looking for the header under title rows that turned out to be data
+    /// (a one-column file): handed out first, blank rows as empty.
+    replay: std::collections::VecDeque<Vec<String>>,
+    /// The header's line in the file (1, or lower under title rows).
+    header_line: usize,
     done: bool,
 }
 
@@ -364,7 +391,8 @@ pub fn csv_rows_from<R: std::io::Read>(source: R) -> Result<CsvRows<R>, FileErro
     let mut source = source;
     let mut head = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
-    while head.len() < CSV_HEAD_BYTES && !(head.len() >= 512 && head.contains(&b'\n')) {
+    let lines = |h: &[u8]| h.iter().filter(|b| **b == b'\n').count();
+    while head.len() < CSV_HEAD_BYTES && lines(&head) < DELIMITER_LINES {
         let n = source.read(&mut chunk).map_err(read_error)?;
         if n == 0 {
             break;
@@ -400,14 +428,53 @@ pub fn csv_rows_from<R: std::io::Read>(source: R) -> Result<CsvRows<R>, FileErro
         count: 0,
         pending_blanks: 0,
         stashed: None,
+        replay: Default::default(),
+        header_line: 1,
         done: false,
     };
     let found = rows.reader.read_record(&mut rows.record).map_err(|e| csv_error(1, &e))?;
-    let headers: Vec<String> = rows.record.iter().map(|h| h.trim().to_string()).collect();
+    let mut headers: Vec<String> = rows.record.iter().map(|h| h.trim().to_string()).collect();
     let end = rows.reader.position().byte();
     let blank_before = rows.reader.get_mut().take_before(end) > 0;
     if headers.iter().any(|h| h.contains('\0')) {
         return Err(nul_error());
+    }
+    let filled = |cells: &[String]| cells.iter().filter(|c| !c.trim().is_empty()).count();
+    if found && !blank_before && filled(&headers) == 1 {
+        // Title rows (a list's name, its place and date: one cell each, as a printed list
+        // saved as CSV has them) may stand above the header: the first row of two or more
+        // cells within MAX_TITLE_ROWS is the header. Otherwise the first row was the header
+        // of a one-column file, and the rows read since are its data.
+        let mut waiting: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut line = 1;
+        loop {
+            match rows.reader.read_record(&mut rows.record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(line + 1, &e)),
+            }
+            let end = rows.reader.position().byte();
+            let blanks = rows.reader.get_mut().take_before(end);
+            let cells: Vec<String> = rows.record.iter().map(|c| restore(c.to_string())).collect();
+            if cells.iter().any(|c| c.contains('\0')) {
+                return Err(nul_error());
+            }
+            line += blanks + 1;
+            if filled(&cells) >= 2 {
+                headers = cells.iter().map(|h| h.trim().to_string()).collect();
+                rows.header_line = line;
+                waiting.clear();
+                break;
+            }
+            waiting.push((blanks, cells));
+            if waiting.len() >= MAX_TITLE_ROWS {
+                break;
+            }
+        }
+        for (blanks, cells) in waiting {
+            rows.replay.extend(std::iter::repeat_n(Vec::new(), blanks));
+            rows.replay.push_back(cells);
+        }
     }
     if !found || is_blank(&headers) || blank_before {
         // Nothing but blank lines is an empty file; text under a blank first line has no header.
@@ -451,7 +518,12 @@ impl<R: std::io::Read> Iterator for CsvRows<R> {
         if self.done {
             return None;
         }
-        if self.stashed.is_none() {
+        if self.stashed.is_none()
+            && self.pending_blanks == 0
+            && let Some(cells) = self.replay.pop_front()
+        {
+            self.stashed = Some(cells);
+        } else if self.stashed.is_none() {
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => {
                     self.done = true;
@@ -459,7 +531,7 @@ impl<R: std::io::Read> Iterator for CsvRows<R> {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(csv_error(Table::row_number(self.count), &e)));
+                    return Some(Err(csv_error(self.header_line + 1 + self.count, &e)));
                 }
                 Ok(true) => {
                     let end = self.reader.position().byte();
@@ -472,7 +544,7 @@ impl<R: std::io::Read> Iterator for CsvRows<R> {
                 }
             }
         }
-        let row = Table::row_number(self.count);
+        let row = self.header_line + 1 + self.count;
         self.count += 1;
         let cells = if self.pending_blanks > 0 {
             self.pending_blanks -= 1;
@@ -490,14 +562,19 @@ impl<R: std::io::Read> Iterator for CsvRows<R> {
     }
 }
 
-/// Read a CSV file: UTF-8 with or without BOM, `,` or `;` separated (detected from the header
-/// line). Header cells are trimmed; data cells are kept as written. Trailing blank rows are
-/// dropped (blank rows in between are kept, so row numbers stay those of the file).
+/// Read a CSV file: UTF-8 with or without BOM, `,` or `;` separated (detected from the first
+/// lines). Up to [`MAX_TITLE_ROWS`] one-cell title rows from line 1 are skipped (blank lines
+/// between them too); the header is the first row of two or more cells. Header cells are
+/// trimmed; data cells are kept as written. Trailing blank rows are dropped (blank rows in
+/// between, and those left by titles, are kept, so row numbers stay those of the file).
 pub fn read_csv(bytes: &[u8]) -> Result<Table, FileError> {
     let mut stream = csv_rows(bytes)?;
     let mut rows = Vec::new();
     for item in stream.by_ref() {
-        let (_, cells) = item?;
+        // Placed by its line (title rows above the header leave blank rows): `row_number`
+        // of an index stays the file's line.
+        let (n, cells) = item?;
+        rows.resize_with(n - 2, Vec::new);
         rows.push(cells);
     }
     finish(std::mem::take(&mut stream.headers), rows)

@@ -664,3 +664,40 @@ fn titled_sheets_read_back() {
     ws.write_string(3, 0, "1").unwrap();
     assert_eq!(read_xlsx(&wb.save_to_buffer().unwrap()).unwrap_err().kind, FileErrorKind::NoHeader);
 }
+
+/// The same heading in a CSV (a printed list saved as CSV: Excel pads the title rows with
+/// separators; a hand-made one may have none): skipped, the separator found on the header,
+/// row numbers those of the file; a one-column file and a blank first line as before.
+#[test]
+fn titled_csv_files_read_back() {
+    let padded =
+        "DANH SÁCH NHÂN KHẨU,,\nĐịa bàn: Xã Mai Hoa,,\n,,\nSTT,cccd,full_name\n1,042090001234,Lê Văn Dũng\n";
+    let t = read_csv(padded.as_bytes()).unwrap();
+    assert_eq!(t.headers, strings(&["STT", "cccd", "full_name"]));
+    // Header on line 4: the data row is line 5, index 3.
+    assert_eq!(t.rows.len(), 4);
+    assert!(t.rows[..3].iter().all(|r| r.iter().all(String::is_empty)));
+    assert_eq!(t.rows[3], strings(&["1", "042090001234", "Lê Văn Dũng"]));
+
+    // Semicolons, titles without separators and with a comma in a place's name, a blank line.
+    let bare = "DANH SÁCH NHÂN KHẨU\nXã Mai Hoa, Tỉnh Hà Tĩnh\n\nSTT;cccd;full_name\n1;042090001234;Lê Văn Dũng\n2;042090001235;Lê Thị Hoa\n";
+    let mut rows = ansinh_reports::csv_rows(bare.as_bytes()).unwrap();
+    assert_eq!(rows.headers(), strings(&["STT", "cccd", "full_name"]).as_slice());
+    let seen: Vec<(usize, String)> =
+        rows.by_ref().map(|r| r.unwrap()).map(|(n, c)| (n, c[2].clone())).collect();
+    assert_eq!(seen, [(5, "Lê Văn Dũng".to_string()), (6, "Lê Thị Hoa".to_string())]);
+
+    // A one-column file is still a header and its data (blank lines kept in place).
+    let one = read_csv("cccd\n042090001234\n\n042090001235\n".as_bytes()).unwrap();
+    assert_eq!(one.headers, strings(&["cccd"]));
+    assert_eq!(one.rows, vec![strings(&["042090001234"]), vec![], strings(&["042090001235"])]);
+    // More single-cell rows than titles may be: the first is the header.
+    let long: String = std::iter::once("cccd".to_string())
+        .chain((0..10).map(|i| format!("04209000{i:04}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let t = read_csv(long.as_bytes()).unwrap();
+    assert_eq!((t.headers.clone(), t.rows.len()), (strings(&["cccd"]), 10));
+    // Text under a blank first line still has no header.
+    assert!(read_csv("\nSTT,cccd\n1,042090001234\n".as_bytes()).is_err());
+}

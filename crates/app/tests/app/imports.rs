@@ -345,5 +345,19 @@ async fn lists_as_they_are_written_import() {
             "{l}: {:?}",
             r.errors
         );
+
+        // A printed list saved as CSV, its heading above the header: the heading is skipped and
+        // a bad row is named by its line in the file.
+        let titled = "DANH SÁCH NHÂN KHẨU;;;;;;\nXã Mai Hoa, Tỉnh Hà Tĩnh;;;;;;\n;;;;;;\n\
+                      cccd;full_name;birth_date;sex;household_code;relation;unit_code\n\
+                      042083000777;Hồ Văn Bảy;1983;Nam;;;18322-01\n\
+                      042083000888;Hồ Văn Tám;31/02/1983;Nam;;;18322-01\n";
+        let r = app
+            .import_persons(&officer, "in-ra.csv", titled.as_bytes(), ImportMode::DryRun, &mut p)
+            .await
+            .unwrap();
+        let rows: Vec<usize> = r.errors.iter().map(|e| e.row).collect();
+        assert_eq!(rows, [6], "{l}: {:?}", r.errors);
+        assert_eq!(r.errors[0].column, "birth_date", "{l}");
     }
 }
