@@ -514,10 +514,12 @@ pub async fn day(
     Ok(Json(DayDto::from(&state.app.collector_day(&actor, day).await?)))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueQuery {
     /// Paid period ending within this many days (default 30, at most 366).
     #[serde(default)]
+    #[param(maximum = 366)]
     pub days: Option<u32>,
     /// A unit code to narrow the list (village, inter-family group).
     #[serde(default)]
@@ -525,6 +527,21 @@ pub struct DueQuery {
     /// `all` (default), `soon` (still in time) or `overdue` (suspended, card lapsed).
     #[serde(default)]
     pub status: Option<String>,
+}
+
+impl DueQuery {
+    /// The days (at most 366, refused by name beyond) and the part of the list.
+    fn checked(&self) -> Result<(u32, DueFilter), AppError> {
+        let days = self.days.unwrap_or(30);
+        if days > 366 {
+            return Err(AppError::invalid(
+                "days",
+                format!("Số ngày {days} quá lớn; tối đa 366"),
+                format!("{days} days is too many; at most 366"),
+            ));
+        }
+        Ok((days, DueFilter::parse(self.status.as_deref().unwrap_or(""))?))
+    }
 }
 
 /// The renewal list's lines per village and inter-family group.
@@ -538,8 +555,7 @@ pub struct DuePlacesDto {
 /// Per village and inter-family group of the caller's area (or under `unit`): how many are due
 /// soon and overdue, the caller's reminders there and how many a payment followed.
 #[utoipa::path(get, path = "/api/v1/collect/due/places", tag = "collection",
-    params(("days" = Option<u32>, Query, description = "Default 30"), ("unit" = Option<String>, Query, description = "Unit code"),
-           ("status" = Option<String>, Query, description = "all, soon or overdue")),
+    params(DueQuery),
     responses((status = 200, body = DuePlacesDto), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn due_places(
@@ -547,15 +563,14 @@ pub async fn due_places(
     ApiUser(actor): ApiUser,
     Query(q): Query<DueQuery>,
 ) -> Result<Json<DuePlacesDto>, ApiError> {
-    let filter = DueFilter::parse(q.status.as_deref().unwrap_or(""))?;
-    let v = state.app.due_view(&actor, q.days.unwrap_or(30), q.unit.as_deref(), filter).await?;
+    let (days, filter) = q.checked()?;
+    let v = state.app.due_view(&actor, days, q.unit.as_deref(), filter).await?;
     Ok(Json(DuePlacesDto { truncated: v.truncated, places: v.places }))
 }
 
 /// People whose paid period ends within `days` days, or who are due, suspended or lapsed.
 #[utoipa::path(get, path = "/api/v1/collect/due", tag = "collection",
-    params(("days" = Option<u32>, Query, description = "Default 30"), ("unit" = Option<String>, Query, description = "Unit code"),
-           ("status" = Option<String>, Query, description = "all, soon or overdue")),
+    params(DueQuery),
     responses((status = 200, body = Vec<DueDto>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn due(
@@ -563,8 +578,8 @@ pub async fn due(
     ApiUser(actor): ApiUser,
     Query(q): Query<DueQuery>,
 ) -> Result<Json<Vec<DueDto>>, ApiError> {
-    let filter = DueFilter::parse(q.status.as_deref().unwrap_or(""))?;
-    let v = state.app.due_view(&actor, q.days.unwrap_or(30), q.unit.as_deref(), filter).await?;
+    let (days, filter) = q.checked()?;
+    let v = state.app.due_view(&actor, days, q.unit.as_deref(), filter).await?;
     Ok(Json(v.items.iter().map(DueDto::from).collect()))
 }
 
@@ -681,6 +696,7 @@ pub async fn review(
 
 /// How a list is imported.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// The file's name; its extension says the format (`.csv` or `.xlsx`).
     pub filename: String,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashQuery {
     /// Date (YYYY-MM-DD); default today. The figures are those of its month.
     on: Option<NaiveDate>,
@@ -61,6 +62,7 @@ pub async fn values(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// Default: this year.
     year: Option<i64>,
@@ -110,6 +112,7 @@ pub async fn hand_down(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RetentionQuery {
     /// Only the members of this community model.
     model: Option<i64>,
@@ -200,6 +203,7 @@ pub struct TargetsDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     unit_id: i64,
 }
@@ -333,6 +337,7 @@ pub async fn snapshot(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The file's name (its extension says CSV or XLSX).
     filename: String,

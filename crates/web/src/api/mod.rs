@@ -37,8 +37,8 @@ use utoipa_swagger_ui::SwaggerUi;
           models::list, models::create, models::get, models::replicate, models::status, models::add_member, models::leave, models::deposit, models::fund, models::reverse, models::groups, models::campaigns, models::create_campaign, models::campaign, models::visit, models::next,
           indicators::dashboard, indicators::values, indicators::plan, indicators::hand_down, indicators::retention, indicators::targets, indicators::add_target, indicators::add_denominator, indicators::snapshots, indicators::take_snapshot, indicators::snapshot, indicators::import_targets,
           imports::submit, imports::get, imports::list),
-    components(schemas(imports::ImportJobDto, imports::ImportReportDto, ansinh_app::indicators::import::TargetImport, indicators::HandDownDto, indicators::HandedDownDto, indicators::TargetDto, indicators::DenominatorDto, indicators::TargetsDto, indicators::CreatedDto, indicators::SnapshotDto, indicators::NewSnapshotDto, ansinh_app::indicators::NewTarget, ansinh_app::indicators::NewDenominator, ansinh_app::indicators::plan::Assignment, ansinh_app::indicators::plan::Plan, ansinh_app::indicators::plan::PlanRow, ansinh_app::indicators::plan::Cohort, ansinh_app::indicators::report::Dashboard, ansinh_app::indicators::report::ChildRow, ansinh_app::indicators::report::TrendPoint, ansinh_app::indicators::report::TrendValue, ansinh_app::indicators::report::Projection, ansinh_app::indicators::report::DistrictRow, ansinh_app::indicators::UnitIndicators, ansinh_app::indicators::IndicatorValue, ansinh_app::indicators::UnitHead, ansinh_app::indicators::Denominator, ansinh_app::indicators::TargetInfo, collection::ListImportDto, collection::RowErrorDto, collection::ReminderDto, collection::OutboxDto, collection::QueueDto, models::ModelDto, models::ModelStatsDto, models::ModelSummaryDto, models::MemberDto, models::MemberViewDto, models::PlanDto, models::ModelDetailDto, models::FundEntryDto, models::PoolDto, models::StatementLineDto, models::StatementDto, models::GroupLineDto, models::UninsuredDto, models::GroupsDto, models::CampaignDto, models::VisitDto, models::FunnelDto, models::CampaignDetailDto, models::FactorDto, models::NextVisitDto, models::ReplicateDto, models::StatusDto, models::ReasonDto, ansinh_app::models::NewModel, ansinh_app::models::NewMember, ansinh_app::models::NewDeposit, ansinh_app::models::NewCampaign, ansinh_app::models::NewVisit, collection::BookDto, collection::StandingDto, collection::ParticipationDto, collection::ReceiptDto, collection::ReceiptLineDto, collection::SourceDto, collection::ReceiptDetailDto, collection::PaymentDto, collection::NextPaymentDto, collection::CoverItemDto, collection::CoverDto, collection::DayDto, collection::DueDto, collection::DuePlacesDto, ansinh_app::collection::DuePlace, ansinh_app::collection::VsiEnrolment, collection::HiEnrolmentDto, collection::VoidDto, collection::CitizenLookupDto, collection::RemittanceDto, collection::CloseDayDto, collection::ReviewDto, ansinh_app::collection::CitizenCover, ansinh_app::collection::CitizenScheme, ansinh_app::collection::CitizenReceipt, ansinh_app::collection::NewBook, ansinh_app::collection::VsiTerms, ansinh_app::collection::PaymentRequest, ansinh_app::collection::PaymentItem, ansinh_app::collection::SourceInput, ansinh_app::collection::PublicReceipt, persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::MemberDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, ansinh_app::calc::VsiRequest, ansinh_app::calc::VsiResponse, ansinh_app::calc::VsiLineDto, ansinh_app::calc::DeadlineDto, ansinh_app::calc::BasisDto, ansinh_app::calc::HiRequest, ansinh_app::calc::HiResponse, ansinh_app::calc::HiMemberDto, ansinh_app::calc::RetirementRequest, ansinh_app::calc::RetirementResponse, ansinh_app::calc::PensionRequest, ansinh_app::calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
-    modifiers(&BearerAuth),
+    components(schemas(imports::ImportJobDto, imports::ImportReportDto, ansinh_app::indicators::import::TargetImport, indicators::HandDownDto, indicators::HandedDownDto, indicators::TargetDto, indicators::DenominatorDto, indicators::TargetsDto, indicators::CreatedDto, indicators::SnapshotDto, indicators::NewSnapshotDto, ansinh_app::indicators::NewTarget, ansinh_app::indicators::NewDenominator, ansinh_app::indicators::plan::Assignment, ansinh_app::indicators::plan::Plan, ansinh_app::indicators::plan::PlanRow, ansinh_app::indicators::plan::Cohort, ansinh_app::indicators::report::Dashboard, ansinh_app::indicators::report::ChildRow, ansinh_app::indicators::report::TrendPoint, ansinh_app::indicators::report::TrendValue, ansinh_app::indicators::report::Projection, ansinh_app::indicators::report::DistrictRow, ansinh_app::indicators::UnitIndicators, ansinh_app::indicators::IndicatorValue, ansinh_app::indicators::UnitHead, ansinh_app::indicators::Denominator, ansinh_app::indicators::TargetInfo, collection::ListImportDto, collection::RowErrorDto, collection::ReminderDto, collection::OutboxDto, collection::QueueDto, models::ModelDto, models::ModelStatsDto, models::ModelSummaryDto, models::MemberDto, models::MemberViewDto, models::PlanDto, models::ModelDetailDto, models::FundEntryDto, models::PoolDto, models::StatementLineDto, models::StatementDto, models::GroupLineDto, models::UninsuredDto, models::GroupsDto, models::CampaignDto, models::VisitDto, models::FunnelDto, models::CampaignDetailDto, models::FactorDto, models::NextVisitDto, models::ReplicateDto, models::StatusDto, models::ReasonDto, ansinh_app::models::NewModel, ansinh_app::models::NewMember, ansinh_app::models::NewDeposit, ansinh_app::models::NewCampaign, ansinh_app::models::NewVisit, collection::BookDto, collection::StandingDto, collection::ParticipationDto, collection::ReceiptDto, collection::ReceiptLineDto, collection::SourceDto, collection::ReceiptDetailDto, collection::PaymentDto, collection::NextPaymentDto, collection::CoverItemDto, collection::CoverDto, collection::DayDto, collection::DueDto, collection::DuePlacesDto, ansinh_app::collection::DuePlace, ansinh_app::collection::VsiEnrolment, collection::HiEnrolmentDto, collection::VoidDto, collection::CitizenLookupDto, collection::RemittanceDto, collection::CloseDayDto, collection::ReviewDto, ansinh_app::collection::CitizenCover, ansinh_app::collection::CitizenScheme, ansinh_app::collection::CitizenReceipt, ansinh_app::collection::NewBook, ansinh_app::collection::VsiTerms, ansinh_app::collection::PaymentRequest, ansinh_app::collection::PaymentItem, ansinh_app::collection::SourceInput, ansinh_app::collection::PublicReceipt, persons::PersonInputDto, persons::PersonUpdateDto, persons::PersonDto, persons::PersonDetailDto, persons::PersonPageDto, persons::HouseMateDto, persons::MoveDto, households::HouseholdDto, households::HouseholdMemberDto, households::PovertyDto, households::PovertyRequest, ansinh_app::calc::VsiRequest, ansinh_app::calc::VsiResponse, ansinh_app::calc::VsiLineDto, ansinh_app::calc::DeadlineDto, ansinh_app::calc::BasisDto, ansinh_app::calc::HiRequest, ansinh_app::calc::HiResponse, ansinh_app::calc::HiMemberDto, ansinh_app::calc::RetirementRequest, ansinh_app::calc::RetirementResponse, ansinh_app::calc::PensionRequest, ansinh_app::calc::PensionResponse, units::UnitDto, units::UnitDetailDto, me::MeDto, me::GrantDto, ApiErrorBody, ApiErrorDetail, FieldError)),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
     tags((name = "units", description = "Đơn vị hành chính — administrative units"),
          (name = "me", description = "Người gọi — the caller"),
@@ -60,6 +60,66 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The error answers every operation may give besides its own, in the document so clients
+/// (and schemathesis) expect them: 400 for a path or query value of the wrong type or a body
+/// that is not JSON, 422 for a value the API refuses (the field named), 413 for a body over the limit, 415 for a JSON body sent without its
+/// content type, 503 when the database is busy past its wait. All in the `{"error": {…}}` body.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let answer = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiErrorBody"))).build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let shared = item.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+                .into_iter()
+                .flatten()
+            {
+                let params = shared || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let body = match &op.request_body {
+                    Some(utoipa::openapi::RefOr::T(b)) => Some(b.content.contains_key("application/json")),
+                    Some(_) => Some(false),
+                    None => None,
+                };
+                let mut add = |code: &str, what: &str| {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| answer(what).into());
+                };
+                if params || body == Some(true) {
+                    add(
+                        "400",
+                        "Giá trị sai kiểu trong đường dẫn hoặc truy vấn, hoặc nội dung không phải JSON — a path or query value of the wrong type, or a body that is not JSON",
+                    );
+                }
+                if params || body.is_some() {
+                    add(
+                        "422",
+                        "Giá trị không hợp lệ, nêu tên trường — a value is invalid; the field is named",
+                    );
+                }
+                if body.is_some() {
+                    add("413", "Nội dung gửi lên quá lớn — the body is over the limit");
+                }
+                if body == Some(true) {
+                    add(
+                        "415",
+                        "Cần Content-Type: application/json — the JSON body's content type is missing",
+                    );
+                }
+                add("503", "Cơ sở dữ liệu đang bận, xin thử lại — the database is busy, try again");
+            }
+        }
     }
 }
 

@@ -135,7 +135,7 @@ impl From<&PersonListItem> for PersonDto {
 
 /// Another member of the person's household.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct MemberDto {
+pub struct HouseMateDto {
     pub id: i64,
     pub full_name: String,
     pub relation: Option<String>,
@@ -163,7 +163,7 @@ pub struct PersonDetailDto {
     pub place: UnitDto,
     /// Province → … → the place.
     pub place_trail: Vec<UnitDto>,
-    pub members: Vec<MemberDto>,
+    pub members: Vec<HouseMateDto>,
     pub moves: Vec<MoveDto>,
     /// Whether the caller may change this person.
     pub can_edit: bool,
@@ -184,7 +184,7 @@ impl From<&PersonView> for PersonDetailDto {
             members: v
                 .members
                 .iter()
-                .map(|m| MemberDto {
+                .map(|m| HouseMateDto {
                     id: m.id,
                     full_name: m.full_name.clone(),
                     relation: m.relation.map(|r| r.as_str().to_string()),
@@ -222,6 +222,7 @@ pub struct PersonPageDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Name (diacritics optional): a prefix of the full name, a given name ("Dũng"), or a name
     /// followed by a place's name ("Dũng Thanh Bình"); a 12-digit CCCD, a phone number, or

@@ -63,6 +63,7 @@ pub struct UnitDetailDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Parent unit code; omitted = provinces.
     parent: Option<String>,
@@ -86,6 +87,7 @@ pub async fn list(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GetQuery {
     /// Date to pick the version on (YYYY-MM-DD); default today.
     on: Option<String>,

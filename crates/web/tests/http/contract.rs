@@ -14,6 +14,32 @@ fn openapi_snapshot() {
     assert_eq!(doc, want, "OpenAPI changed: review and run with UPDATE_SNAPSHOTS=1");
 }
 
+/// Every parameter the document puts in the path is in the path's template (a query struct
+/// documented without `parameter_in = Query` lands in the path), and every operation answers
+/// its error statuses in the documented body.
+#[test]
+fn openapi_parameters_are_where_they_are_sent() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(ansinh_web::api::ApiDoc::openapi()).unwrap();
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                if p["in"] == "path" && !path.contains(&format!("{{{name}}}")) {
+                    wrong.push(format!("{method} {path}: {name}"));
+                }
+            }
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("503"), "{method} {path}: 503 busy is not documented");
+            if op.get("requestBody").is_some() || op["parameters"].as_array().is_some_and(|p| !p.is_empty()) {
+                assert!(responses.contains_key("422"), "{method} {path}: 422 is not documented");
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "query parameters documented in the path: {wrong:?}");
+}
+
 /// Every message exists in both languages, and every key a template uses exists.
 #[test]
 fn i18n_complete() {
