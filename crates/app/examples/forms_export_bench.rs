@@ -13,7 +13,7 @@
 use ansinh_app::collection::NewBook;
 use ansinh_app::{App, Clock};
 use ansinh_domain::{PayerSource, Scheme};
-use ansinh_reports::{FormCell, Table, write_csv, write_form_xlsx};
+use ansinh_reports::{write_csv, write_form_xlsx};
 use ansinh_store::{ParticipationRow, ReceiptLineRow, ReceiptRow, ReceiptSourceRow};
 use chrono::NaiveDate;
 use std::time::Instant;
@@ -166,21 +166,7 @@ async fn export(app: &App, collector: &ansinh_domain::Actor) {
         sheet.rows.len(),
         export.iter().copied().fold(f64::MAX, f64::min)
     );
-    let table = Table::new(
-        sheet.headers.clone(),
-        sheet
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        FormCell::Text(s) => s.clone(),
-                        FormCell::Number(v) => v.to_string(),
-                    })
-                    .collect()
-            })
-            .collect(),
-    );
+    let table = sheet.to_table();
     let time = |name: &str, f: &dyn Fn() -> usize| {
         let mut times = Vec::new();
         let mut bytes = 0;

@@ -4,7 +4,7 @@
 //!
 //!   cargo run --release -p ansinh-reports --example forms_bench [ROWS]
 
-use ansinh_reports::{FormCell, FormSheet, Table, pdf, write_csv, write_form_xlsx};
+use ansinh_reports::{FormCell, FormSheet, pdf, write_csv, write_form_xlsx};
 use std::time::Instant;
 
 fn main() {
@@ -67,21 +67,7 @@ fn main() {
         rows,
         total: vec![],
     };
-    let table = Table::new(
-        headers,
-        sheet
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        FormCell::Text(s) => s.clone(),
-                        FormCell::Number(v) => v.to_string(),
-                    })
-                    .collect()
-            })
-            .collect(),
-    );
+    let table = sheet.to_table();
     let time = |name: &str, f: &dyn Fn() -> usize| {
         let mut best = f64::MAX;
         let mut bytes = 0;

@@ -1531,6 +1531,17 @@ pub struct FormSheet {
     pub total: Vec<FormCell>,
 }
 
+impl FormSheet {
+    /// The form's rows as a plain table of text (numbers in digits): what a CSV of it holds.
+    pub fn to_table(&self) -> Table {
+        let text = |c: &FormCell| match c {
+            FormCell::Text(s) => s.clone(),
+            FormCell::Number(v) => v.to_string(),
+        };
+        Table::new(self.headers.clone(), self.rows.iter().map(|r| r.iter().map(text).collect()).collect())
+    }
+}
+
 /// The form as an XLSX workbook of one sheet.
 pub fn write_form_xlsx(form: &FormSheet, sheet_name: &str) -> Result<Vec<u8>, FileError> {
     use rust_xlsxwriter::{Format, Workbook};
