@@ -7,6 +7,7 @@ use super::*;
 use ansinh_domain::collection::masked_name;
 use ansinh_rules::Vnd;
 use ansinh_store::ReminderRow;
+use views::DueFilter;
 
 /// A file a channel makes of reminders.
 pub struct ChannelFile {
@@ -79,12 +80,20 @@ pub struct Outbox {
 
 impl App {
     /// Queue a reminder for everyone due within `days` days, suspended or lapsed in the actor's
-    /// collection scope (one open reminder per participation); how many were queued.
-    pub async fn queue_reminders(&self, actor: &Actor, days: u32) -> Result<usize> {
+    /// collection scope — or those of the renewal list as narrowed (a place under `unit_code`,
+    /// a part by `filter`) — one open reminder per participation; how many were queued.
+    pub async fn queue_reminders(
+        &self,
+        actor: &Actor,
+        days: u32,
+        unit_code: Option<&str>,
+        filter: DueFilter,
+    ) -> Result<usize> {
         let Some(uid) = actor.user_id.filter(|_| actor.has(Permission::Collect)) else {
             return Err(AppError::Forbidden);
         };
-        let due = self.due_list(actor, days, None).await?;
+        let (_, mut due, _) = self.due_items(actor, days, unit_code).await?;
+        due.retain(|d| filter.keeps(&d.standing));
         let today = self.today();
         let mut w = self.write(actor).await?;
         let collector =

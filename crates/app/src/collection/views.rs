@@ -442,7 +442,7 @@ impl App {
     }
 
     /// The scope roots read, the list, and whether a root's list stopped at [`DUE_LIMIT`].
-    async fn due_items(
+    pub(crate) async fn due_items(
         &self,
         actor: &Actor,
         days: u32,

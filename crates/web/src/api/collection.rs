@@ -808,9 +808,16 @@ pub struct OutboxDto {
 /// Queue reminders for everyone due within `days`, suspended or lapsed.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct QueueDto {
-    /// Default 30.
+    /// Default 30, at most 366.
     #[serde(default)]
+    #[schema(maximum = 366)]
     pub days: Option<u32>,
+    /// Only those living under this unit code (village, inter-family group).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// `all` (default), `soon` or `overdue`: as the renewal list's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 fn outbox_dto(o: &ansinh_app::collection::Outbox, queued: Option<usize>) -> OutboxDto {
@@ -854,7 +861,9 @@ pub async fn queue_reminders(
     ApiUser(actor): ApiUser,
     Json(b): Json<QueueDto>,
 ) -> Result<(StatusCode, Json<OutboxDto>), ApiError> {
-    let n = state.app.queue_reminders(&actor, b.days.unwrap_or(30).min(366)).await?;
+    let q = DueQuery { days: b.days, unit: b.unit.clone(), status: b.status.clone() };
+    let (days, filter) = q.checked()?;
+    let n = state.app.queue_reminders(&actor, days, b.unit.as_deref(), filter).await?;
     Ok((StatusCode::CREATED, Json(outbox_dto(&state.app.outbox(&actor).await?, Some(n)))))
 }
 

@@ -78,6 +78,8 @@ pub struct CollectTpl<'a> {
     pub days: u32,
     /// The renewal list's filters as typed, and what was wrong with them.
     pub due_place: String,
+    /// The place the list is narrowed to (its code), for the reminders button.
+    pub due_code: Option<String>,
     pub due_status: DueFilter,
     pub due_error: Option<String>,
     pub office_books: Vec<BookRow>,
@@ -191,6 +193,7 @@ async fn collect_page<'a>(
         due,
         days,
         due_place: q.place.trim().to_string(),
+        due_code,
         due_status,
         due_error,
         office_books,
@@ -1162,6 +1165,11 @@ pub async fn declaration(
 pub struct QueueForm {
     #[serde(default)]
     pub days: String,
+    /// The renewal list's narrowing when the button was pressed: a unit code and a part.
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub status: String,
 }
 
 pub async fn queue_reminders(
@@ -1170,8 +1178,9 @@ pub async fn queue_reminders(
     Form(f): Form<QueueForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let days = f.days.trim().parse::<u32>().unwrap_or(30);
-    state.app.queue_reminders(actor, days).await?;
+    let days = f.days.trim().parse::<u32>().unwrap_or(30).min(366);
+    let place = Some(f.place.trim()).filter(|p| !p.is_empty());
+    state.app.queue_reminders(actor, days, place, DueFilter::parse(&f.status)?).await?;
     Ok(Redirect::to("/collect#reminders").into_response())
 }
 

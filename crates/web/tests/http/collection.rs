@@ -67,6 +67,15 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
         let part = cover.items[0].participation.id;
 
         // Reminders: queued for who is due, handed over as a CSV for an SMS gateway.
+        // The button of a list narrowed to another village queues nobody here.
+        let narrowed =
+            send(&r, post("/collect/reminders", "days=30&place=18322-02&status=soon", Some(&cookie))).await;
+        assert_eq!(narrowed.status, StatusCode::SEE_OTHER, "{l}: {}", narrowed.body);
+        let none = send(&r, get("/collect", Some(&cookie))).await;
+        assert!(
+            !none.body.contains("Kính gửi Nguyễn Văn Thu"),
+            "{l}: not reminded from another village's list"
+        );
         let queued = send(&r, post("/collect/reminders", "days=30", Some(&cookie))).await;
         assert_eq!(queued.status, StatusCode::SEE_OTHER, "{l}: {}", queued.body);
         let sms = send(&r, get("/collect/reminders/sms", Some(&cookie))).await;
@@ -84,6 +93,10 @@ async fn a_collector_enrols_pays_once_prints_and_anyone_verifies_through_the_pag
                 .await;
         assert_eq!(narrowed.status, StatusCode::OK, "{l}");
         assert!(narrowed.body.contains("Nguyễn Văn Thu") && !narrowed.body.contains("role=\"alert\""), "{l}");
+        assert!(
+            narrowed.body.contains("name=\"place\" value=\"18322-01\""),
+            "{l}: the reminders button keeps the place"
+        );
         let elsewhere = send(&r, get("/collect?days=30&status=soon&place=18322-02", Some(&cookie))).await;
         assert!(
             !elsewhere
@@ -387,6 +400,12 @@ async fn lists_and_reminders_through_the_api() {
         };
         app.enrol_vsi(&collector, &e).await.unwrap();
         let (_, ct) = app.create_token(&collector, "thu.maihoa", "t").await.unwrap();
+        // Narrowed like the renewal list: a bad part is named; another village queues nobody.
+        let bad = json_send("POST", "/api/v1/reminders", &ct, serde_json::json!({"status": "late"}));
+        assert_eq!(send(&r, bad).await.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let other =
+            json_send("POST", "/api/v1/reminders", &ct, serde_json::json!({"days": 30, "unit": "18322-02"}));
+        assert_eq!(send(&r, other).await.json()["queued"], 0, "{l}");
         let q = send(&r, json_send("POST", "/api/v1/reminders", &ct, serde_json::json!({"days": 30}))).await;
         assert_eq!(q.status, StatusCode::CREATED, "{l}: {}", q.body);
         assert_eq!(q.json()["queued"], 1, "{l}");
