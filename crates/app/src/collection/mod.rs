@@ -38,8 +38,8 @@ pub use pay::{PaymentItem, PaymentOutcome, PaymentRequest, SourceInput};
 pub use reminders::{ChannelFile, Outbox, PrintList, ReminderChannel, SmsCsv};
 pub use remit::RemittanceView;
 pub use views::{
-    CollectorDay, CoverItem, DUE_LIMIT, DueFilter, DueItem, DuePlace, DueView, NextPayment, PersonCover,
-    PublicReceipt, ReceiptLineView, ReceiptView,
+    CollectorDay, CoverItem, DUE_LIMIT, DUE_MAX_DAYS, DueFilter, DueItem, DuePlace, DueView, NextPayment,
+    PersonCover, PublicReceipt, ReceiptLineView, ReceiptView,
 };
 
 impl Audited for BookRow {

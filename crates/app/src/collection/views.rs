@@ -98,6 +98,9 @@ pub struct DueItem {
 /// group to see all of it).
 pub const DUE_LIMIT: i64 = 2_000;
 
+/// The furthest ahead the renewal list looks, in days (a year and a day).
+pub const DUE_MAX_DAYS: u32 = 366;
+
 /// Which part of the renewal list to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -120,14 +123,6 @@ impl DueFilter {
             DueFilter::All => "all",
             DueFilter::Soon => "soon",
             DueFilter::Overdue => "overdue",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            DueFilter::All => "Tất cả",
-            DueFilter::Soon => "Sắp đến hạn",
-            DueFilter::Overdue => "Quá hạn (tạm dừng, thẻ hết hạn)",
         }
     }
 
@@ -448,9 +443,16 @@ impl App {
         days: u32,
         unit_code: Option<&str>,
     ) -> Result<(Vec<String>, Vec<DueItem>, bool)> {
+        if days > DUE_MAX_DAYS {
+            return Err(AppError::invalid(
+                "days",
+                format!("Số ngày {days} quá lớn; tối đa {DUE_MAX_DAYS}"),
+                format!("{days} days is too many; at most {DUE_MAX_DAYS}"),
+            ));
+        }
         let today = self.today();
         let params = self.params();
-        let until = today.checked_add_days(chrono::Days::new(u64::from(days.min(366)))).unwrap_or(today);
+        let until = today.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(today);
         let roots: Vec<String> = match unit_code.map(str::trim).filter(|s| !s.is_empty()) {
             Some(code) => {
                 let u = self.unit_by_code(actor, code, None).await?;

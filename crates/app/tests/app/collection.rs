@@ -775,6 +775,10 @@ async fn reminders_are_queued_once_handed_over_and_closed_by_the_payment_that_fo
             soon.iter().all(|d| !matches!(d.standing, Standing::Suspended { .. } | Standing::Lapsed { .. })),
             "{l}"
         );
+        match app.due_view(&collector, 400, None, DueFilter::All).await {
+            Err(AppError::Invalid(f)) => assert_eq!(f[0].field, "days", "{l}"),
+            other => panic!("{l}: a list 400 days ahead: {other:?}"),
+        }
         match DueFilter::parse("late") {
             Err(AppError::Invalid(f)) => assert_eq!(f[0].field, "status", "{l}"),
             other => panic!("{l}: {other:?}"),

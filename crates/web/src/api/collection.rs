@@ -529,21 +529,6 @@ pub struct DueQuery {
     pub status: Option<String>,
 }
 
-impl DueQuery {
-    /// The days (at most 366, refused by name beyond) and the part of the list.
-    fn checked(&self) -> Result<(u32, DueFilter), AppError> {
-        let days = self.days.unwrap_or(30);
-        if days > 366 {
-            return Err(AppError::invalid(
-                "days",
-                format!("Số ngày {days} quá lớn; tối đa 366"),
-                format!("{days} days is too many; at most 366"),
-            ));
-        }
-        Ok((days, DueFilter::parse(self.status.as_deref().unwrap_or(""))?))
-    }
-}
-
 /// The renewal list's lines per village and inter-family group.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DuePlacesDto {
@@ -563,8 +548,8 @@ pub async fn due_places(
     ApiUser(actor): ApiUser,
     Query(q): Query<DueQuery>,
 ) -> Result<Json<DuePlacesDto>, ApiError> {
-    let (days, filter) = q.checked()?;
-    let v = state.app.due_view(&actor, days, q.unit.as_deref(), filter).await?;
+    let filter = DueFilter::parse(q.status.as_deref().unwrap_or(""))?;
+    let v = state.app.due_view(&actor, q.days.unwrap_or(30), q.unit.as_deref(), filter).await?;
     Ok(Json(DuePlacesDto { truncated: v.truncated, places: v.places }))
 }
 
@@ -578,8 +563,8 @@ pub async fn due(
     ApiUser(actor): ApiUser,
     Query(q): Query<DueQuery>,
 ) -> Result<Json<Vec<DueDto>>, ApiError> {
-    let (days, filter) = q.checked()?;
-    let v = state.app.due_view(&actor, days, q.unit.as_deref(), filter).await?;
+    let filter = DueFilter::parse(q.status.as_deref().unwrap_or(""))?;
+    let v = state.app.due_view(&actor, q.days.unwrap_or(30), q.unit.as_deref(), filter).await?;
     Ok(Json(v.items.iter().map(DueDto::from).collect()))
 }
 
@@ -861,9 +846,8 @@ pub async fn queue_reminders(
     ApiUser(actor): ApiUser,
     Json(b): Json<QueueDto>,
 ) -> Result<(StatusCode, Json<OutboxDto>), ApiError> {
-    let q = DueQuery { days: b.days, unit: b.unit.clone(), status: b.status.clone() };
-    let (days, filter) = q.checked()?;
-    let n = state.app.queue_reminders(&actor, days, b.unit.as_deref(), filter).await?;
+    let filter = DueFilter::parse(b.status.as_deref().unwrap_or(""))?;
+    let n = state.app.queue_reminders(&actor, b.days.unwrap_or(30), b.unit.as_deref(), filter).await?;
     Ok((StatusCode::CREATED, Json(outbox_dto(&state.app.outbox(&actor).await?, Some(n)))))
 }
 

@@ -8,8 +8,8 @@ use crate::error::{PageError, fields_message, form_outcome, unprocessable};
 use crate::pages::render;
 use crate::session::Page;
 use ansinh_app::collection::{
-    CollectorDay, DueFilter, DueView, HiCandidate, NewBook, PaymentItem, PaymentRequest, PersonCover,
-    PublicReceipt, ReceiptView, SourceInput, VsiEnrolment, VsiTerms,
+    CollectorDay, DUE_MAX_DAYS, DueFilter, DueView, HiCandidate, NewBook, PaymentItem, PaymentRequest,
+    PersonCover, PublicReceipt, ReceiptView, SourceInput, VsiEnrolment, VsiTerms,
 };
 use ansinh_app::records::{BookRow, HouseholdRow, PersonRow};
 use ansinh_app::rules::Vnd;
@@ -143,7 +143,7 @@ async fn collect_page<'a>(
 ) -> Result<CollectTpl<'a>, PageError> {
     let actor = page.actor()?;
     let day = crate::fmt::parse_date(&q.day);
-    let days = q.days.trim().parse::<u32>().unwrap_or(30).min(366);
+    let days = q.days.trim().parse::<u32>().unwrap_or(30).min(DUE_MAX_DAYS);
     let collector = actor.has(Permission::Collect) && actor.user_id.is_some();
     let mut due_errors: Vec<ansinh_domain::Invalid> = Vec::new();
     let mut due_status = DueFilter::All;
@@ -1178,7 +1178,7 @@ pub async fn queue_reminders(
     Form(f): Form<QueueForm>,
 ) -> Result<Response, PageError> {
     let actor = page.actor()?;
-    let days = f.days.trim().parse::<u32>().unwrap_or(30).min(366);
+    let days = f.days.trim().parse::<u32>().unwrap_or(30).min(DUE_MAX_DAYS);
     let place = Some(f.place.trim()).filter(|p| !p.is_empty());
     state.app.queue_reminders(actor, days, place, DueFilter::parse(&f.status)?).await?;
     Ok(Redirect::to("/collect#reminders").into_response())

@@ -10,63 +10,35 @@ async fn models_through_the_pages_and_the_api() {
     for (r, app, l, _t) in setups().await {
         app.seed_demo().await.unwrap();
         let cookie = login(&r, "xa.maihoa", "password-123").await;
+        // The launch form as filled in, with what each case changes.
+        let launch = |changes: &[(&'static str, &'static str)]| {
+            let mut f = vec![
+                ("name", "Heo đất Thanh Bình"),
+                ("unit_code", "18322"),
+                ("kind", "savings"),
+                ("organisation", "womens_union"),
+                ("launched_on", "01/06/2025"),
+                ("income_months", "1"),
+            ];
+            for (k, v) in changes {
+                match f.iter_mut().find(|(n, _)| n == k) {
+                    Some(x) => x.1 = v,
+                    None => f.push((k, v)),
+                }
+            }
+            post("/models", &form(&f), Some(&cookie))
+        };
         // A bad launch: the page says which field and why, and keeps the name typed.
-        let bad = send(
-            &r,
-            post(
-                "/models",
-                &form(&[
-                    ("name", "Heo đất Thanh Bình"),
-                    ("unit_code", "18322"),
-                    ("kind", "savings"),
-                    ("organisation", "womens_union"),
-                    ("launched_on", "31/02/2026"),
-                    ("income_months", "0"),
-                ]),
-                Some(&cookie),
-            ),
-        )
-        .await;
+        let bad = send(&r, launch(&[("launched_on", "31/02/2026"), ("income_months", "0")])).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("Ngày ra mắt: Ngày «31/02/2026» không hợp lệ"), "{l}: {}", bad.body);
         assert!(bad.body.contains("value=\"Heo đất Thanh Bình\""), "{l}");
-        let bad = send(
-            &r,
-            post(
-                "/models",
-                &form(&[
-                    ("name", "Heo đất Thanh Bình"),
-                    ("unit_code", "18322"),
-                    ("kind", "piggy"),
-                    ("organisation", "womens_union"),
-                    ("launched_on", "01/06/2025"),
-                    ("income_months", "0"),
-                ]),
-                Some(&cookie),
-            ),
-        )
-        .await;
+        let bad = send(&r, launch(&[("kind", "piggy"), ("income_months", "0")])).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("Tháng có thu nhập: Tháng có thu nhập «0» không hợp lệ"), "{l}");
         assert!(bad.body.contains("Loại: Loại mô hình «piggy» không hợp lệ"), "{l}: both at once");
         // Its places by name, several in one field: one outside the user's scope is named.
-        let bad = send(
-            &r,
-            post(
-                "/models",
-                &form(&[
-                    ("name", "Heo đất Thanh Bình"),
-                    ("unit_code", "18322"),
-                    ("kind", "savings"),
-                    ("organisation", "womens_union"),
-                    ("launched_on", "01/06/2025"),
-                    ("income_months", "1"),
-                    ("places", "Thanh Bình; Tân Sơn"),
-                ]),
-                Some(&cookie),
-            ),
-        )
-        .await;
+        let bad = send(&r, launch(&[("places", "Thanh Bình; Tân Sơn")])).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(
             bad.body.contains("Không tìm thấy địa bàn «Tân Sơn» trong phạm vi của bạn"),
@@ -76,21 +48,13 @@ async fn models_through_the_pages_and_the_api() {
         assert!(bad.body.contains("value=\"Thanh Bình; Tân Sơn\""), "{l}: kept as typed");
         let ok = send(
             &r,
-            post(
-                "/models",
-                &form(&[
-                    ("name", "Heo đất Thanh Bình"),
-                    // The commune by name, as the place picker takes it.
-                    ("unit_code", "Mai Hoa"),
-                    ("kind", "savings"),
-                    ("organisation", "womens_union"),
-                    ("launched_on", "01/06/2025"),
-                    ("income_months", "1,4,7,10"),
-                    // Places as the multi-place picker writes them, and a code.
-                    ("places", "Thôn Thanh Bình · Xã Mai Hoa (18322-01); 18322-02"),
-                ]),
-                Some(&cookie),
-            ),
+            launch(&[
+                // The commune by name, as the place picker takes it.
+                ("unit_code", "Mai Hoa"),
+                ("income_months", "1,4,7,10"),
+                // Places as the multi-place picker writes them, and a code.
+                ("places", "Thôn Thanh Bình · Xã Mai Hoa (18322-01); 18322-02"),
+            ]),
         )
         .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{l}: {}", ok.body);
